@@ -1,0 +1,46 @@
+package dev.scaling.common.spec;
+
+import static dev.scaling.common.spec.SpecException.require;
+
+import java.io.Serializable;
+
+/**
+ * Optimisation settings shared by every trial: Adam, linear warmup, cosine decay to
+ * {@code minLrFraction} of the peak, global-norm gradient clipping, periodic evaluation.
+ *
+ * @param batchSize sequences per step
+ * @param learningRate peak learning rate
+ * @param warmupFraction share of steps spent warming up, in [0, 1)
+ * @param minLrFraction final learning rate as a share of the peak (0.1 = cosine decay to 10%)
+ * @param gradClip maximum global gradient L2 norm; 0 turns clipping off
+ * @param evalInterval evaluate on held-out data every this many steps (and always at the end)
+ */
+public record TrainingSpec(
+    int batchSize,
+    double learningRate,
+    double warmupFraction,
+    double minLrFraction,
+    double gradClip,
+    int evalInterval)
+    implements Serializable {
+  public TrainingSpec {
+    require(batchSize > 0, "training.batch_size", "positive", batchSize);
+    require(
+        Double.isFinite(learningRate) && learningRate > 0,
+        "training.learning_rate",
+        "positive",
+        learningRate);
+    require(
+        warmupFraction >= 0 && warmupFraction < 1,
+        "training.warmup_fraction",
+        "in [0, 1)",
+        warmupFraction);
+    require(
+        minLrFraction >= 0 && minLrFraction <= 1,
+        "training.min_lr_fraction",
+        "in [0, 1]",
+        minLrFraction);
+    require(Double.isFinite(gradClip) && gradClip >= 0, "training.grad_clip", ">= 0 (0 = off)", gradClip);
+    require(evalInterval > 0, "training.eval_interval", "positive", evalInterval);
+  }
+}

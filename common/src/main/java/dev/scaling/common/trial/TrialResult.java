@@ -1,0 +1,47 @@
+package dev.scaling.common.trial;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What a worker returns for one trial: its final losses, its learning curve and how fast it ran. The
+ * driver adds where it ran (executor, host, attempt) when it collects the result.
+ *
+ * @param trialId the trial this result belongs to
+ * @param status how the trial ended
+ * @param finalTrainLoss mean training loss over the last evaluation interval (nats/token)
+ * @param finalEvalLoss held-out loss after the last step (nats/token)
+ * @param entropyFloor exact entropy rate of the synthetic source (nats/token), null for text
+ * @param error what went wrong, null when finished
+ * @param stepsDone optimizer steps completed
+ * @param tokensTrained tokens consumed by those steps
+ * @param wallSeconds wall time of the whole trial, model build and evaluations included
+ * @param tokensPerSecond training tokens per second of training-step time
+ * @param device the DJL device the trial ran on, e.g. {@code cpu()} or {@code gpu(0)}
+ * @param curve the learning curve, in step order
+ */
+public record TrialResult(
+    String trialId,
+    TrialStatus status,
+    double finalTrainLoss,
+    double finalEvalLoss,
+    Double entropyFloor,
+    String error,
+    long stepsDone,
+    long tokensTrained,
+    double wallSeconds,
+    double tokensPerSecond,
+    String device,
+    List<CurvePoint> curve)
+    implements Serializable {
+  public TrialResult {
+    if (trialId == null || status == null) {
+      throw new IllegalArgumentException("trial_id and status must be present, found " + trialId + ", " + status);
+    }
+    if (status == TrialStatus.FINISHED && !Double.isFinite(finalEvalLoss)) {
+      throw new IllegalArgumentException(
+          "final_eval_loss must be finite for a finished trial, found " + finalEvalLoss);
+    }
+    curve = curve == null ? List.of() : List.copyOf(curve);
+  }
+}
