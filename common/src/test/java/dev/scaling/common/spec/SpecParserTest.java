@@ -1,0 +1,97 @@
+package dev.scaling.common.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SpecParserTest {
+
+  static final String VALID =
+      """
+      name: t1
+      seed: 7
+      data:
+        source: synthetic
+        eval_tokens: 1024
+      model:
+        context: 32
+        head_size: 16
+      grid:
+        width: [32, 64]
+        depth: [1, 2]
+        tokens: [4096, 8192]
+      training:
+        batch_size: 8
+        learning_rate: 1.0e-3
+      """;
+
+  @Test
+  void parse_readsEveryFieldAndDefaults() {
+    SweepSpec s = SpecParser.parse(VALID);
+    assertEquals("t1", s.name());
+    assertEquals(7L, s.seed());
+    assertEquals(DataSource.SYNTHETIC, s.data().source());
+    assertEquals(1024, s.data().evalTokens());
+    assertEquals(SyntheticSpec.DEFAULT, s.data().synthetic());
+    assertEquals(List.of(32, 64), s.grid().width());
+    assertEquals(List.of(4096L, 8192L), s.grid().tokens());
+    assertEquals(List.of(0), s.grid().seeds());
+    assertEquals(0.1, s.training().minLrFraction());
+    assertEquals(8, s.grid().size());
+  }
+
+  @Test
+  void parse_quickstartExampleIsValid() throws Exception {
+    Path quickstart = Path.of("..", "examples", "quickstart.yaml");
+    SweepSpec s = SpecParser.parse(quickstart);
+    assertEquals(27, s.grid().size());
+  }
+
+  static Stream<Arguments> malformed() {
+    return Stream.of(
+        Arguments.of("name: t1", "name: bad name!", "name must be 1-64 letters"),
+        Arguments.of("seed: 7", "seed: seven", "seed must be a whole number, found \"seven\""),
+        Arguments.of("  head_size: 16", "  head_size: 16\n  colour: red", "model.colour must be one of the known keys"),
+        Arguments.of("width: [32, 64]", "width: []", "grid.width must be a non-empty list, found []"),
+        Arguments.of("width: [32, 64]", "width: [32, 40]", "grid.width[1] must be a positive multiple of model.head_size (16), found 40"),
+        Arguments.of("width: [32, 64]", "width: [32, 32]", "grid.width[1] must be distinct from earlier values, found 32"),
+        Arguments.of("depth: [1, 2]", "depth: [0, 2]", "grid.depth[0] must be positive, found 0"),
+        Arguments.of("tokens: [4096, 8192]", "tokens: [4096, -1]", "grid.tokens[1] must be positive, found -1"),
+        Arguments.of("tokens: [4096, 8192]", "tokens: [100, 8192]", "grid.tokens[0] must be at least one batch (training.batch_size x model.context = 256), found 100"),
+        Arguments.of("learning_rate: 1.0e-3", "learning_rate: 0", "training.learning_rate must be positive, found 0"),
+        Arguments.of("learning_rate: 1.0e-3", "learning_rate: 1.0e-3\n  warmup_fraction: 1.0", "training.warmup_fraction must be in [0, 1), found 1.0"),
+        Arguments.of("source: synthetic", "source: wiki", "data.source must be one of [synthetic, text], found \"wiki\""),
+        Arguments.of("source: synthetic", "source: text", "data.path must be a file or folder URI when data.source is text"),
+        Arguments.of("  context: 32", "  context: 32.5", "model.context must be a whole number, found 32.5"),
+        Arguments.of("batch_size: 8", "batch_size: [8]", "training.batch_size must be a whole number, found [8]"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("malformed")
+  void parse_rejectsMalformedSpecWithFieldRuleAndValue(String from, String to, String expected) {
+    String yaml = VALID.replace(from, to);
+    SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(yaml));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().startsWith(expected) || e.getMessage().contains(expected),
+        () -> "expected message containing <" + expected + "> but was <" + e.getMessage() + ">");
+  }
+
+  @Test
+  void parse_rejectsUnknownTopLevelKey() {
+    SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(VALID + "gpus: 8\n"));
+    assertEquals("gpus", e.field());
+  }
+
+  @Test
+  void parse_rejectsInvalidYaml() {
+    SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse("name: [unclosed"));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("spec: is not valid YAML"), e.getMessage());
+  }
+}

@@ -1,0 +1,48 @@
+package dev.scaling.driver.plan;
+
+import dev.scaling.common.spec.SweepSpec;
+import dev.scaling.common.trial.Trial;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Expands a sweep spec's grid into trials and orders them for the scheduler. Pure: no Spark, no I/O.
+ */
+public final class Planner {
+  private Planner() {}
+
+  /** Cost order: descending 6ND, then descending total parameters x D, then trial id (stable). */
+  static final Comparator<Trial> BY_DESCENDING_COST =
+      Comparator.comparingDouble(Trial::flops)
+          .thenComparingDouble(t -> (double) t.nParamsTotal() * t.tokens())
+          .reversed()
+          .thenComparing(Trial::trialId);
+
+  /** Every grid point as a trial, most expensive first. */
+  public static Plan plan(SweepSpec spec) {
+    List<Trial> trials = new ArrayList<>(spec.grid().size());
+    for (int width : spec.grid().width()) {
+      for (int depth : spec.grid().depth()) {
+        for (long tokens : spec.grid().tokens()) {
+          for (int replica : spec.grid().seeds()) {
+            trials.add(
+                Trial.of(
+                    spec.name(),
+                    spec.seed(),
+                    width,
+                    depth,
+                    width / spec.model().headSize(),
+                    spec.model().context(),
+                    tokens,
+                    replica,
+                    spec.data(),
+                    spec.training()));
+          }
+        }
+      }
+    }
+    trials.sort(BY_DESCENDING_COST);
+    return new Plan(spec, trials);
+  }
+}

@@ -1,0 +1,136 @@
+package dev.scaling.driver.spark;
+
+import dev.scaling.common.trial.CurvePoint;
+import dev.scaling.common.trial.Trial;
+import dev.scaling.common.trial.TrialOutcome;
+import dev.scaling.common.trial.TrialResult;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The sweep's Parquet tables: {@code OUT/trials} (one row per trial) and {@code OUT/curves} (one row
+ * per learning-curve point). Column names are the public contract read by {@code ./sweep fit}, notebooks
+ * and the tests' independent reader.
+ */
+public final class ResultTables {
+  private ResultTables() {}
+
+  /** Schema of {@code OUT/trials}. */
+  public static final StructType TRIALS =
+      new StructType(
+          new StructField[] {
+            field("trial_id", DataTypes.StringType, false),
+            field("run_id", DataTypes.StringType, false),
+            field("sweep", DataTypes.StringType, false),
+            field("width", DataTypes.IntegerType, false),
+            field("depth", DataTypes.IntegerType, false),
+            field("heads", DataTypes.IntegerType, false),
+            field("context", DataTypes.IntegerType, false),
+            field("vocab", DataTypes.IntegerType, false),
+            field("n_params", DataTypes.LongType, false),
+            field("n_params_total", DataTypes.LongType, false),
+            field("tokens", DataTypes.LongType, false),
+            field("tokens_trained", DataTypes.LongType, false),
+            field("flops", DataTypes.DoubleType, false),
+            field("tokens_per_param", DataTypes.DoubleType, false),
+            field("steps", DataTypes.LongType, false),
+            field("seed", DataTypes.LongType, false),
+            field("replica", DataTypes.IntegerType, false),
+            field("final_train_loss", DataTypes.DoubleType, true),
+            field("final_eval_loss", DataTypes.DoubleType, true),
+            field("entropy_floor", DataTypes.DoubleType, true),
+            field("status", DataTypes.StringType, false),
+            field("error", DataTypes.StringType, true),
+            field("wall_seconds", DataTypes.DoubleType, false),
+            field("tokens_per_second", DataTypes.DoubleType, false),
+            field("executor_id", DataTypes.StringType, true),
+            field("host", DataTypes.StringType, true),
+            field("device", DataTypes.StringType, true),
+            field("attempt", DataTypes.IntegerType, false)
+          });
+
+  /** Schema of {@code OUT/curves}. */
+  public static final StructType CURVES =
+      new StructType(
+          new StructField[] {
+            field("trial_id", DataTypes.StringType, false),
+            field("step", DataTypes.LongType, false),
+            field("tokens", DataTypes.LongType, false),
+            field("lr", DataTypes.DoubleType, false),
+            field("train_loss", DataTypes.DoubleType, true),
+            field("eval_loss", DataTypes.DoubleType, true)
+          });
+
+  /** One trials-table row. Non-finite losses are written as null so readers never see NaN. */
+  public static Row trialRow(TrialOutcome o) {
+    Trial t = o.trial();
+    TrialResult r = o.result();
+    return RowFactory.create(
+        t.trialId(),
+        o.runId(),
+        t.sweepName(),
+        t.width(),
+        t.depth(),
+        t.heads(),
+        t.context(),
+        t.vocab(),
+        t.nParams(),
+        t.nParamsTotal(),
+        t.tokens(),
+        r.tokensTrained(),
+        t.flops(),
+        t.tokensPerParam(),
+        t.steps(),
+        t.seed(),
+        t.replica(),
+        finiteOrNull(r.finalTrainLoss()),
+        finiteOrNull(r.finalEvalLoss()),
+        r.entropyFloor(),
+        r.status().label(),
+        r.error(),
+        r.wallSeconds(),
+        r.tokensPerSecond(),
+        o.executorId(),
+        o.host(),
+        r.device(),
+        o.attempt());
+  }
+
+  /** The learning-curve rows of one outcome. */
+  public static List<Row> curveRows(TrialOutcome o) {
+    List<Row> rows = new ArrayList<>(o.result().curve().size());
+    for (CurvePoint p : o.result().curve()) {
+      rows.add(
+          RowFactory.create(
+              o.trial().trialId(), p.step(), p.tokens(), p.lr(), finiteOrNull(p.trainLoss()), finiteOrNull(p.evalLoss())));
+    }
+    return rows;
+  }
+
+  /** Writes both tables under {@code outDir} (any Hadoop FS URI), replacing earlier versions. */
+  public static void write(SparkSession spark, List<TrialOutcome> outcomes, String outDir) {
+    List<Row> trials = new ArrayList<>(outcomes.size());
+    List<Row> curves = new ArrayList<>();
+    for (TrialOutcome o : outcomes) {
+      trials.add(trialRow(o));
+      curves.addAll(curveRows(o));
+    }
+    spark.createDataFrame(trials, TRIALS).coalesce(1).write().mode(SaveMode.Overwrite).parquet(outDir + "/trials");
+    spark.createDataFrame(curves, CURVES).coalesce(1).write().mode(SaveMode.Overwrite).parquet(outDir + "/curves");
+  }
+
+  private static Double finiteOrNull(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+
+  private static StructField field(String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
+    return DataTypes.createStructField(name, type, nullable);
+  }
+}

@@ -1,0 +1,114 @@
+package dev.scaling.driver.spark;
+
+import ai.djl.Device;
+import dev.scaling.common.trial.Trial;
+import dev.scaling.common.trial.TrialOutcome;
+import dev.scaling.common.trial.TrialResult;
+import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.worker.Engines;
+import dev.scaling.worker.StepListener;
+import dev.scaling.worker.TrialTrainer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * The body of one Spark task: trains the partition's trial on the task's device and returns its
+ * outcome. A trial that throws is re-thrown while Spark has attempts left (so a lost executor or a
+ * transient error is retried) and recorded as {@code failed} on the last attempt, so one bad trial never
+ * aborts the sweep.
+ */
+public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOutcome> {
+  private static final long serialVersionUID = 1L;
+
+  private final String runId;
+  private final int maxAttempts;
+  private final SweepAccumulators accumulators;
+
+  /**
+   * @param runId id of this submission, written into every row
+   * @param maxAttempts Spark's attempts per task ({@code spark.task.maxFailures}); the last one records
+   *     a failure instead of throwing
+   * @param accumulators the named accumulators shown in the Spark UI
+   */
+  public TrialTask(String runId, int maxAttempts, SweepAccumulators accumulators) {
+    this.runId = runId;
+    this.maxAttempts = maxAttempts;
+    this.accumulators = accumulators;
+  }
+
+  @Override
+  public Iterator<TrialOutcome> call(Iterator<Trial> trials) throws Exception {
+    TaskContext task = TaskContext.get();
+    SparkEnv env = SparkEnv.get();
+    Engines.configure(env.conf().getInt("spark.task.cpus", 1));
+    String executorId = env.executorId();
+    String host = env.blockManager().blockManagerId().host();
+    Device device = deviceOf(task);
+    TrialTrainer trainer = new TrialTrainer(HadoopConfs.fromSparkConf(env.conf()));
+    List<TrialOutcome> out = new ArrayList<>(1);
+    while (trials.hasNext()) {
+      Trial trial = trials.next();
+      LongAccumulator tokens = accumulators.tokensTrained();
+      long[] reported = {0};
+      StepListener listener =
+          (steps, tokensDone) -> {
+            tokens.add(tokensDone - reported[0]);
+            reported[0] = tokensDone;
+          };
+      TrialResult result;
+      long start = System.nanoTime();
+      try {
+        result = trainer.train(trial, device, listener);
+      } catch (Exception | Error e) {
+        if (task.attemptNumber() + 1 < maxAttempts) {
+          throw e instanceof Exception ex ? ex : new RuntimeException(e);
+        }
+        result = failed(trial, e, (System.nanoTime() - start) / 1e9, device);
+      }
+      if (result.status() == TrialStatus.FINISHED) {
+        accumulators.trialsFinished().add(1);
+      } else {
+        accumulators.trialsFailed().add(1);
+      }
+      out.add(new TrialOutcome(trial, result, runId, executorId, host, task.attemptNumber()));
+    }
+    return out.iterator();
+  }
+
+  /** The GPU Spark assigned to this task, else the CPU. */
+  static Device deviceOf(TaskContext task) {
+    ResourceInformation gpu = task.resources().get("gpu").getOrElse(() -> null);
+    if (gpu != null && gpu.addresses().length > 0) {
+      return Device.gpu(Integer.parseInt(gpu.addresses()[0]));
+    }
+    return Device.cpu();
+  }
+
+  private static TrialResult failed(Trial trial, Throwable e, double seconds, Device device) {
+    StringWriter trace = new StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
+    String text = trace.toString();
+    String error = e + (text.length() > 4000 ? "\n" + text.substring(0, 4000) : "\n" + text);
+    return new TrialResult(
+        trial.trialId(),
+        TrialStatus.FAILED,
+        Double.NaN,
+        Double.NaN,
+        null,
+        error,
+        0,
+        0,
+        seconds,
+        0,
+        device.toString(),
+        List.of());
+  }
+}
