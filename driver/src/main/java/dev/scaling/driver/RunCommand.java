@@ -1,17 +1,26 @@
 package dev.scaling.driver;
 
+import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SpecParser;
 import dev.scaling.common.spec.SweepSpec;
+import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.driver.io.CommitLog;
+import dev.scaling.driver.io.SpecDiff;
 import dev.scaling.driver.io.SweepFiles;
 import dev.scaling.driver.plan.Durations;
 import dev.scaling.driver.plan.Plan;
 import dev.scaling.driver.plan.Planner;
 import dev.scaling.driver.spark.ResultTables;
 import dev.scaling.driver.spark.SweepRunner;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -38,10 +47,29 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--plan-only", description = "Validate and print the plan, start no Spark job.")
   boolean planOnly;
 
+  @Option(names = "--rerun-failed", description = "Train again the trials committed as failed (diverged ones stay).")
+  boolean rerunFailed;
+
+  @Option(names = "--force", description = "Start over: forget every committed trial in OUT and train all.")
+  boolean force;
+
+  @Option(names = "--extend", description = "Allow a spec whose grid differs from OUT/spec.yaml; only new grid points train.")
+  boolean extend;
+
   RunOutcome outcome;
 
-  /** What a run produced; tests and the exit code read it. */
-  public record RunOutcome(String runId, String outDir, Plan plan, List<TrialOutcome> outcomes, double wallSeconds) {
+  /**
+   * What a run produced; tests and the exit code read it.
+   *
+   * @param runId this submission's id (the Spark application id)
+   * @param outDir the qualified OUT folder
+   * @param plan the full plan of the spec
+   * @param outcomes every committed trial in OUT after this run, earlier runs' included, in plan order
+   * @param trainedThisRun how many trials this run trained
+   * @param wallSeconds wall time of the run
+   */
+  public record RunOutcome(
+      String runId, String outDir, Plan plan, List<TrialOutcome> outcomes, int trainedThisRun, double wallSeconds) {
     public RunOutcome {
       outcomes = List.copyOf(outcomes);
     }
@@ -82,22 +110,93 @@ public final class RunCommand implements Callable<Integer> {
     String outDir = SweepFiles.qualify(out, hadoop);
     if (planOnly) {
       console.print(plan.describe(1));
-      return new RunOutcome("plan-only", outDir, plan, List.of(), 0);
+      return new RunOutcome("plan-only", outDir, plan, List.of(), 0, 0);
     }
     SweepFiles.checkWritable(outDir, hadoop);
+    checkSameSweep(outDir, sweep, hadoop);
+    CommitLog commits = new CommitLog(outDir, hadoop);
+    List<Trial> todo = trialsToTrain(plan, commits, console);
 
     SparkSession spark = SparkSession.builder().appName("sweep " + sweep.name()).getOrCreate();
     console.print(plan.describe(SweepRunner.slots(spark)));
     console.printf(Locale.ROOT, "Spark UI: %s   run_id: %s%n",
         spark.sparkContext().uiWebUrl().getOrElse(() -> "(disabled)"), spark.sparkContext().applicationId());
     console.flush();
-    SweepFiles.writeText(outDir + "/spec.yaml", specText, spark.sparkContext().hadoopConfiguration());
+    SweepFiles.writeText(outDir + "/spec.yaml", specText, hadoop);
 
-    SweepRunner.Trained trained = SweepRunner.train(spark, plan, plan.trials(), console);
-    ResultTables.write(spark, trained.outcomes(), outDir);
-    RunOutcome result = new RunOutcome(trained.runId(), outDir, plan, trained.outcomes(), (System.nanoTime() - start) / 1e9);
+    SweepRunner.Trained trained = SweepRunner.train(spark, plan, todo, outDir, console);
+    // The tables are consolidated from the commit files: every committed trial exactly once,
+    // including those committed by earlier runs into the same OUT.
+    List<TrialOutcome> all = new ArrayList<>(commits.readAll().values());
+    Map<String, Integer> order = new HashMap<>();
+    for (int i = 0; i < plan.trials().size(); i++) {
+      order.put(plan.trials().get(i).trialId(), i);
+    }
+    all.sort(Comparator.comparingInt(o -> order.getOrDefault(o.trial().trialId(), Integer.MAX_VALUE)));
+    ResultTables.write(spark, all, outDir);
+    RunOutcome result = new RunOutcome(
+        trained.runId(), outDir, plan, all, trained.outcomes().size(), (System.nanoTime() - start) / 1e9);
     console.print(summary(result));
     return result;
+  }
+
+  /** Refuses an OUT that holds a different sweep, unless only the grid changed and --extend was given. */
+  private void checkSameSweep(String outDir, SweepSpec sweep, Configuration hadoop) throws IOException {
+    String previous = SweepFiles.readTextIfExists(outDir + "/spec.yaml", hadoop);
+    if (previous == null || force) {
+      return;
+    }
+    SweepSpec before = SpecParser.parse(previous);
+    List<String> differences = SpecDiff.diff(before, sweep);
+    if (differences.isEmpty()) {
+      return;
+    }
+    boolean gridOnly = differences.stream().allMatch(d -> d.startsWith("grid."));
+    if (extend && gridOnly) {
+      return;
+    }
+    throw new SpecException(
+        "--out",
+        (gridOnly
+                ? "the folder of the same sweep, or the grid change allowed with --extend"
+                : "the folder of the same sweep (only the grid may change, with --extend), or started over with --force")
+            + "; OUT/spec.yaml differs in " + String.join("; ", differences),
+        outDir);
+  }
+
+  /** The planned trials without a usable commit; prints what it skips. */
+  private List<Trial> trialsToTrain(Plan plan, CommitLog commits, PrintStream console) throws IOException {
+    Map<String, TrialOutcome> committed = commits.readAll();
+    if (force) {
+      for (String id : committed.keySet()) {
+        commits.remove(id);
+      }
+      if (!committed.isEmpty()) {
+        console.printf(Locale.ROOT, "--force: forgot %d committed trial(s).%n", committed.size());
+      }
+      return plan.trials();
+    }
+    List<Trial> todo = new ArrayList<>();
+    int skipped = 0;
+    int retried = 0;
+    for (Trial t : plan.trials()) {
+      TrialOutcome c = committed.get(t.trialId());
+      if (c == null) {
+        todo.add(t);
+      } else if (rerunFailed && c.result().status() == TrialStatus.FAILED) {
+        commits.remove(t.trialId());
+        todo.add(t);
+        retried++;
+      } else {
+        skipped++;
+      }
+    }
+    if (skipped + retried > 0) {
+      console.printf(Locale.ROOT,
+          "Resuming: %d of %d trial(s) already committed in OUT are skipped; %d failed one(s) rerun; %d to train.%n",
+          skipped, plan.trials().size(), retried, todo.size());
+    }
+    return todo;
   }
 
   static String summary(RunOutcome r) {
@@ -114,9 +213,9 @@ public final class RunCommand implements Callable<Integer> {
     r.outcomes().stream().map(o -> o.result().entropyFloor()).filter(f -> f != null).findFirst()
         .ifPresent(f -> sb.append(String.format(Locale.ROOT, "Entropy floor of the synthetic source: %.4f nats/token%n", f)));
     sb.append(String.format(Locale.ROOT,
-        "%d finished, %d diverged, %d failed of %d trials in %s. Tables: %s/trials, %s/curves%n",
+        "%d finished, %d diverged, %d failed of %d trials (%d trained by this run) in %s. Tables: %s/trials, %s/curves%n",
         r.count(TrialStatus.FINISHED), r.count(TrialStatus.DIVERGED), r.count(TrialStatus.FAILED),
-        r.outcomes().size(), Durations.format(r.wallSeconds()), r.outDir(), r.outDir()));
+        r.outcomes().size(), r.trainedThisRun(), Durations.format(r.wallSeconds()), r.outDir(), r.outDir()));
     return sb.toString();
   }
 }

@@ -36,6 +36,12 @@ public final class SweepFiles {
     }
   }
 
+  /** Reads a whole UTF-8 text file, or returns null when it does not exist. */
+  public static String readTextIfExists(String location, Configuration conf) throws IOException {
+    Path p = new Path(location);
+    return p.getFileSystem(conf).exists(p) ? readText(location, conf) : null;
+  }
+
   /** Writes text to a temporary sibling and renames it into place, replacing an older file. */
   public static void writeText(String location, String text, Configuration conf) throws IOException {
     Path target = new Path(location);

@@ -34,8 +34,12 @@ public final class SweepRunner {
     }
   }
 
-  /** Trains every trial of {@code trials} (a subset of {@code plan}, in plan order) and collects outcomes. */
-  public static Trained train(SparkSession spark, Plan plan, List<Trial> trials, PrintStream console) {
+  /**
+   * Trains every trial of {@code trials} (a subset of {@code plan}, in plan order); each task commits its
+   * outcome under {@code outDir} and the outcomes are also collected here.
+   */
+  public static Trained train(
+      SparkSession spark, Plan plan, List<Trial> trials, String outDir, PrintStream console) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     String runId = spark.sparkContext().applicationId();
     long start = System.nanoTime();
@@ -54,7 +58,7 @@ public final class SweepRunner {
     try {
       JavaRDD<Trial> rdd = jsc.parallelize(trials, trials.size());
       List<TrialOutcome> outcomes =
-          new ArrayList<>(rdd.mapPartitions(new TrialTask(runId, maxAttempts(jsc.getConf()), accumulators)).collect());
+          new ArrayList<>(rdd.mapPartitions(new TrialTask(runId, outDir, maxAttempts(jsc.getConf()), accumulators)).collect());
       outcomes.sort(Comparator.comparingInt(o -> trials.indexOf(o.trial())));
       return new Trained(runId, outcomes, monitor.attemptsFailed(), (System.nanoTime() - start) / 1e9);
     } finally {

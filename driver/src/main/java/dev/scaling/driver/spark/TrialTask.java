@@ -5,6 +5,7 @@ import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialResult;
 import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.driver.io.CommitLog;
 import dev.scaling.worker.Engines;
 import dev.scaling.worker.StepListener;
 import dev.scaling.worker.TrialTrainer;
@@ -13,6 +14,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -20,26 +22,29 @@ import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The body of one Spark task: trains the partition's trial on the task's device and returns its
- * outcome. A trial that throws is re-thrown while Spark has attempts left (so a lost executor or a
- * transient error is retried) and recorded as {@code failed} on the last attempt, so one bad trial never
- * aborts the sweep.
+ * The body of one Spark task: trains the partition's trial on the task's device, commits its outcome
+ * to {@code OUT/commits} at once (so no finished trial is ever lost) and returns it. A trial that
+ * throws is re-thrown while Spark has attempts left (so a lost executor or a transient error is
+ * retried) and recorded as {@code failed} on the last attempt, so one bad trial never aborts the sweep.
  */
 public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOutcome> {
   private static final long serialVersionUID = 1L;
 
   private final String runId;
+  private final String outDir;
   private final int maxAttempts;
   private final SweepAccumulators accumulators;
 
   /**
    * @param runId id of this submission, written into every row
+   * @param outDir the sweep's OUT folder; each outcome is committed under it as soon as it exists
    * @param maxAttempts Spark's attempts per task ({@code spark.task.maxFailures}); the last one records
    *     a failure instead of throwing
    * @param accumulators the named accumulators shown in the Spark UI
    */
-  public TrialTask(String runId, int maxAttempts, SweepAccumulators accumulators) {
+  public TrialTask(String runId, String outDir, int maxAttempts, SweepAccumulators accumulators) {
     this.runId = runId;
+    this.outDir = outDir;
     this.maxAttempts = maxAttempts;
     this.accumulators = accumulators;
   }
@@ -52,7 +57,9 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
     String executorId = env.executorId();
     String host = env.blockManager().blockManagerId().host();
     Device device = deviceOf(task);
-    TrialTrainer trainer = new TrialTrainer(HadoopConfs.fromSparkConf(env.conf()));
+    Configuration hadoop = HadoopConfs.fromSparkConf(env.conf());
+    TrialTrainer trainer = new TrialTrainer(hadoop);
+    CommitLog commits = new CommitLog(outDir, hadoop);
     List<TrialOutcome> out = new ArrayList<>(1);
     while (trials.hasNext()) {
       Trial trial = trials.next();
@@ -78,7 +85,9 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
       } else {
         accumulators.trialsFailed().add(1);
       }
-      out.add(new TrialOutcome(trial, result, runId, executorId, host, task.attemptNumber()));
+      TrialOutcome outcome = new TrialOutcome(trial, result, runId, executorId, host, task.attemptNumber());
+      commits.commit(outcome);
+      out.add(outcome);
     }
     return out.iterator();
   }

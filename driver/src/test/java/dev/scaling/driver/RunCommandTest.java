@@ -1,0 +1,147 @@
+package dev.scaling.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.scaling.common.trial.TrialOutcome;
+import dev.scaling.common.trial.TrialStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A small sweep end to end on Spark {@code local[2]}: spec file -> plan -> Spark tasks -> DJL training ->
+ * Parquet, read back with DuckDB (an independent Parquet reader).
+ */
+class RunCommandTest {
+  static SparkSession spark;
+
+  @BeforeAll
+  static void startSpark() {
+    spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("RunCommandTest")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .getOrCreate();
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.stop();
+  }
+
+  static final String SPEC =
+      """
+      name: e2e
+      seed: 11
+      data:
+        source: synthetic
+        eval_tokens: 2048
+        synthetic: {vocab: 32, order: 2, branching: 4, zipf: 1.0}
+      model:
+        context: 32
+        head_size: 16
+      grid:
+        width: [16, 32]
+        depth: [1]
+        tokens: [8192, 32768]
+      training:
+        batch_size: 8
+        learning_rate: 3.0e-3
+        eval_interval: 40
+      """;
+
+  @Test
+  void run_smallSweepWritesParquetTablesReadableByAnIndependentReader(@TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("e2e.yaml");
+    Files.writeString(spec, SPEC);
+    Path out = dir.resolve("out");
+
+    RunCommand.RunOutcome outcome = RunCommand.run(spec.toString(), "--out", out.toString());
+
+    assertEquals(4, outcome.outcomes().size());
+    assertEquals(4, outcome.count(TrialStatus.FINISHED), () -> outcome.outcomes().toString());
+    assertEquals(0, outcome.exitCode());
+    assertEquals(spark.sparkContext().applicationId(), outcome.runId());
+    assertEquals(SPEC, Files.readString(out.resolve("spec.yaml")));
+
+    Map<String, TrialOutcome> byId = new HashMap<>();
+    outcome.outcomes().forEach(o -> byId.put(o.trial().trialId(), o));
+    try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = db.createStatement()) {
+      String trials = "read_parquet('" + out.resolve("trials") + "/*.parquet')";
+      String curves = "read_parquet('" + out.resolve("curves") + "/*.parquet')";
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT trial_id, run_id, width, depth, n_params, n_params_total, tokens, flops, steps, seed,"
+                  + " final_train_loss, final_eval_loss, entropy_floor, status, error, wall_seconds,"
+                  + " tokens_per_second, executor_id, host, device, attempt FROM " + trials)) {
+        int rows = 0;
+        while (rs.next()) {
+          rows++;
+          TrialOutcome o = byId.get(rs.getString("trial_id"));
+          assertNotNull(o, "row for a trial that was not planned: " + rs.getString("trial_id"));
+          assertEquals(outcome.runId(), rs.getString("run_id"));
+          assertEquals(12L * o.trial().depth() * o.trial().width() * o.trial().width(), rs.getLong("n_params"));
+          assertEquals(o.trial().nParamsTotal(), rs.getLong("n_params_total"));
+          assertEquals(6.0 * rs.getLong("n_params") * rs.getLong("tokens"), rs.getDouble("flops"), 1e-6);
+          assertEquals(o.trial().tokens() / (8 * 32), rs.getLong("steps"));
+          assertEquals(o.trial().seed(), rs.getLong("seed"));
+          assertEquals("finished", rs.getString("status"));
+          assertEquals(null, rs.getString("error"));
+          double eval = rs.getDouble("final_eval_loss");
+          double floor = rs.getDouble("entropy_floor");
+          assertEquals(o.result().finalEvalLoss(), eval, 1e-12);
+          assertTrue(Double.isFinite(eval) && eval < Math.log(32), "eval loss " + eval + " is below ln(vocab)");
+          assertTrue(floor > 0 && floor < eval, "entropy floor " + floor + " is below the eval loss " + eval);
+          assertTrue(rs.getDouble("wall_seconds") > 0);
+          assertTrue(rs.getDouble("tokens_per_second") > 0);
+          assertEquals("driver", rs.getString("executor_id"));
+          assertEquals("cpu()", rs.getString("device"));
+          assertEquals(0, rs.getInt("attempt"));
+        }
+        assertEquals(4, rows);
+      }
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT trial_id, count(*) AS n, max(step) AS last, count(eval_loss) AS evals,"
+                  + " arg_max(eval_loss, step) AS final_eval FROM " + curves + " GROUP BY trial_id")) {
+        int trialsWithCurves = 0;
+        while (rs.next()) {
+          trialsWithCurves++;
+          TrialOutcome o = byId.get(rs.getString("trial_id"));
+          assertEquals(o.trial().steps(), rs.getLong("last"));
+          assertTrue(rs.getLong("evals") >= 2, "at least an intermediate and the final evaluation");
+          assertEquals(o.result().finalEvalLoss(), rs.getDouble("final_eval"), 1e-12);
+        }
+        assertEquals(4, trialsWithCurves);
+      }
+    }
+    // More data helps: at width 32, the 32768-token trial beats the 8192-token one.
+    double small = loss(outcome, 32, 8192);
+    double large = loss(outcome, 32, 32768);
+    assertTrue(large < small, "loss at D=32768 (" + large + ") should be below loss at D=8192 (" + small + ")");
+  }
+
+  private static double loss(RunCommand.RunOutcome outcome, int width, long tokens) {
+    return outcome.outcomes().stream()
+        .filter(o -> o.trial().width() == width && o.trial().tokens() == tokens)
+        .findFirst()
+        .orElseThrow()
+        .result()
+        .finalEvalLoss();
+  }
+}
