@@ -21,7 +21,7 @@ final class Bfgs {
   /** Stopping rule: gradient inf-norm, relative objective change (3 times running), iterations. */
   record Tolerance(double gradient, double relativeChange, int maxIterations) {}
 
-  static final Tolerance LOOSE = new Tolerance(1e-7, 1e-10, 200);
+  static final Tolerance LOOSE = new Tolerance(1e-6, 1e-9, 120);
   static final Tolerance TIGHT = new Tolerance(1e-10, 1e-15, 5000);
 
   private final Objective fn;

@@ -25,4 +25,18 @@ final class Synthetic {
     }
     return out;
   }
+
+  /** A crossed design: {@code sizes} N from 1e7 to 3e9 times {@code tokens} D from 1e9 to 1e11. */
+  static List<ScalingPoint> crossed(LawParams truth, int sizes, int tokens, double sigma, long seed) {
+    Random rng = new Random(seed);
+    List<ScalingPoint> out = new ArrayList<>();
+    for (int i = 0; i < sizes; i++) {
+      double n = 1e7 * Math.pow(300, i / (double) (sizes - 1));
+      for (int j = 0; j < tokens; j++) {
+        double d = 1e9 * Math.pow(100, j / (double) (tokens - 1));
+        out.add(new ScalingPoint(n, d, truth.predict(n, d) * Math.exp(sigma * rng.nextGaussian())));
+      }
+    }
+    return out;
+  }
 }
