@@ -11,7 +11,7 @@ import java.util.List;
 public enum StartGrid {
   /** The published grid: 4500 Chinchilla starts, 980 Kaplan starts, 150 per single-variable law. */
   FULL,
-  /** Every other grid value: 324 Chinchilla starts, 144 Kaplan starts, 36 per single-variable law. */
+  /** A thinned grid: 432 Chinchilla starts, 144 Kaplan starts, 36 per single-variable law. */
   COARSE;
 
   /** Starting vectors in the optimiser's coordinates for the given form. */
