@@ -1,5 +1,6 @@
 package dev.scaling.driver;
 
+import dev.scaling.driver.fit.FitCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,14 +11,24 @@ import picocli.CommandLine.Command;
 @Command(
     name = "sweep",
     mixinStandardHelpOptions = true,
-    subcommands = {RunCommand.class},
-    description = "Scaling-law sweeps on Spark.")
+    subcommands = {RunCommand.class, FitCommand.class},
+    description = "Run neural scaling-law sweeps on Spark and fit laws to the results.")
 public final class SweepMain {
 
   /** Parses the arguments, runs the chosen command and returns its exit code. */
   public static int run(String... args) {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-    return new CommandLine(new SweepMain()).execute(args);
+    CommandLine cli = new CommandLine(new SweepMain());
+    // Bad input is the user's to fix: print the message that names field, rule and value, not a trace.
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          if (e instanceof IllegalArgumentException || e instanceof java.io.FileNotFoundException) {
+            cmd.getErr().println("error: " + e.getMessage());
+            return 2;
+          }
+          throw e;
+        });
+    return cli.execute(args);
   }
 
   public static void main(String[] args) {

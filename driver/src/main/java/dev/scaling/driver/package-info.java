@@ -1,2 +1,2 @@
-/** Entry points of the sweep application: {@code run} and {@code fit} subcommands. */
+/** Entry points of the sweep application: the {@code run} and {@code fit} subcommands. */
 package dev.scaling.driver;

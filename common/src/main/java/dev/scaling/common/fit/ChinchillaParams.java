@@ -1,0 +1,57 @@
+package dev.scaling.common.fit;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Parameters of the Chinchilla form L(N, D) = E + A/N^alpha + B/D^beta. The optimiser works with
+ * (a, b, e, alpha, beta) where A = e^a, B = e^b, E = e^e.
+ */
+public record ChinchillaParams(double e, double a, double b, double alpha, double beta)
+    implements LawParams {
+  /** Builds from the optimiser's vector (log A, log B, log E, alpha, beta). */
+  static ChinchillaParams fromTheta(double[] t) {
+    return new ChinchillaParams(Math.exp(t[2]), Math.exp(t[0]), Math.exp(t[1]), t[3], t[4]);
+  }
+
+  public ChinchillaParams {
+    if (!(e > 0) || !(a > 0) || !(b > 0)) {
+      throw new IllegalArgumentException(
+          "E, A and B must be positive, found " + e + ", " + a + ", " + b);
+    }
+    if (!Double.isFinite(alpha) || !Double.isFinite(beta)) {
+      throw new IllegalArgumentException("alpha and beta must be finite, found " + alpha + ", " + beta);
+    }
+  }
+
+  @Override
+  public LawForm form() {
+    return LawForm.CHINCHILLA;
+  }
+
+  @Override
+  public double predict(double n, double d) {
+    return e + a / Math.pow(n, alpha) + b / Math.pow(d, beta);
+  }
+
+  @Override
+  public Map<String, Double> named() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("E", e);
+    m.put("A", a);
+    m.put("B", b);
+    m.put("alpha", alpha);
+    m.put("beta", beta);
+    return m;
+  }
+
+  @Override
+  public double[] toTheta() {
+    return new double[] {Math.log(a), Math.log(b), Math.log(e), alpha, beta};
+  }
+
+  /** The compute-optimal allocation this law implies. */
+  public ComputeOptimal computeOptimal() {
+    return ComputeOptimal.of(this);
+  }
+}

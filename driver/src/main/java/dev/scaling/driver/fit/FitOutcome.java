@@ -1,0 +1,16 @@
+package dev.scaling.driver.fit;
+
+import dev.scaling.common.fit.ScalingAnalysis;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a fit run produced: the analysis, where it wrote, the notes on excluded rows, the printed
+ * summary and the JSON object.
+ */
+public record FitOutcome(ScalingAnalysis analysis, Path fitsFile, Path report, List<String> notes,
+    String summary, String json) {
+  public FitOutcome {
+    notes = List.copyOf(notes);
+  }
+}

@@ -1,0 +1,23 @@
+package dev.scaling.driver.fit;
+
+import dev.scaling.common.fit.ScalingPoint;
+import dev.scaling.driver.report.TrialPoint;
+import java.util.List;
+
+/**
+ * The rows of an input table that enter the fit, and what was left out and why.
+ *
+ * @param rows rows used
+ * @param notes one sentence per kind of excluded or dropped row, empty when none
+ */
+public record InputTable(List<TrialPoint> rows, List<String> notes) {
+  public InputTable {
+    rows = List.copyOf(rows);
+    notes = List.copyOf(notes);
+  }
+
+  /** The points alone. */
+  public List<ScalingPoint> points() {
+    return rows.stream().map(TrialPoint::point).toList();
+  }
+}

@@ -1,0 +1,303 @@
+package dev.scaling.driver.report;
+
+import dev.scaling.common.fit.BootstrapResult;
+import dev.scaling.common.fit.ChinchillaParams;
+import dev.scaling.common.fit.ComputeOptimal;
+import dev.scaling.common.fit.FitResult;
+import dev.scaling.common.fit.IdentifiabilityWarning;
+import dev.scaling.common.fit.Interval;
+import dev.scaling.common.fit.LawFit;
+import dev.scaling.common.fit.LawForm;
+import dev.scaling.common.fit.LawParams;
+import dev.scaling.common.fit.ScalingAnalysis;
+import dev.scaling.common.fit.ScalingPoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Writes {@code OUT/report/index.html}: one self-contained page (plots embedded as base64 PNG) with the
+ * data, the fitted laws side by side, their bootstrap intervals, the backtest, identifiability
+ * warnings, excluded-row notes and, on synthetic data, the true entropy floor beside the fitted E.
+ */
+public final class ReportWriter {
+  private static final int MAX_SERIES = 8;
+  private static final int W = 760;
+  private static final int H = 480;
+
+  private ReportWriter() {}
+
+  /**
+   * Writes the report under {@code outDir/report} and returns the path of {@code index.html}.
+   *
+   * @param analysis the fitted laws
+   * @param rows the rows fitted, with trial ids when known
+   * @param curves learning curves, empty when fitting a plain table
+   * @param entropyFloor the true entropy floor of a synthetic source (nats/token), null otherwise
+   * @param notes sentences about excluded or dropped rows
+   * @param outDir the sweep or fit output folder
+   */
+  public static Path write(ScalingAnalysis analysis, List<TrialPoint> rows, List<CurveSample> curves,
+      Double entropyFloor, List<String> notes, Path outDir) {
+    System.setProperty("java.awt.headless", "true");
+    StringBuilder html = new StringBuilder();
+    html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Scaling-law fit</title><style>")
+        .append("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}")
+        .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;")
+        .append("text-align:right}th{background:#f3f3f3}.warn{background:#fff3cd;padding:8px;margin:4px 0}")
+        .append("img{max-width:100%}</style></head><body>");
+    html.append("<h1>Scaling-law fit</h1>");
+    html.append(String.format(Locale.ROOT, "<p>%d rows fitted, Huber delta %s, %d bootstrap resamples.</p>",
+        analysis.points().size(), fmt(analysis.options().huberDelta()), analysis.options().bootstrap()));
+    for (String note : notes) {
+      html.append("<p class=\"warn\">").append(esc(note)).append("</p>");
+    }
+    for (IdentifiabilityWarning w : analysis.warnings()) {
+      html.append("<p class=\"warn\"><b>Identifiability (").append(w.kind().name().toLowerCase(Locale.ROOT))
+          .append("):</b> ").append(esc(w.message())).append("</p>");
+    }
+    html.append("<h2>Fitted laws</h2>");
+    html.append(lawTable(analysis, entropyFloor));
+    html.append(backtestTable(analysis));
+    if (analysis.computeOptimal() != null) {
+      ComputeOptimal o = analysis.computeOptimal();
+      html.append(String.format(Locale.ROOT,
+          "<p>Compute-optimal allocation (Chinchilla): N_opt = %s &middot; (C/6)^%.4f, D_opt = (C/6)/N_opt,"
+              + " b = %.4f.</p>", fmt(o.g()), o.a(), o.b()));
+    }
+    html.append("<h2>Plots</h2>");
+    List<ScalingPoint> pts = rows.stream().map(TrialPoint::point).toList();
+    LawParams chin = law(analysis, LawForm.CHINCHILLA);
+    LawParams main = chin != null ? chin : analysis.fits().isEmpty() ? null : analysis.fits().get(0).fit().params();
+    html.append(img(lossVs(pts, main, true), "Loss vs N for each D"));
+    html.append(img(lossVs(pts, main, false), "Loss vs D for each N"));
+    html.append(img(lossVsCompute(pts, analysis.computeOptimal(), chin), "Loss vs compute"));
+    html.append(img(residuals(pts, analysis), "Residuals"));
+    if (!curves.isEmpty()) {
+      html.append(img(learningCurves(curves), "Learning curves"));
+    }
+    html.append("</body></html>\n");
+    Path dir = outDir.resolve("report");
+    try {
+      Files.createDirectories(dir);
+      Path index = dir.resolve("index.html");
+      Files.writeString(index, html, StandardCharsets.UTF_8);
+      return index;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write report under " + dir, e);
+    }
+  }
+
+  private static LawParams law(ScalingAnalysis a, LawForm form) {
+    LawFit f = a.fit(form);
+    return f == null ? null : f.fit().params();
+  }
+
+  private static String lawTable(ScalingAnalysis a, Double floor) {
+    StringBuilder t = new StringBuilder("<table><tr><th>law</th><th>parameter</th><th>estimate</th>"
+        + "<th>CI low</th><th>CI high</th><th>objective</th><th>rows</th></tr>");
+    List<FitResult> all = new ArrayList<>();
+    a.fits().forEach(f -> all.add(f.fit()));
+    all.addAll(a.singleVariable());
+    for (FitResult r : all) {
+      LawFit lf = a.fit(r.form());
+      BootstrapResult boot = lf == null || r.form() != lf.form() ? null : lf.bootstrap();
+      for (Map.Entry<String, Double> e : r.params().named().entrySet()) {
+        Interval ci = boot == null ? null : boot.get(e.getKey());
+        t.append("<tr><td>").append(r.form().label()).append("</td><td>").append(e.getKey()).append("</td><td>")
+            .append(fmt(e.getValue())).append("</td><td>").append(ci == null ? "" : fmt(ci.lo()))
+            .append("</td><td>").append(ci == null ? "" : fmt(ci.hi())).append("</td><td>")
+            .append(fmt(r.objective())).append("</td><td>").append(r.nPoints()).append("</td></tr>");
+        if (floor != null && e.getKey().equals("E")) {
+          t.append("<tr><td>").append(r.form().label()).append("</td><td>true entropy floor</td><td>")
+              .append(fmt(floor)).append("</td><td colspan=\"4\">synthetic source</td></tr>");
+        }
+      }
+      if (boot != null) {
+        for (String k : List.of("a", "b", "N_opt")) {
+          Interval ci = boot.get(k);
+          if (ci != null) {
+            String est = "";
+            if (r.params() instanceof ChinchillaParams c) {
+              ComputeOptimal o = c.computeOptimal();
+              est = fmt(k.equals("a") ? o.a() : k.equals("b") ? o.b() : o.nOpt(boot.optimalCompute()));
+            }
+            t.append("<tr><td>").append(r.form().label()).append("</td><td>").append(k)
+                .append(k.equals("N_opt") ? " at C=" + fmt(boot.optimalCompute()) : "").append("</td><td>")
+                .append(est).append("</td><td>").append(fmt(ci.lo())).append("</td><td>").append(fmt(ci.hi()))
+                .append("</td><td></td><td></td></tr>");
+          }
+        }
+      }
+    }
+    return t.append("</table>").toString();
+  }
+
+  private static String backtestTable(ScalingAnalysis a) {
+    StringBuilder t = new StringBuilder("<h2>Extrapolation backtest</h2><table><tr><th>law</th>"
+        + "<th>train rows</th><th>held-out rows</th><th>held out from C =</th><th>mean rel. error</th>"
+        + "<th>max rel. error</th></tr>");
+    boolean any = false;
+    for (LawFit f : a.fits()) {
+      if (f.backtest() != null) {
+        any = true;
+        var b = f.backtest();
+        t.append(String.format(Locale.ROOT,
+            "<tr><td>%s</td><td>%d</td><td>%d</td><td>%s</td><td>%.3f%%</td><td>%.3f%%</td></tr>",
+            b.form().label(), b.trainRows(), b.heldOutRows(), fmt(b.minHeldOutCompute()),
+            100 * b.meanRelError(), 100 * b.maxRelError()));
+      }
+    }
+    return any ? t.append("</table>").toString() : "<p>No backtest (disabled or too few rows).</p>";
+  }
+
+  private static XYChart chart(String title, String x, String y) {
+    XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle(x).yAxisTitle(y).build();
+    c.getStyler().setXAxisLogarithmic(true);
+    c.getStyler().setYAxisLogarithmic(true);
+    c.getStyler().setLegendVisible(true);
+    c.getStyler().setMarkerSize(6);
+    return c;
+  }
+
+  private static XYChart lossVs(List<ScalingPoint> pts, LawParams law, boolean overN) {
+    XYChart c = chart(overN ? "Loss vs N for each D" : "Loss vs D for each N", overN ? "N (parameters)"
+        : "D (tokens)", "loss");
+    Map<Double, List<ScalingPoint>> groups = pts.stream().collect(Collectors.groupingBy(
+        p -> round3(overN ? p.d() : p.n()), TreeMap::new, Collectors.toList()));
+    List<Double> keys = pick(new ArrayList<>(groups.keySet()));
+    double lo = pts.stream().mapToDouble(p -> overN ? p.n() : p.d()).min().orElse(1);
+    double hi = pts.stream().mapToDouble(p -> overN ? p.n() : p.d()).max().orElse(10);
+    for (Double k : keys) {
+      List<ScalingPoint> g = groups.get(k);
+      String name = (overN ? "D=" : "N=") + fmt(k);
+      XYSeries s = c.addSeries(name, g.stream().mapToDouble(p -> overN ? p.n() : p.d()).toArray(),
+          g.stream().mapToDouble(ScalingPoint::loss).toArray());
+      s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      if (law != null) {
+        double[] xs = logSpace(lo, hi, 60);
+        double[] ys = new double[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+          ys[i] = overN ? law.predict(xs[i], k) : law.predict(k, xs[i]);
+        }
+        XYSeries f = c.addSeries(name + " fit", xs, ys);
+        f.setMarker(SeriesMarkers.NONE);
+        f.setShowInLegend(false);
+        f.setLineColor(s.getMarkerColor());
+      }
+    }
+    return c;
+  }
+
+  private static XYChart lossVsCompute(List<ScalingPoint> pts, ComputeOptimal o, LawParams chin) {
+    XYChart c = chart("Loss vs compute (6ND) with the compute-optimal frontier", "C (FLOPs)", "loss");
+    c.addSeries("trials", pts.stream().mapToDouble(ScalingPoint::compute).toArray(),
+        pts.stream().mapToDouble(ScalingPoint::loss).toArray())
+        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    if (o != null && chin != null) {
+      double lo = pts.stream().mapToDouble(ScalingPoint::compute).min().orElse(1);
+      double hi = pts.stream().mapToDouble(ScalingPoint::compute).max().orElse(10);
+      double[] xs = logSpace(lo, hi * 10, 60);
+      double[] ys = new double[xs.length];
+      for (int i = 0; i < xs.length; i++) {
+        ys[i] = chin.predict(o.nOpt(xs[i]), o.dOpt(xs[i]));
+      }
+      c.addSeries("compute-optimal frontier (Chinchilla)", xs, ys).setMarker(SeriesMarkers.NONE);
+    }
+    return c;
+  }
+
+  private static XYChart residuals(List<ScalingPoint> pts, ScalingAnalysis a) {
+    XYChart c = chart("Residuals log L_hat - log L", "C (FLOPs)", "residual");
+    c.getStyler().setYAxisLogarithmic(false);
+    for (LawFit f : a.fits()) {
+      LawParams p = f.fit().params();
+      c.addSeries(f.form().label(), pts.stream().mapToDouble(ScalingPoint::compute).toArray(),
+          pts.stream().mapToDouble(q -> Math.log(p.predict(q.n(), q.d()) / q.loss())).toArray())
+          .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    }
+    if (a.fits().isEmpty()) {
+      c.addSeries("none", new double[] {1}, new double[] {0});
+    }
+    return c;
+  }
+
+  private static XYChart learningCurves(List<CurveSample> curves) {
+    XYChart c = chart("Learning curves (eval loss, train loss where not evaluated)", "tokens", "loss");
+    Map<String, List<CurveSample>> byTrial = curves.stream().filter(s -> s.tokens() > 0)
+        .collect(Collectors.groupingBy(CurveSample::trialId, TreeMap::new, Collectors.toList()));
+    for (Map.Entry<String, List<CurveSample>> e : byTrial.entrySet()) {
+      List<CurveSample> s = e.getValue().stream()
+          .filter(x -> Double.isFinite(x.evalLoss()) ? x.evalLoss() > 0 : x.trainLoss() > 0)
+          .sorted(java.util.Comparator.comparingLong(CurveSample::step)).toList();
+      if (s.isEmpty()) {
+        continue;
+      }
+      XYSeries series = c.addSeries(e.getKey(), s.stream().mapToDouble(CurveSample::tokens).toArray(),
+          s.stream().mapToDouble(x -> Double.isFinite(x.evalLoss()) ? x.evalLoss() : x.trainLoss()).toArray());
+      series.setMarker(SeriesMarkers.NONE);
+      series.setShowInLegend(byTrial.size() <= 12);
+    }
+    return c;
+  }
+
+  private static String img(XYChart chart, String alt) {
+    try {
+      byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+      return "<h3>" + esc(alt) + "</h3><img alt=\"" + esc(alt) + "\" src=\"data:image/png;base64,"
+          + Base64.getEncoder().encodeToString(png) + "\">";
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot render plot " + alt, e);
+    }
+  }
+
+  private static List<Double> pick(List<Double> keys) {
+    if (keys.size() <= MAX_SERIES) {
+      return keys;
+    }
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < MAX_SERIES; i++) {
+      out.add(keys.get((int) Math.round(i * (keys.size() - 1) / (double) (MAX_SERIES - 1))));
+    }
+    return out;
+  }
+
+  private static double round3(double v) {
+    return Double.parseDouble(String.format(Locale.ROOT, "%.3g", v));
+  }
+
+  private static double[] logSpace(double lo, double hi, int n) {
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = lo * Math.pow(hi / lo, i / (double) (n - 1));
+    }
+    return v;
+  }
+
+  static String fmt(double v) {
+    if (Double.isNaN(v)) {
+      return "";
+    }
+    double a = Math.abs(v);
+    return (a != 0 && (a < 1e-3 || a >= 1e5))
+        ? String.format(Locale.ROOT, "%.4e", v) : String.format(Locale.ROOT, "%.5g", v);
+  }
+
+  private static String esc(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}
