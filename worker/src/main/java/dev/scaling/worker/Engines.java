@@ -1,0 +1,45 @@
+package dev.scaling.worker;
+
+import ai.djl.engine.Engine;
+
+/**
+ * Configures and starts DJL's PyTorch engine for trial training: offline (no downloads, no telemetry)
+ * and a fixed number of intra-op threads per trial. Both settings are process-wide in libtorch, so they
+ * only take effect before the engine's first use.
+ */
+public final class Engines {
+  /** The DJL engine every trial runs on. */
+  public static final String ENGINE = "PyTorch";
+
+  private static volatile boolean started;
+
+  private Engines() {}
+
+  /**
+   * Sets {@code ai.djl.offline=true} and {@code ai.djl.pytorch.num_threads=threadsPerTrial} unless the
+   * engine already started, then loads the engine.
+   *
+   * @param threadsPerTrial intra-op threads of libtorch, at least 1
+   * @return the PyTorch engine
+   */
+  public static synchronized Engine configure(int threadsPerTrial) {
+    if (threadsPerTrial < 1) {
+      throw new IllegalArgumentException("threadsPerTrial must be >= 1, found " + threadsPerTrial);
+    }
+    if (!started) {
+      System.setProperty("ai.djl.offline", "true");
+      System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threadsPerTrial));
+    }
+    return pytorch();
+  }
+
+  /** Loads (once) and returns the PyTorch engine with whatever settings are in place. */
+  public static synchronized Engine pytorch() {
+    if (!started && System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    Engine engine = Engine.getEngine(ENGINE);
+    started = true;
+    return engine;
+  }
+}
