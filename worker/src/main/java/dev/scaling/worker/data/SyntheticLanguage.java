@@ -12,13 +12,21 @@ import java.util.SplittableRandom;
  * floor no model can beat. Every context (the k previous tokens) has {@code branching} distinct
  * successors drawn without replacement with Zipf({@code zipf}) weights over a random ranking of the
  * vocabulary, so a few tokens and contexts are frequent and many are rare (more data and bigger models
- * keep finding structure); successor probabilities are flat-Dirichlet. With probability
+ * keep finding structure); about half of each context's successors come from a set of favourites of its
+ * last token, so lower-order statistics are informative too. Successor probabilities are flat-Dirichlet. With probability
  * {@link #RESTART} the next token is instead uniform over the vocabulary, which makes the context chain
  * irreducible and aperiodic (a unique stationary distribution) and is part of the exact entropy rate.
  */
 public final class SyntheticLanguage {
   /** Probability that the next token is drawn uniformly instead of from the context's successors. */
   public static final double RESTART = 0.01;
+
+  /**
+   * Chance that a successor slot of a context is filled from the favourites of the context's last token
+   * (else from the Zipf ranking): this back-off structure lets small models and little data learn the
+   * bigram level first and the full order-k table later.
+   */
+  public static final double FAVOURED_SHARE = 0.5;
 
   private static final int BURN_IN = 1024;
   private static final int CACHE_SIZE = 4;
@@ -88,19 +96,39 @@ public final class SyntheticLanguage {
     for (int rank = 0; rank < vocab; rank++) {
       weight[ranking[rank]] = Math.pow(rank + 1, -spec.zipf());
     }
-    double[] keys = new double[vocab];
-    Integer[] order = new Integer[vocab];
+    int[][] favoured = new int[vocab][];
+    for (int token = 0; token < vocab; token++) {
+      favoured[token] = Arrays.copyOf(zipfOrder(weight, random), branching);
+    }
+    boolean[] chosen = new boolean[vocab];
     for (int ctx = 0; ctx < contexts; ctx++) {
-      // Weighted sampling without replacement (Efraimidis-Spirakis): the smallest Exp(1)/w keys win.
-      for (int v = 0; v < vocab; v++) {
-        keys[v] = -Math.log(1.0 - random.nextDouble()) / weight[v];
-        order[v] = v;
-      }
-      Arrays.sort(order, (a, b) -> Double.compare(keys[a], keys[b]));
-      double total = 0;
+      int[] zipf = zipfOrder(weight, random);
+      int[] favourites = favoured[ctx % vocab];
+      Arrays.fill(chosen, false);
       int base = ctx * branching;
+      int next = 0;
       for (int j = 0; j < branching; j++) {
-        successors[base + j] = order[j];
+        int token = -1;
+        if (random.nextDouble() < FAVOURED_SHARE) {
+          int start = random.nextInt(branching);
+          for (int i = 0; i < branching && token < 0; i++) {
+            int candidate = favourites[(start + i) % branching];
+            if (!chosen[candidate]) {
+              token = candidate;
+            }
+          }
+        }
+        while (token < 0) {
+          if (!chosen[zipf[next]]) {
+            token = zipf[next];
+          }
+          next++;
+        }
+        chosen[token] = true;
+        successors[base + j] = token;
+      }
+      double total = 0;
+      for (int j = 0; j < branching; j++) {
         double gamma = -Math.log(1.0 - random.nextDouble());
         probabilities[base + j] = gamma;
         total += gamma;
@@ -113,6 +141,25 @@ public final class SyntheticLanguage {
       }
       cumulative[base + branching - 1] = 1.0;
     }
+  }
+
+  /**
+   * A random order of the vocabulary, drawn without replacement with probabilities proportional to
+   * {@code weight} (Efraimidis-Spirakis: ascending Exp(1)/w keys).
+   */
+  private int[] zipfOrder(double[] weight, SplittableRandom random) {
+    double[] keys = new double[vocab];
+    Integer[] order = new Integer[vocab];
+    for (int v = 0; v < vocab; v++) {
+      keys[v] = -Math.log(1.0 - random.nextDouble()) / weight[v];
+      order[v] = v;
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(keys[a], keys[b]));
+    int[] result = new int[vocab];
+    for (int v = 0; v < vocab; v++) {
+      result[v] = order[v];
+    }
+    return result;
   }
 
   private double[] stationaryDistribution() {
