@@ -1,6 +1,7 @@
 package dev.scaling.worker;
 
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Configures and starts DJL's PyTorch engine for trial training: offline (no downloads, no telemetry)
@@ -41,5 +42,17 @@ public final class Engines {
     Engine engine = Engine.getEngine(ENGINE);
     started = true;
     return engine;
+  }
+
+  /**
+   * Re-applies {@code ai.djl.pytorch.num_threads} on the calling thread. OpenMP's thread count is a
+   * per-thread setting, so a trial started on a thread other than the one that loaded the engine could
+   * otherwise run its kernels with the default thread count (and round differently).
+   */
+  public static void applyThreadsToCurrentThread() {
+    Integer threads = Integer.getInteger("ai.djl.pytorch.num_threads");
+    if (threads != null && threads > 0) {
+      JniUtils.setNumThreads(threads);
+    }
   }
 }

@@ -68,6 +68,7 @@ public final class TrialTrainer {
       throw new UncheckedIOException("trial " + trial.trialId() + ": " + e.getMessage(), e);
     }
     Engines.pytorch();
+    Engines.applyThreadsToCurrentThread();
     boolean previousGradMode = JniUtils.isGradMode();
     try (NDManager manager = NDManager.newBaseManager(device, Engines.ENGINE)) {
       return new Run(trial, device, data, progress, manager, startNanos).execute();
