@@ -1,0 +1,39 @@
+package dev.scaling.worker;
+
+import dev.scaling.common.spec.DataSource;
+import dev.scaling.common.spec.DataSpec;
+import dev.scaling.common.spec.SyntheticSpec;
+import dev.scaling.common.spec.TrainingSpec;
+import dev.scaling.common.trial.Trial;
+
+/** Small trials for tests. */
+public final class TestTrials {
+  /** A tiny synthetic language that small models learn within a few hundred steps. */
+  public static final SyntheticSpec SMALL_LANGUAGE = new SyntheticSpec(16, 1, 3, 1.1);
+
+  private TestTrials() {}
+
+  /** A synthetic trial with the given shape and optimisation settings. */
+  public static Trial synthetic(
+      SyntheticSpec language,
+      int width,
+      int depth,
+      int heads,
+      int context,
+      long tokens,
+      int batch,
+      double lr,
+      double gradClip,
+      int evalInterval) {
+    DataSpec data = new DataSpec(DataSource.SYNTHETIC, null, "bytes", 0.1, 2048, language);
+    TrainingSpec training = new TrainingSpec(batch, lr, 0.1, 0.1, gradClip, evalInterval);
+    return Trial.of("test", 7L, width, depth, heads, context, tokens, 0, data, training);
+  }
+
+  /** A text trial reading {@code path}. */
+  public static Trial text(String path, int context, int batch, long tokens) {
+    DataSpec data = new DataSpec(DataSource.TEXT, path, "bytes", 0.25, 256, SyntheticSpec.DEFAULT);
+    TrainingSpec training = new TrainingSpec(batch, 3e-3, 0.1, 0.1, 1.0, 10);
+    return Trial.of("test", 7L, 32, 1, 2, context, tokens, 0, data, training);
+  }
+}
