@@ -4,9 +4,11 @@ import dev.scaling.common.trial.Trial;
 import dev.scaling.driver.plan.Durations;
 import dev.scaling.driver.plan.Plan;
 import java.io.PrintStream;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.Success$;
 import org.apache.spark.scheduler.SparkListener;
@@ -17,16 +19,25 @@ import org.apache.spark.scheduler.SparkListenerTaskStart;
 /**
  * Prints live sweep progress on the driver's console from Spark's listener bus: trials done, running and
  * failed of the total, 6ND FLOPs done of the total, elapsed time and an ETA from the cost model. Only
- * tasks of the sweep's own job group are counted.
+ * tasks of the sweep's own job group are counted. The sweep may run as several jobs (trials sharing a
+ * GPU run in their own stage-level resource profile); each job names its trials with the local property
+ * {@link #PART_PROPERTY}. On a terminal the progress line is refreshed in place (lost attempts stay as
+ * lines of their own); in a log every finished trial is a plain line.
  */
 public final class ProgressMonitor extends SparkListener {
+  /** Local property naming which part of the plan a job trains (a key of the monitor's parts). */
+  public static final String PART_PROPERTY = "spark.sweep.part";
+
   private final Plan plan;
   private final String jobGroup;
   private final PrintStream out;
+  private final boolean inPlace;
+  private final Map<String, List<Trial>> parts;
   private final long startNanos = System.nanoTime();
-  private final Set<Integer> stages = new HashSet<>();
-  private final Set<Integer> running = new HashSet<>();
-  private final Set<Integer> done = new HashSet<>();
+  private final Map<Integer, List<Trial>> stages = new HashMap<>();
+  private final Set<String> running = new HashSet<>();
+  private final Set<String> done = new HashSet<>();
+  private boolean lineOpen;
   private int attemptsFailed;
   private double flopsDone;
 
@@ -36,39 +47,58 @@ public final class ProgressMonitor extends SparkListener {
    * @param out where progress lines go
    */
   public ProgressMonitor(Plan plan, String jobGroup, PrintStream out) {
+    this(plan, Map.of("all", plan.trials()), jobGroup, out, false);
+  }
+
+  /**
+   * @param plan all trials of the sweep's jobs (for totals)
+   * @param parts the trials of each job, by the job's {@link #PART_PROPERTY}; partition i is trial i
+   * @param jobGroup the job group the sweep's training jobs run under
+   * @param out where progress lines go
+   * @param inPlace refresh one status line with carriage returns (a terminal) instead of printing lines
+   */
+  public ProgressMonitor(Plan plan, Map<String, List<Trial>> parts, String jobGroup, PrintStream out, boolean inPlace) {
     this.plan = plan;
+    this.parts = Map.copyOf(parts);
     this.jobGroup = jobGroup;
     this.out = out;
+    this.inPlace = inPlace;
   }
 
   @Override
   public synchronized void onJobStart(SparkListenerJobStart jobStart) {
     if (jobStart.properties() != null && jobGroup.equals(jobStart.properties().getProperty("spark.jobGroup.id"))) {
+      List<Trial> trials = parts.get(jobStart.properties().getProperty(PART_PROPERTY, "all"));
+      if (trials == null) {
+        return;
+      }
       scala.collection.Iterator<Object> ids = jobStart.stageIds().iterator();
       while (ids.hasNext()) {
-        stages.add((Integer) ids.next());
+        stages.put((Integer) ids.next(), trials);
       }
     }
   }
 
   @Override
   public synchronized void onTaskStart(SparkListenerTaskStart taskStart) {
-    if (stages.contains(taskStart.stageId())) {
-      running.add(taskStart.taskInfo().index());
+    List<Trial> trials = stages.get(taskStart.stageId());
+    if (trials != null) {
+      running.add(trials.get(taskStart.taskInfo().index()).trialId());
     }
   }
 
   @Override
   public synchronized void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-    if (!stages.contains(taskEnd.stageId())) {
+    List<Trial> trials = stages.get(taskEnd.stageId());
+    if (trials == null) {
       return;
     }
-    int index = taskEnd.taskInfo().index();
-    running.remove(index);
-    Trial trial = plan.trials().get(index);
+    Trial trial = trials.get(taskEnd.taskInfo().index());
+    running.remove(trial.trialId());
     String what;
-    if (taskEnd.reason() == Success$.MODULE$) {
-      if (done.add(index)) {
+    boolean ok = taskEnd.reason() == Success$.MODULE$;
+    if (ok) {
+      if (done.add(trial.trialId())) {
         flopsDone += trial.flops();
       }
       what = "done";
@@ -76,8 +106,24 @@ public final class ProgressMonitor extends SparkListener {
       attemptsFailed++;
       what = "attempt " + taskEnd.taskInfo().attemptNumber() + " lost (" + taskEnd.reason().getClass().getSimpleName() + "), Spark retries it";
     }
-    out.println(line(trial, what, taskEnd.taskInfo().duration() / 1000.0, taskEnd.taskInfo().executorId()));
+    String line = line(trial, what, taskEnd.taskInfo().duration() / 1000.0, taskEnd.taskInfo().executorId());
+    if (inPlace && ok) {
+      out.print("\r\033[K" + line);
+      lineOpen = true;
+    } else {
+      out.println((lineOpen ? "\r\033[K" : "") + line);
+      lineOpen = false;
+    }
     out.flush();
+  }
+
+  /** Ends an in-place status line so later output starts on a fresh line. */
+  public synchronized void finish() {
+    if (lineOpen) {
+      out.println();
+      out.flush();
+      lineOpen = false;
+    }
   }
 
   /** Trials whose task has succeeded so far. */
@@ -115,7 +161,7 @@ public final class ProgressMonitor extends SparkListener {
   }
 
   /** The trials that are still running, for diagnostics. */
-  public synchronized List<Integer> runningIndices() {
+  public synchronized List<String> runningTrials() {
     return List.copyOf(running);
   }
 }

@@ -7,20 +7,37 @@ import dev.scaling.driver.plan.Plan;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.resource.ResourceProfile;
+import org.apache.spark.resource.ResourceProfileBuilder;
+import org.apache.spark.resource.TaskResourceRequests;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Runs a plan's trials on Spark, one trial per partition in plan order (most expensive first), under a
  * job group named after the sweep so the Spark UI shows which sweep and trials are running.
+ *
+ * <p>When the application has GPUs ({@code spark.executor.resource.gpu.amount} set) and
+ * {@value #SHARE_BELOW_FLOPS} is positive, trials cheaper than that many 6ND FLOPs run as a second job
+ * at the same time, whose RDD carries a stage-level task resource profile asking for
+ * {@value #SHARE_TASK_AMOUNT} (default 0.5) of a GPU, so small trials share a GPU while big ones get a
+ * whole one. Spark's local mode cannot schedule GPUs; there everything is one job.
  */
 public final class SweepRunner {
   private SweepRunner() {}
+
+  /** Spark conf: trials under this many 6ND FLOPs share GPUs (0 or unset: never). */
+  public static final String SHARE_BELOW_FLOPS = "spark.sweep.gpu.shareBelowFlops";
+  /** Spark conf: the task GPU amount of a sharing trial (default 0.5: two per GPU). */
+  public static final String SHARE_TASK_AMOUNT = "spark.sweep.gpu.shareTaskAmount";
 
   /** What running the trials produced, in plan order. */
   public record Trained(String runId, List<TrialOutcome> outcomes, int attemptsRetried, double wallSeconds) {
@@ -39,7 +56,7 @@ public final class SweepRunner {
    * outcome under {@code outDir} and the outcomes are also collected here.
    */
   public static Trained train(
-      SparkSession spark, Plan plan, List<Trial> trials, String outDir, PrintStream console) {
+      SparkSession spark, Plan plan, List<Trial> trials, String outDir, PrintStream console) throws Exception {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     String runId = spark.sparkContext().applicationId();
     long start = System.nanoTime();
@@ -53,18 +70,74 @@ public final class SweepRunner {
         String.format("sweep %s: %d trials, %.3g FLOPs", plan.spec().name(), trials.size(), subPlan.totalFlops()),
         true);
     SweepAccumulators accumulators = SweepAccumulators.register(spark.sparkContext(), plan.spec().name());
-    ProgressMonitor monitor = new ProgressMonitor(subPlan, group, console);
+    SparkConf conf = jsc.getConf();
+    Map<String, List<Trial>> parts = split(conf, trials);
+    ProgressMonitor monitor = new ProgressMonitor(subPlan, parts, group, console, System.console() != null);
     spark.sparkContext().addSparkListener(monitor);
+    TrialTask task = new TrialTask(runId, outDir, maxAttempts(conf), accumulators);
     try {
-      JavaRDD<Trial> rdd = jsc.parallelize(trials, trials.size());
-      List<TrialOutcome> outcomes =
-          new ArrayList<>(rdd.mapPartitions(new TrialTask(runId, outDir, maxAttempts(jsc.getConf()), accumulators)).collect());
+      List<JavaFutureAction<List<TrialOutcome>>> jobs = new ArrayList<>();
+      for (Map.Entry<String, List<Trial>> part : parts.entrySet()) {
+        JavaRDD<Trial> rdd = jsc.parallelize(part.getValue(), part.getValue().size());
+        if (part.getKey().equals("shared")) {
+          rdd = rdd.withResources(sharedProfile(conf));
+        }
+        jsc.setLocalProperty(ProgressMonitor.PART_PROPERTY, part.getKey());
+        jobs.add(rdd.mapPartitions(task).collectAsync());
+      }
+      jsc.setLocalProperty(ProgressMonitor.PART_PROPERTY, null);
+      List<TrialOutcome> outcomes = new ArrayList<>();
+      for (JavaFutureAction<List<TrialOutcome>> job : jobs) {
+        outcomes.addAll(job.get());
+      }
       outcomes.sort(Comparator.comparingInt(o -> trials.indexOf(o.trial())));
       return new Trained(runId, outcomes, monitor.attemptsFailed(), (System.nanoTime() - start) / 1e9);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
     } finally {
+      monitor.finish();
       spark.sparkContext().removeSparkListener(monitor);
       jsc.clearJobGroup();
     }
+  }
+
+  /**
+   * The sweep's jobs: {@code all} trials, or {@code whole} (a GPU each) and {@code shared} (a fraction of
+   * a GPU) when the application has GPUs and sharing is on; each list keeps plan order.
+   */
+  static Map<String, List<Trial>> split(SparkConf conf, List<Trial> trials) {
+    double below = conf.getDouble(SHARE_BELOW_FLOPS, 0);
+    boolean gpus = conf.contains("spark.executor.resource.gpu.amount")
+        && !isLocalMode(conf.get("spark.master", "local"));
+    Map<String, List<Trial>> parts = new LinkedHashMap<>();
+    if (!gpus || below <= 0) {
+      parts.put("all", trials);
+      return parts;
+    }
+    List<Trial> whole = trials.stream().filter(t -> t.flops() >= below).toList();
+    List<Trial> shared = trials.stream().filter(t -> t.flops() < below).toList();
+    if (!whole.isEmpty()) {
+      parts.put("whole", whole);
+    }
+    if (!shared.isEmpty()) {
+      parts.put("shared", shared);
+    }
+    return parts;
+  }
+
+  /** Spark's local mode (local, local[N], local[N,F]), which cannot schedule GPUs; local-cluster can. */
+  static boolean isLocalMode(String master) {
+    return master.equals("local") || master.startsWith("local[");
+  }
+
+  /** A task-only resource profile: the app's task CPUs and a fraction of a GPU; executors are reused. */
+  static ResourceProfile sharedProfile(SparkConf conf) {
+    double amount = conf.getDouble(SHARE_TASK_AMOUNT, 0.5);
+    if (!(amount > 0 && amount < 1)) {
+      throw new IllegalArgumentException(SHARE_TASK_AMOUNT + " must be in (0, 1), found " + amount);
+    }
+    TaskResourceRequests task = new TaskResourceRequests().cpus(conf.getInt("spark.task.cpus", 1)).resource("gpu", amount);
+    return new ResourceProfileBuilder().require(task).build();
   }
 
   /** Concurrent trial slots: the application's default parallelism over the cores each task takes. */

@@ -56,7 +56,8 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
     Engines.configure(env.conf().getInt("spark.task.cpus", 1));
     String executorId = env.executorId();
     String host = env.blockManager().blockManagerId().host();
-    Device device = deviceOf(task);
+    Device assigned = deviceOf(task);
+    boolean allowCpuFallback = env.conf().getBoolean(ALLOW_CPU_FALLBACK, false);
     Configuration hadoop = HadoopConfs.fromSparkConf(env.conf());
     TrialTrainer trainer = new TrialTrainer(hadoop);
     CommitLog commits = new CommitLog(outDir, hadoop);
@@ -72,13 +73,18 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
           };
       TrialResult result;
       long start = System.nanoTime();
+      Device device = assigned;
       try {
+        device = usableDevice(assigned, allowCpuFallback);
         result = trainer.train(trial, device, listener);
       } catch (Exception | Error e) {
         if (task.attemptNumber() + 1 < maxAttempts) {
           throw e instanceof Exception ex ? ex : new RuntimeException(e);
         }
         result = failed(trial, e, (System.nanoTime() - start) / 1e9, device);
+      }
+      if (!device.equals(assigned)) {
+        result = withDevice(result, label(assigned, device));
       }
       if (result.status() == TrialStatus.FINISHED) {
         accumulators.trialsFinished().add(1);
@@ -90,6 +96,44 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
       out.add(outcome);
     }
     return out.iterator();
+  }
+
+  /** Spark conf: train on the CPU when Spark assigned a GPU but CUDA is not usable (tests, fake GPUs). */
+  public static final String ALLOW_CPU_FALLBACK = "spark.sweep.gpu.allowCpuFallback";
+
+  /**
+   * The device to train on: the assigned one, except a GPU when CUDA is not usable in this JVM (no
+   * CUDA libtorch, no driver), which fails the task with a clear message unless CPU fallback is allowed.
+   */
+  static Device usableDevice(Device assigned, boolean allowCpuFallback) {
+    if (!assigned.isGpu()) {
+      return assigned;
+    }
+    int gpus = ai.djl.engine.Engine.getInstance().getGpuCount();
+    if (gpus > assigned.getDeviceId()) {
+      return assigned;
+    }
+    if (allowCpuFallback) {
+      return Device.cpu();
+    }
+    throw new IllegalStateException(
+        "Spark assigned GPU " + assigned.getDeviceId() + " to this task but the PyTorch engine sees " + gpus
+            + " usable GPU(s) (libtorch flavour " + ai.djl.engine.Engine.getInstance().getVersion()
+            + "; a CPU-only libtorch, no CUDA driver, or CUDA_VISIBLE_DEVICES hiding it). Use a CUDA libtorch"
+            + " (deploy/docker/Dockerfile, PYTORCH_LIBRARY_PATH/PYTORCH_FLAVOR) or set " + ALLOW_CPU_FALLBACK
+            + "=true to train on the CPU.");
+  }
+
+  /** What the trials table's device column says: the device trained on, and the Spark GPU if it differs. */
+  static String label(Device assigned, Device used) {
+    return used.equals(assigned)
+        ? used.toString()
+        : used + " (spark gpu " + assigned.getDeviceId() + ", CUDA unavailable: " + ALLOW_CPU_FALLBACK + ")";
+  }
+
+  private static TrialResult withDevice(TrialResult r, String device) {
+    return new TrialResult(r.trialId(), r.status(), r.finalTrainLoss(), r.finalEvalLoss(), r.entropyFloor(), r.error(),
+        r.stepsDone(), r.tokensTrained(), r.wallSeconds(), r.tokensPerSecond(), device, r.curve());
   }
 
   /** The GPU Spark assigned to this task, else the CPU. */
