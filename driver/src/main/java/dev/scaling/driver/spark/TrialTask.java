@@ -65,6 +65,17 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
     while (trials.hasNext()) {
       Trial trial = trials.next();
       LongAccumulator tokens = accumulators.tokensTrained();
+      if (task.attemptNumber() > 0) {
+        // A retry after a lost executor: the lost attempt may have committed before it died. The first
+        // commit is the trial's outcome, so return it instead of training again.
+        TrialOutcome earlier = commits.readAll().get(trial.trialId());
+        if (earlier != null) {
+          tokens.add(earlier.result().tokensTrained());
+          (earlier.result().status() == TrialStatus.FINISHED ? accumulators.trialsFinished() : accumulators.trialsFailed()).add(1);
+          out.add(earlier);
+          continue;
+        }
+      }
       long[] reported = {0};
       StepListener listener =
           (steps, tokensDone) -> {
