@@ -290,6 +290,79 @@ class ClusterSweepIT {
     }
   }
 
+  @Test
+  void hdfs_sweepWithCorpusAndOutOnMiniDfs(@TempDir Path dir) throws Exception {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    conf.set(org.apache.hadoop.hdfs.MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("dfs").toString());
+    long t0 = System.nanoTime();
+    org.apache.hadoop.hdfs.MiniDFSCluster dfs = new org.apache.hadoop.hdfs.MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+    try {
+      dfs.waitActive();
+      String nn = dfs.getURI().toString().replace("localhost", "127.0.0.1");
+      System.out.printf("[it] MiniDFSCluster up in %.1fs at %s%n", (System.nanoTime() - t0) / 1e9, nn);
+      org.apache.hadoop.fs.FileSystem fs = dfs.getFileSystem();
+      // A deterministic text corpus (about 200 KB of word salad) and the spec, both on HDFS.
+      String[] words = "the of and to in a is that for it as was with be by on not he this are or his from at which but have an had they you were their one all we can her has there been if more when will would who so no".split(" ");
+      java.util.Random rnd = new java.util.Random(3);
+      StringBuilder text = new StringBuilder();
+      while (text.length() < 200_000) {
+        text.append(words[Math.min(words.length - 1, (int) (-Math.log(1 - rnd.nextDouble()) * 8))]).append(rnd.nextInt(12) == 0 ? ".\n" : " ");
+      }
+      try (var o = fs.create(new org.apache.hadoop.fs.Path("/corpus/part-0.txt"))) {
+        o.write(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      String spec = """
+          name: hdfs
+          seed: 3
+          data:
+            source: text
+            path: %s/corpus/part-0.txt
+            tokenizer: bytes
+            validation_fraction: 0.1
+            eval_tokens: 1024
+          model:
+            context: 32
+            head_size: 16
+          grid:
+            width: [16, 32]
+            depth: [1]
+            tokens: [8192]
+          training:
+            batch_size: 8
+            learning_rate: 3.0e-3
+            eval_interval: 16
+          """.formatted(nn);
+      try (var o = fs.create(new org.apache.hadoop.fs.Path("/specs/hdfs.yaml"))) {
+        o.write(spec.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      String out = nn + "/sweeps/hdfs";
+      try (Submission run = Submission.start(cluster.masterUrl, null, null, dir, Map.of(),
+          List.of("run", nn + "/specs/hdfs.yaml", "--out", out))) {
+        assertEquals(0, run.await(240), run.output());
+      }
+      assertEquals(spec, new String(fs.open(new org.apache.hadoop.fs.Path("/sweeps/hdfs/spec.yaml")).readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals(2, fs.listStatus(new org.apache.hadoop.fs.Path("/sweeps/hdfs/commits"), p -> p.getName().endsWith(".json")).length);
+      Path local = dir.resolve("copy");
+      fs.copyToLocalFile(new org.apache.hadoop.fs.Path("/sweeps/hdfs/trials"), new org.apache.hadoop.fs.Path(local.resolve("trials").toUri()));
+      List<Row> rows = trialsTable(local);
+      assertEquals(2, rows.size(), rows.toString());
+      assertTrue(rows.stream().allMatch(r -> r.status().equals("finished") && r.tokensTrained() >= 8192), rows.toString());
+      try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+          Statement st = db.createStatement();
+          ResultSet rs = st.executeQuery("SELECT min(final_eval_loss), max(final_eval_loss), max(vocab) FROM read_parquet('"
+              + local.resolve("trials") + "/*.parquet')")) {
+        assertTrue(rs.next());
+        // Byte-level text: loss below uniform over 256 bytes, and no synthetic entropy floor.
+        assertTrue(rs.getDouble(2) < Math.log(256), "eval loss " + rs.getDouble(2));
+        assertEquals(256, rs.getInt(3));
+        System.out.printf("[it] HDFS sweep: 2 trials, eval loss %.3f..%.3f nats/byte, OUT %s%n", rs.getDouble(1), rs.getDouble(2), out);
+      }
+    } finally {
+      dfs.shutdown();
+    }
+  }
+
   /** The largest value of a named accumulator in a /stages JSON answer, or -1 when absent. */
   static long accumulator(String stagesJson, String name) {
     Matcher m = Pattern.compile("\"name\" : \"" + Pattern.quote(name) + "\"[^}]*?\"value\" : \"?(\\d+)").matcher(stagesJson);

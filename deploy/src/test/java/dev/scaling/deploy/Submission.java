@@ -37,6 +37,12 @@ final class Submission implements AutoCloseable {
   }
 
   static Submission start(String masterUrl, Path spec, Path out, Path work, Map<String, String> conf) throws Exception {
+    return start(masterUrl, spec, out, work, conf, List.of("run", spec.toString(), "--out", out.toString()));
+  }
+
+  /** Submits {@code SweepMain} with the given program arguments. */
+  static Submission start(String masterUrl, Path spec, Path out, Path work, Map<String, String> conf, List<String> args)
+      throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of(System.getProperty("it.spark.opens").trim().split("\\s+")));
@@ -54,8 +60,8 @@ final class Submission implements AutoCloseable {
         "--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.compress=false",
         "--conf", "spark.eventLog.dir=" + work.resolve("events").toUri()));
     Files.createDirectories(work.resolve("events"));
-    cmd.addAll(List.of("--class", "dev.scaling.driver.SweepMain", LocalCluster.APP_JAR.toString(),
-        "run", spec.toString(), "--out", out.toString()));
+    cmd.addAll(List.of("--class", "dev.scaling.driver.SweepMain", LocalCluster.APP_JAR.toString()));
+    cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().put("SPARK_SCALA_VERSION", "2.13");
