@@ -112,6 +112,10 @@ class ClusterSweepIT {
         }
         Thread.sleep(100);
       }
+      // The first commit is seen right after a task committed and before it returned its result; wait
+      // a moment so the kill mostly hits trials in the middle of training (both cases must work).
+      Thread.sleep(700);
+      executors = appId == null ? List.of() : LocalCluster.executors(appId);
       assertNotNull(appId, "driver never printed its app id:\n" + run.output());
       assertEquals(2, executors.size(), "executors of " + appId + " before the kill:\n" + run.output());
       ProcessHandle victim = executors.get(0);
@@ -179,14 +183,14 @@ class ClusterSweepIT {
   @Test
   void fakeGpus_distinctAddressesAndSharingWithinLimits_restApiNamesTheSweep(@TempDir Path dir) throws Exception {
     Path spec = dir.resolve("gpus.yaml");
-    // width 16: 6ND < 5e8 (a half GPU each); width 32: >= 5e8 (a whole GPU each).
-    Files.writeString(spec, spec("gpus", "[16, 32]", "[8192, 16384]", "[0, 1]"));
+    // width 16: 6ND <= 6.0e8 < 1e9 (a half GPU each); width 32: 6ND >= 1.2e9 (a whole GPU each).
+    Files.writeString(spec, spec("gpus", "[16, 32]", "[16384, 32768]", "[0, 1]"));
     Path out = dir.resolve("out");
     Map<String, String> conf = new TreeMap<>(Map.of(
         "spark.executor.resource.gpu.amount", "1",
         "spark.task.resource.gpu.amount", "1",
         "spark.sweep.gpu.allowCpuFallback", "true",
-        "spark.sweep.gpu.shareBelowFlops", "5e8",
+        "spark.sweep.gpu.shareBelowFlops", "1e9",
         "spark.sweep.gpu.shareTaskAmount", "0.5"));
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     boolean sawJob = false;

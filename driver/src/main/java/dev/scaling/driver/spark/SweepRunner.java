@@ -130,13 +130,19 @@ public final class SweepRunner {
     return master.equals("local") || master.startsWith("local[");
   }
 
-  /** A task-only resource profile: the app's task CPUs and a fraction of a GPU; executors are reused. */
+  /**
+   * A task-only resource profile: a fraction of a GPU and the same fraction of the app's task CPUs (at
+   * least 1), so trials sharing a GPU also share the cores one whole-GPU trial would use; executors are
+   * reused.
+   */
   static ResourceProfile sharedProfile(SparkConf conf) {
     double amount = conf.getDouble(SHARE_TASK_AMOUNT, 0.5);
     if (!(amount > 0 && amount < 1)) {
       throw new IllegalArgumentException(SHARE_TASK_AMOUNT + " must be in (0, 1), found " + amount);
     }
-    TaskResourceRequests task = new TaskResourceRequests().cpus(conf.getInt("spark.task.cpus", 1)).resource("gpu", amount);
+    TaskResourceRequests task = new TaskResourceRequests()
+        .cpus(Math.max(1, (int) Math.floor(conf.getInt("spark.task.cpus", 1) * amount)))
+        .resource("gpu", amount);
     return new ResourceProfileBuilder().require(task).build();
   }
 

@@ -53,7 +53,8 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
   public Iterator<TrialOutcome> call(Iterator<Trial> trials) throws Exception {
     TaskContext task = TaskContext.get();
     SparkEnv env = SparkEnv.get();
-    Engines.configure(env.conf().getInt("spark.task.cpus", 1));
+    // The task's own CPUs (its resource profile's, e.g. fewer for trials sharing a GPU) size libtorch's threads.
+    Engines.configure(Math.max(1, task.cpus()));
     String executorId = env.executorId();
     String host = env.blockManager().blockManagerId().host();
     Device assigned = deviceOf(task);

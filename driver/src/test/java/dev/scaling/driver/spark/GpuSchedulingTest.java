@@ -55,9 +55,10 @@ class GpuSchedulingTest {
 
   @Test
   void sharedProfile_asksForAFractionOfAGpuPerTask() {
-    ResourceProfile p = SweepRunner.sharedProfile(conf("spark://h:7077", "spark.task.cpus", "2"));
+    ResourceProfile p = SweepRunner.sharedProfile(conf("spark://h:7077", "spark.task.cpus", "4"));
     assertEquals(0.5, p.taskResources().get("gpu").get().amount(), 1e-12);
-    assertEquals(2.0, p.taskResources().get("cpus").get().amount(), 1e-12);
+    assertEquals(2.0, p.taskResources().get("cpus").get().amount(), 1e-12, "half the GPU, half the cores");
+    assertEquals(1.0, SweepRunner.sharedProfile(conf("spark://h:7077")).taskResources().get("cpus").get().amount(), 1e-12);
     assertTrue(p.executorResources().isEmpty(), "a task-only profile reuses the app's executors");
     assertThrows(IllegalArgumentException.class,
         () -> SweepRunner.sharedProfile(conf("spark://h:7077", SweepRunner.SHARE_TASK_AMOUNT, "1.5")));
