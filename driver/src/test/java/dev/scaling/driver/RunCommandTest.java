@@ -124,7 +124,8 @@ class RunCommandTest {
           trialsWithCurves++;
           TrialOutcome o = byId.get(rs.getString("trial_id"));
           assertEquals(o.trial().steps(), rs.getLong("last"));
-          assertTrue(rs.getLong("evals") >= 2, "at least an intermediate and the final evaluation");
+          long steps = o.trial().steps();
+          assertEquals(steps / 40 + (steps % 40 == 0 ? 0 : 1), rs.getLong("evals"), "an evaluation every 40 steps and at the end");
           assertEquals(o.result().finalEvalLoss(), rs.getDouble("final_eval"), 1e-12);
         }
         assertEquals(4, trialsWithCurves);
