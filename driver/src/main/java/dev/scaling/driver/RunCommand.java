@@ -1,11 +1,14 @@
 package dev.scaling.driver;
 
+import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SpecParser;
 import dev.scaling.common.spec.SweepSpec;
+import dev.scaling.common.trial.Seeds;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.driver.fit.FitOutcome;
 import dev.scaling.driver.io.CommitLog;
 import dev.scaling.driver.io.SpecDiff;
 import dev.scaling.driver.io.SweepFiles;
@@ -56,7 +59,18 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--extend", description = "Allow a spec whose grid differs from OUT/spec.yaml; only new grid points train.")
   boolean extend;
 
+  @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "1000", description = "Bootstrap resamples for the fits' intervals (default ${DEFAULT-VALUE}).")
+  int bootstrap;
+
+  @Option(names = "--huber-delta", paramLabel = "DELTA", defaultValue = "1e-3", description = "Huber delta of the fits' objective (default ${DEFAULT-VALUE}).")
+  double huberDelta;
+
   RunOutcome outcome;
+
+  /** Fit settings; the bootstrap's seed derives from the one sweep seed. */
+  private FitOptions fitOptions(long sweepSeed) {
+    return FitOptions.defaults().withHuberDelta(huberDelta).withBootstrap(bootstrap, Seeds.derive(sweepSeed, "bootstrap"));
+  }
 
   /**
    * What a run produced; tests and the exit code read it.
@@ -66,10 +80,17 @@ public final class RunCommand implements Callable<Integer> {
    * @param plan the full plan of the spec
    * @param outcomes every committed trial in OUT after this run, earlier runs' included, in plan order
    * @param trainedThisRun how many trials this run trained
+   * @param fit the laws fitted at the end, null when too few trials finished
    * @param wallSeconds wall time of the run
    */
   public record RunOutcome(
-      String runId, String outDir, Plan plan, List<TrialOutcome> outcomes, int trainedThisRun, double wallSeconds) {
+      String runId,
+      String outDir,
+      Plan plan,
+      List<TrialOutcome> outcomes,
+      int trainedThisRun,
+      FitOutcome fit,
+      double wallSeconds) {
     public RunOutcome {
       outcomes = List.copyOf(outcomes);
     }
@@ -110,7 +131,7 @@ public final class RunCommand implements Callable<Integer> {
     String outDir = SweepFiles.qualify(out, hadoop);
     if (planOnly) {
       console.print(plan.describe(1));
-      return new RunOutcome("plan-only", outDir, plan, List.of(), 0, 0);
+      return new RunOutcome("plan-only", outDir, plan, List.of(), 0, null, 0);
     }
     SweepFiles.checkWritable(outDir, hadoop);
     checkSameSweep(outDir, sweep, hadoop);
@@ -134,9 +155,18 @@ public final class RunCommand implements Callable<Integer> {
     }
     all.sort(Comparator.comparingInt(o -> order.getOrDefault(o.trial().trialId(), Integer.MAX_VALUE)));
     ResultTables.write(spark, all, outDir);
+    console.print(summary(all));
+    FitOutcome fit = SweepLaws.fitAndReport(all, outDir, hadoop, fitOptions(sweep.seed()));
+    if (fit != null) {
+      console.print(fit.summary());
+      console.printf(Locale.ROOT, "Report: %s%n", fit.report());
+    }
     RunOutcome result = new RunOutcome(
-        trained.runId(), outDir, plan, all, trained.outcomes().size(), (System.nanoTime() - start) / 1e9);
-    console.print(summary(result));
+        trained.runId(), outDir, plan, all, trained.outcomes().size(), fit, (System.nanoTime() - start) / 1e9);
+    console.printf(Locale.ROOT,
+        "%d finished, %d diverged, %d failed of %d trials (%d trained by this run) in %s. Tables: %s/trials, %s/curves%n",
+        result.count(TrialStatus.FINISHED), result.count(TrialStatus.DIVERGED), result.count(TrialStatus.FAILED),
+        all.size(), result.trainedThisRun(), Durations.format(result.wallSeconds()), outDir, outDir);
     return result;
   }
 
@@ -199,23 +229,20 @@ public final class RunCommand implements Callable<Integer> {
     return todo;
   }
 
-  static String summary(RunOutcome r) {
+  static String summary(List<TrialOutcome> outcomes) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "%nTrials (final held-out loss, nats/token):%n"));
     sb.append(String.format(Locale.ROOT, "  %-16s %6s %5s %10s %10s %10s %10s %9s%n",
         "trial_id", "width", "depth", "tokens", "eval_loss", "train_loss", "tokens/s", "status"));
-    for (TrialOutcome o : r.outcomes()) {
+    for (TrialOutcome o : outcomes) {
       sb.append(String.format(Locale.ROOT, "  %-16s %6d %5d %10d %10.4f %10.4f %10.0f %9s%n",
           o.trial().trialId(), o.trial().width(), o.trial().depth(), o.trial().tokens(),
           o.result().finalEvalLoss(), o.result().finalTrainLoss(), o.result().tokensPerSecond(),
           o.result().status().label()));
     }
-    r.outcomes().stream().map(o -> o.result().entropyFloor()).filter(f -> f != null).findFirst()
+    outcomes.stream().map(o -> o.result().entropyFloor()).filter(f -> f != null).findFirst()
         .ifPresent(f -> sb.append(String.format(Locale.ROOT, "Entropy floor of the synthetic source: %.4f nats/token%n", f)));
-    sb.append(String.format(Locale.ROOT,
-        "%d finished, %d diverged, %d failed of %d trials (%d trained by this run) in %s. Tables: %s/trials, %s/curves%n",
-        r.count(TrialStatus.FINISHED), r.count(TrialStatus.DIVERGED), r.count(TrialStatus.FAILED),
-        r.outcomes().size(), r.trainedThisRun(), Durations.format(r.wallSeconds()), r.outDir(), r.outDir()));
     return sb.toString();
   }
+
 }
