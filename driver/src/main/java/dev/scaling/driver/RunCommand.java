@@ -1,6 +1,8 @@
 package dev.scaling.driver;
 
 import dev.scaling.common.fit.FitOptions;
+import dev.scaling.common.spec.DataSource;
+import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SpecParser;
 import dev.scaling.common.spec.SweepSpec;
@@ -17,6 +19,7 @@ import dev.scaling.driver.plan.Plan;
 import dev.scaling.driver.plan.Planner;
 import dev.scaling.driver.spark.ResultTables;
 import dev.scaling.driver.spark.SweepRunner;
+import dev.scaling.worker.data.TrialData;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -126,8 +129,9 @@ public final class RunCommand implements Callable<Integer> {
     long start = System.nanoTime();
     Configuration hadoop = new Configuration();
     String specText = SweepFiles.readText(spec, hadoop);
-    SweepSpec sweep = SpecParser.parse(specText);
+    SweepSpec sweep = qualifyCorpus(SpecParser.parse(specText), hadoop);
     Plan plan = Planner.plan(sweep);
+    checkCorpus(plan, hadoop);
     String outDir = SweepFiles.qualify(out, hadoop);
     if (planOnly) {
       console.print(plan.describe(1));
@@ -170,13 +174,39 @@ public final class RunCommand implements Callable<Integer> {
     return result;
   }
 
+  /**
+   * A text corpus path made absolute (a relative local path becomes a file: URI), so executors whose
+   * working folder differs from the driver's read the same files.
+   */
+  private static SweepSpec qualifyCorpus(SweepSpec s, Configuration hadoop) throws IOException {
+    DataSpec d = s.data();
+    if (d.source() != DataSource.TEXT) {
+      return s;
+    }
+    DataSpec qualified = new DataSpec(
+        d.source(), SweepFiles.qualify(d.path(), hadoop), d.tokenizer(), d.validationFraction(), d.evalTokens(), d.synthetic());
+    return new SweepSpec(s.name(), s.seed(), qualified, s.model(), s.grid(), s.training());
+  }
+
+  /** Reads and checks a text corpus (exists, UTF-8, big enough for the context) before Spark starts. */
+  private static void checkCorpus(Plan plan, Configuration hadoop) {
+    if (plan.spec().data().source() != DataSource.TEXT) {
+      return;
+    }
+    try {
+      TrialData.forTrial(plan.trials().get(0), hadoop);
+    } catch (IOException | RuntimeException e) {
+      throw SpecException.of("data.path", e.getMessage());
+    }
+  }
+
   /** Refuses an OUT that holds a different sweep, unless only the grid changed and --extend was given. */
   private void checkSameSweep(String outDir, SweepSpec sweep, Configuration hadoop) throws IOException {
     String previous = SweepFiles.readTextIfExists(outDir + "/spec.yaml", hadoop);
     if (previous == null || force) {
       return;
     }
-    SweepSpec before = SpecParser.parse(previous);
+    SweepSpec before = qualifyCorpus(SpecParser.parse(previous), hadoop);
     List<String> differences = SpecDiff.diff(before, sweep);
     if (differences.isEmpty()) {
       return;
