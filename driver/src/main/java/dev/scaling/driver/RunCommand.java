@@ -62,6 +62,11 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--extend", description = "Allow a spec whose grid differs from OUT/spec.yaml; only new grid points train.")
   boolean extend;
 
+  @Option(names = "--checkpoint-every", paramLabel = "SECONDS", defaultValue = "300",
+      description = "Trials save model, optimiser and data position to OUT/checkpoints this often, so a retried"
+          + " attempt resumes there; 0 turns it off (default ${DEFAULT-VALUE}).")
+  double checkpointSeconds;
+
   @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "1000", description = "Bootstrap resamples for the fits' intervals (default ${DEFAULT-VALUE}).")
   int bootstrap;
 
@@ -78,7 +83,7 @@ public final class RunCommand implements Callable<Integer> {
   /**
    * What a run produced; tests and the exit code read it.
    *
-   * @param runId this submission's id (the Spark application id)
+   * @param runId this run's id (the Spark application id and the start time)
    * @param outDir the qualified OUT folder
    * @param plan the full plan of the spec
    * @param outcomes every committed trial in OUT after this run, earlier runs' included, in plan order
@@ -144,12 +149,12 @@ public final class RunCommand implements Callable<Integer> {
 
     SparkSession spark = SparkSession.builder().appName("sweep " + sweep.name()).getOrCreate();
     console.print(plan.describe(SweepRunner.slots(spark)));
-    console.printf(Locale.ROOT, "Spark UI: %s   run_id: %s%n",
+    console.printf(Locale.ROOT, "Spark UI: %s   application: %s%n",
         spark.sparkContext().uiWebUrl().getOrElse(() -> "(disabled)"), spark.sparkContext().applicationId());
     console.flush();
     SweepFiles.writeText(outDir + "/spec.yaml", specText, hadoop);
 
-    SweepRunner.Trained trained = SweepRunner.train(spark, plan, todo, outDir, console);
+    SweepRunner.Trained trained = SweepRunner.train(spark, plan, todo, outDir, checkpointSeconds, console);
     // The tables are consolidated from the commit files: every committed trial exactly once,
     // including those committed by earlier runs into the same OUT.
     List<TrialOutcome> all = new ArrayList<>(commits.readAll().values());

@@ -53,6 +53,12 @@ final class SweepLaws {
       }
     }
     List<String> notes = new ArrayList<>();
+    int before = rows.size();
+    rows = bestLearningRate(rows, outcomes);
+    if (rows.size() < before) {
+      notes.add("several learning rates per grid point: the fits use the lowest final loss of each (N, D, seed), "
+          + rows.size() + " of " + before + " finished trials");
+    }
     if (!excluded.isEmpty()) {
       notes.add(excluded.values().stream().mapToInt(Integer::intValue).sum()
           + " trial(s) excluded from the fits, status other than finished: " + excluded);
@@ -74,6 +80,18 @@ final class SweepLaws {
       }
     }
     return fit;
+  }
+
+  /** Keeps, per (N, D, replica), the finished trial with the lowest final loss over learning rates. */
+  private static List<TrialPoint> bestLearningRate(List<TrialPoint> rows, List<TrialOutcome> outcomes) {
+    Map<String, Integer> replicaOf = new java.util.HashMap<>();
+    outcomes.forEach(o -> replicaOf.put(o.trial().trialId(), o.trial().replica()));
+    Map<String, TrialPoint> best = new java.util.LinkedHashMap<>();
+    for (TrialPoint p : rows) {
+      String key = p.point().n() + "/" + p.point().d() + "/" + replicaOf.get(p.trialId());
+      best.merge(key, p, (a, b) -> a.point().loss() <= b.point().loss() ? a : b);
+    }
+    return new ArrayList<>(best.values());
   }
 
   private static Path localFolder(String outDir) throws IOException {

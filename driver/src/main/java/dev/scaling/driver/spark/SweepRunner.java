@@ -39,9 +39,14 @@ public final class SweepRunner {
    * outcome under {@code outDir} and the outcomes are also collected here.
    */
   public static Trained train(
-      SparkSession spark, Plan plan, List<Trial> trials, String outDir, PrintStream console) {
+      SparkSession spark,
+      Plan plan,
+      List<Trial> trials,
+      String outDir,
+      double checkpointSeconds,
+      PrintStream console) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    String runId = spark.sparkContext().applicationId();
+    String runId = runId(spark);
     long start = System.nanoTime();
     if (trials.isEmpty()) {
       return new Trained(runId, List.of(), 0, 0);
@@ -58,13 +63,23 @@ public final class SweepRunner {
     try {
       JavaRDD<Trial> rdd = jsc.parallelize(trials, trials.size());
       List<TrialOutcome> outcomes =
-          new ArrayList<>(rdd.mapPartitions(new TrialTask(runId, outDir, maxAttempts(jsc.getConf()), accumulators)).collect());
+          new ArrayList<>(rdd.mapPartitions(new TrialTask(runId, outDir, maxAttempts(jsc.getConf()), accumulators, checkpointSeconds)).collect());
       outcomes.sort(Comparator.comparingInt(o -> trials.indexOf(o.trial())));
       return new Trained(runId, outcomes, monitor.attemptsFailed(), (System.nanoTime() - start) / 1e9);
     } finally {
       spark.sparkContext().removeSparkListener(monitor);
       jsc.clearJobGroup();
     }
+  }
+
+  /**
+   * The id of one {@code sweep run}: the Spark application id (as the Spark UI and history server show
+   * it) plus the UTC start time, so two runs inside one application are told apart too.
+   */
+  public static String runId(SparkSession spark) {
+    return spark.sparkContext().applicationId() + "@"
+        + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
   }
 
   /** Concurrent trial slots: the application's default parallelism over the cores each task takes. */

@@ -47,6 +47,6 @@ class PlannerTest {
     assertEquals(sum, plan.totalFlops(), sum * 1e-12);
     assertEquals(Math.max(sum / 2, plan.maxTrialFlops()) / 1e9, plan.estimatedSeconds(2, 1e9), 1e-9);
     String text = plan.describe(2);
-    assertTrue(text.startsWith("Plan for sweep 'quickstart': 27 trials (3 widths x 3 depths x 3 token counts x 1 seeds)"), text);
+    assertTrue(text.startsWith("Plan for sweep 'quickstart': 27 trials (3 widths x 3 depths x 3 token counts x 1 learning rates x 1 seeds)"), text);
   }
 }
