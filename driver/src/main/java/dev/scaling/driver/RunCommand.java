@@ -165,7 +165,14 @@ public final class RunCommand implements Callable<Integer> {
     all.sort(Comparator.comparingInt(o -> order.getOrDefault(o.trial().trialId(), Integer.MAX_VALUE)));
     ResultTables.write(spark, all, outDir);
     console.print(summary(all));
-    FitOutcome fit = SweepLaws.fitAndReport(all, outDir, hadoop, fitOptions(sweep.seed()));
+    FitOutcome fit = null;
+    try {
+      fit = SweepLaws.fitAndReport(all, outDir, hadoop, fitOptions(sweep.seed()));
+    } catch (RuntimeException e) {
+      // The trials are safe in OUT; a fit that cannot be made must not fail the sweep.
+      console.printf(Locale.ROOT, "Fits failed (the trial tables are complete; try ./sweep fit --input %s/trials): %s%n",
+          outDir, e);
+    }
     if (fit != null) {
       console.print(fit.summary());
       console.printf(Locale.ROOT, "Report: %s%n", fit.report());

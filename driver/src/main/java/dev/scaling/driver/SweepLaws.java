@@ -63,8 +63,13 @@ final class SweepLaws {
       notes.add(excluded.values().stream().mapToInt(Integer::intValue).sum()
           + " trial(s) excluded from the fits, status other than finished: " + excluded);
     }
-    if (rows.size() < MIN_TRIALS) {
-      System.out.printf("Fits skipped: %d finished trial(s), at least %d are needed.%n", rows.size(), MIN_TRIALS);
+    long distinctN = rows.stream().mapToDouble(r -> r.point().n()).distinct().count();
+    long distinctD = rows.stream().mapToDouble(r -> r.point().d()).distinct().count();
+    if (rows.size() < MIN_TRIALS || distinctN < 3 || distinctD < 3) {
+      System.out.printf(
+          "Fits skipped: %d finished trial(s) with %d distinct N and %d distinct D; a joint law needs at least %d"
+              + " trials and 3 distinct values of each.%n",
+          rows.size(), distinctN, distinctD, MIN_TRIALS);
       return null;
     }
     Path local = localFolder(outDir);
