@@ -29,12 +29,12 @@ import org.apache.hadoop.conf.Configuration;
  * Trains and evaluates one trial with its own loop on DJL's PyTorch engine: a per-thread autograd pass
  * (no {@code GradientCollector}, whose JVM-wide flag forbids concurrent trainings), global-norm clipping,
  * Adam with warmup and cosine decay, and periodic held-out evaluation. Several trainers may run at once
- * on different threads of one JVM; each trial's numbers depend only on its own seeds.
+ * on different threads of one JVM; each trial's numbers depend only on its own seeds, bit for bit.
  *
  * <p>With {@link Checkpoints}, a run saves its full state (parameters, Adam's moments and step count,
  * data position, learning curve, running loss, elapsed times) every so often, and a later call for the
- * same trial continues from the newest checkpoint: its result is the one an uninterrupted run would have
- * returned, up to libtorch's float rounding.
+ * same trial continues from the newest checkpoint: its result is bitwise the one an uninterrupted run
+ * would have returned.
  */
 public final class TrialTrainer {
   /** Steps between two {@link StepListener} calls (the last step always reports). */
@@ -385,6 +385,8 @@ public final class TrialTrainer {
           float norm = NDArrays.stack(new NDList(norms)).norm().getFloat();
           if (norm > clip) {
             float factor = (float) (clip / (norm + 1e-6));
+            // muli(Number) reads its Java-buffer scalar only during this call (in place, autograd
+            // off), so unlike a scalar in the forward pass it cannot be read after the GC frees it.
             for (NDArray grad : grads) {
               grad.muli(factor);
             }

@@ -137,8 +137,9 @@ public final class DecoderModel extends AbstractBlock {
    * PyTorch engine creates a CPU array from Java data by wrapping a direct {@link java.nio.ByteBuffer}
    * ({@code from_blob}); such an array's storage is JVM memory whose alignment varies from run to run and
    * whose lifetime is the Java wrapper's. Parameters and masks live for the whole run, so they are moved
-   * into libtorch's own (64-byte aligned) allocations. (This alone does not make runs bitwise
-   * reproducible: the remaining run-to-run differences grow with garbage-collection activity.)
+   * into libtorch's own (64-byte aligned) allocations. The same goes for any Java-made array that
+   * autograd may save for the backward pass after its wrapper is closed (see DecoderLayer's attention
+   * scale): it must live in libtorch's reference-counted memory, or the garbage collector can free it.
    */
   static NDArray ownedCopy(NDArray wrapper) {
     NDArray copy = wrapper.duplicate();
