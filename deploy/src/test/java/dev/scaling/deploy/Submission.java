@@ -21,7 +21,7 @@ final class Submission implements AutoCloseable {
   /** One line of the driver's output and when the test read it (System.nanoTime). */
   record Line(long nanos, String text) {}
 
-  private static final Pattern RUN_ID = Pattern.compile("Spark UI: (\\S+)\\s+run_id: (\\S+)");
+  private static final Pattern RUN_ID = Pattern.compile("Spark UI: (\\S+)\\s+(?:application|run_id): ([^\\s@]+)");
 
   final Process process;
   final Path log;

@@ -1,11 +1,16 @@
 package dev.scaling.driver;
 
+import dev.scaling.common.fit.FitOptions;
+import dev.scaling.common.spec.DataSource;
+import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SpecParser;
 import dev.scaling.common.spec.SweepSpec;
+import dev.scaling.common.trial.Seeds;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.driver.fit.FitOutcome;
 import dev.scaling.driver.io.CommitLog;
 import dev.scaling.driver.io.SpecDiff;
 import dev.scaling.driver.io.SweepFiles;
@@ -14,6 +19,7 @@ import dev.scaling.driver.plan.Plan;
 import dev.scaling.driver.plan.Planner;
 import dev.scaling.driver.spark.ResultTables;
 import dev.scaling.driver.spark.SweepRunner;
+import dev.scaling.worker.data.TrialData;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -56,20 +62,43 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--extend", description = "Allow a spec whose grid differs from OUT/spec.yaml; only new grid points train.")
   boolean extend;
 
+  @Option(names = "--checkpoint-every", paramLabel = "SECONDS", defaultValue = "300",
+      description = "Trials save model, optimiser and data position to OUT/checkpoints this often, so a retried"
+          + " attempt resumes there; 0 turns it off (default ${DEFAULT-VALUE}).")
+  double checkpointSeconds;
+
+  @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "1000", description = "Bootstrap resamples for the fits' intervals (default ${DEFAULT-VALUE}).")
+  int bootstrap;
+
+  @Option(names = "--huber-delta", paramLabel = "DELTA", defaultValue = "1e-3", description = "Huber delta of the fits' objective (default ${DEFAULT-VALUE}).")
+  double huberDelta;
+
   RunOutcome outcome;
+
+  /** Fit settings; the bootstrap's seed derives from the one sweep seed. */
+  private FitOptions fitOptions(long sweepSeed) {
+    return FitOptions.defaults().withHuberDelta(huberDelta).withBootstrap(bootstrap, Seeds.derive(sweepSeed, "bootstrap"));
+  }
 
   /**
    * What a run produced; tests and the exit code read it.
    *
-   * @param runId this submission's id (the Spark application id)
+   * @param runId this run's id (the Spark application id and the start time)
    * @param outDir the qualified OUT folder
    * @param plan the full plan of the spec
    * @param outcomes every committed trial in OUT after this run, earlier runs' included, in plan order
    * @param trainedThisRun how many trials this run trained
+   * @param fit the laws fitted at the end, null when too few trials finished
    * @param wallSeconds wall time of the run
    */
   public record RunOutcome(
-      String runId, String outDir, Plan plan, List<TrialOutcome> outcomes, int trainedThisRun, double wallSeconds) {
+      String runId,
+      String outDir,
+      Plan plan,
+      List<TrialOutcome> outcomes,
+      int trainedThisRun,
+      FitOutcome fit,
+      double wallSeconds) {
     public RunOutcome {
       outcomes = List.copyOf(outcomes);
     }
@@ -105,12 +134,13 @@ public final class RunCommand implements Callable<Integer> {
     long start = System.nanoTime();
     Configuration hadoop = new Configuration();
     String specText = SweepFiles.readText(spec, hadoop);
-    SweepSpec sweep = SpecParser.parse(specText);
+    SweepSpec sweep = qualifyCorpus(SpecParser.parse(specText), hadoop);
     Plan plan = Planner.plan(sweep);
+    checkCorpus(plan, hadoop);
     String outDir = SweepFiles.qualify(out, hadoop);
     if (planOnly) {
       console.print(plan.describe(1));
-      return new RunOutcome("plan-only", outDir, plan, List.of(), 0, 0);
+      return new RunOutcome("plan-only", outDir, plan, List.of(), 0, null, 0);
     }
     SweepFiles.checkWritable(outDir, hadoop);
     checkSameSweep(outDir, sweep, hadoop);
@@ -119,12 +149,12 @@ public final class RunCommand implements Callable<Integer> {
 
     SparkSession spark = SparkSession.builder().appName("sweep " + sweep.name()).getOrCreate();
     console.print(plan.describe(SweepRunner.slots(spark)));
-    console.printf(Locale.ROOT, "Spark UI: %s   run_id: %s%n",
+    console.printf(Locale.ROOT, "Spark UI: %s   application: %s%n",
         spark.sparkContext().uiWebUrl().getOrElse(() -> "(disabled)"), spark.sparkContext().applicationId());
     console.flush();
     SweepFiles.writeText(outDir + "/spec.yaml", specText, hadoop);
 
-    SweepRunner.Trained trained = SweepRunner.train(spark, plan, todo, outDir, console);
+    SweepRunner.Trained trained = SweepRunner.train(spark, plan, todo, outDir, checkpointSeconds, console);
     // The tables are consolidated from the commit files: every committed trial exactly once,
     // including those committed by earlier runs into the same OUT.
     List<TrialOutcome> all = new ArrayList<>(commits.readAll().values());
@@ -134,10 +164,52 @@ public final class RunCommand implements Callable<Integer> {
     }
     all.sort(Comparator.comparingInt(o -> order.getOrDefault(o.trial().trialId(), Integer.MAX_VALUE)));
     ResultTables.write(spark, all, outDir);
+    console.print(summary(all));
+    FitOutcome fit = null;
+    try {
+      fit = SweepLaws.fitAndReport(all, outDir, hadoop, fitOptions(sweep.seed()));
+    } catch (RuntimeException e) {
+      // The trials are safe in OUT; a fit that cannot be made must not fail the sweep.
+      console.printf(Locale.ROOT, "Fits failed (the trial tables are complete; try ./sweep fit --input %s/trials): %s%n",
+          outDir, e);
+    }
+    if (fit != null) {
+      console.print(fit.summary());
+      console.printf(Locale.ROOT, "Report: %s%n", fit.report());
+    }
     RunOutcome result = new RunOutcome(
-        trained.runId(), outDir, plan, all, trained.outcomes().size(), (System.nanoTime() - start) / 1e9);
-    console.print(summary(result));
+        trained.runId(), outDir, plan, all, trained.outcomes().size(), fit, (System.nanoTime() - start) / 1e9);
+    console.printf(Locale.ROOT,
+        "%d finished, %d diverged, %d failed of %d trials (%d trained by this run) in %s. Tables: %s/trials, %s/curves%n",
+        result.count(TrialStatus.FINISHED), result.count(TrialStatus.DIVERGED), result.count(TrialStatus.FAILED),
+        all.size(), result.trainedThisRun(), Durations.format(result.wallSeconds()), outDir, outDir);
     return result;
+  }
+
+  /**
+   * A text corpus path made absolute (a relative local path becomes a file: URI), so executors whose
+   * working folder differs from the driver's read the same files.
+   */
+  private static SweepSpec qualifyCorpus(SweepSpec s, Configuration hadoop) throws IOException {
+    DataSpec d = s.data();
+    if (d.source() != DataSource.TEXT) {
+      return s;
+    }
+    DataSpec qualified = new DataSpec(
+        d.source(), SweepFiles.qualify(d.path(), hadoop), d.tokenizer(), d.validationFraction(), d.evalTokens(), d.synthetic());
+    return new SweepSpec(s.name(), s.seed(), qualified, s.model(), s.grid(), s.training());
+  }
+
+  /** Reads and checks a text corpus (exists, UTF-8, big enough for the context) before Spark starts. */
+  private static void checkCorpus(Plan plan, Configuration hadoop) {
+    if (plan.spec().data().source() != DataSource.TEXT) {
+      return;
+    }
+    try {
+      TrialData.forTrial(plan.trials().get(0), hadoop);
+    } catch (IOException | RuntimeException e) {
+      throw SpecException.of("data.path", e.getMessage());
+    }
   }
 
   /** Refuses an OUT that holds a different sweep, unless only the grid changed and --extend was given. */
@@ -146,7 +218,7 @@ public final class RunCommand implements Callable<Integer> {
     if (previous == null || force) {
       return;
     }
-    SweepSpec before = SpecParser.parse(previous);
+    SweepSpec before = qualifyCorpus(SpecParser.parse(previous), hadoop);
     List<String> differences = SpecDiff.diff(before, sweep);
     if (differences.isEmpty()) {
       return;
@@ -199,23 +271,20 @@ public final class RunCommand implements Callable<Integer> {
     return todo;
   }
 
-  static String summary(RunOutcome r) {
+  static String summary(List<TrialOutcome> outcomes) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "%nTrials (final held-out loss, nats/token):%n"));
     sb.append(String.format(Locale.ROOT, "  %-16s %6s %5s %10s %10s %10s %10s %9s%n",
         "trial_id", "width", "depth", "tokens", "eval_loss", "train_loss", "tokens/s", "status"));
-    for (TrialOutcome o : r.outcomes()) {
+    for (TrialOutcome o : outcomes) {
       sb.append(String.format(Locale.ROOT, "  %-16s %6d %5d %10d %10.4f %10.4f %10.0f %9s%n",
           o.trial().trialId(), o.trial().width(), o.trial().depth(), o.trial().tokens(),
           o.result().finalEvalLoss(), o.result().finalTrainLoss(), o.result().tokensPerSecond(),
           o.result().status().label()));
     }
-    r.outcomes().stream().map(o -> o.result().entropyFloor()).filter(f -> f != null).findFirst()
+    outcomes.stream().map(o -> o.result().entropyFloor()).filter(f -> f != null).findFirst()
         .ifPresent(f -> sb.append(String.format(Locale.ROOT, "Entropy floor of the synthetic source: %.4f nats/token%n", f)));
-    sb.append(String.format(Locale.ROOT,
-        "%d finished, %d diverged, %d failed of %d trials (%d trained by this run) in %s. Tables: %s/trials, %s/curves%n",
-        r.count(TrialStatus.FINISHED), r.count(TrialStatus.DIVERGED), r.count(TrialStatus.FAILED),
-        r.outcomes().size(), r.trainedThisRun(), Durations.format(r.wallSeconds()), r.outDir(), r.outDir()));
     return sb.toString();
   }
+
 }

@@ -18,17 +18,26 @@ public final class SweepMain {
   /** Parses the arguments, runs the chosen command and returns its exit code. */
   public static int run(String... args) {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+    return commandLine().execute(args);
+  }
+
+  /**
+   * The command line with its error handling: bad input (an {@link IllegalArgumentException} such as a
+   * spec error, or a missing file) prints one line naming field, rule and value and exits with 2.
+   */
+  public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new SweepMain());
     // Bad input is the user's to fix: print the message that names field, rule and value, not a trace.
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           if (e instanceof IllegalArgumentException || e instanceof java.io.FileNotFoundException) {
             cmd.getErr().println("error: " + e.getMessage());
+            cmd.getErr().flush();
             return 2;
           }
           throw e;
         });
-    return cli.execute(args);
+    return cli;
   }
 
   public static void main(String[] args) {

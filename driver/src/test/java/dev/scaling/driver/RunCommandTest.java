@@ -75,7 +75,7 @@ class RunCommandTest {
     assertEquals(4, outcome.outcomes().size());
     assertEquals(4, outcome.count(TrialStatus.FINISHED), () -> outcome.outcomes().toString());
     assertEquals(0, outcome.exitCode());
-    assertEquals(spark.sparkContext().applicationId(), outcome.runId());
+    assertTrue(outcome.runId().startsWith(spark.sparkContext().applicationId() + "@"), outcome.runId());
     assertEquals(SPEC, Files.readString(out.resolve("spec.yaml")));
 
     Map<String, TrialOutcome> byId = new HashMap<>();
@@ -124,7 +124,8 @@ class RunCommandTest {
           trialsWithCurves++;
           TrialOutcome o = byId.get(rs.getString("trial_id"));
           assertEquals(o.trial().steps(), rs.getLong("last"));
-          assertTrue(rs.getLong("evals") >= 2, "at least an intermediate and the final evaluation");
+          long steps = o.trial().steps();
+          assertEquals(steps / 40 + (steps % 40 == 0 ? 0 : 1), rs.getLong("evals"), "an evaluation every 40 steps and at the end");
           assertEquals(o.result().finalEvalLoss(), rs.getDouble("final_eval"), 1e-12);
         }
         assertEquals(4, trialsWithCurves);
@@ -134,6 +135,75 @@ class RunCommandTest {
     double small = loss(outcome, 32, 8192);
     double large = loss(outcome, 32, 32768);
     assertTrue(large < small, "loss at D=32768 (" + large + ") should be below loss at D=8192 (" + small + ")");
+  }
+
+  @Test
+  void run_absurdLearningRateDivergesAndTheOthersFinish(@TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("lr.yaml");
+    Files.writeString(spec, SPEC.replace("name: e2e", "name: lr")
+        .replace("  tokens: [8192, 32768]", "  tokens: [8192]\n  learning_rate: [3.0e-3, 1.0e6]")
+        .replace("  eval_interval: 40", "  eval_interval: 40\n  grad_clip: 0"));
+    Path out = dir.resolve("out");
+
+    RunCommand.RunOutcome outcome = RunCommand.run(spec.toString(), "--out", out.toString());
+
+    assertEquals(4, outcome.outcomes().size());
+    assertEquals(3, outcome.exitCode(), "some trials diverged");
+    for (TrialOutcome o : outcome.outcomes()) {
+      boolean absurd = o.trial().training().learningRate() > 1;
+      assertEquals(absurd ? TrialStatus.DIVERGED : TrialStatus.FINISHED, o.result().status(), o.toString());
+      if (absurd) {
+        assertTrue(o.result().error().matches("(eval )?loss became (NaN|-?Infinity) (at|after) step \\d+"), o.result().error());
+        assertEquals(0, o.attempt(), "a diverged trial is not retried");
+      }
+    }
+    try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery("SELECT status, count(*), count(final_eval_loss), min(learning_rate), max(learning_rate)"
+            + " FROM read_parquet('" + out.resolve("trials") + "/*.parquet') GROUP BY status ORDER BY status")) {
+      assertTrue(rs.next());
+      assertEquals("diverged", rs.getString(1));
+      assertEquals(2, rs.getInt(2));
+      assertEquals(1e6, rs.getDouble(4));
+      assertTrue(rs.next());
+      assertEquals("finished", rs.getString(1));
+      assertEquals(2, rs.getInt(2));
+      assertEquals(2, rs.getInt(3), "finished trials have a final eval loss");
+      assertEquals(3e-3, rs.getDouble(5));
+    }
+  }
+
+  @Test
+  void run_resumeSkipsCommittedTrialsAndRefusesADifferentSpec(@TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("resume.yaml");
+    String small = SPEC.replace("name: e2e", "name: resume").replace("  tokens: [8192, 32768]", "  tokens: [8192]");
+    Files.writeString(spec, small);
+    Path out = dir.resolve("out");
+    RunCommand.RunOutcome first = RunCommand.run(spec.toString(), "--out", out.toString());
+    assertEquals(2, first.trainedThisRun());
+
+    RunCommand.RunOutcome again = RunCommand.run(spec.toString(), "--out", out.toString());
+    assertEquals(0, again.trainedThisRun(), "every trial was committed: nothing is retrained");
+    assertEquals(first.outcomes(), again.outcomes(), "the consolidated table is unchanged");
+
+    // A different learning rate is a different sweep: refused, naming what differs.
+    Files.writeString(spec, small.replace("learning_rate: 3.0e-3", "learning_rate: 1.0e-3"));
+    java.io.StringWriter err = new java.io.StringWriter();
+    int code = SweepMain.commandLine().setErr(new java.io.PrintWriter(err, true))
+        .execute("run", spec.toString(), "--out", out.toString());
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("training.learning_rate: 0.003 -> 0.001"), err.toString());
+
+    // A grown grid is allowed with --extend, and only the new grid points train.
+    Files.writeString(spec, small.replace("  tokens: [8192]", "  tokens: [8192, 16384]"));
+    int refused = SweepMain.commandLine().setErr(new java.io.PrintWriter(new java.io.StringWriter(), true))
+        .execute("run", spec.toString(), "--out", out.toString());
+    assertEquals(2, refused, "a grid change needs --extend");
+    RunCommand.RunOutcome extended = RunCommand.run(spec.toString(), "--out", out.toString(), "--extend");
+    assertEquals(2, extended.trainedThisRun());
+    assertEquals(4, extended.outcomes().size());
+    assertEquals(2, extended.outcomes().stream().filter(o -> o.runId().equals(first.runId())).count(),
+        "rows of the first run keep its run_id");
   }
 
   private static double loss(RunCommand.RunOutcome outcome, int width, long tokens) {

@@ -16,4 +16,12 @@ public interface StepListener {
    * @param tokensDone training tokens consumed by those steps
    */
   void onSteps(long stepsDone, long tokensDone);
+
+  /**
+   * Reports, before any {@link #onSteps} call, that the trial resumed from an in-trial checkpoint
+   * instead of starting at step 0.
+   *
+   * @param fromStep optimizer steps the checkpoint had completed; training continues with the next one
+   */
+  default void onResume(long fromStep) {}
 }

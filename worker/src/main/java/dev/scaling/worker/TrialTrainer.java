@@ -5,13 +5,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.optimizer.Adam;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import dev.scaling.common.trial.CurvePoint;
 import dev.scaling.common.trial.Trial;
@@ -30,13 +29,21 @@ import org.apache.hadoop.conf.Configuration;
  * Trains and evaluates one trial with its own loop on DJL's PyTorch engine: a per-thread autograd pass
  * (no {@code GradientCollector}, whose JVM-wide flag forbids concurrent trainings), global-norm clipping,
  * Adam with warmup and cosine decay, and periodic held-out evaluation. Several trainers may run at once
- * on different threads of one JVM; each trial's numbers depend only on its own seeds.
+ * on different threads of one JVM; each trial's numbers depend only on its own seeds, bit for bit.
+ *
+ * <p>With {@link Checkpoints}, a run saves its full state (parameters, Adam's moments and step count,
+ * data position, learning curve, running loss, elapsed times) every so often, and a later call for the
+ * same trial continues from the newest checkpoint: its result is bitwise the one an uninterrupted run
+ * would have returned.
  */
 public final class TrialTrainer {
   /** Steps between two {@link StepListener} calls (the last step always reports). */
   public static final int LISTENER_INTERVAL = 10;
 
   private static final int EVAL_BATCH = 32;
+  private static final float BETA1 = 0.9f;
+  private static final float BETA2 = 0.999f;
+  private static final float EPSILON = 1e-8f;
 
   private final Configuration hadoopConf;
 
@@ -59,7 +66,27 @@ public final class TrialTrainer {
    * @throws RuntimeException on any other failure (bad data, engine errors)
    */
   public TrialResult train(Trial trial, Device device, StepListener listener) {
+    return train(trial, device, listener, Checkpoints.NONE);
+  }
+
+  /**
+   * Trains {@code trial} to its last step on {@code device}, saving in-trial checkpoints as {@code
+   * checkpoints} asks and resuming from the trial's newest valid checkpoint if there is one (then {@link
+   * StepListener#onResume} is called with its step first). Checkpoints are left in place; the caller
+   * deletes them with {@link Checkpoints#clear} once it has stored the result.
+   *
+   * @param trial what to train
+   * @param device where to train, e.g. {@code Device.cpu()}
+   * @param listener progress callback, {@link StepListener#NONE} for none
+   * @param checkpoints where and how often to checkpoint, {@link Checkpoints#NONE} for never
+   * @return a FINISHED result, or DIVERGED (with the step in {@code error}) once a loss is NaN or
+   *     infinite
+   * @throws UncheckedIOException when the trial's data cannot be read or a checkpoint cannot be written
+   * @throws RuntimeException on any other failure (bad data, engine errors)
+   */
+  public TrialResult train(Trial trial, Device device, StepListener listener, Checkpoints checkpoints) {
     long startNanos = System.nanoTime();
+    Checkpoints policy = checkpoints == null ? Checkpoints.NONE : checkpoints;
     StepListener progress = listener == null ? StepListener.NONE : listener;
     TrialData data;
     try {
@@ -71,7 +98,7 @@ public final class TrialTrainer {
     Engines.applyThreadsToCurrentThread();
     boolean previousGradMode = JniUtils.isGradMode();
     try (NDManager manager = NDManager.newBaseManager(device, Engines.ENGINE)) {
-      return new Run(trial, device, data, progress, manager, startNanos).execute();
+      return new Run(trial, device, data, progress, manager, startNanos, policy).execute();
     } finally {
       JniUtils.setGradMode(previousGradMode);
     }
@@ -95,12 +122,23 @@ public final class TrialTrainer {
     private final DecoderModel model;
     private final ParameterStore store;
     private final List<NDArray> weights = new ArrayList<>();
-    private final List<String> ids = new ArrayList<>();
-    private final Adam adam;
+    private final List<String> names = new ArrayList<>();
+    private final NDArray[] means;
+    private final NDArray[] variances;
+    private long adamSteps;
     private final LearningRateSchedule schedule;
+    private final Checkpoints checkpoints;
     private float currentLr;
 
-    Run(Trial trial, Device device, TrialData data, StepListener listener, NDManager manager, long startNanos) {
+    Run(
+        Trial trial,
+        Device device,
+        TrialData data,
+        StepListener listener,
+        NDManager manager,
+        long startNanos,
+        Checkpoints checkpoints) {
+      this.checkpoints = checkpoints;
       this.trial = trial;
       this.device = device;
       this.data = data;
@@ -119,8 +157,14 @@ public final class TrialTrainer {
       model.initialize(manager, trial.seed());
       this.store = new ParameterStore(manager, false);
       for (Pair<String, Parameter> entry : model.getParameters()) {
-        ids.add(entry.getValue().getId());
+        names.add(entry.getKey());
         weights.add(entry.getValue().getArray());
+      }
+      this.means = new NDArray[weights.size()];
+      this.variances = new NDArray[weights.size()];
+      for (int i = 0; i < weights.size(); i++) {
+        means[i] = weights.get(i).zerosLike();
+        variances[i] = weights.get(i).zerosLike();
       }
       this.schedule =
           LearningRateSchedule.of(
@@ -128,8 +172,6 @@ public final class TrialTrainer {
               trial.steps(),
               trial.training().warmupFraction(),
               trial.training().minLrFraction());
-      Tracker lr = numUpdate -> currentLr;
-      this.adam = Adam.builder().optLearningRateTracker(lr).build();
     }
 
     TrialResult execute() {
@@ -142,7 +184,21 @@ public final class TrialTrainer {
       double lastTrainLoss = Double.NaN;
       long trainNanos = 0;
       long stepsDone = 0;
-      for (long step = 0; step < steps; step++) {
+      Checkpoints.State resumed = loadCheckpoint();
+      if (resumed != null) {
+        restore(resumed);
+        stepsDone = resumed.step();
+        curve.addAll(resumed.curve());
+        lossSum = resumed.lossSum();
+        lossCount = resumed.lossCount();
+        lastTrainLoss = resumed.lastTrainLoss();
+        trainNanos = resumed.trainNanos();
+        priorWallNanos = resumed.wallNanos();
+        listener.onResume(stepsDone);
+      }
+      long lastCheckpointNanos = resumed == null ? startNanos : System.nanoTime();
+      long lastCheckpointStep = stepsDone;
+      for (long step = stepsDone; step < steps; step++) {
         currentLr = (float) schedule.at(step);
         long t0 = System.nanoTime();
         float loss = trainStep();
@@ -168,6 +224,12 @@ public final class TrialTrainer {
                 lastTrainLoss, evalLoss, curve, trainNanos);
           }
         }
+        long now = System.nanoTime();
+        if (stepsDone < steps && checkpoints.due(now - lastCheckpointNanos, stepsDone - lastCheckpointStep)) {
+          saveCheckpoint(stepsDone, trainNanos, lossSum, lossCount, lastTrainLoss, curve);
+          lastCheckpointNanos = System.nanoTime();
+          lastCheckpointStep = stepsDone;
+        }
       }
       double finalEval = curve.get(curve.size() - 1).evalLoss();
       return new TrialResult(
@@ -179,7 +241,7 @@ public final class TrialTrainer {
           null,
           stepsDone,
           stepsDone * tokensPerStep,
-          seconds(System.nanoTime() - startNanos),
+          seconds(wallNanos()),
           tokensPerSecond(stepsDone * tokensPerStep, trainNanos),
           device.toString(),
           curve);
@@ -197,10 +259,102 @@ public final class TrialTrainer {
           error,
           stepsDone,
           tokens,
-          seconds(System.nanoTime() - startNanos),
+          seconds(wallNanos()),
           tokensPerSecond(tokens, trainNanos),
           device.toString(),
           curve);
+    }
+
+    private long priorWallNanos;
+
+    /** Wall time of this trial's training, including earlier attempts up to their last checkpoint. */
+    private long wallNanos() {
+      return priorWallNanos + System.nanoTime() - startNanos;
+    }
+
+    private Checkpoints.State loadCheckpoint() {
+      Checkpoints.State state;
+      try {
+        state = checkpoints.load(trial.trialId());
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "trial " + trial.trialId() + ": cannot read checkpoints: " + e.getMessage(), e);
+      }
+      if (state == null || !matches(state)) {
+        return null;
+      }
+      return state;
+    }
+
+    /** Whether {@code state} fits this model and schedule (same parameters, shapes, a step before the end). */
+    private boolean matches(Checkpoints.State state) {
+      if (state.step() <= 0 || state.step() >= trial.steps() || state.tensors().size() != weights.size()) {
+        return false;
+      }
+      for (int i = 0; i < weights.size(); i++) {
+        Checkpoints.Tensor t = state.tensors().get(i);
+        if (!t.name().equals(names.get(i)) || !Arrays.equals(t.shape(), weights.get(i).getShape().getShape())) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Copies a checkpoint's parameters and Adam state into this run and moves the data to its position. */
+    private void restore(Checkpoints.State state) {
+      JniUtils.setGradMode(false);
+      for (int i = 0; i < weights.size(); i++) {
+        Checkpoints.Tensor t = state.tensors().get(i);
+        Shape shape = new Shape(t.shape());
+        try (NDManager temp = manager.newSubManager()) {
+          weights.get(i).set(new NDIndex("..."), temp.create(t.values(), shape));
+          means[i].set(new NDIndex("..."), temp.create(t.mean(), shape));
+          variances[i].set(new NDIndex("..."), temp.create(t.variance(), shape));
+        }
+        if (!Arrays.equals(weights.get(i).toFloatArray(), t.values())) {
+          throw new IllegalStateException("restoring parameter " + t.name() + " from a checkpoint changed its values");
+        }
+      }
+      adamSteps = state.adamSteps();
+      data.skipTrainWindows(state.trainWindows());
+    }
+
+    private void saveCheckpoint(
+        long stepsDone, long trainNanos, double lossSum, long lossCount, double lastTrainLoss, List<CurvePoint> curve) {
+      List<Checkpoints.Tensor> tensors = new ArrayList<>(weights.size());
+      for (int i = 0; i < weights.size(); i++) {
+        NDArray w = weights.get(i);
+        tensors.add(new Checkpoints.Tensor(names.get(i), w.getShape().getShape(), w.toFloatArray(),
+            means[i].toFloatArray(), variances[i].toFloatArray()));
+      }
+      Checkpoints.State state =
+          new Checkpoints.State(trial.trialId(), stepsDone, adamSteps, data.trainWindowsServed(), trainNanos,
+              wallNanos(), lossSum, lossCount, lastTrainLoss, List.copyOf(curve), tensors);
+      try {
+        checkpoints.save(state);
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "trial " + trial.trialId() + ": cannot write a checkpoint at step " + stepsDone + ": " + e.getMessage(), e);
+      }
+    }
+
+    /**
+     * Adam (beta1 0.9, beta2 0.999, eps 1e-8, no weight decay) with bias correction folded into the step
+     * size, on the engine's fused kernel, exactly as DJL's {@code Adam} computes it; the moments are kept
+     * here so that a checkpoint can save and restore them.
+     */
+    private void adamStep(NDArray[] grads) {
+      adamSteps++;
+      double coef1 = 1.0 - Math.pow(BETA1, adamSteps);
+      double coef2 = 1.0 - Math.pow(BETA2, adamSteps);
+      float lr = currentLr;
+      float corrected = (float) (lr * Math.sqrt(coef2) / coef1);
+      for (int i = 0; i < grads.length; i++) {
+        PtNDArray weight = (PtNDArray) weights.get(i);
+        JniUtils.adamUpdate(weight, (PtNDArray) grads[i], (PtNDArray) means[i], (PtNDArray) variances[i], lr,
+            corrected, 0f, 1f, -1f, BETA1, BETA2, EPSILON, false);
+        JniUtils.zeroGrad(weight);
+      }
     }
 
     /** One optimizer step; returns its training loss (not applied when not finite). */
@@ -231,14 +385,14 @@ public final class TrialTrainer {
           float norm = NDArrays.stack(new NDList(norms)).norm().getFloat();
           if (norm > clip) {
             float factor = (float) (clip / (norm + 1e-6));
+            // muli(Number) reads its Java-buffer scalar only during this call (in place, autograd
+            // off), so unlike a scalar in the forward pass it cannot be read after the GC frees it.
             for (NDArray grad : grads) {
               grad.muli(factor);
             }
           }
         }
-        for (int i = 0; i < grads.length; i++) {
-          adam.update(ids.get(i), weights.get(i), grads[i]);
-        }
+        adamStep(grads);
         return value;
       } finally {
         JniUtils.setGradMode(false);

@@ -15,9 +15,10 @@ public record ChinchillaParams(double e, double a, double b, double alpha, doubl
   }
 
   public ChinchillaParams {
-    if (!(e > 0) || !(a > 0) || !(b > 0)) {
+    // exp(e) underflows to 0 when the data cannot tell E from zero; 0 is a valid (boundary) fit.
+    if (!(e >= 0 && Double.isFinite(e)) || !(a >= 0 && Double.isFinite(a)) || !(b >= 0 && Double.isFinite(b))) {
       throw new IllegalArgumentException(
-          "E, A and B must be positive, found " + e + ", " + a + ", " + b);
+          "E, A and B must be finite and >= 0, found " + e + ", " + a + ", " + b);
     }
     if (!Double.isFinite(alpha) || !Double.isFinite(beta)) {
       throw new IllegalArgumentException("alpha and beta must be finite, found " + alpha + ", " + beta);
@@ -47,7 +48,12 @@ public record ChinchillaParams(double e, double a, double b, double alpha, doubl
 
   @Override
   public double[] toTheta() {
-    return new double[] {Math.log(a), Math.log(b), Math.log(e), alpha, beta};
+    return new double[] {safeLog(a), safeLog(b), safeLog(e), alpha, beta};
+  }
+
+  /** log(x), with 0 mapped to log of the smallest normal double so warm starts stay finite. */
+  static double safeLog(double x) {
+    return Math.log(Math.max(x, Double.MIN_NORMAL));
   }
 
   /** The compute-optimal allocation this law implies. */

@@ -265,6 +265,10 @@ public final class ScalingFitter {
           .filter(s -> valid(s.theta()))
           .sorted(Comparator.comparingDouble(Solution::f))
           .toList();
+      if (polished.isEmpty()) {
+        // Every polished run left the valid region (a degenerate design): keep the loose optima.
+        polished = loose;
+      }
       List<LawParams> optima = distinct(polished, POLISHED).stream().map(s -> toParams(s.theta())).toList();
       Solution best = polished.get(0);
       int used = (int) Arrays.stream(w).filter(x -> x != 0).count();

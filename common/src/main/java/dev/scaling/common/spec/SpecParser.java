@@ -96,8 +96,12 @@ public final class SpecParser {
   private static GridSpec grid(Node n) {
     GridSpec g =
         new GridSpec(
-            n.intList("width"), n.intList("depth"), n.longList("tokens"), n.has("seeds") ? n.intList("seeds") : List.of(0));
-    n.rejectUnknown(Set.of("width", "depth", "tokens", "seeds"));
+            n.intList("width"),
+            n.intList("depth"),
+            n.longList("tokens"),
+            n.has("learning_rate") ? n.doubleList("learning_rate") : List.of(),
+            n.has("seeds") ? n.intList("seeds") : List.of(0));
+    n.rejectUnknown(Set.of("width", "depth", "tokens", "learning_rate", "seeds"));
     return g;
   }
 
@@ -204,6 +208,18 @@ public final class SpecParser {
       List<?> raw = list(key);
       for (int i = 0; i < raw.size(); i++) {
         out.add(toInt(path(key) + "[" + i + "]", raw.get(i)));
+      }
+      return out;
+    }
+
+    List<Double> doubleList(String key) {
+      List<Double> out = new ArrayList<>();
+      List<?> raw = list(key);
+      for (int i = 0; i < raw.size(); i++) {
+        if (!(raw.get(i) instanceof Number num)) {
+          throw new SpecException(path(key) + "[" + i + "]", "a number", raw.get(i));
+        }
+        out.add(num.doubleValue());
       }
       return out;
     }

@@ -51,7 +51,7 @@ class SpecParserTest {
   void parse_quickstartExampleIsValid() throws Exception {
     Path quickstart = Path.of("..", "examples", "quickstart.yaml");
     SweepSpec s = SpecParser.parse(quickstart);
-    assertEquals(27, s.grid().size());
+    assertEquals(36, s.grid().size());
   }
 
   static Stream<Arguments> malformed() {

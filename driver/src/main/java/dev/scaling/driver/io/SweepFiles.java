@@ -1,5 +1,6 @@
 package dev.scaling.driver.io;
 
+import dev.scaling.common.spec.SpecException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,7 +30,7 @@ public final class SweepFiles {
     Path p = new Path(location);
     FileSystem fs = p.getFileSystem(conf);
     if (!fs.exists(p)) {
-      throw new java.io.FileNotFoundException("spec file not found: " + qualify(location, conf));
+      throw new SpecException("SPEC", "an existing file", qualify(location, conf) + " (no such file)");
     }
     try (InputStream in = fs.open(p)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -66,7 +67,7 @@ public final class SweepFiles {
     Path dir = new Path(outDir);
     FileSystem fs = dir.getFileSystem(conf);
     if (fs.exists(dir) && !fs.getFileStatus(dir).isDirectory()) {
-      throw new IOException("--out must be a folder, found a file: " + outDir);
+      throw new SpecException("--out", "a folder", outDir + " (a file)");
     }
     Path probe = new Path(dir, ".write-probe-" + UUID.randomUUID());
     try {
@@ -74,7 +75,7 @@ public final class SweepFiles {
       fs.create(probe, true).close();
       fs.delete(probe, false);
     } catch (IOException e) {
-      throw new IOException("--out must be a writable folder, found " + outDir + " (" + e.getMessage() + ")", e);
+      throw new SpecException("--out", "a writable folder", outDir + " (" + e.getMessage() + ")");
     }
   }
 

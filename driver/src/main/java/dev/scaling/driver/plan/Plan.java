@@ -52,13 +52,15 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
     sb.append(
         String.format(
             Locale.ROOT,
-            "Plan for sweep '%s': %d trials (%d widths x %d depths x %d token counts x %d seeds), %.3g FLOPs (6ND),"
+            "Plan for sweep '%s': %d trials (%d widths x %d depths x %d token counts x %d learning rates x %d seeds),"
+                + " %.3g FLOPs (6ND),"
                 + " estimated %s on %d slot(s)%n",
             spec.name(),
             trials.size(),
             spec.grid().width().size(),
             spec.grid().depth().size(),
             spec.grid().tokens().size(),
+            Math.max(1, spec.grid().learningRate().size()),
             spec.grid().seeds().size(),
             totalFlops(),
             Durations.format(estimatedSeconds(slots, DEFAULT_FLOPS_PER_SLOT)),
@@ -66,7 +68,7 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
     sb.append(
         String.format(
             Locale.ROOT,
-            "  %-16s %6s %5s %5s %12s %12s %10s %8s %10s%n",
+            "  %-16s %6s %5s %5s %12s %12s %10s %8s %10s %9s%n",
             "trial_id",
             "width",
             "depth",
@@ -75,12 +77,13 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
             "tokens",
             "flops",
             "D/N",
-            "steps"));
+            "steps",
+            "lr"));
     for (Trial t : trials) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "  %-16s %6d %5d %5d %12d %12d %10.3g %8.2f %10d%n",
+              "  %-16s %6d %5d %5d %12d %12d %10.3g %8.2f %10d %9.3g%n",
               t.trialId(),
               t.width(),
               t.depth(),
@@ -89,7 +92,8 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
               t.tokens(),
               t.flops(),
               t.tokensPerParam(),
-              t.steps()));
+              t.steps(),
+              t.training().learningRate()));
     }
     return sb.toString();
   }

@@ -1,6 +1,7 @@
 package dev.scaling.driver.plan;
 
 import dev.scaling.common.spec.SweepSpec;
+import dev.scaling.common.spec.TrainingSpec;
 import dev.scaling.common.trial.Trial;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,24 +26,37 @@ public final class Planner {
     for (int width : spec.grid().width()) {
       for (int depth : spec.grid().depth()) {
         for (long tokens : spec.grid().tokens()) {
-          for (int replica : spec.grid().seeds()) {
-            trials.add(
-                Trial.of(
-                    spec.name(),
-                    spec.seed(),
-                    width,
-                    depth,
-                    width / spec.model().headSize(),
-                    spec.model().context(),
-                    tokens,
-                    replica,
-                    spec.data(),
-                    spec.training()));
+          for (TrainingSpec training : trainings(spec)) {
+            for (int replica : spec.grid().seeds()) {
+              trials.add(
+                  Trial.of(
+                      spec.name(),
+                      spec.seed(),
+                      width,
+                      depth,
+                      width / spec.model().headSize(),
+                      spec.model().context(),
+                      tokens,
+                      replica,
+                      spec.data(),
+                      training));
+            }
           }
         }
       }
     }
     trials.sort(BY_DESCENDING_COST);
     return new Plan(spec, trials);
+  }
+
+  /** The training settings per learning rate of the grid (just the spec's when the grid names none). */
+  private static List<TrainingSpec> trainings(SweepSpec spec) {
+    TrainingSpec t = spec.training();
+    if (spec.grid().learningRate().isEmpty()) {
+      return List.of(t);
+    }
+    return spec.grid().learningRate().stream()
+        .map(lr -> new TrainingSpec(t.batchSize(), lr, t.warmupFraction(), t.minLrFraction(), t.gradClip(), t.evalInterval()))
+        .toList();
   }
 }

@@ -182,12 +182,18 @@ public final class ReportWriter {
     List<Double> keys = pick(new ArrayList<>(groups.keySet()));
     double lo = pts.stream().mapToDouble(p -> overN ? p.n() : p.d()).min().orElse(1);
     double hi = pts.stream().mapToDouble(p -> overN ? p.n() : p.d()).max().orElse(10);
-    for (Double k : keys) {
-      List<ScalingPoint> g = groups.get(k);
+    java.awt.Color[] palette = c.getStyler().getSeriesColors();
+    int index = 0;
+    for (Double key : keys) {
+      List<ScalingPoint> g = groups.get(key);
+      // The group's own (mean) value, not the 3-digit key: curves are drawn at the D or N trained.
+      double k = g.stream().mapToDouble(p -> overN ? p.d() : p.n()).average().orElse(key);
+      java.awt.Color color = palette[index++ % palette.length];
       String name = (overN ? "D=" : "N=") + fmt(k);
       XYSeries s = c.addSeries(name, g.stream().mapToDouble(p -> overN ? p.n() : p.d()).toArray(),
           g.stream().mapToDouble(ScalingPoint::loss).toArray());
       s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      s.setMarkerColor(color);
       if (law != null) {
         double[] xs = logSpace(lo, hi, 60);
         double[] ys = new double[xs.length];
@@ -197,7 +203,7 @@ public final class ReportWriter {
         XYSeries f = c.addSeries(name + " fit", xs, ys);
         f.setMarker(SeriesMarkers.NONE);
         f.setShowInLegend(false);
-        f.setLineColor(s.getMarkerColor());
+        f.setLineColor(color);
       }
     }
     return c;

@@ -56,9 +56,15 @@ public final class SweepRunner {
    * outcome under {@code outDir} and the outcomes are also collected here.
    */
   public static Trained train(
-      SparkSession spark, Plan plan, List<Trial> trials, String outDir, PrintStream console) throws Exception {
+      SparkSession spark,
+      Plan plan,
+      List<Trial> trials,
+      String outDir,
+      double checkpointSeconds,
+      PrintStream console)
+      throws Exception {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    String runId = spark.sparkContext().applicationId();
+    String runId = runId(spark);
     long start = System.nanoTime();
     if (trials.isEmpty()) {
       return new Trained(runId, List.of(), 0, 0);
@@ -74,7 +80,7 @@ public final class SweepRunner {
     Map<String, List<Trial>> parts = split(conf, trials);
     ProgressMonitor monitor = new ProgressMonitor(subPlan, parts, group, console, System.console() != null);
     spark.sparkContext().addSparkListener(monitor);
-    TrialTask task = new TrialTask(runId, outDir, maxAttempts(conf), accumulators);
+    TrialTask task = new TrialTask(runId, outDir, maxAttempts(conf), accumulators, checkpointSeconds);
     try {
       List<JavaFutureAction<List<TrialOutcome>>> jobs = new ArrayList<>();
       for (Map.Entry<String, List<Trial>> part : parts.entrySet()) {
@@ -144,6 +150,16 @@ public final class SweepRunner {
         .cpus(Math.max(1, (int) Math.floor(conf.getInt("spark.task.cpus", 1) * amount)))
         .resource("gpu", amount);
     return new ResourceProfileBuilder().require(task).build();
+  }
+
+  /**
+   * The id of one {@code sweep run}: the Spark application id (as the Spark UI and history server show
+   * it) plus the UTC start time, so two runs inside one application are told apart too.
+   */
+  public static String runId(SparkSession spark) {
+    return spark.sparkContext().applicationId() + "@"
+        + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
   }
 
   /** Concurrent trial slots: the application's default parallelism over the cores each task takes. */

@@ -6,6 +6,7 @@ import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialResult;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.io.CommitLog;
+import dev.scaling.worker.Checkpoints;
 import dev.scaling.worker.Engines;
 import dev.scaling.worker.StepListener;
 import dev.scaling.worker.TrialTrainer;
@@ -34,6 +35,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
   private final String outDir;
   private final int maxAttempts;
   private final SweepAccumulators accumulators;
+  private final double checkpointSeconds;
 
   /**
    * @param runId id of this submission, written into every row
@@ -41,8 +43,12 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
    * @param maxAttempts Spark's attempts per task ({@code spark.task.maxFailures}); the last one records
    *     a failure instead of throwing
    * @param accumulators the named accumulators shown in the Spark UI
+   * @param checkpointSeconds a trial saves its state under {@code OUT/checkpoints} this often (wall
+   *     time), so a retried attempt resumes instead of starting over; 0 or less turns checkpoints off
    */
-  public TrialTask(String runId, String outDir, int maxAttempts, SweepAccumulators accumulators) {
+  public TrialTask(
+      String runId, String outDir, int maxAttempts, SweepAccumulators accumulators, double checkpointSeconds) {
+    this.checkpointSeconds = checkpointSeconds;
     this.runId = runId;
     this.outDir = outDir;
     this.maxAttempts = maxAttempts;
@@ -62,6 +68,8 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
     Configuration hadoop = HadoopConfs.fromSparkConf(env.conf());
     TrialTrainer trainer = new TrialTrainer(hadoop);
     CommitLog commits = new CommitLog(outDir, hadoop);
+    Checkpoints checkpoints =
+        checkpointSeconds > 0 ? Checkpoints.every(hadoop, outDir + "/checkpoints", checkpointSeconds) : Checkpoints.NONE;
     List<TrialOutcome> out = new ArrayList<>(1);
     while (trials.hasNext()) {
       Trial trial = trials.next();
@@ -79,16 +87,26 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
       }
       long[] reported = {0};
       StepListener listener =
-          (steps, tokensDone) -> {
-            tokens.add(tokensDone - reported[0]);
-            reported[0] = tokensDone;
+          new StepListener() {
+            @Override
+            public void onSteps(long steps, long tokensDone) {
+              tokens.add(tokensDone - reported[0]);
+              reported[0] = tokensDone;
+            }
+
+            @Override
+            public void onResume(long fromStep) {
+              reported[0] = fromStep * trial.training().batchSize() * trial.context();
+              System.err.printf("trial %s attempt %d resumes from its checkpoint at step %d of %d%n",
+                  trial.trialId(), task.attemptNumber(), fromStep, trial.steps());
+            }
           };
       TrialResult result;
       long start = System.nanoTime();
       Device device = assigned;
       try {
         device = usableDevice(assigned, allowCpuFallback);
-        result = trainer.train(trial, device, listener);
+        result = trainer.train(trial, device, listener, checkpoints);
       } catch (Exception | Error e) {
         if (task.attemptNumber() + 1 < maxAttempts) {
           throw e instanceof Exception ex ? ex : new RuntimeException(e);
@@ -105,6 +123,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
       }
       TrialOutcome outcome = new TrialOutcome(trial, result, runId, executorId, host, task.attemptNumber());
       commits.commit(outcome);
+      checkpoints.clear(trial.trialId());
       out.add(outcome);
     }
     return out.iterator();

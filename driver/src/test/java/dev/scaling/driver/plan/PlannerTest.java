@@ -20,8 +20,8 @@ class PlannerTest {
   @Test
   void plan_expandsEveryGridPointOnceWithStableIds() throws Exception {
     Plan plan = Planner.plan(quickstart());
-    assertEquals(27, plan.trials().size());
-    assertEquals(27, new HashSet<>(plan.trials().stream().map(Trial::trialId).toList()).size());
+    assertEquals(36, plan.trials().size());
+    assertEquals(36, new HashSet<>(plan.trials().stream().map(Trial::trialId).toList()).size());
     assertEquals(
         plan.trials().stream().map(Trial::trialId).toList(),
         Planner.plan(quickstart()).trials().stream().map(Trial::trialId).toList(),
@@ -37,7 +37,7 @@ class PlannerTest {
     Trial first = trials.get(0);
     assertEquals(128, first.width());
     assertEquals(3, first.depth());
-    assertEquals(589_824, first.tokens());
+    assertEquals(524_288, first.tokens());
   }
 
   @Test
@@ -47,6 +47,6 @@ class PlannerTest {
     assertEquals(sum, plan.totalFlops(), sum * 1e-12);
     assertEquals(Math.max(sum / 2, plan.maxTrialFlops()) / 1e9, plan.estimatedSeconds(2, 1e9), 1e-9);
     String text = plan.describe(2);
-    assertTrue(text.startsWith("Plan for sweep 'quickstart': 27 trials (3 widths x 3 depths x 3 token counts x 1 seeds)"), text);
+    assertTrue(text.startsWith("Plan for sweep 'quickstart': 36 trials (3 widths x 3 depths x 4 token counts x 1 learning rates x 1 seeds)"), text);
   }
 }

@@ -114,6 +114,34 @@ public final class TrialData {
     }
   }
 
+  /** Training windows handed out so far (the data position a checkpoint records). */
+  public long trainWindowsServed() {
+    return windowsServed;
+  }
+
+  /**
+   * Moves a fresh instance to the data position {@code windows}, so that the following batches are the
+   * ones an uninterrupted run would have seen after serving that many windows.
+   *
+   * @param windows a position recorded by {@link #trainWindowsServed()}
+   * @throws IllegalStateException when batches were already served
+   */
+  public void skipTrainWindows(long windows) {
+    if (windowsServed != 0) {
+      throw new IllegalStateException("cannot reposition data that already served " + windowsServed + " windows");
+    }
+    if (windows < 0) {
+      throw new IllegalArgumentException("windows must be >= 0, found " + windows);
+    }
+    if (!sequential) {
+      int bound = train.length - context;
+      for (long i = 0; i < windows; i++) {
+        trainRandom.nextInt(bound);
+      }
+    }
+    windowsServed = windows;
+  }
+
   /**
    * Fills held-out windows {@code first .. first + count - 1} into rows 0 .. count - 1.
    *

@@ -51,7 +51,12 @@ final class DecoderLayer extends AbstractBlock {
 
     NDArray h = ln1.forward(store, new NDList(x), training).singletonOrThrow();
     NDList parts = qkv.forward(store, new NDList(h), training).singletonOrThrow().split(3, 2);
-    NDArray q = parts.get(0).reshape(b, t, heads, headSize).transpose(0, 2, 1, 3).mul(scale);
+    // Not q.mul(scale): DJL's mul(Number) wraps the scalar in a Java direct buffer (from_blob) that it
+    // closes at once, while autograd keeps that 0-dim tensor for the backward pass; once the garbage
+    // collector frees the buffer, backward scales q's gradient by whatever the freed memory holds. A
+    // scalar from full() lives in libtorch's reference-counted memory instead.
+    NDArray scaleArray = x.getManager().full(new Shape(), scale);
+    NDArray q = parts.get(0).reshape(b, t, heads, headSize).transpose(0, 2, 1, 3).mul(scaleArray);
     NDArray k = parts.get(1).reshape(b, t, heads, headSize).transpose(0, 2, 3, 1);
     NDArray v = parts.get(2).reshape(b, t, heads, headSize).transpose(0, 2, 1, 3);
     NDArray attention = q.matMul(k).add(mask).softmax(-1);

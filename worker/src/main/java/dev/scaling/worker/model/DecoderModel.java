@@ -127,9 +127,24 @@ public final class DecoderModel extends AbstractBlock {
           for (int i = 0; i < values.length; i++) {
             values[i] = (float) (random.nextGaussian() * std);
           }
-          return m.create(values, shape).toType(dataType, false);
+          return ownedCopy(m.create(values, shape).toType(dataType, false));
         };
     }
+  }
+
+  /**
+   * A copy of {@code wrapper} in memory that libtorch allocated itself, and {@code wrapper} closed. DJL's
+   * PyTorch engine creates a CPU array from Java data by wrapping a direct {@link java.nio.ByteBuffer}
+   * ({@code from_blob}); such an array's storage is JVM memory whose alignment varies from run to run and
+   * whose lifetime is the Java wrapper's. Parameters and masks live for the whole run, so they are moved
+   * into libtorch's own (64-byte aligned) allocations. The same goes for any Java-made array that
+   * autograd may save for the backward pass after its wrapper is closed (see DecoderLayer's attention
+   * scale): it must live in libtorch's reference-counted memory, or the garbage collector can free it.
+   */
+  static NDArray ownedCopy(NDArray wrapper) {
+    NDArray copy = wrapper.duplicate();
+    wrapper.close();
+    return copy;
   }
 
   /** Total number of trainable scalars. */
@@ -165,7 +180,7 @@ public final class DecoderModel extends AbstractBlock {
           values[i * n + j] = Float.NEGATIVE_INFINITY;
         }
       }
-      mask = manager.create(values, new Shape(n, n));
+      mask = ownedCopy(manager.create(values, new Shape(n, n)));
       masks.put(t, mask);
     }
     return mask;

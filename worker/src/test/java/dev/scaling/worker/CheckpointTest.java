@@ -1,0 +1,173 @@
+package dev.scaling.worker;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import dev.scaling.common.trial.CurvePoint;
+import dev.scaling.common.trial.Trial;
+import dev.scaling.common.trial.TrialResult;
+import dev.scaling.common.trial.TrialStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+  /** A resumed run is bitwise the uninterrupted one: training is deterministic given the trial's seeds. */
+  private static final double TOLERANCE = 0.0;
+  private static final TrialTrainer TRAINER = new TrialTrainer(new Configuration());
+  private static final Trial TRIAL =
+      TestTrials.synthetic(TestTrials.SMALL_LANGUAGE, 32, 2, 2, 16, 120L * 16 * 16, 16, 3e-3, 1.0, 20);
+
+  @BeforeAll
+  static void engine() {
+    Engines.configure(1);
+  }
+
+  /** A simulated kill: the attempt dies when it reports step {@code killAt}. */
+  private static final class Kill extends RuntimeException {
+    Kill(long step) {
+      super("killed at step " + step);
+    }
+  }
+
+  private static StepListener killAt(long killAt) {
+    return (steps, tokens) -> {
+      if (steps == killAt) {
+        throw new Kill(steps);
+      }
+    };
+  }
+
+  /** Records onResume and the first onSteps call. */
+  private static final class Recorder implements StepListener {
+    final AtomicLong resumedFrom = new AtomicLong(-1);
+    final AtomicLong firstSteps = new AtomicLong(-1);
+
+    @Override
+    public void onSteps(long stepsDone, long tokensDone) {
+      firstSteps.compareAndSet(-1, stepsDone);
+    }
+
+    @Override
+    public void onResume(long fromStep) {
+      assertEquals(-1, firstSteps.get(), "onResume comes before any onSteps");
+      resumedFrom.set(fromStep);
+    }
+  }
+
+  private static List<String> files(Path dir) throws Exception {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc")).sorted().toList();
+    }
+  }
+
+  @Test
+  void checkpoint_resumeContinuesWhereItStopped(@TempDir Path dir) throws Exception {
+    Checkpoints checkpoints = Checkpoints.every(new Configuration(), dir.toUri().toString(), 0, 25);
+    long t0 = System.nanoTime();
+    TrialResult uninterrupted = TRAINER.train(TRIAL, Device.cpu(), StepListener.NONE);
+    long t1 = System.nanoTime();
+    assertThrows(Kill.class, () -> TRAINER.train(TRIAL, Device.cpu(), killAt(60), checkpoints));
+    Path trialDir = dir.resolve(TRIAL.trialId());
+    assertEquals(List.of(Checkpoints.stepName(50)), files(trialDir), "only the newest checkpoint is kept");
+
+    Recorder recorder = new Recorder();
+    TrialResult resumed = TRAINER.train(TRIAL, Device.cpu(), recorder, checkpoints);
+    assertEquals(50, recorder.resumedFrom.get());
+    assertEquals(60, recorder.firstSteps.get(), "the resumed attempt starts after the checkpoint");
+    assertEquals(TrialStatus.FINISHED, resumed.status(), resumed.error());
+    assertEquals(TRIAL.steps(), resumed.stepsDone());
+    assertEquals(TRIAL.tokensTrained(), resumed.tokensTrained());
+
+    long[] steps = resumed.curve().stream().mapToLong(CurvePoint::step).toArray();
+    assertArrayEquals(new long[] {20, 40, 60, 80, 100, 120}, steps, "continuous curve: " + resumed.curve());
+    assertArrayEquals(uninterrupted.curve().stream().mapToLong(CurvePoint::step).toArray(), steps);
+    for (int i = 0; i < steps.length; i++) {
+      CurvePoint a = uninterrupted.curve().get(i);
+      CurvePoint b = resumed.curve().get(i);
+      assertEquals(a.lr(), b.lr(), 0.0);
+      assertEquals(a.tokens(), b.tokens());
+      assertEquals(a.trainLoss(), b.trainLoss(), TOLERANCE, "train loss at step " + a.step());
+      assertEquals(a.evalLoss(), b.evalLoss(), TOLERANCE, "eval loss at step " + a.step());
+    }
+    assertEquals(uninterrupted.finalEvalLoss(), resumed.finalEvalLoss(), TOLERANCE);
+    assertEquals(uninterrupted.finalTrainLoss(), resumed.finalTrainLoss(), TOLERANCE);
+    assertTrue(resumed.tokensPerSecond() > 0 && resumed.wallSeconds() > 0);
+    System.out.printf(
+        "checkpoint resume: eval uninterrupted %.9f resumed %.9f (diff %.2e), train %.9f vs %.9f;"
+            + " uninterrupted %.2fs, resumed wall %.2fs%n",
+        uninterrupted.finalEvalLoss(), resumed.finalEvalLoss(),
+        Math.abs(uninterrupted.finalEvalLoss() - resumed.finalEvalLoss()), uninterrupted.finalTrainLoss(),
+        resumed.finalTrainLoss(), (t1 - t0) / 1e9, resumed.wallSeconds());
+
+    // The last checkpoint stays for the caller to clear after committing the result.
+    assertEquals(List.of(Checkpoints.stepName(100)), files(trialDir));
+    checkpoints.clear(TRIAL.trialId());
+    assertFalse(Files.exists(trialDir));
+    checkpoints.clear(TRIAL.trialId()); // idempotent
+  }
+
+  @Test
+  void checkpoint_corruptAndTemporaryFilesAreIgnored(@TempDir Path dir) throws Exception {
+    Checkpoints checkpoints = Checkpoints.every(new Configuration(), dir.toUri().toString(), 0, 25);
+    assertThrows(Kill.class, () -> TRAINER.train(TRIAL, Device.cpu(), killAt(60), checkpoints));
+    Path trialDir = dir.resolve(TRIAL.trialId());
+    Path good = trialDir.resolve(Checkpoints.stepName(50));
+    byte[] bytes = Files.readAllBytes(good);
+    // A kill mid-write leaves a partial temporary file; a bad disk a newer checkpoint that fails its CRC.
+    Files.write(trialDir.resolve(Checkpoints.TEMP_PREFIX + "partial" + Checkpoints.SUFFIX),
+        Arrays.copyOf(bytes, bytes.length / 2));
+    byte[] flipped = bytes.clone();
+    flipped[flipped.length / 2] ^= 0x40;
+    Files.write(trialDir.resolve(Checkpoints.stepName(75)), flipped);
+    Files.write(trialDir.resolve(Checkpoints.stepName(80)), Arrays.copyOf(bytes, bytes.length - 3));
+
+    Recorder recorder = new Recorder();
+    TrialResult resumed = TRAINER.train(TRIAL, Device.cpu(), recorder, checkpoints);
+    assertEquals(50, recorder.resumedFrom.get(), "the newest valid checkpoint is step 50");
+    assertEquals(TrialStatus.FINISHED, resumed.status(), resumed.error());
+    assertEquals(6, resumed.curve().size());
+
+    // Only garbage: start from step 0, no onResume.
+    checkpoints.clear(TRIAL.trialId());
+    Files.createDirectories(trialDir);
+    Files.write(trialDir.resolve(Checkpoints.stepName(40)), new byte[] {1, 2, 3});
+    Recorder fresh = new Recorder();
+    TrialResult restarted = TRAINER.train(TRIAL, Device.cpu(), fresh, checkpoints);
+    assertEquals(-1, fresh.resumedFrom.get());
+    assertEquals(10, fresh.firstSteps.get());
+    assertEquals(TrialStatus.FINISHED, restarted.status(), restarted.error());
+  }
+
+  @Test
+  void checkpoint_policy() {
+    Checkpoints everySecond = Checkpoints.every(new Configuration(), "file:/tmp/x", 1.0);
+    assertFalse(everySecond.due(999_000_000L, 100));
+    assertTrue(everySecond.due(1_000_000_000L, 1));
+    Checkpoints everyTen = Checkpoints.every(new Configuration(), "file:/tmp/x", 0, 10);
+    assertFalse(everyTen.due(5_000_000_000L, 9));
+    assertTrue(everyTen.due(0, 10));
+    assertFalse(Checkpoints.NONE.due(Long.MAX_VALUE, Long.MAX_VALUE));
+    assertFalse(Checkpoints.NONE.enabled());
+    Checkpoints.NONE.clear("anything");
+    assertThrows(IllegalArgumentException.class, () -> Checkpoints.every(new Configuration(), "x", -1));
+    assertThrows(IllegalArgumentException.class, () -> Checkpoints.every(new Configuration(), "x", 1, 0));
+    assertEquals(12, Checkpoints.stepOf(Checkpoints.stepName(12)));
+    assertEquals(-1, Checkpoints.stepOf(Checkpoints.TEMP_PREFIX + "1" + Checkpoints.SUFFIX));
+  }
+}
