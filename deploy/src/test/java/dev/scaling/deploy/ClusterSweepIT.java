@@ -1,6 +1,7 @@
 package dev.scaling.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -177,6 +178,80 @@ class ClusterSweepIT {
               + " mean per-trial Spark overhead (task time - training time) %.2fs%n",
           lost.size(), lost, committedBeforeKill, detect, retryStart, recovered, rows.size(), overhead);
       assertTrue(recovered > 0 && recovered < 120, "recovery " + recovered);
+    }
+  }
+
+  static final Pattern CHECKPOINT = Pattern.compile("step-(\\d{12})\\.ckpt");
+
+  /** Highest checkpoint step written so far under {@code dir} (any trial), or -1. */
+  static long checkpointStep(Path dir) throws Exception {
+    if (!Files.isDirectory(dir)) {
+      return -1;
+    }
+    try (var files = Files.walk(dir)) {
+      return files.map(p -> CHECKPOINT.matcher(p.getFileName().toString()))
+          .filter(Matcher::matches).mapToLong(m -> Long.parseLong(m.group(1))).max().orElse(-1);
+    }
+  }
+
+  @Test
+  void checkpoint_retriedAttemptResumesFromItsCheckpoint(@TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("long.yaml");
+    // One trial of 1280 steps that checkpoints every second: long enough to be killed mid-training.
+    Files.writeString(spec, spec("long", "[64]", "[327680]", "[0]").replace("eval_interval: 32", "eval_interval: 128"));
+    Path out = dir.resolve("out");
+    List<String> args = List.of("run", spec.toString(), "--out", out.toString(), "--checkpoint-every", "1");
+    try (Submission run = Submission.start(cluster.masterUrl, spec, out, dir, Map.of("spark.task.maxFailures", "4"), args)) {
+      long deadline = System.nanoTime() + 240_000_000_000L;
+      long seen = -1;
+      String appId = null;
+      while (System.nanoTime() < deadline && run.process.isAlive() && seen < 100) {
+        seen = checkpointStep(out.resolve("checkpoints"));
+        String[] ids = run.uiAndAppId();
+        appId = ids == null ? null : ids[1];
+        Thread.sleep(100);
+      }
+      assertTrue(seen >= 100, "a checkpoint past step 100 was written:\n" + run.output());
+      assertNotNull(appId);
+      Thread.sleep(500); // let the attempt train past its checkpoint, so a restart from 0 would show
+      List<ProcessHandle> executors = LocalCluster.executors(appId);
+      assertEquals(2, executors.size(), run.output());
+      for (ProcessHandle e : executors) { // the one running the trial is among them
+        e.destroyForcibly();
+        e.onExit().get();
+      }
+      assertEquals(0, run.await(300), run.output());
+
+      List<Row> rows = trialsTable(out);
+      assertEquals(1, rows.size(), rows.toString());
+      long resumedFrom;
+      long steps;
+      try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+          Statement st = db.createStatement();
+          ResultSet rs = st.executeQuery("SELECT resumed_from_step, steps, attempt, status FROM read_parquet('"
+              + out.resolve("trials") + "/*.parquet')")) {
+        assertTrue(rs.next());
+        resumedFrom = rs.getLong(1);
+        steps = rs.getLong(2);
+        assertTrue(rs.getInt(3) >= 1, "the trial was retried after the kill, attempt " + rs.getInt(3));
+        assertEquals("finished", rs.getString(4));
+      }
+      assertTrue(resumedFrom >= seen && resumedFrom < steps,
+          "the retried attempt resumed from its checkpoint (>= " + seen + "), found " + resumedFrom);
+      try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+          Statement st = db.createStatement();
+          ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT step), min(step), max(step) FROM read_parquet('"
+              + out.resolve("curves") + "/*.parquet')")) {
+        assertTrue(rs.next());
+        assertEquals(steps / 128, rs.getLong(1), "one curve point per evaluation, none repeated by the retry");
+        assertEquals(rs.getLong(1), rs.getLong(2));
+        assertEquals(128, rs.getLong(3), "the curve starts at the first evaluation: no restart");
+        assertEquals(steps, rs.getLong(4));
+      }
+      assertFalse(Files.exists(out.resolve("checkpoints").resolve(rows.get(0).trialId())), "checkpoints are removed once committed");
+      System.out.printf("[it] checkpoint resume: executors killed after a checkpoint at step >= %d was seen;"
+          + " the retried attempt resumed from step %d of %d (a restart would have lost %d steps)%n",
+          seen, resumedFrom, steps, resumedFrom);
     }
   }
 

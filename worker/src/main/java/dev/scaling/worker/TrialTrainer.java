@@ -194,6 +194,7 @@ public final class TrialTrainer {
         lastTrainLoss = resumed.lastTrainLoss();
         trainNanos = resumed.trainNanos();
         priorWallNanos = resumed.wallNanos();
+        resumedFromStep = stepsDone;
         listener.onResume(stepsDone);
       }
       long lastCheckpointNanos = resumed == null ? startNanos : System.nanoTime();
@@ -244,7 +245,8 @@ public final class TrialTrainer {
           seconds(wallNanos()),
           tokensPerSecond(stepsDone * tokensPerStep, trainNanos),
           device.toString(),
-          curve);
+          curve,
+          resumedFromStep);
     }
 
     private TrialResult diverged(
@@ -262,10 +264,12 @@ public final class TrialTrainer {
           seconds(wallNanos()),
           tokensPerSecond(tokens, trainNanos),
           device.toString(),
-          curve);
+          curve,
+          resumedFromStep);
     }
 
     private long priorWallNanos;
+    private long resumedFromStep;
 
     /** Wall time of this trial's training, including earlier attempts up to their last checkpoint. */
     private long wallNanos() {

@@ -19,6 +19,7 @@ import java.util.List;
  * @param tokensPerSecond training tokens per second of training-step time
  * @param device the DJL device the trial ran on, e.g. {@code cpu()} or {@code gpu(0)}
  * @param curve the learning curve, in step order
+ * @param resumedFromStep the checkpoint step this attempt resumed from (0 when it started fresh)
  */
 public record TrialResult(
     String trialId,
@@ -32,7 +33,8 @@ public record TrialResult(
     double wallSeconds,
     double tokensPerSecond,
     String device,
-    List<CurvePoint> curve)
+    List<CurvePoint> curve,
+    long resumedFromStep)
     implements Serializable {
   public TrialResult {
     if (trialId == null || status == null) {
@@ -43,5 +45,9 @@ public record TrialResult(
           "final_eval_loss must be finite for a finished trial, found " + finalEvalLoss);
     }
     curve = curve == null ? List.of() : List.copyOf(curve);
+    if (resumedFromStep < 0 || resumedFromStep > stepsDone) {
+      throw new IllegalArgumentException(
+          "resumed_from_step must be in [0, steps done (" + stepsDone + ")], found " + resumedFromStep);
+    }
   }
 }

@@ -54,7 +54,8 @@ public final class ResultTables {
             field("executor_id", DataTypes.StringType, true),
             field("host", DataTypes.StringType, true),
             field("device", DataTypes.StringType, true),
-            field("attempt", DataTypes.IntegerType, false)
+            field("attempt", DataTypes.IntegerType, false),
+            field("resumed_from_step", DataTypes.LongType, false)
           });
 
   /** Schema of {@code OUT/curves}. */
@@ -102,7 +103,8 @@ public final class ResultTables {
         o.executorId(),
         o.host(),
         r.device(),
-        o.attempt());
+        o.attempt(),
+        r.resumedFromStep());
   }
 
   /** The learning-curve rows of one outcome. */

@@ -164,7 +164,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
 
   private static TrialResult withDevice(TrialResult r, String device) {
     return new TrialResult(r.trialId(), r.status(), r.finalTrainLoss(), r.finalEvalLoss(), r.entropyFloor(), r.error(),
-        r.stepsDone(), r.tokensTrained(), r.wallSeconds(), r.tokensPerSecond(), device, r.curve());
+        r.stepsDone(), r.tokensTrained(), r.wallSeconds(), r.tokensPerSecond(), device, r.curve(), r.resumedFromStep());
   }
 
   /** The GPU Spark assigned to this task, else the CPU. */
@@ -193,6 +193,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
         seconds,
         0,
         device.toString(),
-        List.of());
+        List.of(),
+        0);
   }
 }
