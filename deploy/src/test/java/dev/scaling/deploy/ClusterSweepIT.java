@@ -256,6 +256,36 @@ class ClusterSweepIT {
   }
 
   @Test
+  void gpuWithoutCuda_trialsRecordedFailedAfterSparkRetries(@TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("nocuda.yaml");
+    Files.writeString(spec, spec("nocuda", "[16]", "[16384]", "[0, 1]"));
+    Path out = dir.resolve("out");
+    // Fake GPUs and no CPU fallback: every attempt fails loudly (a wasted GPU is worse than an error).
+    Map<String, String> conf = new TreeMap<>(Map.of(
+        "spark.executor.resource.gpu.amount", "1",
+        "spark.task.resource.gpu.amount", "1",
+        "spark.task.maxFailures", "2"));
+    try (Submission run = Submission.start(cluster.masterUrl, spec, out, dir, conf)) {
+      assertEquals(3, run.await(240), "exit code 3 says some trials failed:\n" + run.output());
+      assertTrue(run.output().contains("0 finished, 0 diverged, 2 failed of 2 trials"), run.output());
+    }
+    try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = db.createStatement();
+        ResultSet rs = st.executeQuery("SELECT status, attempt, error, final_eval_loss FROM read_parquet('"
+            + out.resolve("trials") + "/*.parquet')")) {
+      int rows = 0;
+      while (rs.next()) {
+        rows++;
+        assertEquals("failed", rs.getString(1));
+        assertEquals(1, rs.getInt(2), "recorded on the last of spark.task.maxFailures=2 attempts");
+        assertTrue(rs.getString(3).contains("usable GPU(s)") && rs.getString(3).contains("allowCpuFallback"), rs.getString(3));
+        assertEquals(null, rs.getObject(4));
+      }
+      assertEquals(2, rows);
+    }
+  }
+
+  @Test
   void fakeGpus_distinctAddressesAndSharingWithinLimits_restApiNamesTheSweep(@TempDir Path dir) throws Exception {
     Path spec = dir.resolve("gpus.yaml");
     // width 16: 6ND <= 6.0e8 < 1e9 (a half GPU each); width 32: 6ND >= 1.2e9 (a whole GPU each).
