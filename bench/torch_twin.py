@@ -98,16 +98,19 @@ def loaded_blas():
     return "builtin"
 
 
-def matmul_gflops(n, repeats):
-    a = torch.randn(n, n)
-    b = torch.randn(n, n)
+def matmul_gflops(n, repeats, k=None, m=None):
+    """GFLOP/s of an (n x k) @ (k x m) fp32 matmul, median of `repeats` (square n^3 by default)."""
+    k = k or n
+    m = m or n
+    a = torch.randn(n, k)
+    b = torch.randn(k, m)
     a @ b
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
         a @ b
         times.append(time.perf_counter() - t0)
-    return 2.0 * n ** 3 / statistics.median(times) / 1e9
+    return 2.0 * n * k * m / statistics.median(times) / 1e9
 
 
 def main():
@@ -127,13 +130,20 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--matmul", type=int, default=0, help="also time an NxN fp32 matmul (0 = no)")
     ap.add_argument("--matmul-only", action="store_true", help="only time the --matmul NxN matmul")
+    ap.add_argument("--gemm", action="append", default=[],
+                    help="with --matmul-only, also time an MxKxN matmul (repeatable), e.g. 1024x128x512")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
     if args.matmul_only:
         n = args.matmul or 1024
+        gemms = {}
+        for g in args.gemm:
+            m, k, nn_ = (int(v) for v in g.split("x"))
+            gemms[g] = matmul_gflops(m, 21, k, nn_)
         json.dump({"impl": "torch", "torch": torch.__version__, "blas": loaded_blas(),
-                   "threads": torch.get_num_threads(), "matmul_n": n, "matmul_gflops": matmul_gflops(n, 9)},
+                   "threads": torch.get_num_threads(), "matmul_n": n, "matmul_gflops": matmul_gflops(n, 9),
+                   "gemm_gflops": gemms},
                   sys.stdout)
         sys.stdout.write("\n")
         return

@@ -131,10 +131,18 @@ final class PythonPeers {
         "--chunk", "" + chunk, "--threads", "1"), 900);
   }
 
-  /** The twin's 1024^3 fp32 matmul on one thread (its own BLAS), GFLOP/s. */
-  static double twinMatmulGflops(String python, Path benchDir) throws IOException {
-    return runJson(List.of(python, benchDir.resolve("torch_twin.py").toString(), "--matmul-only", "--matmul", "1024",
-        "--threads", "1"), 300).get("matmul_gflops").asDouble();
+  /**
+   * The twin's fp32 matmuls on one thread (its own BLAS): {@code matmul_gflops} for 1024^3 and {@code
+   * gemm_gflops.MxKxN} for each of {@code gemms}.
+   */
+  static JsonNode twinMatmuls(String python, Path benchDir, List<String> gemms) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(python, benchDir.resolve("torch_twin.py").toString(), "--matmul-only",
+        "--matmul", "1024", "--threads", "1"));
+    for (String g : gemms) {
+      cmd.add("--gemm");
+      cmd.add(g);
+    }
+    return runJson(cmd, 300);
   }
 
   /** Runs the scipy fit of {@code table}. */
