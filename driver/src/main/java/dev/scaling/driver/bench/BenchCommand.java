@@ -400,6 +400,24 @@ public final class BenchCommand implements Callable<Integer> {
     }
     double oursSec = median(secs);
     int threads = ForkJoinPool.commonPool().getParallelism() + 1;
+    // Like for like with single-threaded scipy: the same fit with its parallel streams on a 1-thread pool.
+    double[] secs1 = new double[quick ? 1 : 3];
+    ForkJoinPool single = new ForkJoinPool(1);
+    try {
+      for (int i = 0; i < secs1.length; i++) {
+        long t0 = System.nanoTime();
+        single.submit(() -> fitter.fit(LawForm.CHINCHILLA, table)).get();
+        secs1[i] = (System.nanoTime() - t0) / 1e9;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("the 1-thread fit failed: " + e.getCause(), e.getCause());
+    } finally {
+      single.shutdown();
+    }
+    double oursSec1 = median(secs1);
     double scipySec = Double.NaN;
     double scipyObj = Double.NaN;
     String scipyNote;
@@ -437,6 +455,9 @@ public final class BenchCommand implements Callable<Integer> {
     rows.add(new Row("fit", item + " seconds", fmt(oursSec), haveScipy ? fmt(scipySec) : "n/a",
         haveScipy ? fmt(speedup) + "x" : "n/a", ">= 10x", haveScipy ? (speedup >= TARGET_FIT_SPEEDUP ? "MEETS" : "MISSES")
             : "SKIPPED", oursNote));
+    rows.add(new Row("fit", item + " seconds, ours on 1 thread", fmt(oursSec1), haveScipy ? fmt(scipySec) : "n/a",
+        haveScipy ? fmt(scipySec / oursSec1) + "x" : "n/a", "", "INFO",
+        "like for like with single-threaded scipy (the fitter's parallel streams on a 1-thread pool)"));
     boolean noLarger = ours.objective() <= scipyObj * (1 + 1e-9) + 1e-15;
     rows.add(new Row("fit", item + " best objective", String.format(Locale.ROOT, "%.9g", ours.objective()),
         haveScipy ? String.format(Locale.ROOT, "%.9g", scipyObj) : "n/a", "", "ours <= scipy",
