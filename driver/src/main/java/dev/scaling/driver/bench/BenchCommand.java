@@ -107,6 +107,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--results-dir", description = "where the CSV goes (default bench/results)")
   Path resultsDir;
 
+  @Option(names = "--python", description = "use only this Python interpreter (default: the first complete one of "
+      + "$SWEEP_BENCH_PYTHON, python3, /usr/bin/python3)")
+  String python;
+
   @Option(names = "--bench-dir", description = "folder of torch_twin.py and scipy_fit.py (default: found from here)")
   Path benchDir;
 
@@ -133,7 +137,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<Row> rows = new ArrayList<>();
     List<String> notes = new ArrayList<>();
 
-    PythonEnv py = PythonPeers.probe();
+    PythonEnv py = PythonPeers.probe(python);
     log.printf("python: %s, torch %s (BLAS %s), scipy %s%n", py.executable() != null ? py.executable() : "MISSING", orNo(py.torch()),
         orNo(py.blas()), orNo(py.scipy()));
     if (py.missing() != null) {

@@ -43,17 +43,21 @@ final class PythonPeers {
    * a pyenv or venv python3 on the PATH does not see Debian's python3-torch) for torch (and its BLAS) and
    * scipy; picks the first complete one, else the most complete. Never installs anything.
    */
-  static PythonEnv probe() {
+  static PythonEnv probe(String only) {
     List<String> candidates = new ArrayList<>();
     String env = System.getenv("SWEEP_BENCH_PYTHON");
-    if (env != null && !env.isBlank()) {
-      candidates.add(env);
+    if (only != null) {
+      candidates.add(only);
+    } else {
+      if (env != null && !env.isBlank()) {
+        candidates.add(env);
+      }
+      candidates.add("python3");
+      candidates.add("/usr/bin/python3");
     }
-    candidates.add("python3");
-    candidates.add("/usr/bin/python3");
     PythonEnv best = null;
     for (String exe : candidates) {
-      PythonEnv found = probe(exe);
+      PythonEnv found = probeOne(exe);
       if (found.missing() == null) {
         return found;
       }
@@ -69,7 +73,7 @@ final class PythonPeers {
         + (e.scipy() != null ? 2 : 0);
   }
 
-  private static PythonEnv probe(String exe) {
+  private static PythonEnv probeOne(String exe) {
     JsonNode node;
     try {
       node = runJson(List.of(exe, "-c", PROBE), 120);
