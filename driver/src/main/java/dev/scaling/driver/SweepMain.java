@@ -1,17 +1,19 @@
 package dev.scaling.driver;
 
+import dev.scaling.driver.bench.BenchCommand;
 import dev.scaling.driver.fit.FitCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The application's entry point, as spark-submit and the {@code ./sweep} launcher call it: {@code run}
- * trains a sweep, {@code fit} fits scaling laws to a table of (N, D, loss) rows.
+ * trains a sweep, {@code fit} fits scaling laws to a table of (N, D, loss) rows, {@code bench} measures
+ * the trainer, the fitter and a sweep's schedule against their bounds and peers.
  */
 @Command(
     name = "sweep",
     mixinStandardHelpOptions = true,
-    subcommands = {RunCommand.class, FitCommand.class},
+    subcommands = {RunCommand.class, FitCommand.class, BenchCommand.class},
     description = "Run neural scaling-law sweeps on Spark and fit laws to the results.")
 public final class SweepMain {
 
