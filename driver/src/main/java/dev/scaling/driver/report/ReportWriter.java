@@ -258,6 +258,8 @@ public final class ReportWriter {
       series.setMarker(SeriesMarkers.NONE);
       series.setShowInLegend(byTrial.size() <= 12);
     }
+    // Past a dozen trials a legend of trial ids says nothing; the trials table names them.
+    c.getStyler().setLegendVisible(byTrial.size() <= 12);
     return c;
   }
 
