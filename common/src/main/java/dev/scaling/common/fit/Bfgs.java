@@ -28,18 +28,20 @@ final class Bfgs {
   private final int n;
   private final double[] xt;
   private final double[] gt;
+  private final double[] scratch;
 
   Bfgs(Objective fn) {
     this.fn = fn;
     this.n = fn.dim();
     this.xt = new double[n];
     this.gt = new double[n];
+    this.scratch = fn.scratch();
   }
 
   Result minimise(double[] start, Tolerance tol) {
     double[] x = start.clone();
     double[] g = new double[n];
-    double f = fn.valueAndGradient(x, g);
+    double f = fn.valueAndGradient(x, g, scratch);
     if (!Double.isFinite(f)) {
       return new Result(x, Double.POSITIVE_INFINITY, 0, false);
     }
@@ -240,7 +242,7 @@ final class Bfgs {
     for (int i = 0; i < n; i++) {
       xt[i] = x[i] + a * p[i];
     }
-    return fn.valueAndGradient(xt, gt);
+    return fn.valueAndGradient(xt, gt, scratch);
   }
 
   private void accept(double[] x, double[] p, double a, double[] xOut, double[] gOut) {
