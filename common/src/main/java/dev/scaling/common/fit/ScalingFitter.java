@@ -14,10 +14,10 @@ import java.util.stream.IntStream;
  * Fits scaling laws to (N, D, loss) rows by minimising the sum of Huber losses of log residuals from a
  * grid of starting points, as Hoffmann et al. (2022, approach 3) did, and keeps the best.
  *
- * <p>Every start runs BFGS (analytic gradients, strong-Wolfe line search) to a loose tolerance in
- * parallel; the best few distinct end points are then polished to a gradient inf-norm of 1e-10 or a
- * relative objective change below 1e-15, and the polish is restarted from its own end point until it
- * stops improving, so the result is the optimum rather than wherever a loose run stopped.
+ * <p>Every start runs BFGS (analytic gradients, strong-Wolfe line search) to a loose, scipy-like
+ * tolerance in parallel; the best few distinct end points are then polished to a gradient inf-norm of
+ * 1e-10 or a relative objective change below 1e-15, and the polish is restarted from its own end point
+ * until it stops improving, so the result is the optimum rather than wherever a loose run stopped.
  *
  * <p>Bootstrap resamples warm-start from the full-data optimum and the runner-up local optima of the
  * full grid instead of rerunning the whole grid: a resample perturbs each row's weight by O(1/sqrt(n)),
