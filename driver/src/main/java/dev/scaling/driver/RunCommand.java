@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -158,10 +157,7 @@ public final class RunCommand implements Callable<Integer> {
     // The tables are consolidated from the commit files: every committed trial exactly once,
     // including those committed by earlier runs into the same OUT.
     List<TrialOutcome> all = new ArrayList<>(commits.readAll().values());
-    Map<String, Integer> order = new HashMap<>();
-    for (int i = 0; i < plan.trials().size(); i++) {
-      order.put(plan.trials().get(i).trialId(), i);
-    }
+    Map<String, Integer> order = plan.positions();
     all.sort(Comparator.comparingInt(o -> order.getOrDefault(o.trial().trialId(), Integer.MAX_VALUE)));
     ResultTables.write(spark, all, outDir);
     console.print(summary(all));

@@ -28,6 +28,15 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
     trials = List.copyOf(trials);
   }
 
+  /** Each trial's position in the plan, by trial id, for putting outcomes back in plan order. */
+  public java.util.Map<String, Integer> positions() {
+    java.util.Map<String, Integer> positions = new java.util.HashMap<>();
+    for (int i = 0; i < trials.size(); i++) {
+      positions.put(trials.get(i).trialId(), i);
+    }
+    return positions;
+  }
+
   /** Sum of 6ND over all trials. */
   public double totalFlops() {
     return trials.stream().mapToDouble(Trial::flops).sum();

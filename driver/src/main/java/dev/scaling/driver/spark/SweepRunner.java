@@ -96,7 +96,9 @@ public final class SweepRunner {
       for (JavaFutureAction<List<TrialOutcome>> job : jobs) {
         outcomes.addAll(job.get());
       }
-      outcomes.sort(Comparator.comparingInt(o -> trials.indexOf(o.trial())));
+      // Back to plan order (the shared-GPU job's outcomes come after the whole-GPU job's).
+      Map<String, Integer> planIndex = subPlan.positions();
+      outcomes.sort(Comparator.comparingInt(o -> planIndex.get(o.trial().trialId())));
       return new Trained(runId, outcomes, monitor.attemptsFailed(), (System.nanoTime() - start) / 1e9);
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
