@@ -1,5 +1,6 @@
 package dev.scaling.driver;
 
+import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.driver.bench.BenchCommand;
 import dev.scaling.driver.fit.FitCommand;
 import picocli.CommandLine;
@@ -25,7 +26,8 @@ public final class SweepMain {
 
   /**
    * The command line with its error handling: bad input (an {@link IllegalArgumentException} such as a
-   * spec error, or a missing file) prints one line naming field, rule and value and exits with 2.
+   * spec error, or a missing file) prints one line naming field, rule and value and exits with 2; an
+   * {@link InvariantViolation} is a bug: it prints the trace and exits with {@value InvariantViolation#EXIT_CODE}.
    */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new SweepMain());
@@ -36,6 +38,12 @@ public final class SweepMain {
             cmd.getErr().println("error: " + e.getMessage());
             cmd.getErr().flush();
             return 2;
+          }
+          if (e instanceof InvariantViolation) {
+            cmd.getErr().println("internal error (a bug, not your input; please report it with this trace): " + e.getMessage());
+            e.printStackTrace(cmd.getErr());
+            cmd.getErr().flush();
+            return InvariantViolation.EXIT_CODE;
           }
           throw e;
         });
