@@ -1,7 +1,6 @@
 package dev.scaling.driver;
 
 import dev.scaling.common.fit.FitOptions;
-import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SpecParser;
@@ -19,7 +18,7 @@ import dev.scaling.driver.plan.Plan;
 import dev.scaling.driver.plan.Planner;
 import dev.scaling.driver.spark.ResultTables;
 import dev.scaling.driver.spark.SweepRunner;
-import dev.scaling.worker.data.TrialData;
+import dev.scaling.worker.data.DataSources;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -188,7 +187,7 @@ public final class RunCommand implements Callable<Integer> {
    */
   private static SweepSpec qualifyCorpus(SweepSpec s, Configuration hadoop) throws IOException {
     DataSpec d = s.data();
-    if (d.source() != DataSource.TEXT) {
+    if (d.path() == null) {
       return s;
     }
     DataSpec qualified = new DataSpec(
@@ -196,16 +195,13 @@ public final class RunCommand implements Callable<Integer> {
     return new SweepSpec(s.name(), s.seed(), qualified, s.model(), s.grid(), s.training());
   }
 
-  /** Reads and checks a text corpus (exists, UTF-8, big enough for the context) before Spark starts. */
+  /**
+   * Runs the data source's preflight before Spark starts: the source and tokenizer are registered, the
+   * fields the source needs are there, and its files (for text: exist, UTF-8, big enough for one window of
+   * the context in each split) are usable. It streams the files; the driver never holds a corpus.
+   */
   private static void checkCorpus(Plan plan, Configuration hadoop) {
-    if (plan.spec().data().source() != DataSource.TEXT) {
-      return;
-    }
-    try {
-      TrialData.forTrial(plan.trials().get(0), hadoop);
-    } catch (IOException | RuntimeException e) {
-      throw SpecException.of("data.path", e.getMessage());
-    }
+    DataSources.preflight(plan.spec().data(), plan.spec().model().context(), hadoop);
   }
 
   /** Refuses an OUT that holds a different sweep, unless only the grid changed and --extend was given. */

@@ -5,11 +5,14 @@ import static dev.scaling.common.spec.SpecException.require;
 import java.io.Serializable;
 
 /**
- * The data every trial of a sweep trains and evaluates on.
+ * The data every trial of a sweep trains and evaluates on. This record checks the rules every source
+ * shares; which sources and tokenizers exist, and what each source needs (a path, the synthetic block),
+ * is checked by the worker's registries ({@code dev.scaling.worker.data.DataSources},
+ * {@code dev.scaling.worker.tokenizer.Tokenizers}), which the driver's preflight runs before any trial.
  *
- * @param source synthetic or text
- * @param path Hadoop FS URI (file:, hdfs:, s3a:) of a UTF-8 file or folder; required for text, else null
- * @param tokenizer only {@code bytes} for now (vocabulary 256)
+ * @param source which registered data source (synthetic or text today)
+ * @param path Hadoop FS URI (file:, hdfs:, s3a:) of the source's files, for sources that read files
+ * @param tokenizer name of a registered tokenizer for sources that read text ({@code bytes} by default)
  * @param validationFraction share of a text corpus held out for evaluation (tail of each file)
  * @param evalTokens tokens scored at each evaluation (the same held-out windows for every trial)
  * @param synthetic shape of the synthetic language (used when source is synthetic)
@@ -24,13 +27,13 @@ public record DataSpec(
     implements Serializable {
 
   public DataSpec {
-    require(source != null, "data.source", "one of [synthetic, text]", null);
-    if (source == DataSource.TEXT) {
-      require(path != null && !path.isBlank(), "data.path", "a file or folder URI when data.source is text", path);
-    } else {
-      require(path == null, "data.path", "absent when data.source is synthetic", path);
-    }
-    require("bytes".equals(tokenizer), "data.tokenizer", "one of [bytes]", tokenizer);
+    require(source != null, "data.source", "present", null);
+    require(path == null || !path.isBlank(), "data.path", "absent or a file or folder URI", path);
+    require(
+        tokenizer != null && tokenizer.matches("[a-z][a-z0-9_.-]{0,63}"),
+        "data.tokenizer",
+        "a tokenizer name (a lowercase letter, then lowercase letters, digits, ., - or _)",
+        tokenizer);
     require(
         validationFraction > 0 && validationFraction < 0.5,
         "data.validation_fraction",
@@ -40,8 +43,15 @@ public record DataSpec(
     require(synthetic != null, "data.synthetic", "present", null);
   }
 
-  /** Vocabulary size the model needs for this data. */
+  /**
+   * Vocabulary size the model needs for this data: the synthetic language's, else the byte tokenizer's.
+   *
+   * <p>Transitional, kept only while {@code Trial.vocab()} calls it: the vocabulary comes from the data
+   * source and its tokenizer ({@code DataSources.vocab(DataSpec)} in the worker, which {@code TrialData}
+   * checks against this value before a trial trains, so the two cannot silently disagree). Remove it with
+   * {@code Trial.vocab()}.
+   */
   public int vocabSize() {
-    return source == DataSource.SYNTHETIC ? synthetic.vocab() : 256;
+    return DataSource.SYNTHETIC.equals(source) ? synthetic.vocab() : 256;
   }
 }

@@ -59,14 +59,12 @@ public final class SpecParser {
     return new SweepSpec(name, seed, data, model, grid, training);
   }
 
+  /**
+   * The {@code data} section. Source and tokenizer are names here; the worker's registries decide which
+   * exist and what each source needs, and the driver's preflight checks that before any trial runs.
+   */
   private static DataSpec data(Node n) {
-    String sourceName = n.string("source", "synthetic");
-    DataSource source =
-        switch (sourceName) {
-          case "synthetic" -> DataSource.SYNTHETIC;
-          case "text" -> DataSource.TEXT;
-          default -> throw new SpecException(n.path("source"), "one of [synthetic, text]", sourceName);
-        };
+    DataSource source = new DataSource(n.string("source", DataSource.SYNTHETIC.name()));
     String path = n.string("path", null);
     String tokenizer = n.string("tokenizer", "bytes");
     double validation = n.doubleValue("validation_fraction", 0.1);

@@ -67,8 +67,8 @@ class SpecParserTest {
         Arguments.of("tokens: [4096, 8192]", "tokens: [100, 8192]", "grid.tokens[0] must be at least one batch (training.batch_size x model.context = 256), found 100"),
         Arguments.of("learning_rate: 1.0e-3", "learning_rate: 0", "training.learning_rate must be positive, found 0"),
         Arguments.of("learning_rate: 1.0e-3", "learning_rate: 1.0e-3\n  warmup_fraction: 1.0", "training.warmup_fraction must be in [0, 1), found 1.0"),
-        Arguments.of("source: synthetic", "source: wiki", "data.source must be one of [synthetic, text], found \"wiki\""),
-        Arguments.of("source: synthetic", "source: text", "data.path must be a file or folder URI when data.source is text"),
+        Arguments.of("source: synthetic", "source: Wiki!", "data.source must be a source name (a lowercase letter, then up to 63 lowercase letters, digits, - or _), found \"Wiki!\""),
+        Arguments.of("source: synthetic", "source: synthetic\n  tokenizer: 7", "data.tokenizer must be a string, found 7"),
         Arguments.of("  context: 32", "  context: 32.5", "model.context must be a whole number, found 32.5"),
         Arguments.of("batch_size: 8", "batch_size: [8]", "training.batch_size must be a whole number, found [8]"));
   }

@@ -1,6 +1,8 @@
 package dev.scaling.worker.data;
 
-import java.io.ByteArrayOutputStream;
+import dev.scaling.worker.tokenizer.Tokenizer;
+import dev.scaling.worker.tokenizer.Tokens;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -11,7 +13,6 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -20,41 +21,40 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * A UTF-8 text corpus read through Hadoop FileSystem (file:, hdfs:, s3a:) and tokenised as bytes
- * (vocabulary 256). A folder contributes every regular file in it, sorted by name (hidden and
- * {@code _}-prefixed files skipped). The last {@code validationFraction} of the concatenated bytes is held
- * out for evaluation, so the split is the same wherever the corpus is read.
+ * A UTF-8 text corpus read through Hadoop FileSystem (file:, hdfs:, s3a:) and encoded by a
+ * {@link Tokenizer}. A folder contributes every regular file in it, sorted by name (hidden and
+ * {@code _}-prefixed files skipped), each encoded on its own and the tokens concatenated. The last
+ * {@code validationFraction} of the tokens is held out for evaluation, so the split is the same wherever
+ * the corpus is read. {@link #preflight} checks a corpus by streaming it, without holding it.
  */
 public final class TextCorpus {
+  /** Largest corpus a worker holds in memory, in bytes. */
+  static final long MAX_BYTES = Integer.MAX_VALUE - 16;
+
   private static final int CACHE_SIZE = 2;
   private static final List<TextCorpus> CACHE = new ArrayList<>();
+  private static final int CHUNK = 1 << 16;
 
   private final String path;
   private final double validationFraction;
-  private final byte[] train;
-  private final byte[] validation;
+  private final String tokenizer;
+  private final Tokens train;
+  private final Tokens validation;
 
-  private TextCorpus(String path, double validationFraction, byte[] train, byte[] validation) {
+  private TextCorpus(String path, double validationFraction, String tokenizer, Tokens train, Tokens validation) {
     this.path = path;
     this.validationFraction = validationFraction;
+    this.tokenizer = tokenizer;
     this.train = train;
     this.validation = validation;
   }
 
   /**
-   * Reads and validates the corpus at {@code path}.
+   * The files of the corpus at {@code path}, in reading order.
    *
-   * @param path a file or folder URI
-   * @param validationFraction share held out at the end, in (0, 1)
-   * @param conf Hadoop configuration used to resolve the file system
-   * @return the split corpus
-   * @throws IOException when the path is missing, unreadable, empty or not valid UTF-8; the message
-   *     names the file (and the byte offset of invalid UTF-8)
+   * @throws IOException when the path is missing or a folder without files; the message names it
    */
-  public static TextCorpus read(String path, double validationFraction, Configuration conf) throws IOException {
-    if (!(validationFraction > 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException("validationFraction must be in (0, 1), found " + validationFraction);
-    }
+  static List<FileStatus> files(String path, Configuration conf) throws IOException {
     URI uri = URI.create(path);
     FileSystem fs = FileSystem.get(uri, conf == null ? new Configuration() : conf);
     Path root = new Path(uri);
@@ -77,39 +77,105 @@ public final class TextCorpus {
     } else {
       files.add(status);
     }
-    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    return files;
+  }
+
+  /**
+   * Checks the corpus at {@code path} without holding it: it exists, its size (from the listing) gives
+   * each split at least one window of {@code context} tokens, and every file is valid UTF-8 (streamed in
+   * 64 KiB chunks). Sizes are in bytes, which is exact for byte tokens and a necessary condition for any
+   * tokenizer (a token covers at least one byte); {@link TrialData#forTrial} checks tokens exactly.
+   *
+   * @return the number of files and their total bytes
+   * @throws IOException naming the path, or the file and byte offset of invalid UTF-8
+   */
+  static DataSummary preflight(String source, int vocab, String path, double validationFraction, int context,
+      Configuration conf) throws IOException {
+    List<FileStatus> files = files(path, conf);
+    long bytes = 0;
     for (FileStatus file : files) {
+      bytes += file.getLen();
+    }
+    if (bytes == 0) {
+      throw new IOException("text corpus " + path + " is empty");
+    }
+    if (bytes > MAX_BYTES) {
+      throw new IOException("text corpus " + path + " exceeds 2 GiB (" + bytes + " bytes), too large to hold in memory");
+    }
+    long held = Math.round(bytes * validationFraction);
+    checkSplits(path, context, bytes - held, held, "bytes");
+    FileSystem fs = FileSystem.get(URI.create(path), conf == null ? new Configuration() : conf);
+    for (FileStatus file : files) {
+      try (InputStream in = fs.open(file.getPath())) {
+        checkUtf8(in, file.getPath().toString());
+      }
+    }
+    return new DataSummary(source, vocab, files.size(), bytes);
+  }
+
+  /** Throws unless each split holds at least one window (context + 1 tokens). */
+  static void checkSplits(String path, int context, long train, long held, String unit) throws IOException {
+    if (train < context + 1 || held < context + 1) {
+      throw new IOException(
+          "text corpus " + path + " is too small for context " + context + ": its training split has "
+              + train + " " + unit + " and its held-out split " + held + ", each needs at least " + (context + 1));
+    }
+  }
+
+  /**
+   * Reads, validates and encodes the corpus at {@code path}.
+   *
+   * @param path a file or folder URI
+   * @param validationFraction share of the tokens held out at the end, in (0, 1)
+   * @param tokenizer encodes each file
+   * @param conf Hadoop configuration used to resolve the file system
+   * @return the split corpus
+   * @throws IOException when the path is missing, unreadable, empty or not valid UTF-8; the message
+   *     names the file (and the byte offset of invalid UTF-8)
+   */
+  public static TextCorpus read(String path, double validationFraction, Tokenizer tokenizer, Configuration conf)
+      throws IOException {
+    if (!(validationFraction > 0 && validationFraction < 1)) {
+      throw new IllegalArgumentException("validationFraction must be in (0, 1), found " + validationFraction);
+    }
+    FileSystem fs = FileSystem.get(URI.create(path), conf == null ? new Configuration() : conf);
+    List<Tokens> parts = new ArrayList<>();
+    long total = 0;
+    for (FileStatus file : files(path, conf)) {
       byte[] bytes;
       try (InputStream in = fs.open(file.getPath())) {
         bytes = in.readAllBytes();
       } catch (IOException e) {
         throw new IOException("cannot read text corpus file " + file.getPath() + ": " + e.getMessage(), e);
       }
-      validateUtf8(bytes, file.getPath().toString());
-      if ((long) all.size() + bytes.length > Integer.MAX_VALUE - 16) {
+      checkUtf8(new ByteArrayInputStream(bytes), file.getPath().toString());
+      total += bytes.length;
+      if (total > MAX_BYTES) {
         throw new IOException("text corpus " + path + " exceeds 2 GiB, too large to hold in memory");
       }
-      all.write(bytes);
+      parts.add(tokenizer.encodeUtf8(bytes));
     }
-    byte[] bytes = all.toByteArray();
-    if (bytes.length == 0) {
+    Tokens tokens = Tokens.concat(parts);
+    if (tokens.length() == 0) {
       throw new IOException("text corpus " + path + " is empty");
     }
-    int held = (int) Math.round(bytes.length * validationFraction);
-    int cut = bytes.length - held;
+    int held = (int) Math.round(tokens.length() * validationFraction);
+    int cut = tokens.length() - held;
     return new TextCorpus(
-        path, validationFraction, Arrays.copyOfRange(bytes, 0, cut), Arrays.copyOfRange(bytes, cut, bytes.length));
+        path, validationFraction, tokenizer.name(), tokens.slice(0, cut), tokens.slice(cut, tokens.length()));
   }
 
-  /** Like {@link #read} but shares one instance per (path, fraction) among trials in this JVM. */
-  public static TextCorpus cached(String path, double validationFraction, Configuration conf) throws IOException {
+  /** Like {@link #read} but shares one instance per (path, fraction, tokenizer) among trials in this JVM. */
+  public static TextCorpus cached(String path, double validationFraction, Tokenizer tokenizer, Configuration conf)
+      throws IOException {
     synchronized (CACHE) {
       for (TextCorpus corpus : CACHE) {
-        if (corpus.path.equals(path) && corpus.validationFraction == validationFraction) {
+        if (corpus.path.equals(path) && corpus.validationFraction == validationFraction
+            && corpus.tokenizer.equals(tokenizer.name())) {
           return corpus;
         }
       }
-      TextCorpus corpus = read(path, validationFraction, conf);
+      TextCorpus corpus = read(path, validationFraction, tokenizer, conf);
       CACHE.add(corpus);
       if (CACHE.size() > CACHE_SIZE) {
         CACHE.remove(0);
@@ -118,29 +184,45 @@ public final class TextCorpus {
     }
   }
 
-  /** Throws an IOException naming {@code name} and the first bad byte offset unless valid UTF-8. */
-  static void validateUtf8(byte[] bytes, String name) throws IOException {
+  /**
+   * Reads {@code in} to its end in 64 KiB chunks and throws an IOException naming {@code name} and the
+   * offset of the first bad byte sequence unless it is valid UTF-8. Memory stays bounded whatever the size.
+   */
+  static void checkUtf8(InputStream in, String name) throws IOException {
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(bytes);
-    CharBuffer out = CharBuffer.allocate(8192);
-    while (true) {
-      CoderResult result = decoder.decode(in, out, true);
-      if (result.isError()) {
-        throw new IOException(name + " is not valid UTF-8: bad byte sequence at byte offset " + in.position());
-      }
-      if (result.isOverflow()) {
-        out.clear();
+    ByteBuffer bytes = ByteBuffer.allocate(CHUNK);
+    CharBuffer chars = CharBuffer.allocate(CHUNK);
+    long consumed = 0; // bytes before the buffer's first byte
+    boolean end = false;
+    while (!end) {
+      int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+      if (n < 0) {
+        end = true;
       } else {
-        break;
+        bytes.position(bytes.position() + n);
       }
+      bytes.flip();
+      while (true) {
+        CoderResult result = decoder.decode(bytes, chars, end);
+        if (result.isError()) {
+          throw new IOException(
+              name + " is not valid UTF-8: bad byte sequence at byte offset " + (consumed + bytes.position()));
+        }
+        if (!result.isOverflow()) {
+          break;
+        }
+        chars.clear();
+      }
+      consumed += bytes.position();
+      bytes.compact(); // keeps the start of a sequence cut by the chunk's end
     }
-    CoderResult flush = decoder.flush(out);
-    if (flush.isError()) {
-      throw new IOException(name + " is not valid UTF-8 at its end (byte offset " + bytes.length + ")");
+    chars.clear();
+    if (decoder.flush(chars).isError()) {
+      throw new IOException(name + " is not valid UTF-8 at its end (byte offset " + consumed + ")");
     }
   }
 
@@ -149,23 +231,23 @@ public final class TextCorpus {
     return path;
   }
 
-  /** Number of training bytes (tokens). */
+  /** Number of training tokens. */
   public int trainSize() {
-    return train.length;
+    return train.length();
   }
 
-  /** Number of held-out bytes (tokens). */
+  /** Number of held-out tokens. */
   public int validationSize() {
-    return validation.length;
+    return validation.length();
   }
 
-  /** The training split; shared, do not modify. */
-  byte[] trainTokens() {
+  /** The training split. */
+  Tokens trainTokens() {
     return train;
   }
 
-  /** The held-out split; shared, do not modify. */
-  byte[] validationTokens() {
+  /** The held-out split. */
+  Tokens validationTokens() {
     return validation;
   }
 }

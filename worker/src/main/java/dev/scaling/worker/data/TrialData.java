@@ -1,93 +1,64 @@
 package dev.scaling.worker.data;
 
-import dev.scaling.common.spec.DataSource;
+import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.trial.Trial;
 import java.io.IOException;
-import java.util.SplittableRandom;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * The token windows one trial trains and evaluates on. Training batches come from the trial's data seed
- * (synthetic: one stream walked in order; text: random windows of the training split); evaluation windows
- * come from the sweep's eval seed (synthetic: a separate held-out stream; text: random windows of the
- * held-out split), so every trial of a sweep is scored on the same tokens.
+ * The token windows one trial trains and evaluates on, in batches: a thin facade over the
+ * {@link TrialWindows} of the trial's {@link TokenSource} (chosen by {@code data.source} through
+ * {@link DataSources}) that keeps the data position a checkpoint records. Training windows come from the
+ * trial's data seed, evaluation windows from the sweep's eval seed, so every trial of a sweep is scored on
+ * the same tokens.
  */
 public final class TrialData {
-  private final int context;
+  private final TrialWindows windows;
   private final int batchSize;
-  private final byte[] train;
-  private final boolean sequential;
-  private final SplittableRandom trainRandom;
-  private final byte[] eval;
-  private final int[] evalOffsets;
-  private final Double entropyFloor;
+  private final int vocab;
   private long windowsServed;
 
-  private TrialData(
-      int context,
-      int batchSize,
-      byte[] train,
-      boolean sequential,
-      long dataSeed,
-      byte[] eval,
-      int[] evalOffsets,
-      Double entropyFloor) {
-    this.context = context;
+  private TrialData(TrialWindows windows, int batchSize) {
+    this.windows = windows;
     this.batchSize = batchSize;
-    this.train = train;
-    this.sequential = sequential;
-    this.trainRandom = new SplittableRandom(dataSeed);
-    this.eval = eval;
-    this.evalOffsets = evalOffsets;
-    this.entropyFloor = entropyFloor;
+    this.vocab = windows.vocab();
   }
 
   /**
    * Prepares the data of {@code trial}.
    *
    * @param trial the trial
-   * @param conf Hadoop configuration for text corpora (unused for synthetic data)
+   * @param conf Hadoop configuration for sources that read files
    * @return its training and evaluation windows
-   * @throws IOException when a text corpus cannot be read, is not UTF-8 or is too small
+   * @throws IOException when the source's files cannot be read, are not UTF-8 or are too small
    */
   public static TrialData forTrial(Trial trial, Configuration conf) throws IOException {
-    int context = trial.context();
-    int batch = trial.training().batchSize();
-    int evalWindows = Math.max(1, trial.data().evalTokens() / context);
-    if (trial.data().source() == DataSource.SYNTHETIC) {
-      SyntheticLanguage language = SyntheticLanguage.of(trial.data().synthetic(), trial.languageSeed());
-      byte[] train = language.generate(trial.tokensTrained() + 1, trial.dataSeed());
-      byte[] eval = language.generate((long) evalWindows * context + 1, trial.evalSeed());
-      int[] offsets = new int[evalWindows];
-      for (int i = 0; i < evalWindows; i++) {
-        offsets[i] = i * context;
-      }
-      return new TrialData(context, batch, train, true, trial.dataSeed(), eval, offsets, language.entropyRate());
-    }
-    TextCorpus corpus = TextCorpus.cached(trial.data().path(), trial.data().validationFraction(), conf);
-    if (corpus.trainSize() < context + 1 || corpus.validationSize() < context + 1) {
-      throw new IOException(
-          "text corpus " + corpus.path() + " is too small for context " + context + ": its training split has "
-              + corpus.trainSize() + " bytes and its held-out split " + corpus.validationSize()
-              + ", each needs at least " + (context + 1));
-    }
-    byte[] eval = corpus.validationTokens();
-    SplittableRandom evalRandom = new SplittableRandom(trial.evalSeed());
-    int[] offsets = new int[evalWindows];
-    for (int i = 0; i < evalWindows; i++) {
-      offsets[i] = evalRandom.nextInt(eval.length - context);
-    }
-    return new TrialData(context, batch, corpus.trainTokens(), false, trial.dataSeed(), eval, offsets, null);
+    TrialWindows windows = DataSources.of(trial.data()).open(trial, conf);
+    InvariantViolation.check(
+        windows.vocab() == trial.vocab(),
+        "data source " + trial.data().source() + " has vocabulary " + windows.vocab() + " but the trial's model is built for "
+            + trial.vocab());
+    return new TrialData(windows, trial.training().batchSize());
   }
 
-  /** Exact entropy rate of a synthetic source (nats/token), null for text. */
+  /** Held-out windows of {@code trial}: its eval tokens in whole windows, at least one. */
+  static int evalWindowCount(Trial trial) {
+    return Math.max(1, trial.data().evalTokens() / trial.context());
+  }
+
+  /** Vocabulary size of the data: every token id is below it. */
+  public int vocab() {
+    return vocab;
+  }
+
+  /** Exact entropy rate of the source (nats/token) where it is known (synthetic), else null. */
   public Double entropyFloor() {
-    return entropyFloor;
+    return windows.entropyFloor();
   }
 
   /** Number of held-out windows of {@code context} tokens scored at each evaluation. */
   public int evalWindows() {
-    return evalOffsets.length;
+    return windows.evalWindows();
   }
 
   /**
@@ -99,18 +70,8 @@ public final class TrialData {
    */
   public void nextTrainBatch(long[] inputs, long[] labels) {
     for (int row = 0; row < batchSize; row++) {
-      int offset;
-      if (sequential) {
-        long start = windowsServed * context;
-        if (start + context + 1 > train.length) {
-          throw new IllegalStateException("training stream exhausted after " + windowsServed + " windows");
-        }
-        offset = (int) start;
-      } else {
-        offset = trainRandom.nextInt(train.length - context);
-      }
+      windows.trainWindow(windowsServed, row, inputs, labels);
       windowsServed++;
-      copyWindow(train, offset, row, inputs, labels);
     }
   }
 
@@ -133,12 +94,7 @@ public final class TrialData {
     if (windows < 0) {
       throw new IllegalArgumentException("windows must be >= 0, found " + windows);
     }
-    if (!sequential) {
-      int bound = train.length - context;
-      for (long i = 0; i < windows; i++) {
-        trainRandom.nextInt(bound);
-      }
-    }
+    this.windows.skipTo(windows);
     windowsServed = windows;
   }
 
@@ -152,15 +108,7 @@ public final class TrialData {
    */
   public void evalBatch(int first, int count, long[] inputs, long[] labels) {
     for (int row = 0; row < count; row++) {
-      copyWindow(eval, evalOffsets[first + row], row, inputs, labels);
-    }
-  }
-
-  private void copyWindow(byte[] tokens, int offset, int row, long[] inputs, long[] labels) {
-    int base = row * context;
-    for (int i = 0; i < context; i++) {
-      inputs[base + i] = tokens[offset + i] & 0xFF;
-      labels[base + i] = tokens[offset + i + 1] & 0xFF;
+      windows.evalWindow(first + row, row, inputs, labels);
     }
   }
 }

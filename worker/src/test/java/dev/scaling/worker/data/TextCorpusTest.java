@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scaling.worker.TestTrials;
+import dev.scaling.worker.tokenizer.ByteTokenizer;
+import dev.scaling.worker.tokenizer.Tokenizer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
@@ -16,15 +17,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TextCorpusTest {
   private static final Configuration CONF = new Configuration();
+  private static final Tokenizer BYTES = new ByteTokenizer();
 
   @Test
   void read_concatenatesFilesByNameAndHoldsOutTheTail(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("b.txt"), "klmnopqrst");
     Files.writeString(dir.resolve("a.txt"), "abcdefghij");
     Files.writeString(dir.resolve(".hidden"), "zzzz");
-    TextCorpus corpus = TextCorpus.read(dir.toUri().toString(), 0.25, CONF);
-    assertArrayEquals("abcdefghijklmno".getBytes(StandardCharsets.UTF_8), corpus.trainTokens());
-    assertArrayEquals("pqrst".getBytes(StandardCharsets.UTF_8), corpus.validationTokens());
+    TextCorpus corpus = TextCorpus.read(dir.toUri().toString(), 0.25, BYTES, CONF);
+    assertArrayEquals("abcdefghijklmno".chars().toArray(), corpus.trainTokens().toArray());
+    assertArrayEquals("pqrst".chars().toArray(), corpus.validationTokens().toArray());
     assertEquals(15, corpus.trainSize());
     assertEquals(5, corpus.validationSize());
   }
@@ -34,7 +36,7 @@ class TextCorpusTest {
     Files.writeString(dir.resolve("good.txt"), "fine text, ünïcode ok");
     Files.write(dir.resolve("bad.txt"), new byte[] {'a', 'b', 'c', (byte) 0xC3, '(', 'd'});
     IOException e =
-        assertThrows(IOException.class, () -> TextCorpus.read(dir.toUri().toString(), 0.1, CONF));
+        assertThrows(IOException.class, () -> TextCorpus.read(dir.toUri().toString(), 0.1, BYTES, CONF));
     assertTrue(e.getMessage().contains("bad.txt"), e.getMessage());
     assertTrue(e.getMessage().contains("byte offset 3"), e.getMessage());
   }
@@ -42,7 +44,7 @@ class TextCorpusTest {
   @Test
   void read_missingPathIsNamed(@TempDir Path dir) {
     String missing = dir.resolve("nope.txt").toUri().toString();
-    IOException e = assertThrows(IOException.class, () -> TextCorpus.read(missing, 0.1, CONF));
+    IOException e = assertThrows(IOException.class, () -> TextCorpus.read(missing, 0.1, BYTES, CONF));
     assertTrue(e.getMessage().contains(missing), e.getMessage());
   }
 

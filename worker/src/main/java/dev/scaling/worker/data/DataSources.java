@@ -1,0 +1,57 @@
+package dev.scaling.worker.data;
+
+import dev.scaling.common.spec.DataSpec;
+import dev.scaling.common.spec.SpecException;
+import dev.scaling.worker.tokenizer.Tokenizers;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The registry of data sources, keyed by {@code data.source}. A new source is one class implementing
+ * {@link TokenSource} and one line in {@link #REGISTERED}.
+ */
+public final class DataSources {
+
+  private static final List<TokenSource> REGISTERED = List.of(
+      new SyntheticSource(),
+      new TextSource());
+
+  private DataSources() {}
+
+  /** Names of the registered sources, in registration order. */
+  public static List<String> names() {
+    return REGISTERED.stream().map(TokenSource::name).toList();
+  }
+
+  /**
+   * The source {@code data.source} names, once {@code data} passed its rules (a registered tokenizer,
+   * the fields the source needs).
+   *
+   * @throws SpecException naming {@code data.source} and the registered names, or the field at fault
+   */
+  public static TokenSource of(DataSpec data) {
+    for (TokenSource source : REGISTERED) {
+      if (source.name().equals(data.source().name())) {
+        Tokenizers.named(data.tokenizer());
+        source.check(data);
+        return source;
+      }
+    }
+    throw new SpecException("data.source", "one of " + names(), data.source().name());
+  }
+
+  /** Vocabulary size a model of {@code data} needs. */
+  public static int vocab(DataSpec data) {
+    return of(data).vocab(data);
+  }
+
+  /**
+   * Checks {@code data} for a model context of {@code context} tokens before any trial runs; see
+   * {@link TokenSource#preflight}.
+   *
+   * @throws SpecException naming the field at fault
+   */
+  public static DataSummary preflight(DataSpec data, int context, Configuration conf) {
+    return of(data).preflight(data, context, conf);
+  }
+}
