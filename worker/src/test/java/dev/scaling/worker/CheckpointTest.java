@@ -11,6 +11,11 @@ import dev.scaling.common.trial.CurvePoint;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialResult;
 import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.common.schedule.CosineSchedule;
+import dev.scaling.common.schedule.ScheduleState;
+import dev.scaling.common.schedule.Schedules;
+import dev.scaling.worker.checkpoint.CheckpointCodec;
+import dev.scaling.worker.checkpoint.CheckpointState;
 import dev.scaling.worker.checkpoint.CheckpointStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,6 +158,30 @@ class CheckpointTest {
     assertEquals(-1, fresh.resumedFrom.get());
     assertEquals(10, fresh.firstSteps.get());
     assertEquals(TrialStatus.FINISHED, restarted.status(), restarted.error());
+  }
+
+  @Test
+  void checkpoint_ofAnotherScheduleIsNotResumed(@TempDir Path dir) throws Exception {
+    Checkpoints checkpoints = Checkpoints.every(new Configuration(), dir.toUri().toString(), 0, 25);
+    assertThrows(Kill.class, () -> TRAINER.train(TRIAL, Device.cpu(), killAt(60), checkpoints));
+    Path file = dir.resolve(TRIAL.trialId()).resolve(CheckpointStore.stepName(50));
+    CheckpointState saved = CheckpointCodec.read(Files.readAllBytes(file));
+    assertEquals(Schedules.create(TRIAL.training(), TRIAL.steps()).resumeState(50), saved.schedule());
+    // The same checkpoint, but claiming a cosine schedule with another floor: the trial must not continue it.
+    ScheduleState other =
+        CosineSchedule.of(TRIAL.training().learningRate(), TRIAL.steps(), TRIAL.training().warmupFraction(), 0.5)
+            .resumeState(50);
+    CheckpointState tampered = new CheckpointState(saved.trialId(), saved.progress(), saved.trainWindows(), other,
+        saved.parameters(), saved.adam());
+    checkpoints.clear(TRIAL.trialId());
+    new CheckpointStore(new Configuration(), dir.toUri().toString()).save(tampered);
+    assertEquals(other, CheckpointCodec.read(Files.readAllBytes(file)).schedule());
+    Recorder recorder = new Recorder();
+    TrialResult result = TRAINER.train(TRIAL, Device.cpu(), recorder, checkpoints);
+    assertEquals(-1, recorder.resumedFrom.get(), "not resumed");
+    assertEquals(10, recorder.firstSteps.get());
+    assertEquals(TrialStatus.FINISHED, result.status(), result.error());
+    assertEquals(0, result.resumedFromStep());
   }
 
   @Test
