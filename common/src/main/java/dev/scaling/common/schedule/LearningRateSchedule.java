@@ -5,10 +5,12 @@ package dev.scaling.common.schedule;
  * index, built by {@link Schedules#create} from the trial's training settings and its step count.
  *
  * <p>Resuming: a schedule holds no mutable state, so a checkpoint does not store the schedule itself. It
- * stores {@link #resumeState(long)} (the schedule's name, its {@link #definition()} and the step), and a
- * resumed run rebuilds the schedule from its trial with {@link Schedules#resume}, which checks that the
- * rebuilt schedule is the saved one. Implementations must therefore make {@link #at} depend only on the
- * values that {@link #definition()} lists.
+ * stores {@link #resumeState(long)}: the step and a digest of the learning rates applied before it. A
+ * resumed run rebuilds its schedule from its trial with {@link Schedules#resume}, which accepts the
+ * checkpoint only when the rebuilt schedule applied exactly those learning rates up to that step (the
+ * same trial's schedule always does; a branched cooldown that shares the prefix of a longer run does
+ * too). {@link #at} must therefore be a pure function of the step and the values {@link #definition()}
+ * lists.
  *
  * <p>A new schedule is one class implementing this interface (a record is simplest) and one
  * registration line in {@link Schedules}.
@@ -40,12 +42,12 @@ public interface LearningRateSchedule {
 
   /**
    * What a checkpoint written after {@code step} completed updates records about this schedule, so that
-   * a resumed run can rebuild it from the trial and continue at step {@code step} with identical values.
+   * a run rebuilt from the trial can continue at update {@code step} with identical values.
    *
    * @param step updates completed, in {@code [0, steps()]}
    * @return the state to save
    */
   default ScheduleState resumeState(long step) {
-    return new ScheduleState(name(), definition(), step);
+    return ScheduleState.of(this, step);
   }
 }

@@ -56,19 +56,19 @@ public final class Schedules {
   }
 
   /**
-   * Rebuilds the schedule a checkpointed run followed, from its trial, and checks it against the state the
-   * checkpoint saved.
+   * Rebuilds a trial's schedule to continue a checkpointed run, and checks that it applied the learning
+   * rates the checkpoint's run applied.
    *
    * @param training the trial's training settings
    * @param steps the trial's optimizer steps
    * @param saved the checkpoint's {@link LearningRateSchedule#resumeState(long)}
-   * @return the schedule to continue with at step {@code saved.step()}, or null when the trial's schedule
-   *     is not the saved one (another schedule, other parameters, or a step outside the run), so the
-   *     checkpoint cannot be resumed
+   * @return the schedule to continue with at update {@code saved.step()}, or null when the checkpoint
+   *     cannot be continued with it: its step is past the trial's end, or the trial's schedule applies
+   *     other learning rates at some step before it (another schedule or other parameters)
    */
   public static LearningRateSchedule resume(TrainingSpec training, long steps, ScheduleState saved) {
     LearningRateSchedule schedule = create(training, steps);
-    if (saved.step() > steps || !schedule.resumeState(saved.step()).equals(saved)) {
+    if (saved.step() > steps || ScheduleState.digest(schedule, saved.step()) != saved.appliedDigest()) {
       return null;
     }
     return schedule;

@@ -61,7 +61,9 @@ class LearningRateScheduleTest {
   void resume_rebuildsTheSameScheduleFromTheTrialAndGivesIdenticalValues() {
     LearningRateSchedule original = Schedules.create(TRAINING, 200);
     ScheduleState saved = original.resumeState(37);
-    assertEquals(new ScheduleState("cosine", original.definition(), 37), saved);
+    assertEquals("cosine", saved.name());
+    assertEquals(original.definition(), saved.definition());
+    assertEquals(37, saved.step());
     LearningRateSchedule resumed = Schedules.resume(new TrainingSpec(16, 1e-3, 0.1, 0.1, 1.0, 50), 200, saved);
     assertNotNull(resumed);
     for (long step = saved.step(); step < 200; step++) {
@@ -75,8 +77,32 @@ class LearningRateScheduleTest {
     assertNull(Schedules.resume(new TrainingSpec(16, 1e-3, 0.1, 0.2, 1.0, 50), 200, saved), "other floor");
     assertNull(Schedules.resume(new TrainingSpec(16, 2e-3, 0.1, 0.1, 1.0, 50), 200, saved), "other peak");
     assertNull(Schedules.resume(TRAINING, 300, saved), "other length");
-    assertNull(Schedules.resume(TRAINING, 200, new ScheduleState("cosine", saved.definition(), 201)), "past the end");
-    assertNull(Schedules.resume(TRAINING, 200, new ScheduleState("other", saved.definition(), 37)), "other name");
+    assertNull(Schedules.resume(TRAINING, 100, Schedules.create(TRAINING, 200).resumeState(150)), "past the end");
+    ScheduleState wrongDigest = new ScheduleState("cosine", saved.definition(), 37, saved.appliedDigest() + 1);
+    assertNull(Schedules.resume(TRAINING, 200, wrongDigest), "other learning rates applied");
+  }
+
+  @Test
+  void resume_acceptsAnotherScheduleThatAppliedTheSameLearningRatesSoFar() {
+    // Both warm up over the same 20 of 200 steps to the same peak; only the decay floors differ. A
+    // checkpoint in the warmup is a valid start for either (as a branched cooldown resumes a longer run).
+    TrainingSpec otherFloor = new TrainingSpec(16, 1e-3, 0.1, 0.5, 1.0, 50);
+    ScheduleState inWarmup = Schedules.create(TRAINING, 200).resumeState(15);
+    LearningRateSchedule branch = Schedules.resume(otherFloor, 200, inWarmup);
+    assertNotNull(branch);
+    assertEquals(Schedules.create(otherFloor, 200), branch);
+    assertNull(Schedules.resume(otherFloor, 200, Schedules.create(TRAINING, 200).resumeState(25)), "after the warmup");
+  }
+
+  @Test
+  void digest_changesWithAnyAppliedValueAndWithTheStep() {
+    CosineSchedule a = CosineSchedule.of(1e-3, 100, 0.1, 0.1);
+    CosineSchedule b = CosineSchedule.of(Math.nextUp(1e-3), 100, 0.1, 0.1);
+    assertEquals(ScheduleState.digest(a, 40), ScheduleState.digest(CosineSchedule.of(1e-3, 100, 0.1, 0.1), 40));
+    assertTrue(ScheduleState.digest(a, 40) != ScheduleState.digest(b, 40), "one ulp of the peak");
+    assertTrue(ScheduleState.digest(a, 40) != ScheduleState.digest(a, 41));
+    assertTrue(ScheduleState.digest(a, 0) != ScheduleState.digest(a, 1));
+    assertThrows(InvariantViolation.class, () -> ScheduleState.digest(a, 101));
   }
 
   @Test

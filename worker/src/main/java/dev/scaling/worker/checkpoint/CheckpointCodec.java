@@ -25,7 +25,7 @@ import java.util.zip.CheckedOutputStream;
  * long step, trainNanos, wallNanos; double lossSum; long lossCount; double lastTrainLoss
  * int points, then per curve point: long step, long tokens, double lr, trainLoss, evalLoss
  * long trainWindows                                    (data position)
- * UTF scheduleName, UTF scheduleDefinition, long scheduleStep
+ * UTF scheduleName, UTF scheduleDefinition, long scheduleStep, long scheduleAppliedDigest
  * int parameters, then per parameter: UTF name, int rank, long[rank] shape, int size, float[size] values
  * long adamSteps, then per parameter: float[size] firstMoment, float[size] secondMoment
  * long CRC32 of every byte before it
@@ -72,6 +72,7 @@ public final class CheckpointCodec {
     out.writeUTF(state.schedule().name());
     out.writeUTF(state.schedule().definition());
     out.writeLong(state.schedule().step());
+    out.writeLong(state.schedule().appliedDigest());
     out.writeInt(state.parameters().size());
     for (ParameterTensor t : state.parameters()) {
       out.writeUTF(t.name());
@@ -137,7 +138,7 @@ public final class CheckpointCodec {
       }
       RunProgress progress = new RunProgress(step, trainNanos, wallNanos, lossSum, lossCount, lastTrainLoss, curve);
       long trainWindows = in.readLong();
-      ScheduleState schedule = new ScheduleState(in.readUTF(), in.readUTF(), in.readLong());
+      ScheduleState schedule = new ScheduleState(in.readUTF(), in.readUTF(), in.readLong(), in.readLong());
       int count = in.readInt();
       List<ParameterTensor> parameters = new ArrayList<>(Math.max(0, Math.min(count, 1 << 16)));
       for (int i = 0; i < count; i++) {

@@ -31,7 +31,7 @@ class CheckpointCodecTest {
         new AdamState.Saved(step,
             List.of(new float[] {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f}, new float[] {-1f}),
             List.of(new float[] {1e-8f, 2e-8f, 3e-8f, 4e-8f, 5e-8f, 6e-8f}, new float[] {9f}));
-    return new CheckpointState(trialId, progress, 777, new ScheduleState("cosine", "Cosine[peak=0.003]", step),
+    return new CheckpointState(trialId, progress, 777, new ScheduleState("cosine", "Cosine[peak=0.003]", step, 0x8000_0000_0000_0001L),
         parameters, adam);
   }
 
