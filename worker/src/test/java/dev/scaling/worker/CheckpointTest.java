@@ -11,6 +11,12 @@ import dev.scaling.common.trial.CurvePoint;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialResult;
 import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.common.schedule.CosineSchedule;
+import dev.scaling.common.schedule.ScheduleState;
+import dev.scaling.common.schedule.Schedules;
+import dev.scaling.worker.checkpoint.CheckpointCodec;
+import dev.scaling.worker.checkpoint.CheckpointState;
+import dev.scaling.worker.checkpoint.CheckpointStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,7 +90,7 @@ class CheckpointTest {
     long t1 = System.nanoTime();
     assertThrows(Kill.class, () -> TRAINER.train(TRIAL, Device.cpu(), killAt(60), checkpoints));
     Path trialDir = dir.resolve(TRIAL.trialId());
-    assertEquals(List.of(Checkpoints.stepName(50)), files(trialDir), "only the newest checkpoint is kept");
+    assertEquals(List.of(CheckpointStore.stepName(50)), files(trialDir), "only the newest checkpoint is kept");
 
     Recorder recorder = new Recorder();
     TrialResult resumed = TRAINER.train(TRIAL, Device.cpu(), recorder, checkpoints);
@@ -116,7 +122,7 @@ class CheckpointTest {
         resumed.finalTrainLoss(), (t1 - t0) / 1e9, resumed.wallSeconds());
 
     // The last checkpoint stays for the caller to clear after committing the result.
-    assertEquals(List.of(Checkpoints.stepName(100)), files(trialDir));
+    assertEquals(List.of(CheckpointStore.stepName(100)), files(trialDir));
     checkpoints.clear(TRIAL.trialId());
     assertFalse(Files.exists(trialDir));
     checkpoints.clear(TRIAL.trialId()); // idempotent
@@ -127,15 +133,15 @@ class CheckpointTest {
     Checkpoints checkpoints = Checkpoints.every(new Configuration(), dir.toUri().toString(), 0, 25);
     assertThrows(Kill.class, () -> TRAINER.train(TRIAL, Device.cpu(), killAt(60), checkpoints));
     Path trialDir = dir.resolve(TRIAL.trialId());
-    Path good = trialDir.resolve(Checkpoints.stepName(50));
+    Path good = trialDir.resolve(CheckpointStore.stepName(50));
     byte[] bytes = Files.readAllBytes(good);
     // A kill mid-write leaves a partial temporary file; a bad disk a newer checkpoint that fails its CRC.
-    Files.write(trialDir.resolve(Checkpoints.TEMP_PREFIX + "partial" + Checkpoints.SUFFIX),
+    Files.write(trialDir.resolve(CheckpointStore.TEMP_PREFIX + "partial" + CheckpointStore.SUFFIX),
         Arrays.copyOf(bytes, bytes.length / 2));
     byte[] flipped = bytes.clone();
     flipped[flipped.length / 2] ^= 0x40;
-    Files.write(trialDir.resolve(Checkpoints.stepName(75)), flipped);
-    Files.write(trialDir.resolve(Checkpoints.stepName(80)), Arrays.copyOf(bytes, bytes.length - 3));
+    Files.write(trialDir.resolve(CheckpointStore.stepName(75)), flipped);
+    Files.write(trialDir.resolve(CheckpointStore.stepName(80)), Arrays.copyOf(bytes, bytes.length - 3));
 
     Recorder recorder = new Recorder();
     TrialResult resumed = TRAINER.train(TRIAL, Device.cpu(), recorder, checkpoints);
@@ -146,12 +152,36 @@ class CheckpointTest {
     // Only garbage: start from step 0, no onResume.
     checkpoints.clear(TRIAL.trialId());
     Files.createDirectories(trialDir);
-    Files.write(trialDir.resolve(Checkpoints.stepName(40)), new byte[] {1, 2, 3});
+    Files.write(trialDir.resolve(CheckpointStore.stepName(40)), new byte[] {1, 2, 3});
     Recorder fresh = new Recorder();
     TrialResult restarted = TRAINER.train(TRIAL, Device.cpu(), fresh, checkpoints);
     assertEquals(-1, fresh.resumedFrom.get());
     assertEquals(10, fresh.firstSteps.get());
     assertEquals(TrialStatus.FINISHED, restarted.status(), restarted.error());
+  }
+
+  @Test
+  void checkpoint_ofAnotherScheduleIsNotResumed(@TempDir Path dir) throws Exception {
+    Checkpoints checkpoints = Checkpoints.every(new Configuration(), dir.toUri().toString(), 0, 25);
+    assertThrows(Kill.class, () -> TRAINER.train(TRIAL, Device.cpu(), killAt(60), checkpoints));
+    Path file = dir.resolve(TRIAL.trialId()).resolve(CheckpointStore.stepName(50));
+    CheckpointState saved = CheckpointCodec.read(Files.readAllBytes(file));
+    assertEquals(Schedules.create(TRIAL.training(), TRIAL.steps()).resumeState(50), saved.schedule());
+    // The same checkpoint, but claiming a cosine schedule with another floor: the trial must not continue it.
+    ScheduleState other =
+        CosineSchedule.of(TRIAL.training().learningRate(), TRIAL.steps(), TRIAL.training().warmupFraction(), 0.5)
+            .resumeState(50);
+    CheckpointState tampered = new CheckpointState(saved.trialId(), saved.progress(), saved.trainWindows(), other,
+        saved.parameters(), saved.adam());
+    checkpoints.clear(TRIAL.trialId());
+    new CheckpointStore(new Configuration(), dir.toUri().toString()).save(tampered);
+    assertEquals(other, CheckpointCodec.read(Files.readAllBytes(file)).schedule());
+    Recorder recorder = new Recorder();
+    TrialResult result = TRAINER.train(TRIAL, Device.cpu(), recorder, checkpoints);
+    assertEquals(-1, recorder.resumedFrom.get(), "not resumed");
+    assertEquals(10, recorder.firstSteps.get());
+    assertEquals(TrialStatus.FINISHED, result.status(), result.error());
+    assertEquals(0, result.resumedFromStep());
   }
 
   @Test
@@ -167,7 +197,7 @@ class CheckpointTest {
     Checkpoints.NONE.clear("anything");
     assertThrows(IllegalArgumentException.class, () -> Checkpoints.every(new Configuration(), "x", -1));
     assertThrows(IllegalArgumentException.class, () -> Checkpoints.every(new Configuration(), "x", 1, 0));
-    assertEquals(12, Checkpoints.stepOf(Checkpoints.stepName(12)));
-    assertEquals(-1, Checkpoints.stepOf(Checkpoints.TEMP_PREFIX + "1" + Checkpoints.SUFFIX));
+    assertEquals(12, CheckpointStore.stepOf(CheckpointStore.stepName(12)));
+    assertEquals(-1, CheckpointStore.stepOf(CheckpointStore.TEMP_PREFIX + "1" + CheckpointStore.SUFFIX));
   }
 }

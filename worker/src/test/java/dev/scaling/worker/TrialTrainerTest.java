@@ -71,6 +71,9 @@ class TrialTrainerTest {
     }
     assertTrue(result.curve().get(0).evalLoss() > result.finalEvalLoss());
     assertEquals(result.curve().get(5).trainLoss(), result.finalTrainLoss());
+    // Warmup 30 of 300 steps, then cosine to 10% of the 1e-2 peak at the last step, applied as a float.
+    assertEquals((float) 1e-3, result.curve().get(5).lr(), 0.0);
+    assertTrue(result.curve().get(0).lr() < 1e-2 && result.curve().get(0).lr() > result.curve().get(1).lr());
     assertTrue(result.tokensPerSecond() > 0 && result.wallSeconds() > 0);
     assertEquals("cpu()", result.device());
   }

@@ -1,5 +1,6 @@
 package dev.scaling.common.spec;
 
+import dev.scaling.common.schedule.Schedules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -111,8 +112,10 @@ public final class SpecParser {
             n.doubleValue("warmup_fraction", 0.05),
             n.doubleValue("min_lr_fraction", 0.1),
             n.doubleValue("grad_clip", 1.0),
-            n.intValue("eval_interval", 100));
-    n.rejectUnknown(Set.of("batch_size", "learning_rate", "warmup_fraction", "min_lr_fraction", "grad_clip", "eval_interval"));
+            n.intValue("eval_interval", 100),
+            n.string("schedule", Schedules.DEFAULT));
+    n.rejectUnknown(
+        Set.of("batch_size", "learning_rate", "warmup_fraction", "min_lr_fraction", "grad_clip", "eval_interval", "schedule"));
     return t;
   }
 

@@ -48,6 +48,23 @@ class SpecParserTest {
   }
 
   @Test
+  void parse_scheduleDefaultsToCosineAndAcceptsItByName() {
+    assertEquals("cosine", SpecParser.parse(VALID).training().schedule());
+    SweepSpec named = SpecParser.parse(VALID.replace("learning_rate: 1.0e-3", "learning_rate: 1.0e-3\n  schedule: cosine"));
+    assertEquals("cosine", named.training().schedule());
+    assertEquals(SpecParser.parse(VALID).training(), named.training());
+  }
+
+  @Test
+  void parse_unknownScheduleNamesTheField() {
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () -> SpecParser.parse(VALID.replace("learning_rate: 1.0e-3", "learning_rate: 1.0e-3\n  schedule: Cosine")));
+    assertEquals("training.schedule", e.field());
+  }
+
+  @Test
   void parse_quickstartExampleIsValid() throws Exception {
     Path quickstart = Path.of("..", "examples", "quickstart.yaml");
     SweepSpec s = SpecParser.parse(quickstart);
@@ -70,7 +87,11 @@ class SpecParserTest {
         Arguments.of("source: synthetic", "source: Wiki!", "data.source must be a source name (a lowercase letter, then up to 63 lowercase letters, digits, - or _), found \"Wiki!\""),
         Arguments.of("source: synthetic", "source: synthetic\n  tokenizer: 7", "data.tokenizer must be a string, found 7"),
         Arguments.of("  context: 32", "  context: 32.5", "model.context must be a whole number, found 32.5"),
-        Arguments.of("batch_size: 8", "batch_size: [8]", "training.batch_size must be a whole number, found [8]"));
+        Arguments.of("batch_size: 8", "batch_size: [8]", "training.batch_size must be a whole number, found [8]"),
+        Arguments.of("learning_rate: 1.0e-3", "learning_rate: 1.0e-3\n  schedule: wsd",
+            "training.schedule must be one of the registered schedules [cosine], found \"wsd\""),
+        Arguments.of("learning_rate: 1.0e-3", "learning_rate: 1.0e-3\n  schedule: 3",
+            "training.schedule must be a string, found 3"));
   }
 
   @ParameterizedTest

@@ -56,7 +56,7 @@ public final class Planner {
       return List.of(t);
     }
     return spec.grid().learningRate().stream()
-        .map(lr -> new TrainingSpec(t.batchSize(), lr, t.warmupFraction(), t.minLrFraction(), t.gradClip(), t.evalInterval()))
+        .map(t::withLearningRate)
         .toList();
   }
 }

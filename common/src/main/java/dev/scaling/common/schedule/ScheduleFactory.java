@@ -1,0 +1,14 @@
+package dev.scaling.common.schedule;
+
+import dev.scaling.common.spec.TrainingSpec;
+
+/** Builds one kind of schedule from a trial's training settings; what {@link Schedules} registers. */
+@FunctionalInterface
+public interface ScheduleFactory {
+  /**
+   * @param training the trial's training settings (peak learning rate, warmup, decay floor, ...)
+   * @param steps the trial's optimizer steps, at least 1
+   * @return the schedule of that trial
+   */
+  LearningRateSchedule create(TrainingSpec training, long steps);
+}
