@@ -3,11 +3,9 @@ package dev.scaling.driver.io;
 import dev.scaling.common.trial.ConfigWalk;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Lists the fields in which two specs (records, nested) differ, as {@code path: old -> new} lines, so a
@@ -23,8 +21,15 @@ public final class SpecDiff {
   public static List<String> diff(Record before, Record after) {
     Map<String, Object> a = leaves(before);
     Map<String, Object> b = leaves(after);
-    Set<String> paths = new LinkedHashSet<>(a.keySet());
-    paths.addAll(b.keySet());
+    // Walk order: the paths of both, a path only in the new spec right after its predecessor there.
+    List<String> paths = new ArrayList<>(a.keySet());
+    String previous = null;
+    for (String path : b.keySet()) {
+      if (!a.containsKey(path)) {
+        paths.add(previous == null ? 0 : paths.indexOf(previous) + 1, path);
+      }
+      previous = path;
+    }
     List<String> out = new ArrayList<>();
     for (String path : paths) {
       Object x = a.getOrDefault(path, ABSENT);
