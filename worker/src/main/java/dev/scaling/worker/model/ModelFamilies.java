@@ -1,17 +1,27 @@
 package dev.scaling.worker.model;
 
+import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialConfig;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The registry of model families, keyed by {@code model.family}: one line per family. */
+/** The registry of model families, keyed by {@code model.family}: one {@code register} line per family. */
 public final class ModelFamilies {
-  private static final List<ModelFamily> REGISTERED =
-      List.of(
-          new TransformerFamily());
+  private static final List<ModelFamily> REGISTERED = new ArrayList<>();
+
+  static {
+    register(new TransformerFamily());
+  }
 
   private ModelFamilies() {}
+
+  private static void register(ModelFamily family) {
+    InvariantViolation.check(
+        !names().contains(family.name()), "model family " + family.name() + " is registered twice");
+    REGISTERED.add(family);
+  }
 
   /** The registered names, in registration order. */
   public static List<String> names() {
