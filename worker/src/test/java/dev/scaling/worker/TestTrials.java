@@ -5,6 +5,9 @@ import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SyntheticSpec;
 import dev.scaling.common.spec.TrainingSpec;
 import dev.scaling.common.trial.Trial;
+import dev.scaling.common.trial.TrialConfig;
+import dev.scaling.worker.model.ModelFamilies;
+import dev.scaling.worker.model.TransformerFamily;
 
 /** Small trials for tests. */
 public final class TestTrials {
@@ -27,13 +30,15 @@ public final class TestTrials {
       int evalInterval) {
     DataSpec data = new DataSpec(DataSource.SYNTHETIC, null, "bytes", 0.1, 2048, language);
     TrainingSpec training = new TrainingSpec(batch, lr, 0.1, 0.1, gradClip, evalInterval);
-    return Trial.of("test", 7L, width, depth, heads, context, tokens, 0, data, training);
+    return ModelFamilies.trial(
+        "test", new TrialConfig(7L, TransformerFamily.NAME, width, depth, heads, context, tokens, 0, data, training));
   }
 
   /** A text trial reading {@code path}. */
   public static Trial text(String path, int context, int batch, long tokens) {
     DataSpec data = new DataSpec(DataSource.TEXT, path, "bytes", 0.25, 256, SyntheticSpec.DEFAULT);
     TrainingSpec training = new TrainingSpec(batch, 3e-3, 0.1, 0.1, 1.0, 10);
-    return Trial.of("test", 7L, 32, 1, 2, context, tokens, 0, data, training);
+    return ModelFamilies.trial(
+        "test", new TrialConfig(7L, TransformerFamily.NAME, 32, 1, 2, context, tokens, 0, data, training));
   }
 }

@@ -7,13 +7,15 @@ import java.io.Serializable;
 /**
  * The model family shared by every trial; width and depth come from the grid.
  *
- * @param family only {@code transformer} (decoder-only, pre-LayerNorm, causal)
+ * @param family a model family registered with the worker's {@code ModelFamilies} ({@code transformer}:
+ *     decoder-only, pre-LayerNorm, causal). {@code common} knows no family, so the name is checked
+ *     against the registry when the sweep is planned, before Spark starts.
  * @param context tokens per training window
  * @param headSize width of one attention head; heads = width / headSize
  */
 public record ModelSpec(String family, int context, int headSize) implements Serializable {
   public ModelSpec {
-    require("transformer".equals(family), "model.family", "one of [transformer]", family);
+    require(family != null && !family.isBlank(), "model.family", "a model family name", family);
     require(context > 0 && context <= 8192, "model.context", "in [1, 8192]", context);
     require(headSize > 0, "model.head_size", "positive", headSize);
   }

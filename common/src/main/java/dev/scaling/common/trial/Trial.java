@@ -3,6 +3,7 @@ package dev.scaling.common.trial;
 import static dev.scaling.common.spec.SpecException.require;
 
 import dev.scaling.common.spec.DataSpec;
+import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.spec.TrainingSpec;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -12,157 +13,156 @@ import java.util.HexFormat;
 
 /**
  * One grid point of a sweep: everything a worker needs to train and evaluate one model, and nothing
- * Spark- or DJL-specific. The {@link #trialId()} is a hash of the full configuration, so the same
- * configuration always has the same id across runs (which is what resume and de-duplication key on).
+ * Spark- or DJL-specific. The {@link #trialId()} is a hash of the whole {@link TrialConfig}, walked
+ * mechanically, so the same configuration always has the same id across runs (which is what resume and
+ * de-duplication key on) and two configurations never share one.
+ *
+ * <p>Not part of the id, by design: the id itself; {@code sweepName}, because renaming a sweep does not
+ * change what any of its trials computes; and {@code params}, because the model family derives the counts
+ * from the configuration (equal configurations have equal counts).
  *
  * @param trialId stable id, see {@link #idOf}
  * @param sweepName the sweep this trial belongs to (not part of the id)
- * @param sweepSeed the one seed of the sweep; all of this trial's seeds derive from it
- * @param width model width (d_model)
- * @param depth transformer blocks
- * @param heads attention heads (width / head size)
- * @param context tokens per window
- * @param tokens training tokens D as written in the grid
- * @param replica the grid's replica seed
- * @param data the sweep's data
- * @param training the sweep's optimisation settings
+ * @param config what the trial computes (the whole of it is hashed into the id)
+ * @param params the model family's parameter counts for {@code config} (not part of the id: derived)
  */
-public record Trial(
-    String trialId,
-    String sweepName,
-    long sweepSeed,
-    int width,
-    int depth,
-    int heads,
-    int context,
-    long tokens,
-    int replica,
-    DataSpec data,
-    TrainingSpec training)
+public record Trial(String trialId, String sweepName, TrialConfig config, ParamCounts params)
     implements Serializable {
 
+  /**
+   * Version of the id's canonical text. v1 (until 2026-12) hashed a hand-written list of fields; v2
+   * hashes the {@link ConfigWalk} of the whole configuration, the model family included, so every id
+   * changed with it.
+   */
+  public static final String ID_SCHEME = "v2";
+
   public Trial {
-    require(width > 0, "width", "positive", width);
-    require(depth > 0, "depth", "positive", depth);
-    require(heads > 0 && width % heads == 0, "width", "a positive multiple of heads (" + heads + ")", width);
-    require(context > 0, "context", "positive", context);
-    require(data != null && training != null, "trial", "complete (data and training present)", null);
     require(
-        tokens >= (long) training.batchSize() * context,
-        "tokens",
-        "at least one batch (" + (long) training.batchSize() * context + ")",
-        tokens);
-    String expected = idOf(sweepSeed, width, depth, heads, context, tokens, replica, data, training);
-    require(expected.equals(trialId), "trial_id", "the hash of the trial's config (" + expected + ")", trialId);
+        config != null && params != null,
+        "trial",
+        "complete (a configuration and parameter counts; a commit written before trial-id scheme " + ID_SCHEME
+            + " has neither, so its OUT folder cannot be resumed: use a new --out)",
+        null);
+    String expected = idOf(config);
+    require(
+        expected.equals(trialId),
+        "trial_id",
+        "the hash of the trial's configuration under id scheme " + ID_SCHEME + " (" + expected + ")",
+        trialId);
   }
 
   /** Builds a trial, computing its id. */
-  public static Trial of(
-      String sweepName,
-      long sweepSeed,
-      int width,
-      int depth,
-      int heads,
-      int context,
-      long tokens,
-      int replica,
-      DataSpec data,
-      TrainingSpec training) {
-    return new Trial(
-        idOf(sweepSeed, width, depth, heads, context, tokens, replica, data, training),
-        sweepName,
-        sweepSeed,
-        width,
-        depth,
-        heads,
-        context,
-        tokens,
-        replica,
-        data,
-        training);
+  public static Trial of(String sweepName, TrialConfig config, ParamCounts params) {
+    return new Trial(idOf(config), sweepName, config, params);
   }
 
-  /** First 16 hex digits of SHA-256 over a canonical text of every field that changes the result. */
-  public static String idOf(
-      long sweepSeed,
-      int width,
-      int depth,
-      int heads,
-      int context,
-      long tokens,
-      int replica,
-      DataSpec data,
-      TrainingSpec training) {
-    String canonical =
-        String.join(
-            "|",
-            "v1",
-            "seed=" + sweepSeed,
-            "width=" + width,
-            "depth=" + depth,
-            "heads=" + heads,
-            "context=" + context,
-            "tokens=" + tokens,
-            "replica=" + replica,
-            "data=" + data.source().yamlName() + "," + data.path() + "," + data.tokenizer() + ","
-                + data.validationFraction() + "," + data.evalTokens() + "," + data.synthetic().vocab()
-                + "," + data.synthetic().order() + "," + data.synthetic().branching() + ","
-                + data.synthetic().zipf(),
-            "training=" + training.batchSize() + "," + training.learningRate() + ","
-                + training.warmupFraction() + "," + training.minLrFraction() + "," + training.gradClip()
-                + "," + training.evalInterval());
+  /**
+   * First 16 hex digits of SHA-256 over {@link #ID_SCHEME} and the {@link ConfigWalk#canonical canonical
+   * text} of the whole configuration.
+   */
+  public static String idOf(TrialConfig config) {
+    String canonical = ID_SCHEME + "\n" + ConfigWalk.canonical(config);
     try {
       byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash, 0, 8);
     } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+      throw new InvariantViolation("SHA-256 is part of every Java runtime", e);
     }
+  }
+
+  /** The sweep's seed. */
+  public long sweepSeed() {
+    return config.sweepSeed();
+  }
+
+  /** The model family ({@code model.family}). */
+  public String family() {
+    return config.family();
+  }
+
+  /** Model width (d_model). */
+  public int width() {
+    return config.width();
+  }
+
+  /** Blocks. */
+  public int depth() {
+    return config.depth();
+  }
+
+  /** Attention heads. */
+  public int heads() {
+    return config.heads();
+  }
+
+  /** Tokens per window. */
+  public int context() {
+    return config.context();
+  }
+
+  /** Training tokens D as written in the grid. */
+  public long tokens() {
+    return config.tokens();
+  }
+
+  /** The grid's replica seed. */
+  public int replica() {
+    return config.replica();
+  }
+
+  /** The sweep's data. */
+  public DataSpec data() {
+    return config.data();
+  }
+
+  /** The trial's optimisation settings. */
+  public TrainingSpec training() {
+    return config.training();
+  }
+
+  /** What the model family needs to build this trial's model. */
+  public ModelShape shape() {
+    return config.shape();
   }
 
   /** Vocabulary size of the model (from the data's tokenizer). */
   public int vocab() {
-    return data.vocabSize();
+    return config.data().vocabSize();
   }
 
-  /** Kaplan's N: non-embedding parameters, 12 * depth * width^2. */
+  /** Kaplan's N, non-embedding parameters, as the model family counts them. */
   public long nParams() {
-    return 12L * depth * width * width;
+    return params.nonEmbedding();
   }
 
-  /**
-   * Every trainable parameter of the worker's model: token and position embeddings, per block
-   * (2 LayerNorms, fused QKV, output projection, 4x MLP, all with biases) = 12w^2 + 13w, final
-   * LayerNorm, and the untied output projection with bias.
-   */
+  /** Every trainable parameter of the worker's model, as the model family counts them. */
   public long nParamsTotal() {
-    long w = width;
-    long v = vocab();
-    return v * w + (long) context * w + depth * (12 * w * w + 13 * w) + 2 * w + w * v + v;
+    return params.total();
   }
 
   /** Optimizer steps: whole batches of {@code batch_size x context} tokens that fit in D. */
   public long steps() {
-    return tokens / ((long) training.batchSize() * context);
+    return tokens() / ((long) training().batchSize() * context());
   }
 
   /** Tokens actually trained on: steps x batch x context (at most one batch less than D). */
   public long tokensTrained() {
-    return steps() * training.batchSize() * context;
+    return steps() * training().batchSize() * context();
   }
 
   /** Estimated training cost, 6 N D FLOPs (Kaplan et al. 2020). */
   public double flops() {
-    return 6.0 * nParams() * tokens;
+    return 6.0 * nParams() * tokens();
   }
 
   /** Tokens per non-embedding parameter, D / N. */
   public double tokensPerParam() {
-    return (double) tokens / nParams();
+    return (double) tokens() / nParams();
   }
 
   /** Seed of this trial's model initialisation, derived from the sweep seed and the trial id. */
   public long seed() {
-    return Seeds.derive(sweepSeed, "init/" + trialId);
+    return Seeds.derive(sweepSeed(), "init/" + trialId);
   }
 
   /**
@@ -170,16 +170,16 @@ public record Trial(
    * of a replica sees the same data in the same order (common random numbers across the grid).
    */
   public long dataSeed() {
-    return Seeds.derive(sweepSeed, "data/" + replica);
+    return Seeds.derive(sweepSeed(), "data/" + replica());
   }
 
   /** Seed of the held-out evaluation windows: the same for every trial of the sweep. */
   public long evalSeed() {
-    return Seeds.derive(sweepSeed, "eval");
+    return Seeds.derive(sweepSeed(), "eval");
   }
 
   /** Seed of the synthetic language's structure: one language per sweep. */
   public long languageSeed() {
-    return Seeds.derive(sweepSeed, "language");
+    return Seeds.derive(sweepSeed(), "language");
   }
 }

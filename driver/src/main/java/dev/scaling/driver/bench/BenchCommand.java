@@ -18,6 +18,7 @@ import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SyntheticSpec;
 import dev.scaling.common.spec.TrainingSpec;
 import dev.scaling.common.trial.Trial;
+import dev.scaling.common.trial.TrialConfig;
 import dev.scaling.common.trial.TrialResult;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.bench.BenchReport.FitComparison;
@@ -27,6 +28,8 @@ import dev.scaling.driver.bench.BenchReport.ScheduleResult;
 import dev.scaling.driver.bench.BenchReport.TrainerResult;
 import dev.scaling.worker.Engines;
 import dev.scaling.worker.TrialTrainer;
+import dev.scaling.worker.model.ModelFamilies;
+import dev.scaling.worker.model.TransformerFamily;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -243,8 +246,8 @@ public final class BenchCommand implements Callable<Integer> {
                 chunks, chunk);
             theirs.add(t.get("ms_per_step_median").asDouble());
             long theirParams = t.get("params").asLong();
-            long ourParams = Trial.of("bench", 1, width, depth, heads, CONTEXT, (long) BATCH * CONTEXT, 0,
-                dataSpec(), trainingSpec(1)).nParamsTotal();
+            long ourParams = ModelFamilies.trial("bench", new TrialConfig(1, TransformerFamily.NAME, width, depth, heads,
+                CONTEXT, (long) BATCH * CONTEXT, 0, dataSpec(), trainingSpec(1))).nParamsTotal();
             if (theirParams != ourParams) {
               throw new IllegalStateException("twin has " + theirParams + " parameters, ours " + ourParams);
             }
@@ -326,8 +329,8 @@ public final class BenchCommand implements Callable<Integer> {
     int chunk = TrialTrainer.LISTENER_INTERVAL;
     int total = warmupChunks + chunks;
     long steps = (long) total * chunk;
-    Trial trial = Trial.of("bench", 20261122L, width, depth, heads, CONTEXT, steps * BATCH * CONTEXT, 0, dataSpec(),
-        trainingSpec((int) steps));
+    Trial trial = ModelFamilies.trial("bench", new TrialConfig(20261122L, TransformerFamily.NAME, width, depth, heads,
+        CONTEXT, steps * BATCH * CONTEXT, 0, dataSpec(), trainingSpec((int) steps)));
     long[] at = new long[total + 1];
     TrialResult result = new TrialTrainer(null).train(trial, Device.cpu(), (done, tokens) -> {
       if (done % chunk == 0) {

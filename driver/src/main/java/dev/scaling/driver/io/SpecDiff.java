@@ -1,43 +1,51 @@
 package dev.scaling.driver.io;
 
-import java.lang.reflect.RecordComponent;
+import dev.scaling.common.trial.ConfigWalk;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Lists the fields in which two specs (records, nested) differ, as {@code path: old -> new} lines, so a
- * refused resume can show the user exactly what changed.
+ * refused resume can show the user exactly what changed. It compares the leaves of {@link ConfigWalk},
+ * the same walk the trial id hashes, so a field added to a spec record is compared without edits here.
  */
 public final class SpecDiff {
+  private static final String ABSENT = "(absent)";
+
   private SpecDiff() {}
 
   /** The differing leaf fields of two records of the same type, with dotted paths. */
-  public static List<String> diff(Object before, Object after) {
+  public static List<String> diff(Record before, Record after) {
+    Map<String, Object> a = leaves(before);
+    Map<String, Object> b = leaves(after);
+    // Walk order: the paths of both, a path only in the new spec right after its predecessor there.
+    List<String> paths = new ArrayList<>(a.keySet());
+    String previous = null;
+    for (String path : b.keySet()) {
+      if (!a.containsKey(path)) {
+        paths.add(previous == null ? 0 : paths.indexOf(previous) + 1, path);
+      }
+      previous = path;
+    }
     List<String> out = new ArrayList<>();
-    diff("", before, after, out);
+    for (String path : paths) {
+      Object x = a.getOrDefault(path, ABSENT);
+      Object y = b.getOrDefault(path, ABSENT);
+      if (!Objects.equals(x, y)) {
+        out.add(path + ": " + x + " -> " + y);
+      }
+    }
     return out;
   }
 
-  private static void diff(String path, Object a, Object b, List<String> out) {
-    if (Objects.equals(a, b)) {
-      return;
+  private static Map<String, Object> leaves(Record root) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (ConfigWalk.Leaf leaf : ConfigWalk.leaves(root)) {
+      out.put(leaf.path(), leaf.value());
     }
-    if (a != null && b != null && a.getClass().isRecord() && a.getClass() == b.getClass()) {
-      for (RecordComponent c : a.getClass().getRecordComponents()) {
-        try {
-          diff(path.isEmpty() ? snake(c.getName()) : path + "." + snake(c.getName()), c.getAccessor().invoke(a), c.getAccessor().invoke(b), out);
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException("cannot read record component " + c.getName(), e);
-        }
-      }
-      return;
-    }
-    out.add(path + ": " + a + " -> " + b);
-  }
-
-  /** camelCase to the spec's snake_case. */
-  static String snake(String name) {
-    return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    return out;
   }
 }

@@ -1,16 +1,20 @@
 package dev.scaling.driver.plan;
 
+import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.spec.SweepSpec;
 import dev.scaling.common.trial.Trial;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Every trial of a sweep in the order they are handed to Spark: descending estimated cost, so the
  * biggest trials start first and the cluster's tail is short (longest processing time first).
  *
  * @param spec the sweep as parsed
- * @param trials the trials, most expensive first
+ * @param trials the trials, most expensive first, each id once (two grid points with one id would share
+ *     one commit and one result row, so a plan refuses them)
  */
 public record Plan(SweepSpec spec, List<Trial> trials) {
 
@@ -26,11 +30,33 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
       throw new IllegalArgumentException("a plan must hold at least one trial, found none");
     }
     trials = List.copyOf(trials);
+    Map<String, Trial> byId = new HashMap<>();
+    for (Trial t : trials) {
+      Trial earlier = byId.putIfAbsent(t.trialId(), t);
+      if (earlier != null) {
+        throw new InvariantViolation(
+            "two grid points of the plan have one trial id " + t.trialId() + ": " + gridPoint(earlier) + " and "
+                + gridPoint(t) + "; the id must hash every field that tells them apart");
+      }
+    }
+  }
+
+  /** A trial's place in the grid, for messages. */
+  static String gridPoint(Trial t) {
+    return String.format(
+        Locale.ROOT,
+        "(sweep %s: width %d, depth %d, tokens %d, learning_rate %s, seed %d)",
+        t.sweepName(),
+        t.width(),
+        t.depth(),
+        t.tokens(),
+        t.training().learningRate(),
+        t.replica());
   }
 
   /** Each trial's position in the plan, by trial id, for putting outcomes back in plan order. */
-  public java.util.Map<String, Integer> positions() {
-    java.util.Map<String, Integer> positions = new java.util.HashMap<>();
+  public Map<String, Integer> positions() {
+    Map<String, Integer> positions = new HashMap<>();
     for (int i = 0; i < trials.size(); i++) {
       positions.put(trials.get(i).trialId(), i);
     }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
@@ -15,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.trial.Seeds;
 import dev.scaling.common.trial.Trial;
 import java.util.HashMap;
@@ -24,10 +24,10 @@ import java.util.SplittableRandom;
 /**
  * A decoder-only transformer language model: token and learned position embeddings, {@code depth}
  * pre-LayerNorm causal blocks, a final LayerNorm and an untied output projection with bias. Input (B, T)
- * int64 tokens with T at most the context; output (B, T, vocab) logits. Its parameter count is exactly
- * {@link Trial#nParamsTotal()}.
+ * int64 tokens with T at most the context; output (B, T, vocab) logits. Built by {@link
+ * TransformerFamily}, whose stated total is exactly its parameter count.
  */
-public final class DecoderModel extends AbstractBlock {
+public final class DecoderModel extends LanguageModel {
   /** Standard deviation of every weight matrix and embedding at initialisation (GPT-2's choice). */
   public static final double INIT_STD = 0.02;
 
@@ -84,9 +84,16 @@ public final class DecoderModel extends AbstractBlock {
     head = addChildBlock("head", Linear.builder().setUnits(vocab).build());
   }
 
-  /** The model shaped for {@code trial}. */
+  /**
+   * The model shaped for {@code trial}, whose family must be the transformer. Family-agnostic code builds
+   * through {@link ModelFamilies#build(Trial)} instead.
+   */
   public static DecoderModel forTrial(Trial trial) {
-    return new DecoderModel(trial.vocab(), trial.context(), trial.width(), trial.depth(), trial.heads());
+    InvariantViolation.check(
+        TransformerFamily.NAME.equals(trial.family()),
+        "DecoderModel.forTrial builds transformers only, asked for model family " + trial.family()
+            + " of trial " + trial.trialId() + "; build through ModelFamilies.build");
+    return new TransformerFamily().build(trial.shape());
   }
 
   /**
@@ -99,6 +106,7 @@ public final class DecoderModel extends AbstractBlock {
    * @param manager owns the parameters (and the cached causal masks)
    * @param seed the trial's initialisation seed
    */
+  @Override
   public void initialize(NDManager manager, long seed) {
     this.manager = manager;
     for (Pair<String, Parameter> entry : getParameters()) {
@@ -147,21 +155,13 @@ public final class DecoderModel extends AbstractBlock {
     return copy;
   }
 
-  /** Total number of trainable scalars. */
-  public long parameterCount() {
-    long count = 0;
-    for (Pair<String, Parameter> entry : getParameters()) {
-      count += entry.getValue().getArray().size();
-    }
-    return count;
-  }
-
-  /** Vocabulary size (the logits' last axis). */
+  @Override
   public int vocab() {
     return vocab;
   }
 
   /** Longest window the position embedding covers. */
+  @Override
   public int context() {
     return context;
   }

@@ -1,0 +1,56 @@
+package dev.scaling.common.trial;
+
+import static dev.scaling.common.spec.SpecException.require;
+
+import dev.scaling.common.spec.DataSpec;
+import dev.scaling.common.spec.TrainingSpec;
+import java.io.Serializable;
+
+/**
+ * Everything that decides what one trial computes: the configuration its {@link Trial#trialId() id}
+ * hashes, every component and every nested field of it (see {@link ConfigWalk}). A field added here or
+ * to any record below it changes the id without further edits.
+ *
+ * @param sweepSeed the one seed of the sweep; all of the trial's seeds derive from it
+ * @param family the model family ({@code model.family}), e.g. {@code transformer}
+ * @param width model width (d_model)
+ * @param depth blocks
+ * @param heads attention heads (width / head size)
+ * @param context tokens per window
+ * @param tokens training tokens D as written in the grid
+ * @param replica the grid's replica seed
+ * @param data the sweep's data
+ * @param training the trial's optimisation settings (the grid's learning rate already applied)
+ */
+public record TrialConfig(
+    long sweepSeed,
+    String family,
+    int width,
+    int depth,
+    int heads,
+    int context,
+    long tokens,
+    int replica,
+    DataSpec data,
+    TrainingSpec training)
+    implements Serializable {
+
+  public TrialConfig {
+    require(family != null && !family.isBlank(), "model.family", "a model family name", family);
+    require(width > 0, "width", "positive", width);
+    require(depth > 0, "depth", "positive", depth);
+    require(heads > 0 && width % heads == 0, "width", "a positive multiple of heads (" + heads + ")", width);
+    require(context > 0, "context", "positive", context);
+    require(data != null && training != null, "trial", "complete (data and training present)", null);
+    require(
+        tokens >= (long) training.batchSize() * context,
+        "tokens",
+        "at least one batch (" + (long) training.batchSize() * context + ")",
+        tokens);
+  }
+
+  /** What the model family needs to build this trial's model and count its parameters. */
+  public ModelShape shape() {
+    return new ModelShape(data.vocabSize(), context, width, depth, heads);
+  }
+}

@@ -1,0 +1,54 @@
+package dev.scaling.worker.model;
+
+import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.spec.SpecException;
+import dev.scaling.common.trial.Trial;
+import dev.scaling.common.trial.TrialConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The registry of model families, keyed by {@code model.family}: one {@code register} line per family. */
+public final class ModelFamilies {
+  private static final List<ModelFamily> REGISTERED = new ArrayList<>();
+
+  static {
+    register(new TransformerFamily());
+  }
+
+  private ModelFamilies() {}
+
+  private static void register(ModelFamily family) {
+    InvariantViolation.check(
+        !names().contains(family.name()), "model family " + family.name() + " is registered twice");
+    REGISTERED.add(family);
+  }
+
+  /** The registered names, in registration order. */
+  public static List<String> names() {
+    return REGISTERED.stream().map(ModelFamily::name).toList();
+  }
+
+  /**
+   * The family called {@code name}.
+   *
+   * @throws SpecException naming {@code model.family}, the registered names and the value
+   */
+  public static ModelFamily named(String name) {
+    for (ModelFamily f : REGISTERED) {
+      if (f.name().equals(name)) {
+        return f;
+      }
+    }
+    throw new SpecException("model.family", "one of " + names(), name);
+  }
+
+  /** A trial of {@code config}, carrying its family's parameter counts. */
+  public static Trial trial(String sweepName, TrialConfig config) {
+    return Trial.of(sweepName, config, named(config.family()).paramCounts(config.shape()));
+  }
+
+  /** The uninitialised model of {@code trial}, built by its family. */
+  public static LanguageModel build(Trial trial) {
+    return named(trial.family()).build(trial.shape());
+  }
+}

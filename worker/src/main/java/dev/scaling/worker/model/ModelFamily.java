@@ -1,0 +1,24 @@
+package dev.scaling.worker.model;
+
+import dev.scaling.common.trial.ModelShape;
+import dev.scaling.common.trial.ParamCounts;
+
+/**
+ * One kind of model a sweep can train, chosen by {@code model.family}: it builds the DJL block and states
+ * its parameter counts, which the planner carries on each trial for 6ND, D/N and the fits. A new family
+ * is one class implementing this plus one line in {@link ModelFamilies}.
+ */
+public interface ModelFamily {
+
+  /** The {@code model.family} value that selects this family. */
+  String name();
+
+  /**
+   * The family's parameter counts for {@code shape}: Kaplan's non-embedding N, and the total, which
+   * must equal {@link LanguageModel#parameterCount()} of {@link #build(ModelShape)}.
+   */
+  ParamCounts paramCounts(ModelShape shape);
+
+  /** An uninitialised model of {@code shape}. */
+  LanguageModel build(ModelShape shape);
+}
