@@ -19,7 +19,8 @@ import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.worker.checkpoint.CheckpointState;
 import dev.scaling.worker.checkpoint.ParameterTensor;
 import dev.scaling.worker.data.TrialData;
-import dev.scaling.worker.model.DecoderModel;
+import dev.scaling.worker.model.LanguageModel;
+import dev.scaling.worker.model.ModelFamilies;
 import dev.scaling.worker.optim.Adam;
 import dev.scaling.worker.optim.AdamState;
 import dev.scaling.worker.optim.GlobalNormClip;
@@ -148,7 +149,7 @@ public final class TrialTrainer {
       this.labels = new long[batch * context];
       this.state = new RunState(startNanos, (long) batch * context);
       JniUtils.setGradMode(false);
-      DecoderModel model = DecoderModel.forTrial(trial);
+      LanguageModel model = ModelFamilies.build(trial);
       model.initialize(manager, trial.seed());
       this.loss = new ModelLoss(model, new ParameterStore(manager, false));
       this.evaluator = new Evaluator(loss, data, manager, context);

@@ -10,7 +10,7 @@ import java.io.Serializable;
  * ({@code dev.scaling.worker.data.DataSources}), so a new source needs no change here. A leaf value rather
  * than a record, so spec diffs and the trial id show it as {@code data.source: text}.
  */
-public final class DataSource implements Serializable {
+public final class DataSource implements RegisteredName, Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The generated language with an exactly known entropy floor (the default). */
@@ -35,6 +35,7 @@ public final class DataSource implements Serializable {
   }
 
   /** The spelling used in YAML. */
+  @Override
   public String name() {
     return name;
   }

@@ -43,15 +43,4 @@ public record DataSpec(
     require(synthetic != null, "data.synthetic", "present", null);
   }
 
-  /**
-   * Vocabulary size the model needs for this data: the synthetic language's, else the byte tokenizer's.
-   *
-   * <p>Transitional, kept only while {@code Trial.vocab()} calls it: the vocabulary comes from the data
-   * source and its tokenizer ({@code DataSources.vocab(DataSpec)} in the worker, which {@code TrialData}
-   * checks against this value before a trial trains, so the two cannot silently disagree). Remove it with
-   * {@code Trial.vocab()}.
-   */
-  public int vocabSize() {
-    return DataSource.SYNTHETIC.equals(source) ? synthetic.vocab() : 256;
-  }
 }

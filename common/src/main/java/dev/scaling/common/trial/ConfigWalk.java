@@ -1,6 +1,7 @@
 package dev.scaling.common.trial;
 
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.spec.RegisteredName;
 import java.lang.reflect.Array;
 import java.lang.reflect.RecordComponent;
 import java.net.URI;
@@ -26,7 +27,8 @@ public final class ConfigWalk {
    * One leaf of the walk.
    *
    * @param path dotted path, e.g. {@code data.synthetic.vocab} or {@code grid.width[1]}
-   * @param value a string, boxed primitive, enum constant, {@link URI}, {@link UUID} or null; an empty
+   * @param value a string, boxed primitive, enum constant, {@link RegisteredName}, {@link URI}, {@link
+   *     UUID} or null; an empty
    *     list or map stands for itself (so an empty collection differs from a missing one)
    */
   public record Leaf(String path, Object value) {
@@ -40,6 +42,9 @@ public final class ConfigWalk {
       }
       if (value instanceof Enum<?> e) {
         return e.name();
+      }
+      if (value instanceof RegisteredName n) {
+        return quote(n.name());
       }
       if (value instanceof List<?>) {
         return "[]";
@@ -109,6 +114,7 @@ public final class ConfigWalk {
         || value instanceof Boolean
         || value instanceof Character
         || value instanceof Enum<?>
+        || value instanceof RegisteredName
         || value instanceof URI
         || value instanceof UUID) {
       out.add(new Leaf(path, value));

@@ -18,15 +18,16 @@ import java.util.HexFormat;
  * de-duplication key on) and two configurations never share one.
  *
  * <p>Not part of the id, by design: the id itself; {@code sweepName}, because renaming a sweep does not
- * change what any of its trials computes; and {@code params}, because the model family derives the counts
+ * change what any of its trials computes; and {@code vocab} and {@code params}, because the data source and the model family derive them
  * from the configuration (equal configurations have equal counts).
  *
  * @param trialId stable id, see {@link #idOf}
  * @param sweepName the sweep this trial belongs to (not part of the id)
  * @param config what the trial computes (the whole of it is hashed into the id)
+ * @param vocab the vocabulary of the data source's tokenizer (not part of the id: derived from the data)
  * @param params the model family's parameter counts for {@code config} (not part of the id: derived)
  */
-public record Trial(String trialId, String sweepName, TrialConfig config, ParamCounts params)
+public record Trial(String trialId, String sweepName, TrialConfig config, int vocab, ParamCounts params)
     implements Serializable {
 
   /**
@@ -43,6 +44,7 @@ public record Trial(String trialId, String sweepName, TrialConfig config, ParamC
         "complete (a configuration and parameter counts; a commit written before trial-id scheme " + ID_SCHEME
             + " has neither, so its OUT folder cannot be resumed: use a new --out)",
         null);
+    require(vocab > 0, "vocab", "positive", vocab);
     String expected = idOf(config);
     require(
         expected.equals(trialId),
@@ -52,8 +54,8 @@ public record Trial(String trialId, String sweepName, TrialConfig config, ParamC
   }
 
   /** Builds a trial, computing its id. */
-  public static Trial of(String sweepName, TrialConfig config, ParamCounts params) {
-    return new Trial(idOf(config), sweepName, config, params);
+  public static Trial of(String sweepName, TrialConfig config, int vocab, ParamCounts params) {
+    return new Trial(idOf(config), sweepName, config, vocab, params);
   }
 
   /**
@@ -122,12 +124,7 @@ public record Trial(String trialId, String sweepName, TrialConfig config, ParamC
 
   /** What the model family needs to build this trial's model. */
   public ModelShape shape() {
-    return config.shape();
-  }
-
-  /** Vocabulary size of the model (from the data's tokenizer). */
-  public int vocab() {
-    return config.data().vocabSize();
+    return config.shape(vocab);
   }
 
   /** Kaplan's N, non-embedding parameters, as the model family counts them. */

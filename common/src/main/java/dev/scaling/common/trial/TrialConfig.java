@@ -49,8 +49,13 @@ public record TrialConfig(
         tokens);
   }
 
-  /** What the model family needs to build this trial's model and count its parameters. */
-  public ModelShape shape() {
-    return new ModelShape(data.vocabSize(), context, width, depth, heads);
+  /**
+   * What the model family needs to build this trial's model and count its parameters.
+   *
+   * @param vocab the vocabulary of the data source's tokenizer (the worker's data registry knows it;
+   *     {@code common} does not)
+   */
+  public ModelShape shape(int vocab) {
+    return new ModelShape(vocab, context, width, depth, heads);
   }
 }

@@ -27,18 +27,19 @@ class TrialTest {
   static final TrainingSpec TRAINING = new TrainingSpec(16, 3e-3, 0.05, 0.1, 1.0, 50);
   /** Counts as a model family would state them; common only carries them. */
   static final ParamCounts COUNTS = new ParamCounts(98_304, 120_000);
+  static final int VOCAB = 64;
 
   static TrialConfig config(int width, int depth, long tokens) {
     return new TrialConfig(42, "transformer", width, depth, width / 16, 64, tokens, 0, DATA, TRAINING);
   }
 
   static Trial trial(int width, int depth, long tokens) {
-    return Trial.of("s", config(width, depth, tokens), COUNTS);
+    return Trial.of("s", config(width, depth, tokens), VOCAB, COUNTS);
   }
 
   @Test
   void trial_usesTheFamilysCountsForFlopsAndTokensPerParam() {
-    Trial t = Trial.of("s", config(64, 2, 1_048_576), new ParamCounts(98_304, 120_000));
+    Trial t = Trial.of("s", config(64, 2, 1_048_576), VOCAB, new ParamCounts(98_304, 120_000));
     assertEquals(98_304, t.nParams());
     assertEquals(120_000, t.nParamsTotal());
     assertEquals(6.0 * 98_304 * 1_048_576, t.flops());
@@ -55,8 +56,8 @@ class TrialTest {
   @Test
   void trialId_ignoresOnlyTheSweepNameAndTheDerivedCounts() {
     Trial t = trial(64, 2, 65536);
-    assertEquals(t.trialId(), Trial.of("renamed", t.config(), t.params()).trialId());
-    assertEquals(t.trialId(), Trial.of("s", t.config(), new ParamCounts(1, 2)).trialId());
+    assertEquals(t.trialId(), Trial.of("renamed", t.config(), t.vocab(), t.params()).trialId());
+    assertEquals(t.trialId(), Trial.of("s", t.config(), 7, new ParamCounts(1, 2)).trialId());
   }
 
   @Test
@@ -81,7 +82,7 @@ class TrialTest {
     Set<String> all = new LinkedHashSet<>();
     Set<String> varied = new TreeSet<>();
     for (TrialConfig base : bases) {
-      String id = Trial.of("s", base, COUNTS).trialId();
+      String id = Trial.of("s", base, VOCAB, COUNTS).trialId();
       List<List<String>> paths = new ArrayList<>();
       leafPaths(base, new ArrayList<>(), paths);
       for (List<String> path : paths) {
@@ -94,7 +95,7 @@ class TrialTest {
             continue; // not a valid configuration
           }
           assertEquals(candidate, get(changed, path, 0), name);
-          Trial other = Trial.of("s", (TrialConfig) changed, COUNTS);
+          Trial other = Trial.of("s", (TrialConfig) changed, VOCAB, COUNTS);
           assertNotEquals(id, other.trialId(), name + " changed from " + value + " to " + candidate + " but the id did not");
           varied.add(name);
         }
@@ -103,9 +104,9 @@ class TrialTest {
     assertTrue(all.size() >= TrialConfig.class.getRecordComponents().length, "leaves found: " + all);
     Set<String> notVaried = new TreeSet<>(all);
     notVaried.removeAll(varied);
-    // The only leaves without another valid value: the tokenizer (only bytes exists) and the data source
-    // (it cannot change without data.path; trialId_differsBetweenSyntheticAndTextData covers it).
-    assertEquals(Set.of("data.source", "data.tokenizer"), notVaried, "leaves the test could not vary; varied: " + varied);
+    // The only leaves without another valid value: the schedule (only cosine is registered) and the data
+    // source (a registered name, not a string; trialId_differsBetweenSyntheticAndTextData covers it).
+    assertEquals(Set.of("data.source", "training.schedule"), notVaried, "leaves the test could not vary; varied: " + varied);
   }
 
   /** Component paths of every leaf below {@code value}, found by reflection. */
@@ -218,7 +219,7 @@ class TrialTest {
   @Test
   void trial_rejectsAnIdThatIsNotItsConfigurationsHash() {
     TrialConfig c = config(64, 2, 65536);
-    SpecException e = assertThrows(SpecException.class, () -> new Trial("0123456789abcdef", "s", c, COUNTS));
+    SpecException e = assertThrows(SpecException.class, () -> new Trial("0123456789abcdef", "s", c, VOCAB, COUNTS));
     assertTrue(e.getMessage().startsWith("trial_id must be the hash of the trial's configuration under id scheme v2 ("
         + Trial.idOf(c) + ")"), e.getMessage());
   }

@@ -50,7 +50,7 @@ public final class Planner {
                       replica,
                       spec.data(),
                       training);
-              trials.add(Trial.of(spec.name(), config, family.paramCounts(config.shape())));
+              trials.add(ModelFamilies.trial(spec.name(), config));
             }
           }
         }

@@ -182,7 +182,7 @@ class PlannerTest {
   void plan_rejectsTwoGridPointsWithOneId() {
     Plan plan = Planner.plan(spec());
     Trial a = plan.trials().get(0);
-    Trial renamed = Trial.of("other-sweep", a.config(), a.params()); // the sweep name is not in the id
+    Trial renamed = Trial.of("other-sweep", a.config(), a.vocab(), a.params()); // the sweep name is not in the id
     List<Trial> trials = new ArrayList<>(plan.trials());
     trials.add(renamed);
     InvariantViolation e = assertThrows(InvariantViolation.class, () -> new Plan(plan.spec(), trials));

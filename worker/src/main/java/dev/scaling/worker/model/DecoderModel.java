@@ -85,18 +85,6 @@ public final class DecoderModel extends LanguageModel {
   }
 
   /**
-   * The model shaped for {@code trial}, whose family must be the transformer. Family-agnostic code builds
-   * through {@link ModelFamilies#build(Trial)} instead.
-   */
-  public static DecoderModel forTrial(Trial trial) {
-    InvariantViolation.check(
-        TransformerFamily.NAME.equals(trial.family()),
-        "DecoderModel.forTrial builds transformers only, asked for model family " + trial.family()
-            + " of trial " + trial.trialId() + "; build through ModelFamilies.build");
-    return new TransformerFamily().build(trial.shape());
-  }
-
-  /**
    * Allocates every parameter in {@code manager} and fills it from a {@link SplittableRandom} seeded
    * by {@code seed} and the parameter's name: weights and embeddings normal(0, 0.02), the two residual
    * output projections of each block scaled by 1/sqrt(2 depth), biases and LayerNorm betas 0, LayerNorm

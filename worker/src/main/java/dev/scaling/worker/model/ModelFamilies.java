@@ -3,6 +3,7 @@ package dev.scaling.worker.model;
 import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.trial.Trial;
+import dev.scaling.worker.data.DataSources;
 import dev.scaling.common.trial.TrialConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,9 +43,10 @@ public final class ModelFamilies {
     throw new SpecException("model.family", "one of " + names(), name);
   }
 
-  /** A trial of {@code config}, carrying its family's parameter counts. */
+  /** A trial of {@code config}, carrying its data source's vocabulary and its family's parameter counts. */
   public static Trial trial(String sweepName, TrialConfig config) {
-    return Trial.of(sweepName, config, named(config.family()).paramCounts(config.shape()));
+    int vocab = DataSources.vocab(config.data());
+    return Trial.of(sweepName, config, vocab, named(config.family()).paramCounts(config.shape(vocab)));
   }
 
   /** The uninitialised model of {@code trial}, built by its family. */

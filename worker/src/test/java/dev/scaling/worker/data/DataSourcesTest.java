@@ -42,12 +42,4 @@ class DataSourcesTest {
     assertEquals(40, DataSources.vocab(data("synthetic", null, "bytes")));
     assertEquals(256, DataSources.vocab(data("text", "file:/corpus", "bytes")));
   }
-
-  /** Trial.vocab() still reads DataSpec.vocabSize(); TrialData refuses a source that disagrees with it. */
-  @Test
-  void vocab_agreesWithTheTransitionalSpecValue() {
-    for (DataSpec d : List.of(data("synthetic", null, "bytes"), data("text", "file:/corpus", "bytes"))) {
-      assertEquals(d.vocabSize(), DataSources.vocab(d), d.source().name());
-    }
-  }
 }
