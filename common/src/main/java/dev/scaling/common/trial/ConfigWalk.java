@@ -78,7 +78,9 @@ public final class ConfigWalk {
   }
 
   private static void walk(String path, Object value, Class<?> declared, List<Leaf> out) {
-    if (value instanceof Record r) {
+    if (value instanceof RegisteredName) {
+      out.add(new Leaf(path, value)); // one leaf even when the name is held in a record
+    } else if (value instanceof Record r) {
       if (r.getClass() != declared) {
         out.add(new Leaf(path + "#type", r.getClass().getSimpleName()));
       }

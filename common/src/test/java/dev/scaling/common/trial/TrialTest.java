@@ -104,9 +104,8 @@ class TrialTest {
     assertTrue(all.size() >= TrialConfig.class.getRecordComponents().length, "leaves found: " + all);
     Set<String> notVaried = new TreeSet<>(all);
     notVaried.removeAll(varied);
-    // The only leaves without another valid value: the schedule (only cosine is registered) and the data
-    // source (a registered name, not a string; trialId_differsBetweenSyntheticAndTextData covers it).
-    assertEquals(Set.of("data.source", "training.schedule"), notVaried, "leaves the test could not vary; varied: " + varied);
+    // The only leaf without another valid value: the schedule (only cosine is registered).
+    assertEquals(Set.of("training.schedule"), notVaried, "leaves the test could not vary; varied: " + varied);
   }
 
   /** Component paths of every leaf below {@code value}, found by reflection. */
