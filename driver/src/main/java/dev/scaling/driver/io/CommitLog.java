@@ -38,12 +38,15 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  *       the final name ({@code link(2)} fails when the name exists: atomic, and never a partial file);
  *   <li>HDFS and other stores whose rename refuses an existing destination atomically: temporary file,
  *       then {@code rename};
- *   <li>S3A: {@code createFile(path).overwrite(false)}, which is an atomic conditional PUT
- *       ({@code If-None-Match: *}) with Hadoop 3.4.2+ and {@code fs.s3a.create.conditional.enabled} (the
- *       default) on a store that supports conditional writes. Without them (older S3A, some S3-compatible
- *       stores) it is an existence check and a PUT: two racing writers can both write, the last writer
- *       wins, and the two writers may read back different outcomes. Both are outcomes of the same
- *       configuration and seed; the tables hold whichever is on the store when they are consolidated.
+ *   <li>S3A: {@code createFile(path).overwrite(false)}. From Hadoop 3.5.0 (HADOOP-19256, option
+ *       {@code fs.s3a.create.conditional.enabled}, on by default) that is a conditional PUT
+ *       ({@code If-None-Match: *}) checked when the stream closes: atomic on S3 and stores that support
+ *       conditional writes. With the Hadoop 3.4.2 that Spark 4.1 ships, and on stores without conditional
+ *       writes, it is an existence check and then a PUT: <b>last writer wins</b>. Two racing writers can
+ *       both write, and each may read back its own outcome. Both are outcomes of the same trial (same
+ *       configuration and seed; losses agree where training is bit-reproducible, run metadata such as
+ *       executor, attempt and wall time differ); the tables hold whichever is on the store when they are
+ *       consolidated.
  * </ul>
  * S3A's rename is a copy and a delete, so it is never used for commits.
  */
