@@ -20,12 +20,14 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
+import java.util.function.IntFunction;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Commit-once on the local file system: racing writers of one trial, one commit, one outcome for all. */
+/** Commit-once on the local file system and HDFS: racing writers of one trial, one commit, one outcome for all. */
 class CommitLogTest {
   static final Trial TRIAL = Planner.plan(SpecParser.parse("""
       name: c
@@ -46,17 +48,39 @@ class CommitLogTest {
 
   @Test
   void commit_racingWritersLeaveOneCommitThatEveryWriterSees(@TempDir Path dir) throws Exception {
+    Configuration conf = new Configuration();
+    race(50, round -> dir.resolve("out" + round).toUri().toString(), conf);
+  }
+
+  @Test
+  void commit_racingWritersOnHdfsLeaveOneCommitThatEveryWriterSees(@TempDir Path dir) throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("dfs").toString());
+    MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+    try {
+      String root = cluster.getFileSystem().getUri().toString();
+      race(10, round -> root + "/out" + round, cluster.getConfiguration(0));
+    } finally {
+      cluster.shutdown();
+    }
+  }
+
+  /**
+   * {@code rounds} times: four writers commit different outcomes of one trial at once into a fresh OUT;
+   * exactly one commit file remains, every writer got its outcome back, and no temporary file is left.
+   */
+  static void race(int rounds, IntFunction<String> outDir, Configuration conf) throws Exception {
     int writers = 4;
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     try {
-      for (int round = 0; round < 50; round++) {
-        String out = dir.resolve("out" + round).toUri().toString();
+      for (int round = 0; round < rounds; round++) {
+        String out = outDir.apply(round);
         CyclicBarrier start = new CyclicBarrier(writers);
         List<Future<TrialOutcome>> seen = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
           int writer = w;
           Callable<TrialOutcome> commit = () -> {
-            CommitLog log = new CommitLog(out, new Configuration());
+            CommitLog log = new CommitLog(out, conf);
             start.await();
             return log.commit(outcome(writer));
           };
@@ -65,16 +89,20 @@ class CommitLogTest {
         for (Future<TrialOutcome> f : seen) {
           f.get();
         }
-        Map<String, TrialOutcome> onDisk = new CommitLog(out, new Configuration()).readAll();
+        Map<String, TrialOutcome> onDisk = new CommitLog(out, conf).readAll();
         assertEquals(1, onDisk.size());
         TrialOutcome winner = onDisk.get(TRIAL.trialId());
         for (Future<TrialOutcome> f : seen) {
-          assertEquals(winner, f.get(), "round " + round + ": every writer sees the outcome on disk");
+          assertEquals(winner, f.get(), "round " + round + ": every writer sees the outcome on the store");
         }
-        try (Stream<Path> files = Files.list(dir.resolve("out" + round).resolve("commits"))) {
-          List<String> names = files.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc")).toList();
-          assertEquals(List.of(TRIAL.trialId() + ".json"), names, "no temporary file is left behind");
+        org.apache.hadoop.fs.Path commits = new org.apache.hadoop.fs.Path(out, "commits");
+        List<String> names = new ArrayList<>();
+        for (FileStatus f : commits.getFileSystem(conf).listStatus(commits)) {
+          if (!f.getPath().getName().endsWith(".crc")) {
+            names.add(f.getPath().getName());
+          }
         }
+        assertEquals(List.of(TRIAL.trialId() + ".json"), names, "no temporary file is left behind");
       }
     } finally {
       pool.shutdownNow();
