@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Commit-once on the local file system and HDFS: racing writers of one trial, one commit, one outcome for all. */
-class CommitLogTest {
+public class CommitLogTest {
   static final Trial TRIAL = Planner.plan(SpecParser.parse("""
       name: c
       seed: 1
@@ -39,7 +39,7 @@ class CommitLogTest {
       """)).trials().get(0);
 
   /** An outcome told apart from the other writers' by its executor and its loss. */
-  static TrialOutcome outcome(int writer) {
+  public static TrialOutcome outcome(int writer) {
     TrialResult r = new TrialResult(TRIAL.trialId(), TrialStatus.FINISHED, 2.0 + writer, 2.5 + writer, null, null,
         32, 4096, 1.0, 4096, "cpu()", List.of(), 0);
     return new TrialOutcome(TRIAL, r, "run", "executor-" + writer, "host", writer,
