@@ -103,6 +103,8 @@ public final class CommitLog {
     Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW);
     try {
       Files.createLink(file, tmp);
+      // A checksum left by a commit that was deleted by hand would fail LocalFileSystem's reads of this one.
+      Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
     } catch (FileAlreadyExistsException lost) {
       // An earlier attempt committed first; its outcome stands.
     } finally {
