@@ -16,8 +16,10 @@ import dev.scaling.driver.io.SweepFiles;
 import dev.scaling.driver.plan.Durations;
 import dev.scaling.driver.plan.Plan;
 import dev.scaling.driver.plan.Planner;
+import dev.scaling.driver.spark.HadoopConfs;
 import dev.scaling.driver.spark.ResultTables;
 import dev.scaling.driver.spark.SweepRunner;
+import dev.scaling.driver.spark.TrialProvenance;
 import dev.scaling.worker.data.DataSources;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -130,7 +132,8 @@ public final class RunCommand implements Callable<Integer> {
 
   RunOutcome execute(PrintStream console) throws Exception {
     long start = System.nanoTime();
-    Configuration hadoop = new Configuration();
+    // One Hadoop configuration from the Spark conf (spark.hadoop.*), the same the executors build.
+    Configuration hadoop = HadoopConfs.forDriver();
     String specText = SweepFiles.readText(spec, hadoop);
     SweepSpec sweep = qualifyCorpus(SpecParser.parse(specText), hadoop);
     Plan plan = Planner.plan(sweep);
@@ -231,6 +234,7 @@ public final class RunCommand implements Callable<Integer> {
   /** The planned trials without a usable commit; prints what it skips. */
   private List<Trial> trialsToTrain(Plan plan, CommitLog commits, PrintStream console) throws IOException {
     Map<String, TrialOutcome> committed = commits.readAll();
+    TrialProvenance.foreignVersions(committed.values(), TrialProvenance.appVersion()).ifPresent(console::println);
     if (force) {
       for (String id : committed.keySet()) {
         commits.remove(id);

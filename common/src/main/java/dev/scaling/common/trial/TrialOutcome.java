@@ -12,9 +12,11 @@ import java.io.Serializable;
  * @param executorId the Spark executor that ran the final attempt ({@code driver} in local mode)
  * @param host host name of that executor
  * @param attempt Spark's attempt number of the task that produced this result (0 = first)
+ * @param provenance what produced the result (application, library and JVM versions, threads); null only
+ *     in commit files written before provenance was recorded
  */
 public record TrialOutcome(
-    Trial trial, TrialResult result, String runId, String executorId, String host, int attempt)
+    Trial trial, TrialResult result, String runId, String executorId, String host, int attempt, Provenance provenance)
     implements Serializable {
   public TrialOutcome {
     if (trial == null || result == null) {

@@ -4,7 +4,6 @@ import dev.scaling.common.spec.SpecException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
@@ -77,10 +76,5 @@ public final class SweepFiles {
     } catch (IOException e) {
       throw new SpecException("--out", "a writable folder", outDir + " (" + e.getMessage() + ")");
     }
-  }
-
-  /** The scheme of a location, e.g. {@code file} or {@code hdfs}. */
-  public static String scheme(String location) {
-    return URI.create(location).getScheme();
   }
 }

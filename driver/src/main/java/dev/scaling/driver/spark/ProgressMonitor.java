@@ -42,15 +42,6 @@ public final class ProgressMonitor extends SparkListener {
   private double flopsDone;
 
   /**
-   * @param plan the plan whose trials are partitions 0..n-1 of the sweep's job, in order
-   * @param jobGroup the job group the sweep's training job runs under
-   * @param out where progress lines go
-   */
-  public ProgressMonitor(Plan plan, String jobGroup, PrintStream out) {
-    this(plan, Map.of("all", plan.trials()), jobGroup, out, false);
-  }
-
-  /**
    * @param plan all trials of the sweep's jobs (for totals)
    * @param parts the trials of each job, by the job's {@link #PART_PROPERTY}; partition i is trial i
    * @param jobGroup the job group the sweep's training jobs run under
@@ -126,16 +117,6 @@ public final class ProgressMonitor extends SparkListener {
     }
   }
 
-  /** Trials whose task has succeeded so far. */
-  public synchronized int trialsDone() {
-    return done.size();
-  }
-
-  /** Task attempts that failed and were retried (lost executors, transient errors). */
-  public synchronized int attemptsFailed() {
-    return attemptsFailed;
-  }
-
   private String line(Trial t, String what, double seconds, String executor) {
     double elapsed = (System.nanoTime() - startNanos) / 1e9;
     double total = plan.totalFlops();
@@ -158,10 +139,5 @@ public final class ProgressMonitor extends SparkListener {
         100 * flopsDone / total,
         Durations.format(elapsed),
         Durations.format(eta));
-  }
-
-  /** The trials that are still running, for diagnostics. */
-  public synchronized List<String> runningTrials() {
-    return List.copyOf(running);
   }
 }

@@ -1,6 +1,7 @@
 package dev.scaling.driver.spark;
 
 import dev.scaling.common.trial.CurvePoint;
+import dev.scaling.common.trial.Provenance;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialResult;
@@ -55,7 +56,13 @@ public final class ResultTables {
             field("host", DataTypes.StringType, true),
             field("device", DataTypes.StringType, true),
             field("attempt", DataTypes.IntegerType, false),
-            field("resumed_from_step", DataTypes.LongType, false)
+            field("resumed_from_step", DataTypes.LongType, false),
+            field("app_version", DataTypes.StringType, true),
+            field("djl_version", DataTypes.StringType, true),
+            field("libtorch_version", DataTypes.StringType, true),
+            field("java_version", DataTypes.StringType, true),
+            field("os_arch", DataTypes.StringType, true),
+            field("intra_op_threads", DataTypes.IntegerType, true)
           });
 
   /** Schema of {@code OUT/curves}. */
@@ -70,10 +77,14 @@ public final class ResultTables {
             field("eval_loss", DataTypes.DoubleType, true)
           });
 
-  /** One trials-table row. Non-finite losses are written as null so readers never see NaN. */
+  /**
+   * One trials-table row. Non-finite losses are written as null so readers never see NaN; the provenance
+   * columns are null for commits written before provenance was recorded.
+   */
   public static Row trialRow(TrialOutcome o) {
     Trial t = o.trial();
     TrialResult r = o.result();
+    Provenance p = o.provenance();
     return RowFactory.create(
         t.trialId(),
         o.runId(),
@@ -104,7 +115,13 @@ public final class ResultTables {
         o.host(),
         r.device(),
         o.attempt(),
-        r.resumedFromStep());
+        r.resumedFromStep(),
+        p == null ? null : p.appVersion(),
+        p == null ? null : p.djlVersion(),
+        p == null ? null : p.libtorchVersion(),
+        p == null ? null : p.javaVersion(),
+        p == null ? null : p.osArch(),
+        p == null ? null : p.intraOpThreads());
   }
 
   /** The learning-curve rows of one outcome. */

@@ -2,7 +2,6 @@ package dev.scaling.driver.spark;
 
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
-import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.plan.Plan;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -39,15 +38,15 @@ public final class SweepRunner {
   /** Spark conf: the task GPU amount of a sharing trial (default 0.5: two per GPU). */
   public static final String SHARE_TASK_AMOUNT = "spark.sweep.gpu.shareTaskAmount";
 
-  /** What running the trials produced, in plan order. */
-  public record Trained(String runId, List<TrialOutcome> outcomes, int attemptsRetried, double wallSeconds) {
+  /**
+   * What running the trials produced.
+   *
+   * @param runId this run's id ({@link #runId})
+   * @param outcomes the outcomes of the trials this run trained, in plan order
+   */
+  public record Trained(String runId, List<TrialOutcome> outcomes) {
     public Trained {
       outcomes = List.copyOf(outcomes);
-    }
-
-    /** Outcomes with the given status. */
-    public long count(TrialStatus status) {
-      return outcomes.stream().filter(o -> o.result().status() == status).count();
     }
   }
 
@@ -65,9 +64,8 @@ public final class SweepRunner {
       throws Exception {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     String runId = runId(spark);
-    long start = System.nanoTime();
     if (trials.isEmpty()) {
-      return new Trained(runId, List.of(), 0, 0);
+      return new Trained(runId, List.of());
     }
     Plan subPlan = new Plan(plan.spec(), trials);
     String group = "sweep-" + plan.spec().name();
@@ -99,7 +97,7 @@ public final class SweepRunner {
       // Back to plan order (the shared-GPU job's outcomes come after the whole-GPU job's).
       Map<String, Integer> planIndex = subPlan.positions();
       outcomes.sort(Comparator.comparingInt(o -> planIndex.get(o.trial().trialId())));
-      return new Trained(runId, outcomes, monitor.attemptsFailed(), (System.nanoTime() - start) / 1e9);
+      return new Trained(runId, outcomes);
     } catch (java.util.concurrent.ExecutionException e) {
       throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
     } finally {

@@ -1,6 +1,7 @@
 package dev.scaling.driver.spark;
 
 import ai.djl.Device;
+import dev.scaling.common.trial.Provenance;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialResult;
@@ -24,7 +25,8 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * The body of one Spark task: trains the partition's trial on the task's device, commits its outcome
- * to {@code OUT/commits} at once (so no finished trial is ever lost) and returns it. A trial that
+ * to {@code OUT/commits} at once (so no finished trial is ever lost) with its {@link Provenance} (versions,
+ * and libtorch's intra-op threads, set from the task's CPUs in its resource profile) and returns it. A trial that
  * throws is re-thrown while Spark has attempts left (so a lost executor or a transient error is
  * retried) and recorded as {@code failed} on the last attempt, so one bad trial never aborts the sweep.
  */
@@ -59,7 +61,8 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
   public Iterator<TrialOutcome> call(Iterator<Trial> trials) throws Exception {
     TaskContext task = TaskContext.get();
     SparkEnv env = SparkEnv.get();
-    // The task's own CPUs (its resource profile's, e.g. fewer for trials sharing a GPU) size libtorch's threads.
+    // The task's own CPUs (its resource profile's, e.g. fewer for trials sharing a GPU) size libtorch's
+    // threads on this task's thread, whatever other tasks of this executor use.
     Engines.configure(Math.max(1, task.cpus()));
     String executorId = env.executorId();
     String host = env.blockManager().blockManagerId().host();
@@ -121,10 +124,13 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
       } else {
         accumulators.trialsFailed().add(1);
       }
-      TrialOutcome outcome = new TrialOutcome(trial, result, runId, executorId, host, task.attemptNumber());
-      commits.commit(outcome);
+      // Read on the thread that trained: libtorch's thread count is per thread.
+      Provenance provenance = TrialProvenance.current();
+      TrialOutcome outcome = new TrialOutcome(trial, result, runId, executorId, host, task.attemptNumber(), provenance);
+      // The outcome on the store: this one, or an earlier attempt's that committed first.
+      TrialOutcome committed = commits.commit(outcome);
       checkpoints.clear(trial.trialId());
-      out.add(outcome);
+      out.add(committed);
     }
     return out.iterator();
   }

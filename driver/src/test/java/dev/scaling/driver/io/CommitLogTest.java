@@ -1,0 +1,120 @@
+package dev.scaling.driver.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.scaling.common.spec.SpecParser;
+import dev.scaling.common.trial.Provenance;
+import dev.scaling.common.trial.Trial;
+import dev.scaling.common.trial.TrialOutcome;
+import dev.scaling.common.trial.TrialResult;
+import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.driver.plan.Planner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Commit-once on the local file system and HDFS: racing writers of one trial, one commit, one outcome for all. */
+public class CommitLogTest {
+  static final Trial TRIAL = Planner.plan(SpecParser.parse("""
+      name: c
+      seed: 1
+      data: {source: synthetic}
+      model: {context: 16, head_size: 16}
+      grid: {width: [16], depth: [1], tokens: [4096]}
+      training: {batch_size: 8, learning_rate: 3.0e-3}
+      """)).trials().get(0);
+
+  /** An outcome told apart from the other writers' by its executor and its loss. */
+  public static TrialOutcome outcome(int writer) {
+    TrialResult r = new TrialResult(TRIAL.trialId(), TrialStatus.FINISHED, 2.0 + writer, 2.5 + writer, null, null,
+        32, 4096, 1.0, 4096, "cpu()", List.of(), 0);
+    return new TrialOutcome(TRIAL, r, "run", "executor-" + writer, "host", writer,
+        new Provenance("test", "0.35.1", "2.7.1", "17", "amd64", 1));
+  }
+
+  @Test
+  void commit_racingWritersLeaveOneCommitThatEveryWriterSees(@TempDir Path dir) throws Exception {
+    Configuration conf = new Configuration();
+    race(50, round -> dir.resolve("out" + round).toUri().toString(), conf);
+  }
+
+  @Test
+  void commit_racingWritersOnHdfsLeaveOneCommitThatEveryWriterSees(@TempDir Path dir) throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("dfs").toString());
+    MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+    try {
+      String root = cluster.getFileSystem().getUri().toString();
+      race(10, round -> root + "/out" + round, cluster.getConfiguration(0));
+    } finally {
+      cluster.shutdown();
+    }
+  }
+
+  /**
+   * {@code rounds} times: four writers commit different outcomes of one trial at once into a fresh OUT;
+   * exactly one commit file remains, every writer got its outcome back, and no temporary file is left.
+   */
+  static void race(int rounds, IntFunction<String> outDir, Configuration conf) throws Exception {
+    int writers = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      for (int round = 0; round < rounds; round++) {
+        String out = outDir.apply(round);
+        CyclicBarrier start = new CyclicBarrier(writers);
+        List<Future<TrialOutcome>> seen = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+          int writer = w;
+          Callable<TrialOutcome> commit = () -> {
+            CommitLog log = new CommitLog(out, conf);
+            start.await();
+            return log.commit(outcome(writer));
+          };
+          seen.add(pool.submit(commit));
+        }
+        for (Future<TrialOutcome> f : seen) {
+          f.get();
+        }
+        Map<String, TrialOutcome> onDisk = new CommitLog(out, conf).readAll();
+        assertEquals(1, onDisk.size());
+        TrialOutcome winner = onDisk.get(TRIAL.trialId());
+        for (Future<TrialOutcome> f : seen) {
+          assertEquals(winner, f.get(), "round " + round + ": every writer sees the outcome on the store");
+        }
+        org.apache.hadoop.fs.Path commits = new org.apache.hadoop.fs.Path(out, "commits");
+        List<String> names = new ArrayList<>();
+        for (FileStatus f : commits.getFileSystem(conf).listStatus(commits)) {
+          if (!f.getPath().getName().endsWith(".crc")) {
+            names.add(f.getPath().getName());
+          }
+        }
+        assertEquals(List.of(TRIAL.trialId() + ".json"), names, "no temporary file is left behind");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void commit_laterAttemptKeepsTheFirstOutcome(@TempDir Path dir) throws Exception {
+    CommitLog log = new CommitLog(dir.toUri().toString(), new Configuration());
+    assertEquals(outcome(0), log.commit(outcome(0)));
+    assertEquals(outcome(0), log.commit(outcome(1)), "the first commit wins");
+    assertEquals(2.5, log.readAll().get(TRIAL.trialId()).result().finalEvalLoss(), 0);
+    assertTrue(Files.exists(dir.resolve("commits").resolve(TRIAL.trialId() + ".json")));
+  }
+}
