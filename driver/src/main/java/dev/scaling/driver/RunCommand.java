@@ -62,14 +62,17 @@ public final class RunCommand implements Callable<Integer> {
   boolean extend;
 
   @Option(names = "--checkpoint-every", paramLabel = "SECONDS", defaultValue = "300",
+      converter = OptionRules.NonNegativeDouble.class,
       description = "Trials save model, optimiser and data position to OUT/checkpoints this often, so a retried"
           + " attempt resumes there; 0 turns it off (default ${DEFAULT-VALUE}).")
   double checkpointSeconds;
 
-  @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "1000", description = "Bootstrap resamples for the fits' intervals (default ${DEFAULT-VALUE}).")
+  @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "1000", converter = OptionRules.NonNegativeInt.class,
+      description = "Bootstrap resamples for the fits' intervals (default ${DEFAULT-VALUE}).")
   int bootstrap;
 
-  @Option(names = "--huber-delta", paramLabel = "DELTA", defaultValue = "1e-3", description = "Huber delta of the fits' objective (default ${DEFAULT-VALUE}).")
+  @Option(names = "--huber-delta", paramLabel = "DELTA", defaultValue = "1e-3",
+      converter = OptionRules.PositiveDouble.class, description = "Huber delta of the fits' objective (default ${DEFAULT-VALUE}).")
   double huberDelta;
 
   RunOutcome outcome;
