@@ -55,8 +55,8 @@ public final class SweepMain {
    */
   private static final Map<String, ITypeConverter<?>> FIT_RULES = Map.of(
       "--grid", v -> OptionRules.choice(v, OptionRules.words(StartGrid.class)),
-      "--form", v -> OptionRules.choice(v, Stream.concat(Stream.of("all"),
-          Stream.of(LawForm.values()).map(LawForm::label)).toList()),
+      // The joint forms FitCommand fits (its switch), and "all"; power_n and power_d come with every joint fit.
+      "--form", v -> OptionRules.choice(v, List.of("all", LawForm.CHINCHILLA.label(), LawForm.KAPLAN.label())),
       "--bootstrap", new OptionRules.NonNegativeInt(),
       "--huber-delta", new OptionRules.PositiveDouble(),
       "--backtest-share", new OptionRules.Share(),
@@ -101,8 +101,10 @@ public final class SweepMain {
         err.println("error: " + describe(p, List.of()));
         return EXIT_BAD_INPUT;
       }
-      if (e instanceof FileNotFoundException || e instanceof NoSuchFileException) {
-        err.println("error: no such file: " + e.getMessage());
+      Exception missing = causeOfType(e, NoSuchFileException.class);
+      missing = missing != null ? missing : causeOfType(e, FileNotFoundException.class);
+      if (missing != null) {
+        err.println("error: " + new SpecException("input file", "an existing file", missing.getMessage()).getMessage());
         return EXIT_BAD_INPUT;
       }
       if (e instanceof IOException || e instanceof UncheckedIOException) {

@@ -78,7 +78,9 @@ class SweepMainTest {
         bad(List.of(FIT, "--input", "t.csv", "--out", "o", "--d-col"), "--d-col", "followed by a value", "nothing (missing)"),
         bad(List.of(FIT, "--input", "t.csv", "--out", "o", "--loss-col"), "--loss-col", "followed by a value", "nothing (missing)"),
         bad(List.of(FIT, "--input", "t.csv", "--out", "o", "--form", "logistic"), "--form",
-            "one of [all, chinchilla, kaplan, power_n, power_d]", "\"logistic\""),
+            "one of [all, chinchilla, kaplan]", "\"logistic\""),
+        bad(List.of(FIT, "--input", "t.csv", "--out", "o", "--form", "power_n"), "--form",
+            "one of [all, chinchilla, kaplan]", "\"power_n\""),
         bad(List.of(FIT, "--input", "t.csv", "--out", "o", "--grid", "fine"), "--grid", "one of [full, coarse]",
             "\"fine\""),
         bad(List.of(FIT, "--input", "t.csv", "--out", "o", "--huber-delta", "-1e-3"), "--huber-delta",
@@ -172,6 +174,15 @@ class SweepMainTest {
     assertEquals(2, r.code, r.err);
     assertTrue(r.err.startsWith("error: SPEC must be an existing file"), r.err);
     assertFalse(Files.exists(dir.resolve("out")));
+  }
+
+  /** A missing input file is the user's to fix, even when it surfaces wrapped in an UncheckedIOException. */
+  @Test
+  void run_fitWithMissingInputExits2NamingTheFile(@TempDir Path dir) {
+    Path absent = dir.resolve("absent.csv");
+    Result r = sweep(FIT, "--input", absent.toString(), "--out", dir.resolve("out").toString());
+    assertEquals(2, r.code, r.err);
+    assertTrue(r.err.startsWith("error: input file must be an existing file, found \"" + absent), r.err);
   }
 
   /** The bench's folders, checked before any measurement. */
