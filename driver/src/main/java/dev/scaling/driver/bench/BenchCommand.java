@@ -8,7 +8,6 @@ import dev.scaling.driver.bench.BenchReport.Row;
 import dev.scaling.driver.bench.BenchReport.ScheduleResult;
 import dev.scaling.worker.Engines;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
@@ -96,18 +95,14 @@ public final class BenchCommand implements Callable<Integer> {
       throw new SpecException("--results-dir", "a folder", resultsDir + " (a file)");
     }
     String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    Path dir = benchDir != null ? benchDir : findBenchDir();
+    Path dir = benchDir != null ? benchDir : PythonPeers.findBenchDir();
     Engines.configure(1);
     Engines.applyThreadsToCurrentThread();
     List<Row> rows = new ArrayList<>();
 
     PythonEnv py = PythonPeers.probe(python);
-    log.printf("python: %s, torch %s (BLAS %s), scipy %s%n", py.executable() != null ? py.executable() : "MISSING", orNo(py.torch()),
-        orNo(py.blas()), orNo(py.scipy()));
-    if (py.missing() != null) {
-      log.println("NOT INSTALLED (nothing is installed for you): " + py.missing());
-    }
-    rows.add(envRow(py));
+    log.print(PythonPeers.summary(py));
+    rows.add(PythonPeers.row(py));
 
     TrainerBench.Result trainer = new TrainerBench(quick, shapes != null ? shapes : TrainerBench.defaultShapes(quick),
         rounds != null ? rounds : (quick ? 1 : 3), py, dir, log).run(!skip.contains(Section.TRAINER), rows);
@@ -124,36 +119,4 @@ public final class BenchCommand implements Callable<Integer> {
         csv);
   }
 
-  /** The first row: which Python peers were found, and what is missing. */
-  private static Row envRow(PythonEnv py) {
-    String blasName = py.blas() == null ? "no BLAS" : py.blas().split(" ")[0];
-    return new Row("env", "python peers", py.executable() != null ? py.executable() : "no python3",
-        "torch " + orNo(py.torch()) + " (" + blasName + "), scipy " + orNo(py.scipy()), "", "",
-        py.missing() == null ? "OK" : "MISSING", (py.missing() == null ? "" : "NOT INSTALLED, install with: "
-            + py.missing() + "; ") + "BLAS: " + orNo(py.blas()) + "; our side: DJL 0.35.1, libtorch 2.7.1 CPU, 1 "
-            + "intra-op thread");
-  }
-
-  /** bench/ next to the working directory, else next to the application jar (deploy/target/../../bench). */
-  static Path findBenchDir() {
-    Path cwd = Path.of("bench").toAbsolutePath();
-    if (Files.isRegularFile(cwd.resolve("torch_twin.py"))) {
-      return cwd;
-    }
-    try {
-      Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      for (Path p = jar.getParent(); p != null; p = p.getParent()) {
-        if (Files.isRegularFile(p.resolve("bench").resolve("torch_twin.py"))) {
-          return p.resolve("bench");
-        }
-      }
-    } catch (URISyntaxException | SecurityException | NullPointerException e) {
-      // fall through
-    }
-    return cwd;
-  }
-
-  private static String orNo(String s) {
-    return s == null ? "missing" : s;
-  }
 }
