@@ -63,14 +63,17 @@ public final class RunCommand implements Callable<Integer> {
   boolean extend;
 
   @Option(names = "--checkpoint-every", paramLabel = "SECONDS", defaultValue = "300",
+      converter = OptionRules.NonNegativeDouble.class,
       description = "Trials save model, optimiser and data position to OUT/checkpoints this often, so a retried"
           + " attempt resumes there; 0 turns it off (default ${DEFAULT-VALUE}).")
   double checkpointSeconds;
 
-  @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "1000", description = "Bootstrap resamples for the fits' intervals (default ${DEFAULT-VALUE}).")
+  @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "1000", converter = OptionRules.NonNegativeInt.class,
+      description = "Bootstrap resamples for the fits' intervals (default ${DEFAULT-VALUE}).")
   int bootstrap;
 
-  @Option(names = "--huber-delta", paramLabel = "DELTA", defaultValue = "1e-3", description = "Huber delta of the fits' objective (default ${DEFAULT-VALUE}).")
+  @Option(names = "--huber-delta", paramLabel = "DELTA", defaultValue = "1e-3",
+      converter = OptionRules.PositiveDouble.class, description = "Huber delta of the fits' objective (default ${DEFAULT-VALUE}).")
   double huberDelta;
 
   RunOutcome outcome;
@@ -233,17 +236,16 @@ public final class RunCommand implements Callable<Integer> {
 
   /** The planned trials without a usable commit; prints what it skips. */
   private List<Trial> trialsToTrain(Plan plan, CommitLog commits, PrintStream console) throws IOException {
-    Map<String, TrialOutcome> committed = commits.readAll();
-    TrialProvenance.foreignVersions(committed.values(), TrialProvenance.appVersion()).ifPresent(console::println);
     if (force) {
-      for (String id : committed.keySet()) {
-        commits.remove(id);
-      }
-      if (!committed.isEmpty()) {
-        console.printf(Locale.ROOT, "--force: forgot %d committed trial(s).%n", committed.size());
+      // Deleted unread: --force must also clear commits this version cannot read (an older id scheme).
+      int forgotten = commits.removeAll();
+      if (forgotten > 0) {
+        console.printf(Locale.ROOT, "--force: forgot %d committed trial(s).%n", forgotten);
       }
       return plan.trials();
     }
+    Map<String, TrialOutcome> committed = commits.readAll();
+    TrialProvenance.foreignVersions(committed.values(), TrialProvenance.appVersion()).ifPresent(console::println);
     List<Trial> todo = new ArrayList<>();
     int skipped = 0;
     int retried = 0;

@@ -1,19 +1,29 @@
 package dev.scaling.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
+import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -204,6 +214,118 @@ class RunCommandTest {
     assertEquals(4, extended.outcomes().size());
     assertEquals(2, extended.outcomes().stream().filter(o -> o.runId().equals(first.runId())).count(),
         "rows of the first run keep its run_id");
+  }
+
+  /**
+   * An OUT written by a version with another trial-id scheme (its commits lack the nested configuration) is
+   * refused as input, exit 2, naming --out and the way out; {@code --force} clears such commits unread.
+   */
+  @Test
+  void run_commitOfAnOlderVersionIsRefusedAndForceClearsIt(@TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("old.yaml");
+    String small = SPEC.replace("name: e2e", "name: old").replace("  width: [16, 32]", "  width: [16]")
+        .replace("  tokens: [8192, 32768]", "  tokens: [8192]");
+    Files.writeString(spec, small);
+    Path out = dir.resolve("out");
+    assertEquals(1, RunCommand.run(spec.toString(), "--out", out.toString()).trainedThisRun());
+    // A commit as the id-scheme-v1 build wrote it: the trial's fields flat, no config or param counts.
+    Path commits = out.resolve("commits");
+    Files.writeString(commits.resolve("0123456789abcdef.json"),
+        "{\"trial\":{\"trialId\":\"0123456789abcdef\",\"sweepName\":\"old\",\"width\":16,\"depth\":1},"
+            + "\"result\":{\"trialId\":\"0123456789abcdef\",\"status\":\"FINISHED\"}}");
+
+    StringWriter err = new StringWriter();
+    int code = SweepMain.commandLine().setErr(new PrintWriter(err, true))
+        .execute("run", spec.toString(), "--out", out.toString());
+    assertEquals(2, code, err.toString());
+    assertTrue(err.toString().contains("--out must be a folder whose commits this version can read"), err.toString());
+    assertTrue(err.toString().contains("0123456789abcdef.json"), err.toString());
+    assertTrue(err.toString().contains("--force"), err.toString());
+
+    RunCommand.RunOutcome forced = RunCommand.run(spec.toString(), "--out", out.toString(), "--force");
+    assertEquals(1, forced.trainedThisRun());
+    assertEquals(1, forced.outcomes().size());
+    try (var files = Files.list(commits)) {
+      assertEquals(1, files.filter(p -> p.getFileName().toString().endsWith(".json")).count(),
+          "the old commit is gone, the new one is there");
+    }
+  }
+
+  /**
+   * The headline output of {@code sweep run}: 3 widths x 3 token counts pass the fit gate (at least 6 finished
+   * trials, 3 distinct N and 3 distinct D), so the run ends with OUT/fits and OUT/report. Both are read back
+   * independently: the fits with DuckDB, the trial count from OUT/trials, the fitted values from the HTML.
+   */
+  @Test
+  void run_enoughTrialsForTheFitGateWritesFitsTableAndReport(@TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("fits.yaml");
+    Files.writeString(spec, SPEC.replace("name: e2e", "name: fits")
+        .replace("  width: [16, 32]", "  width: [16, 32, 48]")
+        .replace("  tokens: [8192, 32768]", "  tokens: [4096, 8192, 16384]"));
+    Path out = dir.resolve("out");
+
+    RunCommand.RunOutcome outcome = RunCommand.run(spec.toString(), "--out", out.toString(), "--bootstrap", "60");
+
+    assertEquals(9, outcome.outcomes().size());
+    assertNotNull(outcome.fit(), "9 trials with 3 distinct N and 3 distinct D pass the fit gate");
+    Map<String, Double> estimates = new HashMap<>();
+    try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = db.createStatement()) {
+      long finished;
+      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM read_parquet('" + out.resolve("trials")
+          + "/*.parquet') WHERE status = 'finished'")) {
+        assertTrue(rs.next());
+        finished = rs.getLong(1);
+      }
+      assertTrue(finished >= 6, "finished trials: " + finished);
+      Set<String> forms = new TreeSet<>();
+      try (ResultSet rs = st.executeQuery("SELECT form, parameter, estimate, ci_low, ci_high, n_points FROM read_parquet('"
+          + out.resolve("fits") + "/*.parquet')")) {
+        while (rs.next()) {
+          String form = rs.getString("form");
+          String what = form + "." + rs.getString("parameter");
+          forms.add(form);
+          double estimate = rs.getDouble("estimate");
+          double lo = rs.getDouble("ci_low");
+          assertFalse(rs.wasNull(), what + " has an interval (bootstrap 60)");
+          double hi = rs.getDouble("ci_high");
+          assertTrue(Double.isFinite(estimate), what + " estimate " + estimate);
+          assertTrue(lo <= estimate && estimate <= hi, what + ": " + lo + " <= " + estimate + " <= " + hi);
+          if (form.equals("chinchilla") || form.equals("kaplan")) {
+            assertEquals(finished, rs.getLong("n_points"), what + ": a joint law fits every finished trial");
+          } else {
+            assertTrue(rs.getLong("n_points") <= finished, what);
+          }
+          estimates.put(what, estimate);
+        }
+      }
+      assertTrue(forms.containsAll(List.of("chinchilla", "kaplan")), "forms " + forms);
+    }
+
+    Path report = out.resolve("report/index.html");
+    assertTrue(Files.isRegularFile(report));
+    String html = Files.readString(report);
+    // Each fitted value appears in the law table as "<td>form</td><td>parameter</td><td>value</td>".
+    Map<String, Double> shown = new HashMap<>();
+    Matcher m = Pattern.compile("<tr><td>([a-z_]+)</td><td>([A-Za-z_]+)</td><td>([-+0-9.eE]+)</td>").matcher(html);
+    while (m.find()) {
+      shown.put(m.group(1) + "." + m.group(2), Double.parseDouble(m.group(3)));
+    }
+    for (String law : List.of("chinchilla.E", "chinchilla.A", "chinchilla.B", "chinchilla.alpha", "chinchilla.beta")) {
+      assertTrue(shown.containsKey(law), law + " in the report's table " + shown.keySet());
+      double expected = estimates.get(law);
+      assertEquals(expected, shown.get(law), Math.abs(expected) * 1e-4, law + " as shown in the report");
+    }
+    Matcher img = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
+    int images = 0;
+    while (img.find()) {
+      byte[] png = Base64.getDecoder().decode(img.group(1));
+      assertEquals((byte) 0x89, png[0]);
+      assertEquals("PNG", new String(png, 1, 3, StandardCharsets.US_ASCII), "an embedded PNG");
+      images++;
+    }
+    assertTrue(images >= 4, "plots embedded in the page: " + images);
+    assertFalse(html.contains("src=\"http") || html.contains("src=\"file"), "no image outside the page");
   }
 
   private static double loss(RunCommand.RunOutcome outcome, int width, long tokens) {

@@ -3,9 +3,12 @@ package dev.scaling.driver.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scaling.driver.bench.BenchReport.PythonEnv;
+import dev.scaling.driver.bench.BenchReport.Row;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,5 +161,45 @@ final class PythonPeers {
   private static String text(JsonNode node, String field) {
     JsonNode v = node.get(field);
     return v == null || v.isNull() ? null : v.asText();
+  }
+
+  /** The first row: which Python peers were found, and what is missing. */
+  static Row row(PythonEnv py) {
+    String blasName = py.blas() == null ? "no BLAS" : py.blas().split(" ")[0];
+    return new Row("env", "python peers", py.executable() != null ? py.executable() : "no python3",
+        "torch " + orNo(py.torch()) + " (" + blasName + "), scipy " + orNo(py.scipy()), "", "",
+        py.missing() == null ? "OK" : "MISSING", (py.missing() == null ? "" : "NOT INSTALLED, install with: "
+            + py.missing() + "; ") + "BLAS: " + orNo(py.blas()) + "; our side: DJL 0.35.1, libtorch 2.7.1 CPU, 1 "
+            + "intra-op thread");
+  }
+
+  /** bench/ next to the working directory, else next to the application jar (deploy/target/../../bench). */
+  static Path findBenchDir() {
+    Path cwd = Path.of("bench").toAbsolutePath();
+    if (Files.isRegularFile(cwd.resolve("torch_twin.py"))) {
+      return cwd;
+    }
+    try {
+      Path jar = Path.of(PythonPeers.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      for (Path p = jar.getParent(); p != null; p = p.getParent()) {
+        if (Files.isRegularFile(p.resolve("bench").resolve("torch_twin.py"))) {
+          return p.resolve("bench");
+        }
+      }
+    } catch (URISyntaxException | SecurityException | NullPointerException e) {
+      // fall through
+    }
+    return cwd;
+  }
+
+  /** The lines printed first: what was found, and the install line of what is missing. */
+  static String summary(PythonEnv py) {
+    return String.format("python: %s, torch %s (BLAS %s), scipy %s%n", py.executable() != null ? py.executable() : "MISSING",
+        orNo(py.torch()), orNo(py.blas()), orNo(py.scipy()))
+        + (py.missing() == null ? "" : "NOT INSTALLED (nothing is installed for you): " + py.missing() + System.lineSeparator());
+  }
+
+  private static String orNo(String s) {
+    return s == null ? "missing" : s;
   }
 }

@@ -1,5 +1,8 @@
 package dev.scaling.driver.io;
 
+import dev.scaling.common.spec.SpecException;
+import java.util.Arrays;
+import java.util.Comparator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -154,12 +157,43 @@ public final class CommitLog {
     } catch (FileNotFoundException e) {
       return out;
     }
-    java.util.Arrays.sort(files, java.util.Comparator.comparing(f -> f.getPath().getName()));
+    Arrays.sort(files, Comparator.comparing(f -> f.getPath().getName()));
     for (FileStatus f : files) {
-      TrialOutcome o = read(fs, f.getPath());
+      TrialOutcome o;
+      try {
+        o = read(fs, f.getPath());
+      } catch (IOException e) {
+        // A commit this build cannot read was written by another version (e.g. before trial-id scheme v2):
+        // the user decides whether to start over, so this is an input error, not a crash.
+        throw new SpecException(
+            "--out",
+            "a folder whose commits this version can read; " + e.getMessage()
+                + ". Start over in it with --force, or use a new --out",
+            dir.getParent().toString());
+      }
       out.put(o.trial().trialId(), o);
     }
     return out;
+  }
+
+  /**
+   * Deletes every commit file without reading it (for {@code --force}, which must work even on commits
+   * this version cannot read).
+   *
+   * @return how many commit files were deleted
+   */
+  public int removeAll() throws IOException {
+    FileSystem fs = dir.getFileSystem(conf);
+    FileStatus[] files;
+    try {
+      files = fs.listStatus(dir, p -> p.getName().endsWith(".json") && !p.getName().startsWith("."));
+    } catch (FileNotFoundException e) {
+      return 0;
+    }
+    for (FileStatus f : files) {
+      fs.delete(f.getPath(), false);
+    }
+    return files.length;
   }
 
   /** Removes a trial's commit (used by --rerun-failed and --force). */
