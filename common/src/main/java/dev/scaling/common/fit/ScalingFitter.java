@@ -33,6 +33,11 @@ public final class ScalingFitter {
   private static final int MIN_DISTINCT = 3;
   /** A term below this share of every row's prediction has gone to its bound (its scale at 0). */
   static final double NEGLIGIBLE_SHARE = 1e-6;
+  /**
+   * A scale above this has run off towards infinity with its exponent (B/D^beta turned into a wall at
+   * the smallest D): the other end of the same bound.
+   */
+  static final double RUNAWAY_SCALE = 1e200;
 
   /** A form that cannot be fitted to the rows given: too few rows in its scope, or no start converged. */
   public static final class Unfittable extends IllegalArgumentException {
@@ -164,6 +169,13 @@ public final class ScalingFitter {
         w[rng.nextInt(n)] += 1;
       }
       Solution best = p.polish(w, starts);
+      if (best == null) {
+        // Every warm start left the law's domain on this resample (a fit running off to a bound):
+        // the draw counts as missing, like a non-finite quantity.
+        double[] missing = new double[full.params().named().size() + quantities.length];
+        Arrays.fill(missing, Double.NaN);
+        return missing;
+      }
       return summarise(p.toParams(best.theta()), quantities, compute);
     }).toArray(double[][]::new);
     List<String> names = new ArrayList<>(full.params().named().keySet());
@@ -323,7 +335,8 @@ public final class ScalingFitter {
       double[] share = obj.maxShares(theta);
       List<Term> terms = form.law().terms();
       for (int k = 0; k < terms.size(); k++) {
-        if (!(share[k] >= NEGLIGIBLE_SHARE)) {
+        Double scale = params.named().get(terms.get(k).scale());
+        if (!(share[k] >= NEGLIGIBLE_SHARE) || (scale != null && scale > RUNAWAY_SCALE)) {
           out.add(terms.get(k).scale());
         }
       }
@@ -335,13 +348,16 @@ public final class ScalingFitter {
       return out;
     }
 
-    /** Tight runs from each start, each restarted until it stops improving; the best. */
+    /**
+     * Tight runs from each start, each restarted until it stops improving; the best inside the law's
+     * domain, null when none is.
+     */
     Solution polish(double[] w, List<double[]> starts) {
       Objective obj = objective(w);
       Solution best = null;
       for (double[] s : starts) {
         Solution r = polishOne(obj, s);
-        if (best == null || r.f() < best.f()) {
+        if (Double.isFinite(r.f()) && valid(r.theta()) && (best == null || r.f() < best.f())) {
           best = r;
         }
       }
