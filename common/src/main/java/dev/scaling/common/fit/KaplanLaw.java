@@ -83,21 +83,26 @@ final class KaplanLaw implements Law {
     }
 
     @Override
-    public void values(double[] theta, double[] x, int n, double[] out, int off) {
+    public double values(double[] theta, double[] x, int n, double[] out, int off) {
       double lnc = theta[0];
       double r = theta[2];
+      double m = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < n; j++) {
-        out[off + j] = r * (lnc - x[j]);
+        double u = r * (lnc - x[j]);
+        out[off + j] = u;
+        m = Math.max(m, u);
       }
+      return m;
     }
 
     @Override
-    public void addGradient(double[] theta, double[] x, int n, double[] coef, int off, double[] grad) {
+    public void addGradient(double[] theta, double[] x, int n, double[] a, int aOff, double[] b, int bOff,
+        double[] grad) {
       double lnc = theta[0];
       double s = 0;
       double t = 0;
       for (int j = 0; j < n; j++) {
-        double c = coef[off + j];
+        double c = a[aOff + j] * b[bOff + j];
         s += c;
         t += c * (lnc - x[j]);
       }
@@ -119,18 +124,23 @@ final class KaplanLaw implements Law {
     }
 
     @Override
-    public void values(double[] theta, double[] x, int n, double[] out, int off) {
+    public double values(double[] theta, double[] x, int n, double[] out, int off) {
       double ldc = theta[1];
+      double m = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < n; j++) {
-        out[off + j] = ldc - x[j];
+        double u = ldc - x[j];
+        out[off + j] = u;
+        m = Math.max(m, u);
       }
+      return m;
     }
 
     @Override
-    public void addGradient(double[] theta, double[] x, int n, double[] coef, int off, double[] grad) {
+    public void addGradient(double[] theta, double[] x, int n, double[] a, int aOff, double[] b, int bOff,
+        double[] grad) {
       double s = 0;
       for (int j = 0; j < n; j++) {
-        s += coef[off + j];
+        s += a[aOff + j] * b[bOff + j];
       }
       grad[1] += s;
     }

@@ -29,11 +29,9 @@ final class Objective implements Bfgs.Function {
   private static final int D = 1;
   private static final int C = 2;
 
-  final double[] logN;
-  final double[] logD;
-  final double[] logL;
-  final double[] weight;
-  final double delta;
+  private final double[] logL;
+  private final double[] weight;
+  private final double delta;
   private final int dim;
   private final int outer;
   private final Term[] terms;
@@ -55,10 +53,10 @@ final class Objective implements Bfgs.Function {
   /** Scratch slot where rows redone on their own add to the outer power's gradient. */
   private final int outerSlot;
   private final int scratchSize;
+  /** Read-only ones, the weights of coefficients that already include them. */
+  private final double[] ones;
 
   Objective(Law law, double[] logN, double[] logD, double[] logL, double[] weight, double delta) {
-    this.logN = logN;
-    this.logD = logD;
     this.logL = logL;
     this.weight = weight;
     this.delta = delta;
@@ -102,6 +100,8 @@ final class Objective implements Bfgs.Function {
     }
     outerSlot = at;
     scratchSize = at + 1;
+    ones = new double[Math.max(x[N].length, Math.max(x[D].length, 1))];
+    Arrays.fill(ones, 1.0);
   }
 
   /** Dimension of the parameter vector. */
@@ -138,11 +138,7 @@ final class Objective implements Bfgs.Function {
     int nt = terms.length;
     double m = Double.NEGATIVE_INFINITY;
     for (int k = 0; k < nt; k++) {
-      int len = x[group[k]].length;
-      terms[k].values(t, x[group[k]], len, sc, off[k]);
-      for (int j = off[k], end = off[k] + len; j < end; j++) {
-        m = Math.max(m, sc[j]);
-      }
+      m = Math.max(m, terms[k].values(t, x[group[k]], x[group[k]].length, sc, off[k]));
     }
     Arrays.fill(g, 0);
     if (!Double.isFinite(m)) {
@@ -218,13 +214,17 @@ final class Objective implements Bfgs.Function {
     for (int q = 0; q < nt; q++) {
       int len = x[group[q]].length;
       int e = off[q] + len;
-      int co = e + len;
       int cg = cOff[group[q]];
-      for (int j = 0; j < len; j++) {
-        double v = sc[e + j] * sc[cg + j];
-        sc[co + j] = fallback ? sc[co + j] + v : v;
+      if (fallback) {
+        // Rows redone on their own left their weights per term: fold them in, then weight by 1.
+        int co = e + len;
+        for (int j = 0; j < len; j++) {
+          sc[co + j] += sc[e + j] * sc[cg + j];
+        }
+        terms[q].addGradient(t, x[group[q]], len, sc, co, ones, 0, g);
+      } else {
+        terms[q].addGradient(t, x[group[q]], len, sc, e, sc, cg, g);
       }
-      terms[q].addGradient(t, x[group[q]], len, sc, co, g);
     }
     if (outer >= 0) {
       g[outer] += gOuter + sc[outerSlot];

@@ -27,11 +27,17 @@ public interface Term {
   /** The variable the term depends on. */
   Variable variable();
 
-  /** Writes u(theta, x[j]) into {@code out[off + j]} for j below {@code n}. */
-  void values(double[] theta, double[] x, int n, double[] out, int off);
+  /**
+   * Writes u(theta, x[j]) into {@code out[off + j]} for j below {@code n} and returns the largest
+   * (negative infinity when n is 0, NaN when a value is NaN).
+   */
+  double values(double[] theta, double[] x, int n, double[] out, int off);
 
-  /** Adds {@code sum_j coef[off + j] * du/dtheta(theta, x[j])} into {@code grad}. */
-  void addGradient(double[] theta, double[] x, int n, double[] coef, int off, double[] grad);
+  /**
+   * Adds {@code sum_j a[aOff + j] * b[bOff + j] * du/dtheta(theta, x[j])} into {@code grad}: a is the
+   * term's exponentials and b the gradient weights of its distinct values.
+   */
+  void addGradient(double[] theta, double[] x, int n, double[] a, int aOff, double[] b, int bOff, double[] grad);
 
   /** The constant term u = theta[index] (a log offset such as log E). */
   static Term constant(String scale, int index) {
@@ -54,17 +60,19 @@ public interface Term {
     }
 
     @Override
-    public void values(double[] theta, double[] x, int n, double[] out, int off) {
+    public double values(double[] theta, double[] x, int n, double[] out, int off) {
       for (int j = 0; j < n; j++) {
         out[off + j] = theta[index];
       }
+      return n == 0 ? Double.NEGATIVE_INFINITY : theta[index];
     }
 
     @Override
-    public void addGradient(double[] theta, double[] x, int n, double[] coef, int off, double[] grad) {
+    public void addGradient(double[] theta, double[] x, int n, double[] a, int aOff, double[] b, int bOff,
+        double[] grad) {
       double s = 0;
       for (int j = 0; j < n; j++) {
-        s += coef[off + j];
+        s += a[aOff + j] * b[bOff + j];
       }
       grad[index] += s;
     }
@@ -73,20 +81,25 @@ public interface Term {
   /** See {@link #power}. */
   record Power(String scale, Variable variable, int logScale, int exponent) implements Term {
     @Override
-    public void values(double[] theta, double[] x, int n, double[] out, int off) {
+    public double values(double[] theta, double[] x, int n, double[] out, int off) {
       double a = theta[logScale];
       double alpha = theta[exponent];
+      double m = Double.NEGATIVE_INFINITY;
       for (int j = 0; j < n; j++) {
-        out[off + j] = a - alpha * x[j];
+        double u = a - alpha * x[j];
+        out[off + j] = u;
+        m = Math.max(m, u);
       }
+      return m;
     }
 
     @Override
-    public void addGradient(double[] theta, double[] x, int n, double[] coef, int off, double[] grad) {
+    public void addGradient(double[] theta, double[] x, int n, double[] a, int aOff, double[] b, int bOff,
+        double[] grad) {
       double ga = 0;
       double galpha = 0;
       for (int j = 0; j < n; j++) {
-        double c = coef[off + j];
+        double c = a[aOff + j] * b[bOff + j];
         ga += c;
         galpha -= c * x[j];
       }
