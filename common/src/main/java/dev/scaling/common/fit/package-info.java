@@ -5,6 +5,6 @@
  *
  * <p>A law is a {@link dev.scaling.common.fit.Law} (its terms of log L = LSE(terms), rows, start grid,
  * parameter names and bounds) registered by one constant of {@link dev.scaling.common.fit.LawForm}; one
- * fused {@link dev.scaling.common.fit.Objective} evaluates every law.
+ * fused objective evaluates every law.
  */
 package dev.scaling.common.fit;

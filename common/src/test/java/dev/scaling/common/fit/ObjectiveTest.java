@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -179,5 +180,70 @@ class ObjectiveTest {
   void overflowingParameters_giveAnInfiniteObjective() {
     Objective o = build(LawForm.CHINCHILLA, Synthetic.crossed(Synthetic.CHINCHILLA, 4, 4, 0, 1), new double[16], DELTA);
     assertEquals(Double.POSITIVE_INFINITY, o.value(new double[] {1e308, 1e308, 0, -1e308, 0}));
+  }
+
+  /**
+   * A law the fitter does not know, written here as a new law would be (its terms only): L = E +
+   * A1/N^a1 + A2/N^a2 + B/D^beta, two terms of N in one group. The shared evaluator needs no change.
+   */
+  private static final Law TWO_N_TERMS = new Law() {
+    @Override
+    public Scope scope() {
+      return Scope.JOINT;
+    }
+
+    @Override
+    public boolean fittedByDefault() {
+      return false;
+    }
+
+    @Override
+    public int dim() {
+      return 7;
+    }
+
+    @Override
+    public List<Term> terms() {
+      return List.of(Term.power("A1", Term.Variable.N, 0, 1), Term.power("A2", Term.Variable.N, 2, 3),
+          Term.power("B", Term.Variable.D, 4, 5), Term.constant("E", 6));
+    }
+
+    @Override
+    public LawParams params(LawForm form, double[] theta, double fixedAt) {
+      throw new UnsupportedOperationException("not needed by the objective");
+    }
+
+    @Override
+    public List<double[]> starts(StartGrid grid) {
+      return List.of();
+    }
+
+    @Override
+    public Set<String> exponents() {
+      return Set.of();
+    }
+  };
+
+  @Test
+  void aNewLawWithSeveralTermsPerVariable_isEvaluatedByTheSharedKernel() {
+    List<ScalingPoint> rows = Synthetic.crossed(Synthetic.CHINCHILLA, 6, 7, 0.01, 3);
+    double[] w = bootstrapWeights(rows.size(), 8);
+    Objective o = new Objective(TWO_N_TERMS, rows.stream().mapToDouble(q -> Math.log(q.n())).toArray(),
+        rows.stream().mapToDouble(q -> Math.log(q.d())).toArray(),
+        rows.stream().mapToDouble(q -> Math.log(q.loss())).toArray(), w, DELTA);
+    SplittableRandom rng = new SplittableRandom(11);
+    for (int k = 0; k < 50; k++) {
+      double[] t = {rng.nextDouble(3, 7), rng.nextDouble(0.2, 0.5), rng.nextDouble(0, 3), rng.nextDouble(0.05, 0.2),
+          rng.nextDouble(4, 7), rng.nextDouble(0.2, 0.4), rng.nextDouble(-0.5, 0.8)};
+      double ref = 0;
+      for (int i = 0; i < rows.size(); i++) {
+        ScalingPoint q = rows.get(i);
+        double pred = Math.exp(t[0]) / Math.pow(q.n(), t[1]) + Math.exp(t[2]) / Math.pow(q.n(), t[3])
+            + Math.exp(t[4]) / Math.pow(q.d(), t[5]) + Math.exp(t[6]);
+        ref += w[i] * huberRef(Math.log(pred / q.loss()), DELTA);
+      }
+      assertEquals(ref, o.value(t), 1e-9 * ref, Arrays.toString(t));
+      assertGradientMatchesFiniteDifferences(o, t, "two N terms");
+    }
   }
 }

@@ -23,6 +23,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
@@ -56,7 +57,13 @@ public final class TableReader {
     Path path = toPath(input);
     boolean parquet;
     try {
-      FileSystem fs = path.getFileSystem(hadoop);
+      FileSystem fs;
+      try {
+        fs = path.getFileSystem(hadoop);
+      } catch (UnsupportedFileSystemException e) {
+        throw new SpecException("--input",
+            "a local path or a URI of a file system on the classpath (file:, hdfs:, s3a: with hadoop-aws)", input);
+      }
       FileStatus status;
       try {
         status = fs.getFileStatus(path);

@@ -222,6 +222,7 @@ class FitCommandTest {
         exitAndError("--input", in, "--out", out, "--loss-col", "final_loss"),
         exitAndError("--input", tmp.resolve("missing.csv").toString(), "--out", out),
         exitAndError("--input", in, "--out", out, "--bootstrap", "-3"),
+        exitAndError("--input", "nosuchfs://bucket/table.csv", "--out", out),
     };
     String[] expected = {
         "error: --form must be all or a comma-separated list of chinchilla, kaplan, power_n, power_d, found \"chinchila\"",
@@ -231,6 +232,8 @@ class FitCommandTest {
         "error: --input must be an existing CSV file or Parquet file or folder, found \""
             + tmp.resolve("missing.csv") + "\"",
         "error: --bootstrap must be >= 0 (0 for none), found -3",
+        "error: --input must be a local path or a URI of a file system on the classpath (file:, hdfs:, s3a: with"
+            + " hadoop-aws), found \"nosuchfs://bucket/table.csv\"",
     };
     for (int i = 0; i < cases.length; i++) {
       assertEquals(2, cases[i][0], "exit code of case " + i + ": " + cases[i][1]);
