@@ -22,7 +22,11 @@ class SweepLawsTest {
       new DataSpec(DataSource.SYNTHETIC, null, "bytes", 0.1, 1024, SyntheticSpec.DEFAULT);
 
   private static Trial trial(int width, int depth, double lr) {
-    return Trial.of("s", 42, width, depth, width / 16, 64, 65536, 0, DATA,
+    return trial(width, depth, lr, 0);
+  }
+
+  private static Trial trial(int width, int depth, double lr, int replica) {
+    return Trial.of("s", 42, width, depth, width / 16, 64, 65536, replica, DATA,
         new TrainingSpec(16, lr, 0.05, 0.1, 1.0, 50));
   }
 
@@ -45,11 +49,12 @@ class SweepLawsTest {
     TrialOutcome deep = finished(trial(64, 4, 1e-3), 3.0);
     TrialOutcome deepOtherLr = finished(trial(64, 4, 3e-3), 2.9);
     TrialOutcome wide = finished(trial(128, 1, 1e-3), 3.1);
+    TrialOutcome wideReplica = finished(trial(128, 1, 3e-3, 1), 3.2);
     assertEquals(12L * 4 * 64 * 64, 12L * 1 * 128 * 128, "the two shapes share N");
-    List<TrialOutcome> outcomes = List.of(deep, deepOtherLr, wide);
+    List<TrialOutcome> outcomes = List.of(deep, deepOtherLr, wide, wideReplica);
     List<TrialPoint> kept = SweepLaws.bestLearningRate(outcomes.stream().map(SweepLawsTest::point).toList(), outcomes);
     Set<String> ids = kept.stream().map(TrialPoint::trialId).collect(Collectors.toSet());
-    assertEquals(Set.of(deepOtherLr.trial().trialId(), wide.trial().trialId()), ids,
-        "the deep model's better learning rate, and the wide model");
+    assertEquals(Set.of(deepOtherLr.trial().trialId(), wide.trial().trialId(), wideReplica.trial().trialId()), ids,
+        "the deep model's better learning rate, the wide model, and the wide model's other replica");
   }
 }
