@@ -3,7 +3,9 @@ package dev.scaling.driver;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.ScalingPoint;
+import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.trial.CurvePoint;
+import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.fit.FitOutcome;
@@ -11,9 +13,12 @@ import dev.scaling.driver.fit.SweepFit;
 import dev.scaling.driver.report.CurveSample;
 import dev.scaling.driver.report.TrialPoint;
 import java.io.IOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -56,7 +61,7 @@ final class SweepLaws {
     int before = rows.size();
     rows = bestLearningRate(rows, outcomes);
     if (rows.size() < before) {
-      notes.add("several learning rates per grid point: the fits use the lowest final loss of each (N, D, seed), "
+      notes.add("several learning rates per model: the fits use the lowest final loss of each configuration, "
           + rows.size() + " of " + before + " finished trials");
     }
     if (!excluded.isEmpty()) {
@@ -73,8 +78,7 @@ final class SweepLaws {
       return null;
     }
     Path local = localFolder(outDir);
-    FitOutcome fit = SweepFit.fitAndReport(rows, curves, floor, notes, options,
-        List.of(LawForm.CHINCHILLA, LawForm.KAPLAN), local);
+    FitOutcome fit = SweepFit.fitAndReport(rows, curves, floor, notes, options, LawForm.defaults(), local);
     if (!outDir.startsWith("file:")) {
       org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(outDir);
       FileSystem fs = target.getFileSystem(hadoop);
@@ -87,16 +91,44 @@ final class SweepLaws {
     return fit;
   }
 
-  /** Keeps, per (N, D, replica), the finished trial with the lowest final loss over learning rates. */
-  private static List<TrialPoint> bestLearningRate(List<TrialPoint> rows, List<TrialOutcome> outcomes) {
-    Map<String, Integer> replicaOf = new java.util.HashMap<>();
-    outcomes.forEach(o -> replicaOf.put(o.trial().trialId(), o.trial().replica()));
-    Map<String, TrialPoint> best = new java.util.LinkedHashMap<>();
+  /**
+   * Keeps, per configuration without its learning rate, the finished trial with the lowest final loss
+   * over learning rates: learning-rate siblings are merged, different models (one N can come from
+   * several shapes) never are.
+   */
+  static List<TrialPoint> bestLearningRate(List<TrialPoint> rows, List<TrialOutcome> outcomes) {
+    Map<String, Trial> trials = new HashMap<>();
+    outcomes.forEach(o -> trials.put(o.trial().trialId(), o.trial()));
+    Map<List<Object>, TrialPoint> best = new LinkedHashMap<>();
     for (TrialPoint p : rows) {
-      String key = p.point().n() + "/" + p.point().d() + "/" + replicaOf.get(p.trialId());
-      best.merge(key, p, (a, b) -> a.point().loss() <= b.point().loss() ? a : b);
+      Trial t = trials.get(p.trialId());
+      InvariantViolation.check(t != null, "fitted row " + p.trialId() + " has no trial among the outcomes");
+      best.merge(withoutLearningRate(t), p, (a, b) -> a.point().loss() <= b.point().loss() ? a : b);
     }
     return new ArrayList<>(best.values());
+  }
+
+  /**
+   * Every component of the record, walked into nested records, except the trial id (a hash that covers
+   * the learning rate) and any component named {@code learningRate}: a field added to the trial or its
+   * specs is part of the key without anyone remembering to add it here.
+   */
+  static List<Object> withoutLearningRate(Record r) {
+    List<Object> key = new ArrayList<>();
+    for (RecordComponent c : r.getClass().getRecordComponents()) {
+      if (c.getName().equals("trialId") || c.getName().equals("learningRate")) {
+        continue;
+      }
+      Object v;
+      try {
+        v = c.getAccessor().invoke(r);
+      } catch (ReflectiveOperationException e) {
+        throw new InvariantViolation("cannot read " + r.getClass().getSimpleName() + "." + c.getName(), e);
+      }
+      key.add(c.getName());
+      key.add(v instanceof Record nested ? withoutLearningRate(nested) : v);
+    }
+    return key;
   }
 
   private static Path localFolder(String outDir) throws IOException {

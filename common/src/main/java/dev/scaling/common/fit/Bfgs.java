@@ -15,6 +15,18 @@ final class Bfgs {
   private static final double C2 = 0.9;
   private static final int MAX_LINE_SEARCH = 60;
 
+  /** A smooth function with its analytic gradient: the fitter's {@link Objective}, or a test's. */
+  interface Function {
+    /** Dimension of x. */
+    int dim();
+
+    /** Working space for one thread's evaluations. */
+    double[] scratch();
+
+    /** f(x); writes the gradient into {@code grad}; a non-finite value marks x as outside the domain. */
+    double valueAndGradient(double[] x, double[] grad, double[] scratch);
+  }
+
   /** Where a run stopped. */
   record Result(double[] x, double f, int iterations, boolean converged) {}
 
@@ -30,13 +42,13 @@ final class Bfgs {
   static final Tolerance LOOSE = new Tolerance(1e-5, 1e-6, 120);
   static final Tolerance TIGHT = new Tolerance(1e-10, 1e-15, 5000);
 
-  private final Objective fn;
+  private final Function fn;
   private final int n;
   private final double[] xt;
   private final double[] gt;
   private final double[] scratch;
 
-  Bfgs(Objective fn) {
+  Bfgs(Function fn) {
     this.fn = fn;
     this.n = fn.dim();
     this.xt = new double[n];

@@ -1,29 +1,45 @@
 package dev.scaling.common.fit;
 
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Percentile bootstrap intervals over rows resampled with replacement: one interval per named
- * parameter of the law and, for Chinchilla, for the allocation exponents {@code a}, {@code b} and
- * {@code N_opt} at {@code optimalCompute}.
+ * parameter of the law and, for a law with a compute-optimal allocation, one per {@link
+ * ComputeOptimal.Quantity} (N_opt at {@code optimalCompute}).
  *
  * @param resamples resamples drawn
  * @param seed seed of the resampling
  * @param level nominal coverage
- * @param optimalCompute compute (FLOPs) at which N_opt was predicted, NaN when not applicable
- * @param intervals intervals by name, in the order of the law's named parameters
+ * @param optimalCompute compute (FLOPs) at which N_opt was predicted
+ * @param intervals intervals by parameter name, in the order of the law's named parameters
+ * @param allocation intervals of the allocation's quantities, empty for a law without one
  */
 public record BootstrapResult(
-    int resamples, long seed, double level, double optimalCompute, Map<String, Interval> intervals) {
+    int resamples,
+    long seed,
+    double level,
+    double optimalCompute,
+    Map<String, Interval> intervals,
+    Map<ComputeOptimal.Quantity, Interval> allocation) {
   public BootstrapResult {
     if (resamples <= 0) {
       throw new IllegalArgumentException("resamples must be positive, found " + resamples);
     }
-    intervals = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(intervals));
+    intervals = Collections.unmodifiableMap(new LinkedHashMap<>(intervals));
+    allocation = allocation.isEmpty()
+        ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(allocation));
   }
 
-  /** The interval of {@code name}, or null when it has none. */
+  /** The interval of parameter {@code name}, or null when it has none. */
   public Interval get(String name) {
     return intervals.get(name);
+  }
+
+  /** The interval of an allocation quantity, or null when it has none. */
+  public Interval get(ComputeOptimal.Quantity q) {
+    return allocation.get(q);
   }
 }

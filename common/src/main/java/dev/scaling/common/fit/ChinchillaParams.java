@@ -2,6 +2,7 @@ package dev.scaling.common.fit;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Parameters of the Chinchilla form L(N, D) = E + A/N^alpha + B/D^beta. The optimiser works with
@@ -56,8 +57,9 @@ public record ChinchillaParams(double e, double a, double b, double alpha, doubl
     return Math.log(Math.max(x, Double.MIN_NORMAL));
   }
 
-  /** The compute-optimal allocation this law implies. */
-  public ComputeOptimal computeOptimal() {
+  /** The compute-optimal allocation this law implies; empty at a bound that leaves it undefined. */
+  @Override
+  public Optional<ComputeOptimal> computeOptimal() {
     return ComputeOptimal.of(this);
   }
 }

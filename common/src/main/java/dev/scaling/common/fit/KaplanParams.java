@@ -14,8 +14,9 @@ public record KaplanParams(double nc, double dc, double alphaN, double alphaD) i
   }
 
   public KaplanParams {
-    if (!(nc > 0) || !(dc > 0) || !Double.isFinite(nc) || !Double.isFinite(dc)) {
-      throw new IllegalArgumentException("Nc and Dc must be finite and positive, found " + nc + ", " + dc);
+    // exp(log Dc) underflows to 0 when the loss does not depend on D: 0 is a valid (boundary) fit.
+    if (!(nc >= 0) || !(dc >= 0) || !Double.isFinite(nc) || !Double.isFinite(dc)) {
+      throw new IllegalArgumentException("Nc and Dc must be finite and >= 0, found " + nc + ", " + dc);
     }
     if (!Double.isFinite(alphaN) || !Double.isFinite(alphaD) || alphaD == 0) {
       throw new IllegalArgumentException(
@@ -45,6 +46,6 @@ public record KaplanParams(double nc, double dc, double alphaN, double alphaD) i
 
   @Override
   public double[] toTheta() {
-    return new double[] {Math.log(nc), Math.log(dc), alphaN / alphaD, alphaD};
+    return new double[] {ChinchillaParams.safeLog(nc), ChinchillaParams.safeLog(dc), alphaN / alphaD, alphaD};
   }
 }

@@ -1,8 +1,11 @@
 package dev.scaling.common.fit;
 
+import java.util.Optional;
+
 /**
- * Everything known about one fitted law: the fit, its bootstrap intervals (null when bootstrap is off)
- * and its extrapolation backtest (null when off or the table is too small).
+ * Everything known about one fitted law: the fit, its bootstrap intervals (null when bootstrap is off
+ * or the law's scope is not resampled) and its extrapolation backtest (null when off or the table is
+ * too small).
  */
 public record LawFit(FitResult fit, BootstrapResult bootstrap, Backtest backtest) {
   public LawFit {
@@ -14,5 +17,10 @@ public record LawFit(FitResult fit, BootstrapResult bootstrap, Backtest backtest
   /** The law's form. */
   public LawForm form() {
     return fit.form();
+  }
+
+  /** The compute-optimal allocation the fitted parameters imply, if any. */
+  public Optional<ComputeOptimal> computeOptimal() {
+    return fit.params().computeOptimal();
   }
 }

@@ -1,12 +1,13 @@
 package dev.scaling.common.fit;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The fitted parameters of one law: a typed record per form, able to predict a loss and to list its
  * parameters by their published names (for tables and JSON).
  */
-public sealed interface LawParams permits ChinchillaParams, KaplanParams, PowerLawParams {
+public interface LawParams {
   /** The form these parameters belong to. */
   LawForm form();
 
@@ -18,4 +19,12 @@ public sealed interface LawParams permits ChinchillaParams, KaplanParams, PowerL
 
   /** The unconstrained vector the optimiser works in. */
   double[] toTheta();
+
+  /**
+   * The compute-optimal allocation these parameters imply; empty for a law that implies none, or where
+   * a parameter at its bound leaves it undefined.
+   */
+  default Optional<ComputeOptimal> computeOptimal() {
+    return Optional.empty();
+  }
 }

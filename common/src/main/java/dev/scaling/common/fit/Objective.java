@@ -1,58 +1,313 @@
 package dev.scaling.common.fit;
 
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+
 /**
- * A smooth function to minimise with its analytic gradient: here the weighted sum of Huber losses of
- * log residuals of one law. Row weights are integer multiplicities, so a bootstrap resample or a
- * backtest subset is the same objective with other weights.
+ * The fitter's objective for any {@link Law} written as log L_hat = LSE_k(u_k) (or theta[p] * LSE): the
+ * weighted sum over rows of Huber_delta(log L_hat - log L), with its analytic gradient. Row weights are
+ * integer multiplicities, so a bootstrap resample or a backtest subset is the same objective with other
+ * weights.
+ *
+ * <p>One fused pass, whatever the law: scaling tables are grids (every model size trained at several
+ * token counts), so a term of log N is evaluated and exponentiated once per distinct N, a term of log D
+ * once per distinct D and a constant term once, each relative to the largest term m over all rows. A
+ * row then costs one log and one division: lse = m + log(sum of its terms' exponentials), and its
+ * gradient weight c = w huber'(r) / sum is summed per distinct N, per distinct D and for the constants;
+ * each term turns those sums into its gradient in one call. A row whose sum underflowed against m is
+ * redone relative to its own largest term.
  */
-abstract class Objective {
-  final double[] logN;
-  final double[] logD;
-  final double[] logL;
-  final double[] weight;
-  final double delta;
-
-  Objective(double[] logN, double[] logD, double[] logL, double[] weight, double delta) {
-    this.logN = logN;
-    this.logD = logD;
-    this.logL = logL;
-    this.weight = weight;
-    this.delta = delta;
-  }
-
-  /** Dimension of the parameter vector. */
-  abstract int dim();
-
-  /**
-   * Working space for {@link #valueAndGradient(double[], double[], double[])}: one per thread (an
-   * objective is shared by the parallel runs of a multi-start, so it keeps no mutable state).
-   */
-  double[] scratch() {
-    return new double[0];
-  }
-
-  /** The objective at {@code x}; writes the gradient into {@code grad}, using {@code scratch}. */
-  abstract double valueAndGradient(double[] x, double[] grad, double[] scratch);
-
-  /** The objective at {@code x}; writes the gradient into {@code grad} (allocates its scratch). */
-  final double valueAndGradient(double[] x, double[] grad) {
-    return valueAndGradient(x, grad, scratch());
-  }
-
+final class Objective implements Bfgs.Function {
   /**
    * Below this a row's sum of exponentials (taken relative to the largest term over all rows) has lost
    * precision to underflow; such a row is evaluated relative to its own largest term instead.
    */
   static final double TINY = 1e-280;
 
+  private static final int N = 0;
+  private static final int D = 1;
+  private static final int C = 2;
+
+  private final double[] logL;
+  private final double[] weight;
+  private final double delta;
+  private final int dim;
+  private final int outer;
+  private final Term[] terms;
+  /** Per term: its group (N, D or constant). */
+  private final int[] group;
+  /** Per term: the offset of its values u in the scratch; exponentials follow, then coefficients. */
+  private final int[] off;
+  /** Per group: the distinct values of its variable ({0} for the constants). */
+  private final double[][] x;
+  /** Per group: where its per-value sums of exponentials and gradient weights start in the scratch. */
+  private final int[] sumOff;
+  private final int[] cOff;
+  /** Per term: whether it is the only term of its group (its exponentials are the group's sums). */
+  private final boolean[] alone;
+  /** Where the scratch that every evaluation zeroes starts. */
+  private final int zeroFrom;
+  private final int[] nIndex;
+  private final int[] dIndex;
+  /** Scratch slot where rows redone on their own add to the outer power's gradient. */
+  private final int outerSlot;
+  private final int scratchSize;
+  /** Read-only ones, the weights of coefficients that already include them. */
+  private final double[] ones;
+
+  Objective(Law law, double[] logN, double[] logD, double[] logL, double[] weight, double delta) {
+    this.logL = logL;
+    this.weight = weight;
+    this.delta = delta;
+    this.dim = law.dim();
+    this.outer = law.outerPower();
+    List<Term> list = law.terms();
+    this.terms = list.toArray(new Term[0]);
+    nIndex = new int[logN.length];
+    dIndex = new int[logD.length];
+    x = new double[][] {distinct(logN, nIndex), distinct(logD, dIndex), {0.0}};
+    group = new int[terms.length];
+    off = new int[terms.length];
+    int at = 0;
+    for (int k = 0; k < terms.length; k++) {
+      group[k] = switch (terms[k].variable()) {
+        case N -> N;
+        case D -> D;
+        case NONE -> C;
+      };
+      off[k] = at;
+      at += 3 * x[group[k]].length;
+    }
+    sumOff = new int[3];
+    cOff = new int[3];
+    zeroFrom = at;
+    for (int g = 0; g < 3; g++) {
+      sumOff[g] = at;
+      at += x[g].length;
+      cOff[g] = at;
+      at += x[g].length;
+    }
+    // A group of one term (the usual case) sums its exponentials where the term stores them.
+    alone = new boolean[terms.length];
+    for (int k = 0; k < terms.length; k++) {
+      int g = group[k];
+      long inGroup = Arrays.stream(group).filter(q -> q == g).count();
+      if (inGroup == 1) {
+        alone[k] = true;
+        sumOff[g] = off[k] + x[g].length;
+      }
+    }
+    outerSlot = at;
+    scratchSize = at + 1;
+    ones = new double[Math.max(x[N].length, Math.max(x[D].length, 1))];
+    Arrays.fill(ones, 1.0);
+  }
+
+  /** Dimension of the parameter vector. */
+  @Override
+  public int dim() {
+    return dim;
+  }
+
+  /**
+   * Working space for {@link #valueAndGradient(double[], double[], double[])}: one per thread (an
+   * objective is shared by the parallel runs of a multi-start, so it keeps no mutable state).
+   */
+  @Override
+  public double[] scratch() {
+    return new double[scratchSize];
+  }
+
+  /** The objective at {@code t}; writes the gradient into {@code grad} (allocates its scratch). */
+  double valueAndGradient(double[] t, double[] grad) {
+    return valueAndGradient(t, grad, scratch());
+  }
+
+  /** The objective alone. */
+  double value(double[] t) {
+    return valueAndGradient(t, new double[dim]);
+  }
+
+  /**
+   * The objective at {@code t}; writes the gradient into {@code g}, using {@code sc}. Not finite
+   * (with a zero gradient) where a term overflows or is NaN.
+   */
+  @Override
+  public double valueAndGradient(double[] t, double[] g, double[] sc) {
+    int nt = terms.length;
+    double m = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < nt; k++) {
+      m = Math.max(m, terms[k].values(t, x[group[k]], x[group[k]].length, sc, off[k]));
+    }
+    Arrays.fill(g, 0);
+    if (!Double.isFinite(m)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    Arrays.fill(sc, zeroFrom, scratchSize, 0);
+    for (int k = 0; k < nt; k++) {
+      int len = x[group[k]].length;
+      int u = off[k];
+      int e = u + len;
+      if (alone[k]) {
+        for (int j = 0; j < len; j++) {
+          sc[e + j] = Math.exp(sc[u + j] - m);
+        }
+      } else {
+        int s = sumOff[group[k]];
+        for (int j = 0; j < len; j++) {
+          double v = Math.exp(sc[u + j] - m);
+          sc[e + j] = v;
+          sc[s + j] += v;
+        }
+      }
+    }
+    int sn = sumOff[N];
+    int sd = sumOff[D];
+    int cn = cOff[N];
+    int cd = cOff[D];
+    double sumC = sc[sumOff[C]];
+    double cC = 0;
+    double p = outer >= 0 ? t[outer] : 1.0;
+    double gOuter = 0;
+    boolean fallback = false;
+    double f = 0;
+    double del = delta;
+    for (int i = 0; i < nIndex.length; i++) {
+      double w = weight[i];
+      if (w == 0) {
+        continue;
+      }
+      int j = nIndex[i];
+      int k = dIndex[i];
+      double s = sc[sn + j] + sc[sd + k] + sumC;
+      if (!(s >= TINY)) {
+        if (!fallback) {
+          fallback = true;
+          for (int q = 0; q < nt; q++) {
+            int len = x[group[q]].length;
+            Arrays.fill(sc, off[q] + 2 * len, off[q] + 3 * len, 0);
+          }
+        }
+        f += rowOnItsOwn(i, j, k, p, sc);
+        continue;
+      }
+      double lse = m + Math.log(s);
+      double r = p * lse - logL[i];
+      double ar = Math.abs(r);
+      double slope;
+      if (ar <= del) {
+        f += w * 0.5 * r * r;
+        slope = r;
+      } else {
+        f += w * del * (ar - 0.5 * del);
+        slope = r > 0 ? del : -del;
+      }
+      double ws = w * slope;
+      gOuter += ws * lse;
+      double c = ws * p / s;
+      sc[cn + j] += c;
+      sc[cd + k] += c;
+      cC += c;
+    }
+    sc[cOff[C]] = cC;
+    for (int q = 0; q < nt; q++) {
+      int len = x[group[q]].length;
+      int e = off[q] + len;
+      int cg = cOff[group[q]];
+      if (fallback) {
+        // Rows redone on their own left their weights per term: fold them in, then weight by 1.
+        int co = e + len;
+        for (int j = 0; j < len; j++) {
+          sc[co + j] += sc[e + j] * sc[cg + j];
+        }
+        terms[q].addGradient(t, x[group[q]], len, sc, co, ones, 0, g);
+      } else {
+        terms[q].addGradient(t, x[group[q]], len, sc, e, sc, cg, g);
+      }
+    }
+    if (outer >= 0) {
+      g[outer] += gOuter + sc[outerSlot];
+    }
+    return f;
+  }
+
+  /**
+   * Row {@code i} relative to its own largest term (its sum underflowed against the global one): returns
+   * its Huber loss and adds its gradient weights into the terms' coefficient slots.
+   */
+  private double rowOnItsOwn(int i, int j, int k, double p, double[] sc) {
+    int nt = terms.length;
+    double mr = Double.NEGATIVE_INFINITY;
+    for (int q = 0; q < nt; q++) {
+      mr = Math.max(mr, sc[off[q] + index(q, j, k)]);
+    }
+    double s = 0;
+    for (int q = 0; q < nt; q++) {
+      s += Math.exp(sc[off[q] + index(q, j, k)] - mr);
+    }
+    double lse = mr + Math.log(s);
+    double r = p * lse - logL[i];
+    double ar = Math.abs(r);
+    double w = weight[i];
+    double slope = ar <= delta ? r : (r > 0 ? delta : -delta);
+    double loss = ar <= delta ? 0.5 * r * r : delta * (ar - 0.5 * delta);
+    double ws = w * slope;
+    // The outer power's gradient goes through the coefficient slots too: see valueAndGradient.
+    double c = ws * p / s;
+    for (int q = 0; q < nt; q++) {
+      int len = x[group[q]].length;
+      int at = off[q] + 2 * len + index(q, j, k);
+      sc[at] += c * Math.exp(sc[off[q] + index(q, j, k)] - mr);
+    }
+    sc[outerSlot] += ws * lse;
+    return w * loss;
+  }
+
+  private int index(int q, int j, int k) {
+    return switch (group[q]) {
+      case N -> j;
+      case D -> k;
+      default -> 0;
+    };
+  }
+
+  /**
+   * Per term, its largest share exp(u_k)/sum_q exp(u_q) of a row's sum over the rows with weight: a
+   * term below a tiny share everywhere has gone to its bound (its scale at 0).
+   */
+  double[] maxShares(double[] t) {
+    int nt = terms.length;
+    double[] sc = scratch();
+    for (int k = 0; k < nt; k++) {
+      terms[k].values(t, x[group[k]], x[group[k]].length, sc, off[k]);
+    }
+    double[] share = new double[nt];
+    for (int i = 0; i < nIndex.length; i++) {
+      if (weight[i] == 0) {
+        continue;
+      }
+      double mr = Double.NEGATIVE_INFINITY;
+      for (int q = 0; q < nt; q++) {
+        mr = Math.max(mr, sc[off[q] + index(q, nIndex[i], dIndex[i])]);
+      }
+      double s = 0;
+      for (int q = 0; q < nt; q++) {
+        s += Math.exp(sc[off[q] + index(q, nIndex[i], dIndex[i])] - mr);
+      }
+      for (int q = 0; q < nt; q++) {
+        share[q] = Math.max(share[q], Math.exp(sc[off[q] + index(q, nIndex[i], dIndex[i])] - mr) / s);
+      }
+    }
+    return share;
+  }
+
   /**
    * Distinct values of {@code v}, in first-seen order; {@code index[i]} receives the position of
-   * {@code v[i]} among them. Scaling tables are grids (every model size trained at several token
-   * counts), so a term that depends on N only or on D only is exponentiated once per distinct value
-   * rather than once per row.
+   * {@code v[i]} among them.
    */
   static double[] distinct(double[] v, int[] index) {
-    java.util.HashMap<Double, Integer> seen = new java.util.HashMap<>();
+    HashMap<Double, Integer> seen = new HashMap<>();
     double[] out = new double[v.length];
     int k = 0;
     for (int i = 0; i < v.length; i++) {
@@ -64,463 +319,6 @@ abstract class Objective {
       }
       index[i] = at;
     }
-    return java.util.Arrays.copyOf(out, k);
-  }
-
-  /** The law's log prediction for row {@code i} at {@code x}. */
-  abstract double logPredict(double[] x, int i);
-
-  /** The objective alone. */
-  final double value(double[] x) {
-    double s = 0;
-    for (int i = 0; i < logL.length; i++) {
-      if (weight[i] != 0) {
-        s += weight[i] * huber(logPredict(x, i) - logL[i], delta);
-      }
-    }
-    return s;
-  }
-
-  static double huber(double r, double delta) {
-    double ar = Math.abs(r);
-    return ar <= delta ? 0.5 * r * r : delta * (ar - 0.5 * delta);
-  }
-
-  /** Huber's derivative: the residual clipped to [-delta, delta]. */
-  static double huberSlope(double r, double delta) {
-    return r > delta ? delta : (r < -delta ? -delta : r);
-  }
-
-  /** The Chinchilla form in log space: x = (log A, log B, log E, alpha, beta). */
-  static final class Chinchilla extends Objective {
-    private final double[] nu;
-    private final double[] du;
-    private final int[] nIndex;
-    private final int[] dIndex;
-
-    Chinchilla(double[] logN, double[] logD, double[] logL, double[] weight, double delta) {
-      super(logN, logD, logL, weight, delta);
-      nIndex = new int[logN.length];
-      dIndex = new int[logD.length];
-      nu = distinct(logN, nIndex);
-      du = distinct(logD, dIndex);
-    }
-
-    @Override
-    int dim() {
-      return 5;
-    }
-
-    @Override
-    double logPredict(double[] x, int i) {
-      double u1 = x[0] - x[3] * logN[i];
-      double u2 = x[1] - x[4] * logD[i];
-      double u3 = x[2];
-      double m = Math.max(u1, Math.max(u2, u3));
-      return m + Math.log(Math.exp(u1 - m) + Math.exp(u2 - m) + Math.exp(u3 - m));
-    }
-
-    @Override
-    double[] scratch() {
-      return new double[2 * (nu.length + du.length)];
-    }
-
-    /**
-     * Fused value and gradient in one pass over the rows. With u1 = a - alpha log N (one value per
-     * distinct N), u2 = b - beta log D (one per distinct D) and u3 = e, every term is exponentiated once
-     * relative to the largest term m over all rows; a row then costs one log and one division:
-     * r = m + log(e1 + e2 + e3) - log L, and its gradient weight c = w huber'(r) / (e1 + e2 + e3) is
-     * summed per distinct N and per distinct D, so d/da = sum_N e1 C_N, d/dalpha = -sum_N e1 C_N log N,
-     * and so on.
-     */
-    @Override
-    double valueAndGradient(double[] x, double[] g, double[] sc) {
-      double a = x[0];
-      double b = x[1];
-      double e = x[2];
-      double alpha = x[3];
-      double beta = x[4];
-      int nn = nu.length;
-      int nd = du.length;
-      int oD = nn;
-      int oCn = nn + nd;
-      int oCd = 2 * nn + nd;
-      double m = e;
-      for (int j = 0; j < nn; j++) {
-        double u = a - alpha * nu[j];
-        sc[j] = u;
-        m = Math.max(m, u);
-      }
-      for (int k = 0; k < nd; k++) {
-        double u = b - beta * du[k];
-        sc[oD + k] = u;
-        m = Math.max(m, u);
-      }
-      if (!Double.isFinite(m)) {
-        return rowWise(x, g);
-      }
-      for (int j = 0; j < nn; j++) {
-        sc[j] = Math.exp(sc[j] - m);
-        sc[oCn + j] = 0;
-      }
-      for (int k = 0; k < nd; k++) {
-        sc[oD + k] = Math.exp(sc[oD + k] - m);
-        sc[oCd + k] = 0;
-      }
-      double e3 = Math.exp(e - m);
-      double f = 0;
-      double ce = 0;
-      double ga = 0;
-      double gb = 0;
-      double ge = 0;
-      double galpha = 0;
-      double gbeta = 0;
-      double del = delta;
-      for (int i = 0; i < nIndex.length; i++) {
-        double w = weight[i];
-        if (w == 0) {
-          continue;
-        }
-        int j = nIndex[i];
-        int k = dIndex[i];
-        double s = sc[j] + sc[oD + k] + e3;
-        if (!(s >= TINY)) {
-          // Every term of this row underflowed against m: redo it relative to its own largest term.
-          double u1 = a - alpha * nu[j];
-          double u2 = b - beta * du[k];
-          double mr = Math.max(u1, Math.max(u2, e));
-          double e1 = Math.exp(u1 - mr);
-          double e2 = Math.exp(u2 - mr);
-          double er = Math.exp(e - mr);
-          double sr = e1 + e2 + er;
-          double r = mr + Math.log(sr) - logL[i];
-          f += w * huber(r, del);
-          double c = w * huberSlope(r, del) / sr;
-          ga += c * e1;
-          gb += c * e2;
-          ge += c * er;
-          galpha -= c * e1 * nu[j];
-          gbeta -= c * e2 * du[k];
-          continue;
-        }
-        double r = m + Math.log(s) - logL[i];
-        double ar = Math.abs(r);
-        double slope;
-        if (ar <= del) {
-          f += w * 0.5 * r * r;
-          slope = r;
-        } else {
-          f += w * del * (ar - 0.5 * del);
-          slope = r > 0 ? del : -del;
-        }
-        double c = w * slope / s;
-        sc[oCn + j] += c;
-        sc[oCd + k] += c;
-        ce += c;
-      }
-      for (int j = 0; j < nn; j++) {
-        double p = sc[j] * sc[oCn + j];
-        ga += p;
-        galpha -= p * nu[j];
-      }
-      for (int k = 0; k < nd; k++) {
-        double p = sc[oD + k] * sc[oCd + k];
-        gb += p;
-        gbeta -= p * du[k];
-      }
-      g[0] = ga;
-      g[1] = gb;
-      g[2] = ge + e3 * ce;
-      g[3] = galpha;
-      g[4] = gbeta;
-      return f;
-    }
-
-    /** Row by row, each row relative to its own largest term (for points where m is not finite). */
-    private double rowWise(double[] x, double[] g) {
-      double a = x[0];
-      double b = x[1];
-      double e = x[2];
-      double alpha = x[3];
-      double beta = x[4];
-      double f = 0;
-      double ga = 0;
-      double gb = 0;
-      double ge = 0;
-      double galpha = 0;
-      double gbeta = 0;
-      for (int i = 0; i < logL.length; i++) {
-        double w = weight[i];
-        if (w == 0) {
-          continue;
-        }
-        double u1 = a - alpha * logN[i];
-        double u2 = b - beta * logD[i];
-        double m = Math.max(u1, Math.max(u2, e));
-        double e1 = Math.exp(u1 - m);
-        double e2 = Math.exp(u2 - m);
-        double e3 = Math.exp(e - m);
-        double s = e1 + e2 + e3;
-        double r = m + Math.log(s) - logL[i];
-        f += w * huber(r, delta);
-        double c = w * huberSlope(r, delta) / s;
-        double p1 = c * e1;
-        double p2 = c * e2;
-        ga += p1;
-        gb += p2;
-        ge += c * e3;
-        galpha -= p1 * logN[i];
-        gbeta -= p2 * logD[i];
-      }
-      g[0] = ga;
-      g[1] = gb;
-      g[2] = ge;
-      g[3] = galpha;
-      g[4] = gbeta;
-      return f;
-    }
-  }
-
-  /**
-   * Kaplan's joint form in log space: log L = alphaD * LSE(r (log Nc - log N), log Dc - log D) with x
-   * = (log Nc, log Dc, r = alphaN/alphaD, alphaD); no division anywhere, so it is smooth everywhere.
-   */
-  static final class Kaplan extends Objective {
-    private final double[] nu;
-    private final double[] du;
-    private final int[] nIndex;
-    private final int[] dIndex;
-
-    Kaplan(double[] logN, double[] logD, double[] logL, double[] weight, double delta) {
-      super(logN, logD, logL, weight, delta);
-      nIndex = new int[logN.length];
-      dIndex = new int[logD.length];
-      nu = distinct(logN, nIndex);
-      du = distinct(logD, dIndex);
-    }
-
-    @Override
-    int dim() {
-      return 4;
-    }
-
-    @Override
-    double logPredict(double[] x, int i) {
-      double u1 = x[2] * (x[0] - logN[i]);
-      double u2 = x[1] - logD[i];
-      double m = Math.max(u1, u2);
-      return x[3] * (m + Math.log(Math.exp(u1 - m) + Math.exp(u2 - m)));
-    }
-
-    @Override
-    double[] scratch() {
-      return new double[2 * (nu.length + du.length)];
-    }
-
-    /**
-     * Fused value and gradient as for the Chinchilla form: u1 = r (log Nc - log N) per distinct N and
-     * u2 = log Dc - log D per distinct D are exponentiated once relative to the largest over all rows,
-     * a row costs one log and one division, and gradient weights are summed per distinct N and D.
-     */
-    @Override
-    double valueAndGradient(double[] x, double[] g, double[] sc) {
-      double lnc = x[0];
-      double ldc = x[1];
-      double ratio = x[2];
-      double ad = x[3];
-      int nn = nu.length;
-      int nd = du.length;
-      int oD = nn;
-      int oCn = nn + nd;
-      int oCd = 2 * nn + nd;
-      double m = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < nn; j++) {
-        double u = ratio * (lnc - nu[j]);
-        sc[j] = u;
-        m = Math.max(m, u);
-      }
-      for (int k = 0; k < nd; k++) {
-        double u = ldc - du[k];
-        sc[oD + k] = u;
-        m = Math.max(m, u);
-      }
-      if (!Double.isFinite(m)) {
-        return rowWise(x, g);
-      }
-      for (int j = 0; j < nn; j++) {
-        sc[j] = Math.exp(sc[j] - m);
-        sc[oCn + j] = 0;
-      }
-      for (int k = 0; k < nd; k++) {
-        sc[oD + k] = Math.exp(sc[oD + k] - m);
-        sc[oCd + k] = 0;
-      }
-      double f = 0;
-      double g0 = 0;
-      double g1 = 0;
-      double g2 = 0;
-      double g3 = 0;
-      double del = delta;
-      for (int i = 0; i < nIndex.length; i++) {
-        double w = weight[i];
-        if (w == 0) {
-          continue;
-        }
-        int j = nIndex[i];
-        int k = dIndex[i];
-        double s = sc[j] + sc[oD + k];
-        if (!(s >= TINY)) {
-          // Both terms of this row underflowed against m: redo it relative to its own largest term.
-          double t = lnc - nu[j];
-          double u1 = ratio * t;
-          double u2 = ldc - du[k];
-          double mr = Math.max(u1, u2);
-          double e1 = Math.exp(u1 - mr);
-          double e2 = Math.exp(u2 - mr);
-          double sr = e1 + e2;
-          double lse = mr + Math.log(sr);
-          double r = ad * lse - logL[i];
-          f += w * huber(r, del);
-          double ws = w * huberSlope(r, del);
-          g0 += ws * ad * e1 / sr * ratio;
-          g1 += ws * ad * e2 / sr;
-          g2 += ws * ad * e1 / sr * t;
-          g3 += ws * lse;
-          continue;
-        }
-        double lse = m + Math.log(s);
-        double r = ad * lse - logL[i];
-        double ar = Math.abs(r);
-        double slope;
-        if (ar <= del) {
-          f += w * 0.5 * r * r;
-          slope = r;
-        } else {
-          f += w * del * (ar - 0.5 * del);
-          slope = r > 0 ? del : -del;
-        }
-        double ws = w * slope;
-        g3 += ws * lse;
-        double c = ws * ad / s;
-        sc[oCn + j] += c;
-        sc[oCd + k] += c;
-      }
-      for (int j = 0; j < nn; j++) {
-        double p = sc[j] * sc[oCn + j];
-        g0 += ratio * p;
-        g2 += p * (lnc - nu[j]);
-      }
-      for (int k = 0; k < nd; k++) {
-        g1 += sc[oD + k] * sc[oCd + k];
-      }
-      g[0] = g0;
-      g[1] = g1;
-      g[2] = g2;
-      g[3] = g3;
-      return f;
-    }
-
-    /** Row by row, each row relative to its own largest term (for points where m is not finite). */
-    private double rowWise(double[] x, double[] g) {
-      double lnc = x[0];
-      double ldc = x[1];
-      double ratio = x[2];
-      double ad = x[3];
-      double f = 0;
-      double g0 = 0;
-      double g1 = 0;
-      double g2 = 0;
-      double g3 = 0;
-      for (int i = 0; i < logL.length; i++) {
-        double w = weight[i];
-        if (w == 0) {
-          continue;
-        }
-        double t = lnc - logN[i];
-        double u1 = ratio * t;
-        double u2 = ldc - logD[i];
-        double m = Math.max(u1, u2);
-        double e1 = Math.exp(u1 - m);
-        double e2 = Math.exp(u2 - m);
-        double s = e1 + e2;
-        double lse = m + Math.log(s);
-        double r = ad * lse - logL[i];
-        double ar = Math.abs(r);
-        double slope;
-        if (ar <= delta) {
-          f += w * 0.5 * r * r;
-          slope = r;
-        } else {
-          f += w * delta * (ar - 0.5 * delta);
-          slope = r > 0 ? delta : -delta;
-        }
-        double ws = w * slope;
-        double p1 = e1 / s;
-        double p2 = e2 / s;
-        g0 += ws * ad * p1 * ratio;
-        g1 += ws * ad * p2;
-        g2 += ws * ad * p1 * t;
-        g3 += ws * lse;
-      }
-      g[0] = g0;
-      g[1] = g1;
-      g[2] = g2;
-      g[3] = g3;
-      return f;
-    }
-  }
-
-  /**
-   * A single-variable power law with offset in log space: log L = LSE(a - alpha log x, e) with x =
-   * (a, e, alpha); {@code logX} is log N or log D.
-   */
-  static final class Power extends Objective {
-    private final double[] logX;
-
-    Power(double[] logX, double[] logL, double[] weight, double delta) {
-      super(logX, logX, logL, weight, delta);
-      this.logX = logX;
-    }
-
-    @Override
-    int dim() {
-      return 3;
-    }
-
-    @Override
-    double logPredict(double[] x, int i) {
-      double u1 = x[0] - x[2] * logX[i];
-      double m = Math.max(u1, x[1]);
-      return m + Math.log(Math.exp(u1 - m) + Math.exp(x[1] - m));
-    }
-
-    @Override
-    double valueAndGradient(double[] x, double[] g, double[] scratch) {
-      double f = 0;
-      double g0 = 0;
-      double g1 = 0;
-      double g2 = 0;
-      for (int i = 0; i < logL.length; i++) {
-        double w = weight[i];
-        if (w == 0) {
-          continue;
-        }
-        double u1 = x[0] - x[2] * logX[i];
-        double m = Math.max(u1, x[1]);
-        double e1 = Math.exp(u1 - m);
-        double e2 = Math.exp(x[1] - m);
-        double s = e1 + e2;
-        double r = m + Math.log(s) - logL[i];
-        f += w * huber(r, delta);
-        double c = w * huberSlope(r, delta) / s;
-        g0 += c * e1;
-        g1 += c * e2;
-        g2 -= c * e1 * logX[i];
-      }
-      g[0] = g0;
-      g[1] = g1;
-      g[2] = g2;
-      return f;
-    }
+    return Arrays.copyOf(out, k);
   }
 }

@@ -20,9 +20,10 @@ public record PowerLawParams(LawForm form, double e, double a, double alpha, dou
     if (form != LawForm.POWER_N && form != LawForm.POWER_D) {
       throw new IllegalArgumentException("form must be power_n or power_d, found " + form);
     }
-    if (!(e > 0) || !(a > 0) || !Double.isFinite(alpha)) {
+    // exp() underflows to 0 when the data cannot tell E or A from zero: 0 is a valid (boundary) fit.
+    if (!(e >= 0 && Double.isFinite(e)) || !(a >= 0 && Double.isFinite(a)) || !Double.isFinite(alpha)) {
       throw new IllegalArgumentException(
-          "E and A must be positive and alpha finite, found " + e + ", " + a + ", " + alpha);
+          "E and A must be finite and >= 0 and alpha finite, found " + e + ", " + a + ", " + alpha);
     }
   }
 
@@ -43,6 +44,6 @@ public record PowerLawParams(LawForm form, double e, double a, double alpha, dou
 
   @Override
   public double[] toTheta() {
-    return new double[] {Math.log(a), Math.log(e), alpha};
+    return new double[] {ChinchillaParams.safeLog(a), ChinchillaParams.safeLog(e), alpha};
   }
 }

@@ -4,10 +4,13 @@ import dev.scaling.common.trial.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 
 /**
@@ -26,6 +29,24 @@ import java.util.stream.IntStream;
  */
 public final class ScalingFitter {
   private static final int POLISHED = 8;
+  /** Fewest distinct values of a variable a law's terms depend on. */
+  private static final int MIN_DISTINCT = 3;
+  /** A term below this share of every row's prediction has gone to its bound (its scale at 0). */
+  static final double NEGLIGIBLE_SHARE = 1e-6;
+  /**
+   * A scale above this has run off towards infinity with its exponent (B/D^beta turned into a wall at
+   * the smallest D): the other end of the same bound.
+   */
+  static final double RUNAWAY_SCALE = 1e200;
+
+  /** A form that cannot be fitted to the rows given: too few rows in its scope, or no start converged. */
+  public static final class Unfittable extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    Unfittable(String message) {
+      super(message);
+    }
+  }
 
   private final FitOptions options;
 
@@ -42,60 +63,93 @@ public final class ScalingFitter {
     return options;
   }
 
-  /** Fits every requested joint form, with bootstrap, backtest, single-variable laws and warnings. */
+  /**
+   * Fits every requested form over the rows of its scope, with bootstrap and backtest for the joint
+   * ones, and the design's warnings. A form whose scope has too few rows, or that no start could fit,
+   * is listed as skipped; it never stops the other forms. A fit at a bound is a result like any other.
+   */
   public ScalingAnalysis analyse(List<ScalingPoint> points, List<LawForm> forms) {
     List<LawFit> fits = new ArrayList<>();
-    ComputeOptimal optimal = null;
+    List<ScalingAnalysis.Skipped> skipped = new ArrayList<>();
     for (LawForm form : forms) {
-      if (form != LawForm.CHINCHILLA && form != LawForm.KAPLAN) {
-        throw new IllegalArgumentException("joint form must be chinchilla or kaplan, found " + form.label());
-      }
-      FitResult fit = fit(form, points);
-      BootstrapResult boot = options.bootstrap() > 0 ? bootstrap(fit, points) : null;
-      Backtest back = options.backtestShare() > 0 ? backtest(form, points) : null;
-      fits.add(new LawFit(fit, boot, back));
-      if (form == LawForm.CHINCHILLA) {
-        optimal = ((ChinchillaParams) fit.params()).computeOptimal();
-      }
-    }
-    List<FitResult> single = new ArrayList<>();
-    for (LawForm f : List.of(LawForm.POWER_N, LawForm.POWER_D)) {
-      FitResult r = fitSingleVariable(f, points);
-      if (r != null) {
-        single.add(r);
+      try {
+        FitResult fit = fit(form, points);
+        boolean resampled = switch (form.law().scope()) {
+          case JOINT -> true;
+          case N_AT_LARGEST_D, D_AT_LARGEST_N -> false;
+        };
+        BootstrapResult boot = resampled && options.bootstrap() > 0 ? bootstrap(fit, points) : null;
+        Backtest back = resampled && options.backtestShare() > 0 ? backtest(form, points) : null;
+        fits.add(new LawFit(fit, boot, back));
+      } catch (Unfittable e) {
+        skipped.add(new ScalingAnalysis.Skipped(form, e.getMessage()));
       }
     }
-    return new ScalingAnalysis(points, options, fits, single, optimal, Identifiability.check(points));
-  }
-
-  /** Fits one joint form (Chinchilla or Kaplan) over all rows from the full start grid. */
-  public FitResult fit(LawForm form, List<ScalingPoint> points) {
-    Problem p = Problem.of(form, points, options.huberDelta(), Double.NaN);
-    return p.fit(ones(points.size()), options.grid().starts(form));
+    return new ScalingAnalysis(points, options, fits, skipped, optimalCompute(points),
+        Identifiability.check(points));
   }
 
   /**
-   * Fits L(N) over the rows at the largest D ({@code POWER_N}) or L(D) over the rows at the largest N
-   * ({@code POWER_D}); null when fewer than 4 such rows with 3 distinct values exist.
+   * Fits {@code form} over the rows of its scope (all rows, or those at the largest D or N) from the
+   * whole start grid; throws {@link Unfittable} when the scope has too few rows or no start converged.
    */
-  public FitResult fitSingleVariable(LawForm form, List<ScalingPoint> points) {
-    boolean overN = form == LawForm.POWER_N;
-    if (!overN && form != LawForm.POWER_D) {
-      throw new IllegalArgumentException("single-variable form must be power_n or power_d, found " + form);
-    }
-    double fixed = points.stream().mapToDouble(q -> overN ? q.d() : q.n()).max().orElse(Double.NaN);
-    List<ScalingPoint> rows = points.stream()
-        .filter(q -> (overN ? q.d() : q.n()) >= fixed * (1 - 1e-9))
-        .toList();
-    double[] xs = rows.stream().mapToDouble(q -> Math.log(overN ? q.n() : q.d())).toArray();
-    if (rows.size() < 4 || Identifiability.distinct(xs) < 3) {
-      return null;
-    }
-    Problem p = Problem.of(form, rows, options.huberDelta(), fixed);
-    return p.fit(ones(rows.size()), options.grid().starts(form));
+  public FitResult fit(LawForm form, List<ScalingPoint> points) {
+    Selection s = select(form, points);
+    return Problem.of(form, s.rows(), options.huberDelta(), s.fixedAt())
+        .fit(ones(s.rows().size()), form.law().starts(options.grid()));
   }
 
-  /** Percentile intervals of every parameter of {@code full} over bootstrap resamples of the rows. */
+  /** The rows of {@code form}'s scope, and the other variable's value for a single-variable law. */
+  private static Selection select(LawForm form, List<ScalingPoint> points) {
+    Law law = form.law();
+    Selection s = switch (law.scope()) {
+      case JOINT -> new Selection(points, Double.NaN);
+      case N_AT_LARGEST_D -> atLargest(points, ScalingPoint::d);
+      case D_AT_LARGEST_N -> atLargest(points, ScalingPoint::n);
+    };
+    int need = law.dim() + 1;
+    if (s.rows().size() < need) {
+      throw new Unfittable(String.format(Locale.ROOT, "%s needs at least %d rows%s, found %d", form.label(), need,
+          scopeNote(law.scope()), s.rows().size()));
+    }
+    for (Term t : law.terms()) {
+      ToDoubleFunction<ScalingPoint> of = switch (t.variable()) {
+        case N -> ScalingPoint::n;
+        case D -> ScalingPoint::d;
+        case NONE -> null;
+      };
+      if (of != null) {
+        int distinct = Identifiability.distinct(s.rows().stream().mapToDouble(q -> Math.log(of.applyAsDouble(q)))
+            .toArray());
+        if (distinct < MIN_DISTINCT) {
+          throw new Unfittable(String.format(Locale.ROOT, "%s needs at least %d distinct %s%s, found %d",
+              form.label(), MIN_DISTINCT, t.variable(), scopeNote(law.scope()), distinct));
+        }
+      }
+    }
+    return s;
+  }
+
+  private static String scopeNote(Law.Scope scope) {
+    return switch (scope) {
+      case JOINT -> "";
+      case N_AT_LARGEST_D -> " at the largest D";
+      case D_AT_LARGEST_N -> " at the largest N";
+    };
+  }
+
+  private static Selection atLargest(List<ScalingPoint> points, ToDoubleFunction<ScalingPoint> other) {
+    double fixed = points.stream().mapToDouble(other).max().orElse(Double.NaN);
+    return new Selection(points.stream().filter(q -> other.applyAsDouble(q) >= fixed * (1 - 1e-9)).toList(), fixed);
+  }
+
+  /** Rows a law is fitted to and, for a single-variable law, the value of the other variable. */
+  private record Selection(List<ScalingPoint> rows, double fixedAt) {}
+
+  /**
+   * Percentile intervals of every parameter of {@code full} (and of its compute-optimal allocation, if it
+   * has one) over bootstrap resamples of the rows of a joint law.
+   */
   public BootstrapResult bootstrap(FitResult full, List<ScalingPoint> points) {
     int resamples = options.bootstrap();
     if (resamples <= 0) {
@@ -106,6 +160,8 @@ public final class ScalingFitter {
     Problem p = Problem.of(form, points, options.huberDelta(), Double.NaN);
     List<double[]> starts = full.localOptima().stream().limit(4).map(LawParams::toTheta).toList();
     int n = points.size();
+    boolean allocation = full.params().computeOptimal().isPresent();
+    ComputeOptimal.Quantity[] quantities = allocation ? ComputeOptimal.Quantity.values() : new ComputeOptimal.Quantity[0];
     double[][] draws = IntStream.range(0, resamples).parallel().mapToObj(k -> {
       SplittableRandom rng = new SplittableRandom(Seeds.mix(options.seed() ^ Seeds.mix(k + 1L)));
       double[] w = new double[n];
@@ -113,23 +169,32 @@ public final class ScalingFitter {
         w[rng.nextInt(n)] += 1;
       }
       Solution best = p.polish(w, starts);
-      return summarise(p.toParams(best.theta()), compute);
+      if (best == null) {
+        // Every warm start left the law's domain on this resample (a fit running off to a bound):
+        // the draw counts as missing, like a non-finite quantity.
+        double[] missing = new double[full.params().named().size() + quantities.length];
+        Arrays.fill(missing, Double.NaN);
+        return missing;
+      }
+      return summarise(p.toParams(best.theta()), quantities, compute);
     }).toArray(double[][]::new);
     List<String> names = new ArrayList<>(full.params().named().keySet());
-    if (form == LawForm.CHINCHILLA) {
-      names.addAll(List.of("a", "b", "N_opt"));
-    }
     Map<String, Interval> intervals = new LinkedHashMap<>();
+    Map<ComputeOptimal.Quantity, Interval> alloc = new EnumMap<>(ComputeOptimal.Quantity.class);
     double lo = (1 - options.ciLevel()) / 2;
-    for (int j = 0; j < names.size(); j++) {
+    for (int j = 0; j < names.size() + quantities.length; j++) {
       final int col = j;
       double[] v = Arrays.stream(draws).mapToDouble(d -> d[col]).filter(Double::isFinite).sorted().toArray();
       if (v.length > 0) {
-        intervals.put(names.get(j), new Interval(quantile(v, lo), quantile(v, 1 - lo)));
+        Interval ci = new Interval(quantile(v, lo), quantile(v, 1 - lo));
+        if (j < names.size()) {
+          intervals.put(names.get(j), ci);
+        } else {
+          alloc.put(quantities[j - names.size()], ci);
+        }
       }
     }
-    return new BootstrapResult(resamples, options.seed(), options.ciLevel(),
-        form == LawForm.CHINCHILLA ? compute : Double.NaN, intervals);
+    return new BootstrapResult(resamples, options.seed(), options.ciLevel(), compute, intervals, alloc);
   }
 
   /**
@@ -150,7 +215,7 @@ public final class ScalingFitter {
       w[order[k]] = 1;
     }
     Problem p = Problem.of(form, points, options.huberDelta(), Double.NaN);
-    FitResult fit = p.fit(w, options.grid().starts(form));
+    FitResult fit = p.fit(w, form.law().starts(options.grid()));
     double sum = 0;
     double max = 0;
     for (int k = train; k < n; k++) {
@@ -170,23 +235,19 @@ public final class ScalingFitter {
     return p.objective(ones(points.size())).value(params.toTheta());
   }
 
-  private double optimalCompute(List<ScalingPoint> points) {
-    if (!Double.isNaN(options.optimalCompute())) {
-      return options.optimalCompute();
-    }
+  /** The largest 6ND of the table: where N_opt is reported. */
+  private static double optimalCompute(List<ScalingPoint> points) {
     return points.stream().mapToDouble(ScalingPoint::compute).max().orElse(Double.NaN);
   }
 
-  private static double[] summarise(LawParams params, double compute) {
-    List<Double> v = new ArrayList<>(params.named().values());
-    if (params instanceof ChinchillaParams c) {
-      double s = c.alpha() + c.beta();
-      v.add(c.beta() / s);
-      v.add(c.alpha() / s);
-      double g = Math.pow(c.alpha() * c.a() / (c.beta() * c.b()), 1.0 / s);
-      v.add(g * Math.pow(compute / 6.0, c.beta() / s));
+  private static double[] summarise(LawParams params, ComputeOptimal.Quantity[] quantities, double compute) {
+    double[] named = params.named().values().stream().mapToDouble(Double::doubleValue).toArray();
+    double[] v = Arrays.copyOf(named, named.length + quantities.length);
+    ComputeOptimal o = quantities.length == 0 ? null : params.computeOptimal().orElse(null);
+    for (int q = 0; q < quantities.length; q++) {
+      v[named.length + q] = o == null ? Double.NaN : quantities[q].of(o, compute);
     }
-    return v.stream().mapToDouble(Double::doubleValue).toArray();
+    return v;
   }
 
   /** Type-7 (linear interpolation) quantile of sorted values. */
@@ -214,26 +275,17 @@ public final class ScalingFitter {
       double[] ld = points.stream().mapToDouble(q -> Math.log(q.d())).toArray();
       double[] ll = points.stream().mapToDouble(q -> Math.log(q.loss())).toArray();
       if (points.isEmpty()) {
-        throw new IllegalArgumentException("cannot fit " + form.label() + " to 0 rows");
+        throw new Unfittable("cannot fit " + form.label() + " to 0 rows");
       }
       return new Problem(form, ln, ld, ll, delta, fixedAt);
     }
 
     Objective objective(double[] w) {
-      return switch (form) {
-        case CHINCHILLA -> new Objective.Chinchilla(logN, logD, logL, w, delta);
-        case KAPLAN -> new Objective.Kaplan(logN, logD, logL, w, delta);
-        case POWER_N -> new Objective.Power(logN, logL, w, delta);
-        case POWER_D -> new Objective.Power(logD, logL, w, delta);
-      };
+      return new Objective(form.law(), logN, logD, logL, w, delta);
     }
 
     LawParams toParams(double[] t) {
-      return switch (form) {
-        case CHINCHILLA -> ChinchillaParams.fromTheta(t);
-        case KAPLAN -> KaplanParams.fromTheta(t);
-        case POWER_N, POWER_D -> PowerLawParams.fromTheta(form, t, fixedAt);
-      };
+      return form.law().params(form, t, fixedAt);
     }
 
     boolean valid(double[] t) {
@@ -258,7 +310,7 @@ public final class ScalingFitter {
           .toList();
       List<double[]> seeds = distinct(loose, POLISHED).stream().map(Solution::theta).toList();
       if (seeds.isEmpty()) {
-        throw new IllegalStateException("no start of " + form.label() + " reached a finite objective");
+        throw new Unfittable("no start of " + form.label() + " reached a finite objective within the law's domain");
       }
       List<Solution> polished = seeds.parallelStream()
           .map(s -> polishOne(obj, s))
@@ -272,17 +324,40 @@ public final class ScalingFitter {
       List<LawParams> optima = distinct(polished, POLISHED).stream().map(s -> toParams(s.theta())).toList();
       Solution best = polished.get(0);
       int used = (int) Arrays.stream(w).filter(x -> x != 0).count();
-      return new FitResult(form, toParams(best.theta()), best.f(), used, delta, starts.size(), optima,
-          (System.nanoTime() - t0) / 1_000_000);
+      LawParams params = toParams(best.theta());
+      return new FitResult(form, params, best.f(), used, delta, starts.size(), optima,
+          atBound(obj, best.theta(), params), (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /** Tight runs from each start, each restarted until it stops improving; the best. */
+    /** Scales whose term is a negligible share of every row, then exponents at or below 0. */
+    private List<String> atBound(Objective obj, double[] theta, LawParams params) {
+      List<String> out = new ArrayList<>();
+      double[] share = obj.maxShares(theta);
+      List<Term> terms = form.law().terms();
+      for (int k = 0; k < terms.size(); k++) {
+        Double scale = params.named().get(terms.get(k).scale());
+        if (!(share[k] >= NEGLIGIBLE_SHARE) || (scale != null && scale > RUNAWAY_SCALE)) {
+          out.add(terms.get(k).scale());
+        }
+      }
+      params.named().forEach((name, v) -> {
+        if (form.law().exponents().contains(name) && !(v > 0)) {
+          out.add(name);
+        }
+      });
+      return out;
+    }
+
+    /**
+     * Tight runs from each start, each restarted until it stops improving; the best inside the law's
+     * domain, null when none is.
+     */
     Solution polish(double[] w, List<double[]> starts) {
       Objective obj = objective(w);
       Solution best = null;
       for (double[] s : starts) {
         Solution r = polishOne(obj, s);
-        if (best == null || r.f() < best.f()) {
+        if (Double.isFinite(r.f()) && valid(r.theta()) && (best == null || r.f() < best.f())) {
           best = r;
         }
       }

@@ -19,7 +19,10 @@ class BootstrapCoverageTest {
     System.out.printf("bootstrap 1000 x 240 rows: %.2f s, %s%n", (System.nanoTime() - t0) / 1e9, a.intervals());
     BootstrapResult b = fitter.bootstrap(fit, rows);
     assertEquals(a, b, "same seed, same intervals");
-    assertEquals(List.of("E", "A", "B", "alpha", "beta", "a", "b", "N_opt"), List.copyOf(a.intervals().keySet()));
+    assertEquals(List.of("E", "A", "B", "alpha", "beta"), List.copyOf(a.intervals().keySet()));
+    assertEquals(List.of(ComputeOptimal.Quantity.values()), List.copyOf(a.allocation().keySet()));
+    ComputeOptimal o = fit.params().computeOptimal().orElseThrow();
+    assertTrue(a.get(ComputeOptimal.Quantity.A).contains(o.a()), "a inside its interval");
     for (Map.Entry<String, Double> e : fit.params().named().entrySet()) {
       assertTrue(a.get(e.getKey()).contains(e.getValue()), e.getKey() + " estimate inside its interval");
     }

@@ -3,10 +3,15 @@ package dev.scaling.driver.fit;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.StartGrid;
+import dev.scaling.common.spec.SpecException;
+import dev.scaling.driver.spark.HadoopConfs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,13 +19,15 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./sweep fit}: fits the scaling laws to a CSV or Parquet table and writes {@code OUT/fits}
  * (Parquet) and {@code OUT/report/index.html}; prints a summary and, with --json, one JSON object as
- * the last line of standard output.
+ * the last line of standard output. The input may be a local path or any Hadoop file-system URI
+ * (hdfs:, s3a:), read with the {@code spark.hadoop.*} settings of the Spark configuration.
  */
 @Command(name = "fit", mixinStandardHelpOptions = true,
     description = "Fit scaling laws to a table of (N, D, loss) rows and write fits and a report.")
 public final class FitCommand implements Callable<Integer> {
-  @Option(names = "--input", required = true, description = "CSV with header, or Parquet file or folder")
-  Path input;
+  @Option(names = "--input", required = true,
+      description = "CSV with header, or Parquet file or folder: a local path or a Hadoop URI (hdfs://, s3a://)")
+  String input;
 
   @Option(names = "--out", required = true, description = "output folder (fits/, report/)")
   Path out;
@@ -34,7 +41,8 @@ public final class FitCommand implements Callable<Integer> {
   @Option(names = "--loss-col", description = "loss column (default final_eval_loss, else loss)")
   String lossCol;
 
-  @Option(names = "--form", defaultValue = "all", description = "chinchilla, kaplan or all")
+  @Option(names = "--form", defaultValue = "all",
+      description = "all (the default laws) or a comma-separated list of: chinchilla, kaplan, power_n, power_d")
   String form;
 
   @Option(names = "--huber-delta", defaultValue = "1e-3", description = "Huber delta on log residuals")
@@ -82,15 +90,10 @@ public final class FitCommand implements Callable<Integer> {
   }
 
   FitOutcome fit(PrintWriter outWriter) {
-    List<LawForm> forms = switch (form.toLowerCase(java.util.Locale.ROOT)) {
-      case "all" -> List.of(LawForm.CHINCHILLA, LawForm.KAPLAN);
-      case "chinchilla" -> List.of(LawForm.CHINCHILLA);
-      case "kaplan" -> List.of(LawForm.KAPLAN);
-      default -> throw new IllegalArgumentException("form must be chinchilla, kaplan or all, found " + form);
-    };
-    FitOptions options = new FitOptions(huberDelta, StartGrid.valueOf(grid.toUpperCase(java.util.Locale.ROOT)),
-        bootstrap, seed, 0.95, backtestShare, Double.NaN);
-    InputTable table = TableReader.read(input, nCol, dCol, lossCol, dropInvalid);
+    List<LawForm> forms = forms(form);
+    FitOptions options = options();
+    InputTable table = TableReader.read(input, HadoopConfs.fromSparkConf(new SparkConf()), nCol, dCol, lossCol,
+        dropInvalid);
     outcome = SweepFit.fitAndReport(table.rows(), List.of(), null, table.notes(), options, forms, out);
     outWriter.print(outcome.summary());
     outWriter.println("fits: " + outcome.fitsFile());
@@ -100,5 +103,38 @@ public final class FitCommand implements Callable<Integer> {
     }
     outWriter.flush();
     return outcome;
+  }
+
+  /** The options, each checked with the option's name, its rule and the value found. */
+  private FitOptions options() {
+    SpecException.require(huberDelta > 0 && Double.isFinite(huberDelta), "--huber-delta", "positive and finite",
+        huberDelta);
+    SpecException.require(bootstrap >= 0, "--bootstrap", ">= 0 (0 for none)", bootstrap);
+    SpecException.require(backtestShare >= 0 && backtestShare < 1, "--backtest-share", "in [0, 1)", backtestShare);
+    StartGrid startGrid = Arrays.stream(StartGrid.values())
+        .filter(g -> g.name().equalsIgnoreCase(grid.trim()))
+        .findFirst()
+        .orElseThrow(() -> new SpecException("--grid", "one of full, coarse", grid));
+    return new FitOptions(huberDelta, startGrid, bootstrap, seed, 0.95, backtestShare);
+  }
+
+  /** {@code all} or a comma-separated list of form labels, without repeats. */
+  static List<LawForm> forms(String value) {
+    if (value.trim().equalsIgnoreCase("all")) {
+      return LawForm.defaults();
+    }
+    List<LawForm> out = new ArrayList<>();
+    for (String part : value.split(",", -1)) {
+      LawForm f;
+      try {
+        f = LawForm.parse("--form", part);
+      } catch (SpecException e) {
+        throw new SpecException("--form", "all or a comma-separated list of " + LawForm.labels(), value);
+      }
+      if (!out.contains(f)) {
+        out.add(f);
+      }
+    }
+    return out;
   }
 }

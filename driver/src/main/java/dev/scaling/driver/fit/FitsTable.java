@@ -1,6 +1,7 @@
 package dev.scaling.driver.fit;
 
 import dev.scaling.common.fit.BootstrapResult;
+import dev.scaling.common.fit.ComputeOptimal;
 import dev.scaling.common.fit.FitResult;
 import dev.scaling.common.fit.Interval;
 import dev.scaling.common.fit.LawFit;
@@ -24,49 +25,42 @@ import org.apache.parquet.schema.MessageTypeParser;
 
 /**
  * Writes {@code OUT/fits/part-00000.parquet}: one row per (form, parameter) with columns form,
- * parameter, estimate, ci_low, ci_high (null without bootstrap), objective, n_points, delta.
+ * parameter, estimate, ci_low, ci_high (null without bootstrap), objective, n_points, delta and
+ * at_bound (the parameter ended at a bound of the law's domain, e.g. B = 0 or beta <= 0); a law with a
+ * compute-optimal allocation adds rows a, b and N_opt (at the table's largest 6ND).
  */
 public final class FitsTable {
   /** The Parquet schema of the fits table. */
   public static final MessageType SCHEMA = MessageTypeParser.parseMessageType(
       "message fits { required binary form (STRING); required binary parameter (STRING);"
           + " required double estimate; optional double ci_low; optional double ci_high;"
-          + " required double objective; required int32 n_points; required double delta; }");
+          + " required double objective; required int32 n_points; required double delta;"
+          + " required boolean at_bound; }");
 
   private FitsTable() {}
 
   /** One row of the table. */
   public record Row(String form, String parameter, double estimate, Interval ci, double objective,
-      int nPoints, double delta) {}
+      int nPoints, double delta, boolean atBound) {}
 
-  /** The rows for an analysis: every parameter of every law, then a, b and N_opt for Chinchilla. */
+  /** The rows for an analysis: every parameter of every law, then its allocation's quantities. */
   public static List<Row> rows(ScalingAnalysis a) {
     List<Row> out = new ArrayList<>();
     for (LawFit lf : a.fits()) {
-      add(out, lf.fit(), lf.bootstrap());
-    }
-    for (FitResult r : a.singleVariable()) {
-      add(out, r, null);
+      FitResult r = lf.fit();
+      BootstrapResult boot = lf.bootstrap();
+      for (Map.Entry<String, Double> e : r.params().named().entrySet()) {
+        out.add(new Row(r.form().label(), e.getKey(), e.getValue(), boot == null ? null : boot.get(e.getKey()),
+            r.objective(), r.nPoints(), r.delta(), r.atBound().contains(e.getKey())));
+      }
+      lf.computeOptimal().ifPresent(o -> {
+        for (ComputeOptimal.Quantity q : ComputeOptimal.Quantity.values()) {
+          out.add(new Row(r.form().label(), q.label(), q.of(o, a.optimalCompute()), boot == null ? null : boot.get(q),
+              r.objective(), r.nPoints(), r.delta(), false));
+        }
+      });
     }
     return out;
-  }
-
-  private static void add(List<Row> out, FitResult r, BootstrapResult boot) {
-    for (Map.Entry<String, Double> e : r.params().named().entrySet()) {
-      out.add(new Row(r.form().label(), e.getKey(), e.getValue(), boot == null ? null : boot.get(e.getKey()),
-          r.objective(), r.nPoints(), r.delta()));
-    }
-    if (r.params() instanceof dev.scaling.common.fit.ChinchillaParams c) {
-      var o = c.computeOptimal();
-      out.add(new Row(r.form().label(), "a", o.a(), boot == null ? null : boot.get("a"), r.objective(),
-          r.nPoints(), r.delta()));
-      out.add(new Row(r.form().label(), "b", o.b(), boot == null ? null : boot.get("b"), r.objective(),
-          r.nPoints(), r.delta()));
-      if (boot != null && Double.isFinite(boot.optimalCompute())) {
-        out.add(new Row(r.form().label(), "N_opt", o.nOpt(boot.optimalCompute()), boot.get("N_opt"),
-            r.objective(), r.nPoints(), r.delta()));
-      }
-    }
   }
 
   /** Writes the table into folder {@code dir} (replacing its part file) and returns the file. */
@@ -88,7 +82,8 @@ public final class FitsTable {
           if (r.ci() != null) {
             g.append("ci_low", r.ci().lo()).append("ci_high", r.ci().hi());
           }
-          g.append("objective", r.objective()).append("n_points", r.nPoints()).append("delta", r.delta());
+          g.append("objective", r.objective()).append("n_points", r.nPoints()).append("delta", r.delta())
+              .append("at_bound", r.atBound());
           w.write(g);
         }
       }

@@ -1,6 +1,5 @@
 package dev.scaling.driver.fit;
 
-import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.driver.report.TrialPoint;
 import java.util.List;
 
@@ -14,10 +13,5 @@ public record InputTable(List<TrialPoint> rows, List<String> notes) {
   public InputTable {
     rows = List.copyOf(rows);
     notes = List.copyOf(notes);
-  }
-
-  /** The points alone. */
-  public List<ScalingPoint> points() {
-    return rows.stream().map(TrialPoint::point).toList();
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scaling.common.fit.BootstrapResult;
+import dev.scaling.common.fit.ComputeOptimal;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.Interval;
 import dev.scaling.common.fit.LawFit;
@@ -45,8 +46,8 @@ public final class SweepFit {
         a.points().size(), a.options().huberDelta()));
     notes.forEach(n -> s.append("  note: ").append(n).append('\n'));
     for (LawFit f : a.fits()) {
-      s.append(String.format(Locale.ROOT, "  %-10s objective %.6e (%d starts, %d ms):", f.form().label(),
-          f.fit().objective(), f.fit().starts(), f.fit().millis()));
+      s.append(String.format(Locale.ROOT, "  %-10s objective %.6e (%d rows, %d starts, %d ms):", f.form().label(),
+          f.fit().objective(), f.fit().nPoints(), f.fit().starts(), f.fit().millis()));
       for (Map.Entry<String, Double> e : f.fit().params().named().entrySet()) {
         Interval ci = f.bootstrap() == null ? null : f.bootstrap().get(e.getKey());
         s.append(String.format(Locale.ROOT, " %s=%.4g", e.getKey(), e.getValue()));
@@ -54,16 +55,20 @@ public final class SweepFit {
           s.append(String.format(Locale.ROOT, " [%.4g, %.4g]", ci.lo(), ci.hi()));
         }
       }
+      if (f.fit().isAtBound()) {
+        s.append(" (at bound: ").append(f.fit().boundNote()).append(')');
+      }
       s.append('\n');
       if (f.backtest() != null) {
         s.append(String.format(Locale.ROOT, "  %-10s backtest: mean rel. error %.3f%% on %d highest-compute rows%n",
             f.form().label(), 100 * f.backtest().meanRelError(), f.backtest().heldOutRows()));
       }
     }
-    if (a.computeOptimal() != null) {
-      s.append(String.format(Locale.ROOT, "  compute-optimal: N_opt ~ C^%.4f, D_opt ~ C^%.4f%n",
-          a.computeOptimal().a(), a.computeOptimal().b()));
+    for (ScalingAnalysis.Skipped k : a.skipped()) {
+      s.append(String.format(Locale.ROOT, "  %-10s not fitted: %s%n", k.form().label(), k.reason()));
     }
+    a.computeOptimal().ifPresent(o -> s.append(String.format(Locale.ROOT,
+        "  compute-optimal: N_opt ~ C^%.4f, D_opt ~ C^%.4f%n", o.a(), o.b())));
     if (entropyFloor != null) {
       s.append(String.format(Locale.ROOT, "  true entropy floor %.4f%n", entropyFloor));
     }
@@ -71,7 +76,11 @@ public final class SweepFit {
     return s.toString();
   }
 
-  /** The JSON object of the command-line contract: n, and per law form, objective, params and ci. */
+  /**
+   * The JSON object of the command-line contract: n, and per law form, objective, params, ci, the
+   * parameters at a bound, the compute-optimal allocation where the law has one, and the backtest; then
+   * the forms not fitted and the warnings.
+   */
   public static String json(ScalingAnalysis a) {
     ObjectNode root = JSON.createObjectNode();
     root.put("n", a.points().size());
@@ -81,18 +90,31 @@ public final class SweepFit {
       o.put("form", f.form().label());
       o.put("objective", f.fit().objective());
       o.put("delta", f.fit().delta());
+      o.put("n_points", f.fit().nPoints());
       ObjectNode p = o.putObject("params");
       f.fit().params().named().forEach(p::put);
+      ArrayNode bound = o.putArray("at_bound");
+      f.fit().atBound().forEach(bound::add);
       ObjectNode ci = o.putObject("ci");
       BootstrapResult b = f.bootstrap();
       if (b != null) {
         b.intervals().forEach((k, v) -> ci.putArray(k).add(v.lo()).add(v.hi()));
+        b.allocation().forEach((k, v) -> ci.putArray(k.label()).add(v.lo()).add(v.hi()));
       }
+      f.computeOptimal().ifPresent(c -> {
+        ObjectNode co = o.putObject("compute_optimal");
+        co.put("compute", a.optimalCompute());
+        for (ComputeOptimal.Quantity q : ComputeOptimal.Quantity.values()) {
+          co.put(q.label(), q.of(c, a.optimalCompute()));
+        }
+      });
       if (f.backtest() != null) {
         o.putObject("backtest").put("mean_rel_error", f.backtest().meanRelError())
             .put("max_rel_error", f.backtest().maxRelError()).put("held_out", f.backtest().heldOutRows());
       }
     }
+    ArrayNode skipped = root.putArray("not_fitted");
+    a.skipped().forEach(k -> skipped.addObject().put("form", k.form().label()).put("reason", k.reason()));
     ArrayNode w = root.putArray("warnings");
     a.warnings().forEach(x -> w.add(x.message()));
     return root.toString();

@@ -4,23 +4,33 @@ import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
 import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.driver.report.TrialPoint;
+import dev.scaling.common.spec.SpecException;
+import java.io.File;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.ColumnIOFactory;
-import org.apache.parquet.io.LocalInputFile;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
@@ -28,45 +38,68 @@ import org.apache.parquet.schema.Type;
 
 /**
  * Reads (N, D, loss) rows from a CSV file with a header row or from Parquet (one file or a folder of
- * part files, e.g. a sweep's {@code OUT/trials}). Rows whose {@code status} is not {@code finished}
+ * part files, e.g. a sweep's {@code OUT/trials}), on any Hadoop file system (local, hdfs:, s3a:). Rows whose {@code status} is not {@code finished}
  * or whose loss is not finite are excluded and counted; a missing or non-positive value is an error
  * naming the row and column unless invalid rows are to be dropped.
  */
 public final class TableReader {
   private TableReader() {}
 
-  /** Reads {@code input}; null column names mean the defaults (n_params/N, tokens/D, final_eval_loss/loss). */
-  public static InputTable read(Path input, String nCol, String dCol, String lossCol, boolean dropInvalid) {
+  /**
+   * Reads {@code input}, a local path or any Hadoop file-system URI (hdfs:, s3a:, file:) of a CSV file
+   * or of Parquet (a file, or a folder of part files); null column names mean the defaults (n_params/N,
+   * tokens/D, final_eval_loss/loss).
+   */
+  public static InputTable read(String input, Configuration hadoop, String nCol, String dCol, String lossCol,
+      boolean dropInvalid) {
     List<String> header;
     List<String[]> cells;
-    boolean parquet = Files.isDirectory(input) || input.toString().endsWith(".parquet");
+    Path path = toPath(input);
+    boolean parquet;
     try {
+      FileSystem fs;
+      try {
+        fs = path.getFileSystem(hadoop);
+      } catch (UnsupportedFileSystemException e) {
+        throw new SpecException("--input",
+            "a local path or a URI of a file system on the classpath (file:, hdfs:, s3a: with hadoop-aws)", input);
+      }
+      FileStatus status;
+      try {
+        status = fs.getFileStatus(path);
+      } catch (FileNotFoundException e) {
+        throw new SpecException("--input", "an existing CSV file or Parquet file or folder", input);
+      }
+      parquet = status.isDirectory() || path.getName().endsWith(".parquet");
       if (parquet) {
-        List<Path> files;
-        if (Files.isDirectory(input)) {
-          try (Stream<Path> s = Files.list(input)) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+        List<Path> files = new ArrayList<>();
+        if (status.isDirectory()) {
+          for (FileStatus f : fs.listStatus(path)) {
+            if (f.isFile() && f.getPath().getName().endsWith(".parquet")) {
+              files.add(f.getPath());
+            }
           }
+          files.sort(Comparator.comparing(Path::getName));
           if (files.isEmpty()) {
-            throw new IllegalArgumentException("no .parquet files in folder " + input);
+            throw new SpecException("--input", "a folder with .parquet files or a single file", input);
           }
         } else {
-          files = List.of(input);
+          files.add(path);
         }
         header = new ArrayList<>();
         cells = new ArrayList<>();
         for (Path f : files) {
-          readParquet(f, header, cells);
+          readParquet(HadoopInputFile.fromPath(f, hadoop), header, cells);
         }
       } else {
         CsvParserSettings settings = new CsvParserSettings();
         settings.setHeaderExtractionEnabled(false);
         settings.setNullValue(null);
         settings.setEmptyValue(null);
-        try (Reader r = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+        try (Reader r = new InputStreamReader(fs.open(path), StandardCharsets.UTF_8)) {
           List<String[]> all = new CsvParser(settings).parseAll(r);
           if (all.isEmpty()) {
-            throw new IllegalArgumentException("CSV " + input + " is empty: a header row is needed");
+            throw new SpecException("--input", "a CSV file with a header row", input + " (empty)");
           }
           header = Arrays.stream(all.get(0)).map(h -> h == null ? "" : h.trim()).toList();
           cells = all.subList(1, all.size());
@@ -75,9 +108,9 @@ public final class TableReader {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + input, e);
     }
-    int in = column(header, nCol, "n_params", "N", input);
-    int id = column(header, dCol, "tokens", "D", input);
-    int il = column(header, lossCol, "final_eval_loss", "loss", input);
+    int in = column(header, nCol, "n_params", "N", "--n-col", input);
+    int id = column(header, dCol, "tokens", "D", "--d-col", input);
+    int il = column(header, lossCol, "final_eval_loss", "loss", "--loss-col", input);
     int is = header.indexOf("status");
     int it = header.indexOf("trial_id");
     List<TrialPoint> rows = new ArrayList<>();
@@ -118,7 +151,7 @@ public final class TableReader {
       }
       if (bad != null) {
         if (!dropInvalid) {
-          throw new IllegalArgumentException(where + ": " + bad + " (use --drop-invalid to skip such rows)");
+          throw SpecException.of(where, bad + " (use --drop-invalid to skip such rows)");
         }
         dropped.add((r + 1) + "");
         continue;
@@ -138,7 +171,7 @@ public final class TableReader {
           + (dropped.size() > 20 ? ", ..." : ""));
     }
     if (rows.isEmpty()) {
-      throw new IllegalArgumentException("no usable rows in " + input + (notes.isEmpty() ? "" : ": " + notes));
+      throw SpecException.of("--input", "no usable rows in " + input + (notes.isEmpty() ? "" : ": " + notes));
     }
     return new InputTable(rows, notes);
   }
@@ -147,11 +180,12 @@ public final class TableReader {
     return i < c.length ? c[i] : null;
   }
 
-  private static int column(List<String> header, String asked, String first, String second, Path input) {
+  private static int column(List<String> header, String asked, String first, String second, String option,
+      String input) {
     if (asked != null) {
       int i = header.indexOf(asked);
       if (i < 0) {
-        throw new IllegalArgumentException("column " + asked + " not found in " + input + "; columns are " + header);
+        throw new SpecException(option, "a column of " + input + " (columns are " + header + ")", asked);
       }
       return i;
     }
@@ -160,15 +194,30 @@ public final class TableReader {
       i = header.indexOf(second);
     }
     if (i < 0) {
-      throw new IllegalArgumentException(String.format(Locale.ROOT,
-          "neither column %s nor %s found in %s; columns are %s (choose with --n-col/--d-col/--loss-col)",
-          first, second, input, header));
+      throw SpecException.of(option, String.format(Locale.ROOT,
+          "neither column %s nor %s found in %s; columns are %s (choose one with %s)",
+          first, second, input, header, option));
     }
     return i;
   }
 
-  private static void readParquet(Path file, List<String> header, List<String[]> cells) throws IOException {
-    try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+  /** A Hadoop path for {@code input}: a URI with a scheme as it is, anything else a local path. */
+  static Path toPath(String input) {
+    SpecException.require(input != null && !input.isBlank(), "--input", "a path or URI", input);
+    URI uri;
+    try {
+      uri = new URI(input);
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    if (uri != null && uri.getScheme() != null && uri.getScheme().length() > 1) {
+      return new Path(uri);
+    }
+    return new Path(new File(input).getAbsoluteFile().toURI());
+  }
+
+  private static void readParquet(InputFile file, List<String> header, List<String[]> cells) throws IOException {
+    try (ParquetFileReader reader = ParquetFileReader.open(file)) {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       List<String> names = schema.getFields().stream().map(Type::getName).toList();
       if (header.isEmpty()) {

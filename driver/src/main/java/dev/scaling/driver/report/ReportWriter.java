@@ -1,13 +1,12 @@
 package dev.scaling.driver.report;
 
 import dev.scaling.common.fit.BootstrapResult;
-import dev.scaling.common.fit.ChinchillaParams;
 import dev.scaling.common.fit.ComputeOptimal;
 import dev.scaling.common.fit.FitResult;
 import dev.scaling.common.fit.IdentifiabilityWarning;
 import dev.scaling.common.fit.Interval;
 import dev.scaling.common.fit.LawFit;
-import dev.scaling.common.fit.LawForm;
+import dev.scaling.common.fit.Law;
 import dev.scaling.common.fit.LawParams;
 import dev.scaling.common.fit.ScalingAnalysis;
 import dev.scaling.common.fit.ScalingPoint;
@@ -72,20 +71,23 @@ public final class ReportWriter {
     }
     html.append("<h2>Fitted laws</h2>");
     html.append(lawTable(analysis, entropyFloor));
-    html.append(backtestTable(analysis));
-    if (analysis.computeOptimal() != null) {
-      ComputeOptimal o = analysis.computeOptimal();
-      html.append(String.format(Locale.ROOT,
-          "<p>Compute-optimal allocation (Chinchilla): N_opt = %s &middot; (C/6)^%.4f, D_opt = (C/6)/N_opt,"
-              + " b = %.4f.</p>", fmt(o.g()), o.a(), o.b()));
+    for (ScalingAnalysis.Skipped k : analysis.skipped()) {
+      html.append("<p class=\"warn\"><b>").append(k.form().label()).append(" not fitted:</b> ")
+          .append(esc(k.reason())).append("</p>");
     }
+    html.append(backtestTable(analysis));
+    analysis.allocationLaw().ifPresent(lf -> {
+      ComputeOptimal o = lf.computeOptimal().orElseThrow();
+      html.append(String.format(Locale.ROOT,
+          "<p>Compute-optimal allocation (%s): N_opt = %s &middot; (C/6)^%.4f, D_opt = (C/6)/N_opt,"
+              + " b = %.4f.</p>", lf.form().label(), fmt(o.g()), o.a(), o.b()));
+    });
     html.append("<h2>Plots</h2>");
     List<ScalingPoint> pts = rows.stream().map(TrialPoint::point).toList();
-    LawParams chin = law(analysis, LawForm.CHINCHILLA);
-    LawParams main = chin != null ? chin : analysis.fits().isEmpty() ? null : analysis.fits().get(0).fit().params();
+    LawParams main = mainLaw(analysis);
     html.append(img(lossVs(pts, main, true), "Loss vs N for each D"));
     html.append(img(lossVs(pts, main, false), "Loss vs D for each N"));
-    html.append(img(lossVsCompute(pts, analysis.computeOptimal(), chin), "Loss vs compute"));
+    html.append(img(lossVsCompute(pts, analysis.allocationLaw().orElse(null)), "Loss vs compute"));
     html.append(img(residuals(pts, analysis), "Residuals"));
     if (!curves.isEmpty()) {
       html.append(img(learningCurves(curves), "Learning curves"));
@@ -102,46 +104,47 @@ public final class ReportWriter {
     }
   }
 
-  private static LawParams law(ScalingAnalysis a, LawForm form) {
-    LawFit f = a.fit(form);
-    return f == null ? null : f.fit().params();
+  /** The law drawn through the data: the first joint law fitted (Chinchilla by default), else none. */
+  private static LawParams mainLaw(ScalingAnalysis a) {
+    return a.fits().stream()
+        .filter(f -> f.form().law().scope() == Law.Scope.JOINT)
+        .map(f -> f.fit().params())
+        .findFirst()
+        .orElse(null);
   }
 
   private static String lawTable(ScalingAnalysis a, Double floor) {
     StringBuilder t = new StringBuilder("<table><tr><th>law</th><th>parameter</th><th>estimate</th>"
-        + "<th>CI low</th><th>CI high</th><th>objective</th><th>rows</th></tr>");
-    List<FitResult> all = new ArrayList<>();
-    a.fits().forEach(f -> all.add(f.fit()));
-    all.addAll(a.singleVariable());
-    for (FitResult r : all) {
-      LawFit lf = a.fit(r.form());
-      BootstrapResult boot = lf == null || r.form() != lf.form() ? null : lf.bootstrap();
+        + "<th>CI low</th><th>CI high</th><th>objective</th><th>rows</th><th>at bound</th></tr>");
+    for (LawFit lf : a.fits()) {
+      FitResult r = lf.fit();
+      BootstrapResult boot = lf.bootstrap();
       for (Map.Entry<String, Double> e : r.params().named().entrySet()) {
         Interval ci = boot == null ? null : boot.get(e.getKey());
         t.append("<tr><td>").append(r.form().label()).append("</td><td>").append(e.getKey()).append("</td><td>")
             .append(fmt(e.getValue())).append("</td><td>").append(ci == null ? "" : fmt(ci.lo()))
             .append("</td><td>").append(ci == null ? "" : fmt(ci.hi())).append("</td><td>")
-            .append(fmt(r.objective())).append("</td><td>").append(r.nPoints()).append("</td></tr>");
+            .append(fmt(r.objective())).append("</td><td>").append(r.nPoints()).append("</td><td>")
+            .append(r.atBound().contains(e.getKey()) ? "at bound" : "").append("</td></tr>");
         if (floor != null && e.getKey().equals("E")) {
           t.append("<tr><td>").append(r.form().label()).append("</td><td>true entropy floor</td><td>")
-              .append(fmt(floor)).append("</td><td colspan=\"4\">synthetic source</td></tr>");
+              .append(fmt(floor)).append("</td><td colspan=\"5\">synthetic source</td></tr>");
         }
       }
-      if (boot != null) {
-        for (String k : List.of("a", "b", "N_opt")) {
-          Interval ci = boot.get(k);
-          if (ci != null) {
-            String est = "";
-            if (r.params() instanceof ChinchillaParams c) {
-              ComputeOptimal o = c.computeOptimal();
-              est = fmt(k.equals("a") ? o.a() : k.equals("b") ? o.b() : o.nOpt(boot.optimalCompute()));
-            }
-            t.append("<tr><td>").append(r.form().label()).append("</td><td>").append(k)
-                .append(k.equals("N_opt") ? " at C=" + fmt(boot.optimalCompute()) : "").append("</td><td>")
-                .append(est).append("</td><td>").append(fmt(ci.lo())).append("</td><td>").append(fmt(ci.hi()))
-                .append("</td><td></td><td></td></tr>");
-          }
+      lf.computeOptimal().ifPresent(o -> {
+        for (ComputeOptimal.Quantity q : ComputeOptimal.Quantity.values()) {
+          Interval ci = boot == null ? null : boot.get(q);
+          t.append("<tr><td>").append(r.form().label()).append("</td><td>").append(q.label())
+              .append(q == ComputeOptimal.Quantity.N_OPT ? " at C=" + fmt(a.optimalCompute()) : "")
+              .append("</td><td>").append(fmt(q.of(o, a.optimalCompute()))).append("</td><td>")
+              .append(ci == null ? "" : fmt(ci.lo())).append("</td><td>").append(ci == null ? "" : fmt(ci.hi()))
+              .append("</td><td></td><td></td><td></td></tr>");
         }
+      });
+      if (r.isAtBound()) {
+        t.append("<tr><td>").append(r.form().label()).append("</td><td colspan=\"7\" style=\"text-align:left\">")
+            .append("at bound: ").append(esc(r.boundNote()))
+            .append(" (the data do not support this part of the law)</td></tr>");
       }
     }
     return t.append("</table>").toString();
@@ -209,20 +212,23 @@ public final class ReportWriter {
     return c;
   }
 
-  private static XYChart lossVsCompute(List<ScalingPoint> pts, ComputeOptimal o, LawParams chin) {
+  private static XYChart lossVsCompute(List<ScalingPoint> pts, LawFit allocationLaw) {
     XYChart c = chart("Loss vs compute (6ND) with the compute-optimal frontier", "C (FLOPs)", "loss");
     c.addSeries("trials", pts.stream().mapToDouble(ScalingPoint::compute).toArray(),
         pts.stream().mapToDouble(ScalingPoint::loss).toArray())
         .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    if (o != null && chin != null) {
+    if (allocationLaw != null) {
+      ComputeOptimal o = allocationLaw.computeOptimal().orElseThrow();
+      LawParams law = allocationLaw.fit().params();
       double lo = pts.stream().mapToDouble(ScalingPoint::compute).min().orElse(1);
       double hi = pts.stream().mapToDouble(ScalingPoint::compute).max().orElse(10);
       double[] xs = logSpace(lo, hi * 10, 60);
       double[] ys = new double[xs.length];
       for (int i = 0; i < xs.length; i++) {
-        ys[i] = chin.predict(o.nOpt(xs[i]), o.dOpt(xs[i]));
+        ys[i] = law.predict(o.nOpt(xs[i]), o.dOpt(xs[i]));
       }
-      c.addSeries("compute-optimal frontier (Chinchilla)", xs, ys).setMarker(SeriesMarkers.NONE);
+      c.addSeries("compute-optimal frontier (" + allocationLaw.form().label() + ")", xs, ys)
+          .setMarker(SeriesMarkers.NONE);
     }
     return c;
   }
@@ -231,12 +237,15 @@ public final class ReportWriter {
     XYChart c = chart("Residuals log L_hat - log L", "C (FLOPs)", "residual");
     c.getStyler().setYAxisLogarithmic(false);
     for (LawFit f : a.fits()) {
+      if (f.form().law().scope() != Law.Scope.JOINT) {
+        continue;
+      }
       LawParams p = f.fit().params();
       c.addSeries(f.form().label(), pts.stream().mapToDouble(ScalingPoint::compute).toArray(),
           pts.stream().mapToDouble(q -> Math.log(p.predict(q.n(), q.d()) / q.loss())).toArray())
           .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     }
-    if (a.fits().isEmpty()) {
+    if (a.fits().stream().noneMatch(f -> f.form().law().scope() == Law.Scope.JOINT)) {
       c.addSeries("none", new double[] {1}, new double[] {0});
     }
     return c;

@@ -1,11 +1,14 @@
 package dev.scaling.driver.fit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scaling.common.spec.SpecException;
+import dev.scaling.driver.SweepMain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +18,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -25,13 +30,18 @@ class FitCommandTest {
 
   /** Chinchilla truth (E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28) on a crossed 6 x 6 design. */
   private Path csv(String extraRow) throws Exception {
+    return table(extraRow, true);
+  }
+
+  private Path table(String extraRow, boolean dependsOnD) throws Exception {
     StringBuilder s = new StringBuilder("N,D,loss\n");
     Random rng = new Random(1);
     for (int i = 0; i < 6; i++) {
       double n = 1e7 * Math.pow(300, i / 5.0);
       for (int j = 0; j < 6; j++) {
         double d = 1e9 * Math.pow(100, j / 5.0);
-        double loss = (1.69 + 406.4 / Math.pow(n, 0.34) + 410.7 / Math.pow(d, 0.28)) * Math.exp(0.003 * rng.nextGaussian());
+        double loss = (1.69 + 406.4 / Math.pow(n, 0.34) + (dependsOnD ? 410.7 / Math.pow(d, 0.28) : 0))
+            * Math.exp(0.003 * rng.nextGaussian());
         s.append(String.format(Locale.ROOT, "%.6e,%.6e,%.8f%n", n, d, loss));
       }
     }
@@ -43,44 +53,75 @@ class FitCommandTest {
     return f;
   }
 
-  @Test
-  void run_fitsCsvWritesParquetReportAndJsonLastLine() throws Exception {
-    Path in = csv(null);
-    Path out = tmp.resolve("out");
+  /** The CSV's data rows as numbers, read here without the reader under test. */
+  private static List<double[]> parse(Path csv) throws Exception {
+    return Files.readAllLines(csv).stream().skip(1).filter(l -> !l.isBlank())
+        .map(l -> Arrays.stream(l.split(",")).mapToDouble(Double::parseDouble).toArray()).toList();
+  }
+
+  private static String[] stdout(Runnable r) {
     PrintStream old = System.out;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    FitOutcome outcome;
     System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
     try {
-      outcome = FitCommand.run("--input", in.toString(), "--out", out.toString(), "--bootstrap", "30",
-          "--grid", "coarse", "--json");
+      r.run();
     } finally {
       System.setOut(old);
     }
-    String[] lines = buf.toString(StandardCharsets.UTF_8).strip().split("\n");
+    return buf.toString(StandardCharsets.UTF_8).strip().split("\n");
+  }
+
+  @Test
+  void run_fitsCsvWritesParquetReportAndJsonLastLine() throws Exception {
+    Path in = csv(null);
+    List<double[]> data = parse(in);
+    double maxD = data.stream().mapToDouble(r -> r[1]).max().orElseThrow();
+    double maxN = data.stream().mapToDouble(r -> r[0]).max().orElseThrow();
+    long atMaxD = data.stream().filter(r -> r[1] == maxD).count();
+    long atMaxN = data.stream().filter(r -> r[0] == maxN).count();
+    Path out = tmp.resolve("out");
+    FitOutcome[] outcome = new FitOutcome[1];
+    String[] lines = stdout(() -> outcome[0] = FitCommand.run("--input", in.toString(), "--out", out.toString(),
+        "--bootstrap", "30", "--grid", "coarse", "--json"));
     JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
-    assertEquals(36, json.get("n").asInt());
-    assertEquals("chinchilla", json.get("fits").get(0).get("form").asText());
-    assertEquals("kaplan", json.get("fits").get(1).get("form").asText());
-    assertEquals(0.34, json.get("fits").get(0).get("params").get("alpha").asDouble(), 0.03);
-    assertEquals(2, json.get("fits").get(0).get("ci").get("alpha").size());
+    assertEquals(data.size(), json.get("n").asInt());
+    assertEquals(List.of("chinchilla", "kaplan", "power_n", "power_d"),
+        List.of(json.get("fits").findValuesAsText("form").toArray(new String[0])));
+    JsonNode chin = json.get("fits").get(0);
+    assertEquals(0.34, chin.get("params").get("alpha").asDouble(), 0.03);
+    assertEquals(2, chin.get("ci").get("alpha").size());
+    assertEquals(0, chin.get("at_bound").size(), "data of the law's own form fit inside its domain");
+    // N_opt at the table's largest compute, from the fitted parameters by eq. 4 of Hoffmann et al.
+    double alpha = chin.get("params").get("alpha").asDouble();
+    double beta = chin.get("params").get("beta").asDouble();
+    double g = Math.pow(alpha * chin.get("params").get("A").asDouble() / (beta * chin.get("params").get("B").asDouble()),
+        1 / (alpha + beta));
+    double c = data.stream().mapToDouble(r -> 6 * r[0] * r[1]).max().orElseThrow();
+    assertEquals(g * Math.pow(c / 6, beta / (alpha + beta)), chin.get("compute_optimal").get("N_opt").asDouble(),
+        1e-9 * chin.get("compute_optimal").get("N_opt").asDouble());
     assertTrue(json.get("fits").get(1).get("params").has("alphaN"));
-    assertTrue(Files.isRegularFile(out.resolve("report/index.html")));
     String html = Files.readString(out.resolve("report/index.html"));
     assertTrue(html.contains("data:image/png;base64,"), "plots are embedded");
-    assertEquals(out.resolve("fits/part-00000.parquet"), outcome.fitsFile());
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT form), min(n_points), max(delta) FROM read_parquet('"
-            + out.resolve("fits") + "/*.parquet')")) {
+    assertEquals(out.resolve("fits/part-00000.parquet"), outcome[0].fitsFile());
+    // Published parameter counts: Chinchilla 5 (+ a, b, N_opt), Kaplan 4, each power law 3.
+    int expectedRows = (5 + 3) + 4 + 3 + 3;
+    try (Connection conn = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT form), max(delta),"
+            + " max(n_points) FILTER (WHERE form = 'power_n'), max(n_points) FILTER (WHERE form = 'power_d'),"
+            + " max(n_points) FILTER (WHERE form = 'chinchilla'), count(*) FILTER (WHERE at_bound)"
+            + " FROM read_parquet('" + out.resolve("fits") + "/*.parquet')")) {
       rs.next();
-      assertEquals(FitsTable.rows(outcome.analysis()).size(), rs.getInt(1));
+      assertEquals(expectedRows, rs.getInt(1));
       assertEquals(4, rs.getInt(2), "chinchilla, kaplan, power_n, power_d");
-      assertEquals(6, rs.getInt(3), "single-variable laws use 6 rows");
-      assertEquals(1e-3, rs.getDouble(4), 0);
+      assertEquals(1e-3, rs.getDouble(3), 0);
+      assertEquals(atMaxD, rs.getInt(4), "L(N) uses the rows at the largest D");
+      assertEquals(atMaxN, rs.getInt(5), "L(D) uses the rows at the largest N");
+      assertEquals(data.size(), rs.getInt(6));
+      assertEquals(0, rs.getInt(7));
     }
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
-        Statement st = c.createStatement();
+    try (Connection conn = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = conn.createStatement();
         ResultSet rs = st.executeQuery("SELECT estimate, ci_low, ci_high FROM read_parquet('" + out.resolve("fits")
             + "/*.parquet') WHERE form = 'chinchilla' AND parameter = 'alpha'")) {
       rs.next();
@@ -88,27 +129,57 @@ class FitCommandTest {
     }
   }
 
+  /** A loss that does not depend on D: the D side of the joint laws goes to its bound, and it is a result. */
+  @Test
+  void run_lossIndependentOfD_reportsAtBoundAndFinishesEveryForm() throws Exception {
+    Path in = table(null, false);
+    Path out = tmp.resolve("bound");
+    String[] lines = stdout(() -> FitCommand.run("--input", in.toString(), "--out", out.toString(),
+        "--bootstrap", "20", "--grid", "coarse", "--json"));
+    JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
+    assertEquals(4, json.get("fits").size(), "every form fitted: " + json);
+    assertEquals(0, json.get("not_fitted").size());
+    JsonNode chin = json.get("fits").get(0);
+    assertTrue(chin.get("at_bound").size() > 0, "Chinchilla at bound: " + chin);
+    assertTrue(String.join("\n", lines).contains("at bound:"), "the summary says so");
+    assertTrue(Files.readString(out.resolve("report/index.html")).contains("at bound"), "the report says so");
+    try (Connection conn = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM read_parquet('" + out.resolve("fits")
+            + "/*.parquet') WHERE at_bound AND form = 'chinchilla'")) {
+      rs.next();
+      assertEquals(chin.get("at_bound").size(), rs.getInt(1));
+    }
+  }
+
   @Test
   void run_rejectsNonPositiveRowNamingIt() throws Exception {
     Path in = csv("1e8,-5,3.0");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> FitCommand.run("--input", in.toString(), "--out", tmp.resolve("o").toString(), "--bootstrap", "0"));
-    assertTrue(e.getMessage().startsWith("row 37 (line 38) of"), e.getMessage());
+    int dataRows = parse(csv(null)).size();
+    Path bad = csv("1e8,-5,3.0");
+    SpecException e = assertThrows(SpecException.class,
+        () -> FitCommand.run("--input", bad.toString(), "--out", tmp.resolve("o").toString(), "--bootstrap", "0"));
+    assertTrue(e.getMessage().startsWith("row " + (dataRows + 1) + " (line " + (dataRows + 2) + ") of"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("column D must be positive, found -5"), e.getMessage());
+    assertTrue(Files.exists(in));
   }
 
   @Test
   void run_dropInvalidSkipsBadRowsAndSaysSo() throws Exception {
+    int dataRows = parse(csv(null)).size();
     Path in = csv("1e8,,3.0");
     FitOutcome o = FitCommand.run("--input", in.toString(), "--out", tmp.resolve("o").toString(),
         "--bootstrap", "0", "--grid", "coarse", "--form", "chinchilla", "--drop-invalid");
-    assertEquals(36, o.analysis().points().size());
+    assertEquals(dataRows, o.analysis().points().size());
+    assertEquals(List.of("chinchilla"), o.analysis().fits().stream().map(f -> f.form().label()).toList());
     assertTrue(o.notes().get(0).contains("1 invalid rows dropped"), o.notes().toString());
   }
 
   @Test
   void run_readsParquetFolderKeepingOnlyFinishedTrials() throws Exception {
     Path in = csv(null);
+    int dataRows = parse(in).size();
     Path trials = tmp.resolve("trials");
     Files.createDirectories(trials);
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
@@ -119,7 +190,55 @@ class FitCommandTest {
     }
     FitOutcome o = FitCommand.run("--input", trials.toString(), "--out", tmp.resolve("o").toString(),
         "--bootstrap", "0", "--grid", "coarse", "--form", "kaplan");
-    assertEquals(36, o.analysis().points().size());
+    assertEquals(dataRows, o.analysis().points().size());
     assertEquals("1 rows excluded: status other than finished", o.notes().get(0));
+  }
+
+  /** Exit code and the one line on standard error of {@code sweep fit ARGS}. */
+  private static Object[] exitAndError(String... args) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      String[] all = new String[args.length + 1];
+      all[0] = "fit";
+      System.arraycopy(args, 0, all, 1, args.length);
+      code = SweepMain.run(all);
+    } finally {
+      System.setErr(old);
+    }
+    return new Object[] {code, buf.toString(StandardCharsets.UTF_8).strip()};
+  }
+
+  @Test
+  void sweepFit_badInput_exitsWith2AndOneLineNamingFieldRuleAndValue() throws Exception {
+    String in = csv(null).toString();
+    String out = tmp.resolve("o").toString();
+    Object[][] cases = {
+        exitAndError("--input", in, "--out", out, "--form", "chinchila"),
+        exitAndError("--input", in, "--out", out, "--huber-delta", "-1"),
+        exitAndError("--input", in, "--out", out, "--grid", "dense"),
+        exitAndError("--input", in, "--out", out, "--loss-col", "final_loss"),
+        exitAndError("--input", tmp.resolve("missing.csv").toString(), "--out", out),
+        exitAndError("--input", in, "--out", out, "--bootstrap", "-3"),
+        exitAndError("--input", "nosuchfs://bucket/table.csv", "--out", out),
+    };
+    String[] expected = {
+        "error: --form must be all or a comma-separated list of chinchilla, kaplan, power_n, power_d, found \"chinchila\"",
+        "error: --huber-delta must be positive and finite, found -1.0",
+        "error: --grid must be one of full, coarse, found \"dense\"",
+        "error: --loss-col must be a column of " + in + " (columns are [N, D, loss]), found \"final_loss\"",
+        "error: --input must be an existing CSV file or Parquet file or folder, found \""
+            + tmp.resolve("missing.csv") + "\"",
+        "error: --bootstrap must be >= 0 (0 for none), found -3",
+        "error: --input must be a local path or a URI of a file system on the classpath (file:, hdfs:, s3a: with"
+            + " hadoop-aws), found \"nosuchfs://bucket/table.csv\"",
+    };
+    for (int i = 0; i < cases.length; i++) {
+      assertEquals(2, cases[i][0], "exit code of case " + i + ": " + cases[i][1]);
+      assertEquals(expected[i], cases[i][1]);
+      assertFalse(((String) cases[i][1]).contains("\n"), "one line");
+    }
   }
 }
