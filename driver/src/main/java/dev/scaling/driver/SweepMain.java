@@ -1,7 +1,5 @@
 package dev.scaling.driver;
 
-import dev.scaling.common.fit.LawForm;
-import dev.scaling.common.fit.StartGrid;
 import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.driver.bench.BenchCommand;
@@ -54,9 +52,6 @@ public final class SweepMain {
    * converter declared on the option itself always wins.
    */
   private static final Map<String, ITypeConverter<?>> FIT_RULES = Map.of(
-      "--grid", v -> OptionRules.choice(v, OptionRules.words(StartGrid.class)),
-      // The joint forms FitCommand fits (its switch), and "all"; power_n and power_d come with every joint fit.
-      "--form", v -> OptionRules.choice(v, List.of("all", LawForm.CHINCHILLA.label(), LawForm.KAPLAN.label())),
       "--bootstrap", new OptionRules.NonNegativeInt(),
       "--huber-delta", new OptionRules.PositiveDouble(),
       "--backtest-share", new OptionRules.Share(),

@@ -78,10 +78,10 @@ class SweepMainTest {
         bad(List.of(FIT, "--input", "t.csv", "--out", "o", "--d-col"), "--d-col", "followed by a value", "nothing (missing)"),
         bad(List.of(FIT, "--input", "t.csv", "--out", "o", "--loss-col"), "--loss-col", "followed by a value", "nothing (missing)"),
         bad(List.of(FIT, "--input", "t.csv", "--out", "o", "--form", "logistic"), "--form",
-            "one of [all, chinchilla, kaplan]", "\"logistic\""),
-        bad(List.of(FIT, "--input", "t.csv", "--out", "o", "--form", "power_n"), "--form",
-            "one of [all, chinchilla, kaplan]", "\"power_n\""),
-        bad(List.of(FIT, "--input", "t.csv", "--out", "o", "--grid", "fine"), "--grid", "one of [full, coarse]",
+            "all or a comma-separated list of chinchilla, kaplan, power_n, power_d", "\"logistic\""),
+        bad(List.of(FIT, "--input", "t.csv", "--out", "o", "--form", "power_n,logistic"), "--form",
+            "all or a comma-separated list of chinchilla, kaplan, power_n, power_d", "\"power_n,logistic\""),
+        bad(List.of(FIT, "--input", "t.csv", "--out", "o", "--grid", "fine"), "--grid", "one of full, coarse",
             "\"fine\""),
         bad(List.of(FIT, "--input", "t.csv", "--out", "o", "--huber-delta", "-1e-3"), "--huber-delta",
             "a finite number > 0", "\"-1e-3\""),
@@ -130,8 +130,8 @@ class SweepMainTest {
     assertTrue(parsed.subcommand().matchedOption("--shapes").getValue().toString().contains("128x3"));
     parsed = SweepMain.commandLine().parseArgs(FIT, "--input", "t.csv", "--out", "o", "--grid", "COARSE", "--form", "Kaplan",
         "--backtest-share", "0", "--bootstrap", "0", "--seed", "-7");
-    assertEquals("coarse", parsed.subcommand().matchedOption("--grid").getValue());
-    assertEquals("kaplan", parsed.subcommand().matchedOption("--form").getValue());
+    assertEquals("COARSE", parsed.subcommand().matchedOption("--grid").getValue()); // FitCommand ignores case
+    assertEquals("Kaplan", parsed.subcommand().matchedOption("--form").getValue()); // FitCommand ignores case
     assertEquals(-7L, (long) parsed.subcommand().matchedOption("--seed").getValue());
   }
 
