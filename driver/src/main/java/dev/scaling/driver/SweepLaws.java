@@ -5,6 +5,7 @@ import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.trial.CurvePoint;
+import dev.scaling.common.trial.ConfigWalk;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
@@ -13,7 +14,7 @@ import dev.scaling.driver.fit.SweepFit;
 import dev.scaling.driver.report.CurveSample;
 import dev.scaling.driver.report.TrialPoint;
 import java.io.IOException;
-import java.lang.reflect.RecordComponent;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,10 +97,13 @@ final class SweepLaws {
    * over learning rates: learning-rate siblings are merged, different models (one N can come from
    * several shapes) never are.
    */
+  /** The learning rate's path in the configuration walk. */
+  private static final String LEARNING_RATE = "training.learning_rate";
+
   static List<TrialPoint> bestLearningRate(List<TrialPoint> rows, List<TrialOutcome> outcomes) {
     Map<String, Trial> trials = new HashMap<>();
     outcomes.forEach(o -> trials.put(o.trial().trialId(), o.trial()));
-    Map<List<Object>, TrialPoint> best = new LinkedHashMap<>();
+    Map<List<ConfigWalk.Leaf>, TrialPoint> best = new LinkedHashMap<>();
     for (TrialPoint p : rows) {
       Trial t = trials.get(p.trialId());
       InvariantViolation.check(t != null, "fitted row " + p.trialId() + " has no trial among the outcomes");
@@ -109,31 +113,16 @@ final class SweepLaws {
   }
 
   /**
-   * Every component of the record, walked into nested records, except the trial id (a hash that covers
-   * the learning rate) and any component named {@code learningRate}: a field added to the trial or its
-   * specs is part of the key without anyone remembering to add it here.
+   * The trial's configuration as the trial id's {@link ConfigWalk} sees it, less the learning rate: a
+   * field added to the configuration is part of the key without anyone remembering to add it here.
    */
-  static List<Object> withoutLearningRate(Record r) {
-    List<Object> key = new ArrayList<>();
-    for (RecordComponent c : r.getClass().getRecordComponents()) {
-      if (c.getName().equals("trialId") || c.getName().equals("learningRate")) {
-        continue;
-      }
-      Object v;
-      try {
-        v = c.getAccessor().invoke(r);
-      } catch (ReflectiveOperationException e) {
-        throw new InvariantViolation("cannot read " + r.getClass().getSimpleName() + "." + c.getName(), e);
-      }
-      key.add(c.getName());
-      key.add(v instanceof Record nested ? withoutLearningRate(nested) : v);
-    }
-    return key;
+  static List<ConfigWalk.Leaf> withoutLearningRate(Trial t) {
+    return ConfigWalk.leaves(t.config()).stream().filter(l -> !l.path().equals(LEARNING_RATE)).toList();
   }
 
   private static Path localFolder(String outDir) throws IOException {
     if (outDir.startsWith("file:")) {
-      return Path.of(java.net.URI.create(outDir));
+      return Path.of(URI.create(outDir));
     }
     return Files.createTempDirectory("sweep-report");
   }

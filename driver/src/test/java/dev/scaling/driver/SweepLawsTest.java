@@ -8,10 +8,13 @@ import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SyntheticSpec;
 import dev.scaling.common.spec.TrainingSpec;
 import dev.scaling.common.trial.Trial;
+import dev.scaling.common.trial.TrialConfig;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialResult;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.report.TrialPoint;
+import dev.scaling.worker.model.ModelFamilies;
+import dev.scaling.worker.model.TransformerFamily;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -26,13 +29,13 @@ class SweepLawsTest {
   }
 
   private static Trial trial(int width, int depth, double lr, int replica) {
-    return Trial.of("s", 42, width, depth, width / 16, 64, 65536, replica, DATA,
-        new TrainingSpec(16, lr, 0.05, 0.1, 1.0, 50));
+    return ModelFamilies.trial("s", new TrialConfig(42, TransformerFamily.NAME, width, depth, width / 16, 64, 65536,
+        replica, DATA, new TrainingSpec(16, lr, 0.05, 0.1, 1.0, 50)));
   }
 
   private static TrialOutcome finished(Trial t, double loss) {
     return new TrialOutcome(t, new TrialResult(t.trialId(), TrialStatus.FINISHED, loss, loss, null, null, 64, 65536,
-        1, 1000, "cpu()", List.of(), 0), "run", "0", "host", 1);
+        1, 1000, "cpu()", List.of(), 0), "run", "0", "host", 1, null);
   }
 
   private static TrialPoint point(TrialOutcome o) {

@@ -182,7 +182,8 @@ class SweepMainTest {
     Path absent = dir.resolve("absent.csv");
     Result r = sweep(FIT, "--input", absent.toString(), "--out", dir.resolve("out").toString());
     assertEquals(2, r.code, r.err);
-    assertTrue(r.err.startsWith("error: input file must be an existing file, found \"" + absent), r.err);
+    assertTrue(r.err.startsWith("error: --input must be an existing CSV file or Parquet file or folder, found \"" + absent),
+        r.err);
   }
 
   /** The bench's folders, checked before any measurement. */

@@ -208,7 +208,7 @@ class FitCommandTest {
     } finally {
       System.setErr(old);
     }
-    return new Object[] {code, buf.toString(StandardCharsets.UTF_8).strip()};
+    return new Object[] {code, buf.toString(StandardCharsets.UTF_8).strip().lines().findFirst().orElse("")};
   }
 
   @Test
@@ -226,12 +226,12 @@ class FitCommandTest {
     };
     String[] expected = {
         "error: --form must be all or a comma-separated list of chinchilla, kaplan, power_n, power_d, found \"chinchila\"",
-        "error: --huber-delta must be positive and finite, found -1.0",
+        "error: --huber-delta must be a finite number > 0, found \"-1\"",
         "error: --grid must be one of full, coarse, found \"dense\"",
         "error: --loss-col must be a column of " + in + " (columns are [N, D, loss]), found \"final_loss\"",
         "error: --input must be an existing CSV file or Parquet file or folder, found \""
             + tmp.resolve("missing.csv") + "\"",
-        "error: --bootstrap must be >= 0 (0 for none), found -3",
+        "error: --bootstrap must be a whole number >= 0, found \"-3\"",
         "error: --input must be a local path or a URI of a file system on the classpath (file:, hdfs:, s3a: with"
             + " hadoop-aws), found \"nosuchfs://bucket/table.csv\"",
     };
