@@ -10,12 +10,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads what the ITs need from a Spark event log (one JSON object per line): finished task attempts with
- * their times, executor and stage, each stage's resource profile, and named accumulators' final values.
- * Plain regular expressions; the event log format is Spark's stable JSON protocol.
+ * Reads what the ITs need from a Spark event log (one JSON object per line): finished task attempts
+ * with their times, executor and stage, each stage's resource profile, and named accumulators'
+ * final values. Plain regular expressions; the event log format is Spark's stable JSON protocol.
  */
 final class EventLog {
-  record Task(int stageId, int index, int attempt, String executorId, long launch, long finish, boolean success) {}
+  record Task(
+      int stageId,
+      int index,
+      int attempt,
+      String executorId,
+      long launch,
+      long finish,
+      boolean success) {}
 
   final List<Task> tasks = new ArrayList<>();
   final Map<Integer, Integer> stageProfile = new HashMap<>();
@@ -28,11 +35,13 @@ final class EventLog {
   private static final Pattern EXECUTOR = Pattern.compile("\"Executor ID\":\"([^\"]+)\"");
   private static final Pattern LAUNCH = Pattern.compile("\"Launch Time\":(\\d+)");
   private static final Pattern FINISH = Pattern.compile("\"Finish Time\":(\\d+)");
-  private static final Pattern ACC = Pattern.compile("\\{\"ID\":\\d+,\"Name\":\"([^\"]+)\",\"Value\":\"?(\\d+)\"?");
+  private static final Pattern ACC =
+      Pattern.compile("\\{\"ID\":\\d+,\"Name\":\"([^\"]+)\",\"Value\":\"?(\\d+)\"?");
 
   static EventLog read(Path dir) throws Exception {
     EventLog log = new EventLog();
-    // Spark 4 rolls event logs by default: a folder eventlog_v2_<app>/events_N_<app> per application.
+    // Spark 4 rolls event logs by default: a folder eventlog_v2_<app>/events_N_<app> per
+    // application.
     try (var files = Files.walk(dir)) {
       for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
         for (String line : Files.readAllLines(f)) {
@@ -47,8 +56,15 @@ final class EventLog {
     if (line.startsWith("{\"Event\":\"SparkListenerStageSubmitted\"")) {
       stageProfile.put(group(STAGE_ID, line), group(PROFILE, line));
     } else if (line.startsWith("{\"Event\":\"SparkListenerTaskEnd\"")) {
-      tasks.add(new Task(group(STAGE_ID, line), group(INDEX, line), group(ATTEMPT, line), str(EXECUTOR, line),
-          Long.parseLong(str(LAUNCH, line)), Long.parseLong(str(FINISH, line)), line.contains("\"Reason\":\"Success\"")));
+      tasks.add(
+          new Task(
+              group(STAGE_ID, line),
+              group(INDEX, line),
+              group(ATTEMPT, line),
+              str(EXECUTOR, line),
+              Long.parseLong(str(LAUNCH, line)),
+              Long.parseLong(str(FINISH, line)),
+              line.contains("\"Reason\":\"Success\"")));
     } else if (line.startsWith("{\"Event\":\"SparkListenerStageCompleted\"")) {
       Matcher m = ACC.matcher(line);
       while (m.find()) {
@@ -64,7 +80,8 @@ final class EventLog {
   private static String str(Pattern p, String line) {
     Matcher m = p.matcher(line);
     if (!m.find()) {
-      throw new IllegalStateException(p + " not in " + line.substring(0, Math.min(300, line.length())));
+      throw new IllegalStateException(
+          p + " not in " + line.substring(0, Math.min(300, line.length())));
     }
     return m.group(1);
   }

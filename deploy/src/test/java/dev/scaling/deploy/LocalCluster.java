@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Spark standalone cluster for the ITs: one Master and N Workers as separate JVMs on 127.0.0.1,
- * started and stopped through {@code deploy/local-cluster} (so the script is tested too), with its state
- * under {@code deploy/target/it-cluster}.
+ * A real Spark standalone cluster for the ITs: one Master and N Workers as separate JVMs on
+ * 127.0.0.1, started and stopped through {@code deploy/local-cluster} (so the script is tested
+ * too), with its state under {@code deploy/target/it-cluster}.
  */
 final class LocalCluster implements AutoCloseable {
   static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
@@ -30,11 +30,22 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /** Starts the cluster; {@code extra} are further options of {@code local-cluster start}. */
-  static LocalCluster start(String name, int workers, int cores, String memory, String... extra) throws Exception {
+  static LocalCluster start(String name, int workers, int cores, String memory, String... extra)
+      throws Exception {
     Path state = ROOT.resolve("deploy/target/" + name);
     List<String> cmd = new ArrayList<>(List.of(SCRIPT.toString(), "stop"));
     run(state, cmd, 60); // a cluster left over from an interrupted run
-    cmd = new ArrayList<>(List.of(SCRIPT.toString(), "start", "--workers", "" + workers, "--cores", "" + cores, "--memory", memory));
+    cmd =
+        new ArrayList<>(
+            List.of(
+                SCRIPT.toString(),
+                "start",
+                "--workers",
+                "" + workers,
+                "--cores",
+                "" + cores,
+                "--memory",
+                memory));
     cmd.addAll(List.of(extra));
     long t0 = System.nanoTime();
     String out = run(state, cmd, 300);
@@ -58,7 +69,8 @@ final class LocalCluster implements AutoCloseable {
     }
     String text = new String(out, StandardCharsets.UTF_8);
     if (p.exitValue() != 0 && cmd.contains("start")) {
-      throw new IllegalStateException("exit " + p.exitValue() + " from " + cmd + ":\n" + text + logs(state));
+      throw new IllegalStateException(
+          "exit " + p.exitValue() + " from " + cmd + ":\n" + text + logs(state));
     }
     return text;
   }
@@ -69,7 +81,9 @@ final class LocalCluster implements AutoCloseable {
       for (Path f : files.toList()) {
         List<String> lines = Files.readAllLines(f);
         sb.append("\n--- ").append(f).append('\n');
-        lines.subList(Math.max(0, lines.size() - 30), lines.size()).forEach(l -> sb.append(l).append('\n'));
+        lines
+            .subList(Math.max(0, lines.size() - 30), lines.size())
+            .forEach(l -> sb.append(l).append('\n'));
       }
     } catch (IOException e) {
       sb.append(e);
@@ -77,10 +91,18 @@ final class LocalCluster implements AutoCloseable {
     return sb.toString();
   }
 
-  /** Live executor JVMs of one application: CoarseGrainedExecutorBackend processes naming its app id. */
+  /**
+   * Live executor JVMs of one application: CoarseGrainedExecutorBackend processes naming its app
+   * id.
+   */
   static List<ProcessHandle> executors(String appId) {
     return ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend") && c.contains(appId)).orElse(false))
+        .filter(
+            p ->
+                p.info()
+                    .commandLine()
+                    .map(c -> c.contains("CoarseGrainedExecutorBackend") && c.contains(appId))
+                    .orElse(false))
         .toList();
   }
 

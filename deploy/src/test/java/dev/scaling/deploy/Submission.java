@@ -13,15 +13,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code sweep run} submitted the way an operator does: {@code org.apache.spark.deploy.SparkSubmit} in
- * its own JVM (client mode, Spark's jars only on its classpath, the app jar as primary resource). Every
- * output line is kept with the time it arrived.
+ * {@code sweep run} submitted the way an operator does: {@code org.apache.spark.deploy.SparkSubmit}
+ * in its own JVM (client mode, Spark's jars only on its classpath, the app jar as primary
+ * resource). Every output line is kept with the time it arrived.
  */
 final class Submission implements AutoCloseable {
   /** One line of the driver's output and when the test read it (System.nanoTime). */
   record Line(long nanos, String text) {}
 
-  private static final Pattern RUN_ID = Pattern.compile("Spark UI: (\\S+)\\s+(?:application|run_id): ([^\\s@]+)");
+  private static final Pattern RUN_ID =
+      Pattern.compile("Spark UI: (\\S+)\\s+(?:application|run_id): ([^\\s@]+)");
 
   final Process process;
   final Path log;
@@ -36,29 +37,49 @@ final class Submission implements AutoCloseable {
     reader.start();
   }
 
-  static Submission start(String masterUrl, Path spec, Path out, Path work, Map<String, String> conf) throws Exception {
-    return start(masterUrl, spec, out, work, conf, List.of("run", spec.toString(), "--out", out.toString()));
+  static Submission start(
+      String masterUrl, Path spec, Path out, Path work, Map<String, String> conf) throws Exception {
+    return start(
+        masterUrl, spec, out, work, conf, List.of("run", spec.toString(), "--out", out.toString()));
   }
 
   /** Submits {@code SweepMain} with the given program arguments. */
-  static Submission start(String masterUrl, Path spec, Path out, Path work, Map<String, String> conf, List<String> args)
+  static Submission start(
+      String masterUrl, Path spec, Path out, Path work, Map<String, String> conf, List<String> args)
       throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of(System.getProperty("it.spark.opens").trim().split("\\s+")));
-    cmd.addAll(List.of("-Xmx1g", "-Dai.djl.offline=true",
-        "-Dlog4j2.configurationFile=" + LocalCluster.ROOT.resolve("deploy/conf/log4j2.properties")));
-    cmd.addAll(List.of("-cp", LocalCluster.SPARK_JARS + "/*", "org.apache.spark.deploy.SparkSubmit"));
+    cmd.addAll(
+        List.of(
+            "-Xmx1g",
+            "-Dai.djl.offline=true",
+            "-Dlog4j2.configurationFile="
+                + LocalCluster.ROOT.resolve("deploy/conf/log4j2.properties")));
+    cmd.addAll(
+        List.of("-cp", LocalCluster.SPARK_JARS + "/*", "org.apache.spark.deploy.SparkSubmit"));
     cmd.addAll(List.of("--master", masterUrl, "--deploy-mode", "client"));
     conf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
-    cmd.addAll(List.of("--conf", "spark.executorEnv.SPARK_SCALA_VERSION=2.13",
-        "--conf", "spark.executorEnv.DJL_OFFLINE=true",
-        "--conf", "spark.executorEnv.OPT_OUT_TRACKING=true",
-        "--conf", "spark.executor.extraJavaOptions=-Dai.djl.offline=true",
-        "--conf", "spark.executor.memory=768m",
-        "--conf", "spark.ui.showConsoleProgress=false",
-        "--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.compress=false",
-        "--conf", "spark.eventLog.dir=" + work.resolve("events").toUri()));
+    cmd.addAll(
+        List.of(
+            "--conf",
+            "spark.executorEnv.SPARK_SCALA_VERSION=2.13",
+            "--conf",
+            "spark.executorEnv.DJL_OFFLINE=true",
+            "--conf",
+            "spark.executorEnv.OPT_OUT_TRACKING=true",
+            "--conf",
+            "spark.executor.extraJavaOptions=-Dai.djl.offline=true",
+            "--conf",
+            "spark.executor.memory=768m",
+            "--conf",
+            "spark.ui.showConsoleProgress=false",
+            "--conf",
+            "spark.eventLog.enabled=true",
+            "--conf",
+            "spark.eventLog.compress=false",
+            "--conf",
+            "spark.eventLog.dir=" + work.resolve("events").toUri()));
     Files.createDirectories(work.resolve("events"));
     cmd.addAll(List.of("--class", "dev.scaling.driver.SweepMain", LocalCluster.APP_JAR.toString()));
     cmd.addAll(args);
@@ -70,15 +91,21 @@ final class Submission implements AutoCloseable {
   }
 
   private void pump() {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String l;
       while ((l = r.readLine()) != null) {
         long now = System.nanoTime();
         synchronized (lines) {
           lines.add(new Line(now, l));
         }
-        Files.writeString(log, l + "\n", StandardCharsets.UTF_8,
-            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+            log,
+            l + "\n",
+            StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND);
       }
     } catch (Exception e) {
       // the process ended

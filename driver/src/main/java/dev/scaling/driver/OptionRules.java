@@ -10,10 +10,10 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Typed picocli converters for command-line options that state their rule. A converter throws a
- * {@link TypeConversionException} whose message is only the rule ("a whole number >= 0"); {@link SweepMain}'s
- * parameter-exception handler adds the option's name and the value found, so every bad option reads like a
- * spec error: {@code --bootstrap must be a whole number >= 0, found "-1"}. Use them as
- * {@code @Option(converter = OptionRules.NonNegativeInt.class)}.
+ * {@link TypeConversionException} whose message is only the rule ("a whole number >= 0"); {@link
+ * SweepMain}'s parameter-exception handler adds the option's name and the value found, so every bad
+ * option reads like a spec error: {@code --bootstrap must be a whole number >= 0, found "-1"}. Use
+ * them as {@code @Option(converter = OptionRules.NonNegativeInt.class)}.
  */
 public final class OptionRules {
   private OptionRules() {}
@@ -66,7 +66,10 @@ public final class OptionRules {
     }
   }
 
-  /** Parses a whole number with the given rule, failing with the rule alone (the handler adds field and value). */
+  /**
+   * Parses a whole number with the given rule, failing with the rule alone (the handler adds field
+   * and value).
+   */
   static long wholeNumber(String value, String rule, long max, LongPredicate ok) {
     long v;
     try {
@@ -110,6 +113,8 @@ public final class OptionRules {
 
   /** The lower-case names of an enum's constants, the words the command line accepts for it. */
   static List<String> words(Class<?> enumType) {
-    return Arrays.stream(enumType.getEnumConstants()).map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT)).toList();
+    return Arrays.stream(enumType.getEnumConstants())
+        .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT))
+        .toList();
   }
 }

@@ -26,8 +26,8 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -37,50 +37,82 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code sweep run SPEC --out DIR}: validates the spec, prints the plan, trains every trial as a Spark
- * task, and writes {@code OUT/spec.yaml}, {@code OUT/trials} and {@code OUT/curves}. The Spark master
- * comes from spark-submit (the {@code ./sweep} launcher sets {@code local[*]}); it is never hard-coded.
+ * {@code sweep run SPEC --out DIR}: validates the spec, prints the plan, trains every trial as a
+ * Spark task, and writes {@code OUT/spec.yaml}, {@code OUT/trials} and {@code OUT/curves}. The
+ * Spark master comes from spark-submit (the {@code ./sweep} launcher sets {@code local[*]}); it is
+ * never hard-coded.
  */
-@Command(name = "run", mixinStandardHelpOptions = true, description = "Run a sweep: plan, train every trial on Spark, write Parquet tables.")
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Run a sweep: plan, train every trial on Spark, write Parquet tables.")
 public final class RunCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "SPEC", description = "Sweep spec (YAML); a local path or any Hadoop FS URI.")
+  @Parameters(
+      index = "0",
+      paramLabel = "SPEC",
+      description = "Sweep spec (YAML); a local path or any Hadoop FS URI.")
   String spec;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (local path or Hadoop FS URI).")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Output folder (local path or Hadoop FS URI).")
   String out;
 
   @Option(names = "--plan-only", description = "Validate and print the plan, start no Spark job.")
   boolean planOnly;
 
-  @Option(names = "--rerun-failed", description = "Train again the trials committed as failed (diverged ones stay).")
+  @Option(
+      names = "--rerun-failed",
+      description = "Train again the trials committed as failed (diverged ones stay).")
   boolean rerunFailed;
 
-  @Option(names = "--force", description = "Start over: forget every committed trial in OUT and train all.")
+  @Option(
+      names = "--force",
+      description = "Start over: forget every committed trial in OUT and train all.")
   boolean force;
 
-  @Option(names = "--extend", description = "Allow a spec whose grid differs from OUT/spec.yaml; only new grid points train.")
+  @Option(
+      names = "--extend",
+      description =
+          "Allow a spec whose grid differs from OUT/spec.yaml; only new grid points train.")
   boolean extend;
 
-  @Option(names = "--checkpoint-every", paramLabel = "SECONDS", defaultValue = "300",
+  @Option(
+      names = "--checkpoint-every",
+      paramLabel = "SECONDS",
+      defaultValue = "300",
       converter = OptionRules.NonNegativeDouble.class,
-      description = "Trials save model, optimiser and data position to OUT/checkpoints this often, so a retried"
-          + " attempt resumes there; 0 turns it off (default ${DEFAULT-VALUE}).")
+      description =
+          "Trials save model, optimiser and data position to OUT/checkpoints this often, so a retried"
+              + " attempt resumes there; 0 turns it off (default ${DEFAULT-VALUE}).")
   double checkpointSeconds;
 
-  @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "1000", converter = OptionRules.NonNegativeInt.class,
+  @Option(
+      names = "--bootstrap",
+      paramLabel = "N",
+      defaultValue = "1000",
+      converter = OptionRules.NonNegativeInt.class,
       description = "Bootstrap resamples for the fits' intervals (default ${DEFAULT-VALUE}).")
   int bootstrap;
 
-  @Option(names = "--huber-delta", paramLabel = "DELTA", defaultValue = "1e-3",
-      converter = OptionRules.PositiveDouble.class, description = "Huber delta of the fits' objective (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--huber-delta",
+      paramLabel = "DELTA",
+      defaultValue = "1e-3",
+      converter = OptionRules.PositiveDouble.class,
+      description = "Huber delta of the fits' objective (default ${DEFAULT-VALUE}).")
   double huberDelta;
 
   RunOutcome outcome;
 
   /** Fit settings; the bootstrap's seed derives from the one sweep seed. */
   private FitOptions fitOptions(long sweepSeed) {
-    return FitOptions.defaults().withHuberDelta(huberDelta).withBootstrap(bootstrap, Seeds.derive(sweepSeed, "bootstrap"));
+    return FitOptions.defaults()
+        .withHuberDelta(huberDelta)
+        .withBootstrap(bootstrap, Seeds.derive(sweepSeed, "bootstrap"));
   }
 
   /**
@@ -89,7 +121,8 @@ public final class RunCommand implements Callable<Integer> {
    * @param runId this run's id (the Spark application id and the start time)
    * @param outDir the qualified OUT folder
    * @param plan the full plan of the spec
-   * @param outcomes every committed trial in OUT after this run, earlier runs' included, in plan order
+   * @param outcomes every committed trial in OUT after this run, earlier runs' included, in plan
+   *     order
    * @param trainedThisRun how many trials this run trained
    * @param fit the laws fitted at the end, null when too few trials finished
    * @param wallSeconds wall time of the run
@@ -153,17 +186,22 @@ public final class RunCommand implements Callable<Integer> {
 
     SparkSession spark = SparkSession.builder().appName("sweep " + sweep.name()).getOrCreate();
     console.print(plan.describe(SweepRunner.slots(spark)));
-    console.printf(Locale.ROOT, "Spark UI: %s   application: %s%n",
-        spark.sparkContext().uiWebUrl().getOrElse(() -> "(disabled)"), spark.sparkContext().applicationId());
+    console.printf(
+        Locale.ROOT,
+        "Spark UI: %s   application: %s%n",
+        spark.sparkContext().uiWebUrl().getOrElse(() -> "(disabled)"),
+        spark.sparkContext().applicationId());
     console.flush();
     SweepFiles.writeText(outDir + "/spec.yaml", specText, hadoop);
 
-    SweepRunner.Trained trained = SweepRunner.train(spark, plan, todo, outDir, checkpointSeconds, console);
+    SweepRunner.Trained trained =
+        SweepRunner.train(spark, plan, todo, outDir, checkpointSeconds, console);
     // The tables are consolidated from the commit files: every committed trial exactly once,
     // including those committed by earlier runs into the same OUT.
     List<TrialOutcome> all = new ArrayList<>(commits.readAll().values());
     Map<String, Integer> order = plan.positions();
-    all.sort(Comparator.comparingInt(o -> order.getOrDefault(o.trial().trialId(), Integer.MAX_VALUE)));
+    all.sort(
+        Comparator.comparingInt(o -> order.getOrDefault(o.trial().trialId(), Integer.MAX_VALUE)));
     ResultTables.write(spark, all, outDir);
     console.print(summary(all));
     FitOutcome fit = null;
@@ -171,47 +209,75 @@ public final class RunCommand implements Callable<Integer> {
       fit = SweepLaws.fitAndReport(all, outDir, hadoop, fitOptions(sweep.seed()));
     } catch (RuntimeException e) {
       // The trials are safe in OUT; a fit that cannot be made must not fail the sweep.
-      console.printf(Locale.ROOT, "Fits failed (the trial tables are complete; try ./sweep fit --input %s/trials): %s%n",
-          outDir, e);
+      console.printf(
+          Locale.ROOT,
+          "Fits failed (the trial tables are complete; try ./sweep fit --input %s/trials): %s%n",
+          outDir,
+          e);
     }
     if (fit != null) {
       console.print(fit.summary());
       console.printf(Locale.ROOT, "Report: %s%n", fit.report());
     }
-    RunOutcome result = new RunOutcome(
-        trained.runId(), outDir, plan, all, trained.outcomes().size(), fit, (System.nanoTime() - start) / 1e9);
-    console.printf(Locale.ROOT,
+    RunOutcome result =
+        new RunOutcome(
+            trained.runId(),
+            outDir,
+            plan,
+            all,
+            trained.outcomes().size(),
+            fit,
+            (System.nanoTime() - start) / 1e9);
+    console.printf(
+        Locale.ROOT,
         "%d finished, %d diverged, %d failed of %d trials (%d trained by this run) in %s. Tables: %s/trials, %s/curves%n",
-        result.count(TrialStatus.FINISHED), result.count(TrialStatus.DIVERGED), result.count(TrialStatus.FAILED),
-        all.size(), result.trainedThisRun(), Durations.format(result.wallSeconds()), outDir, outDir);
+        result.count(TrialStatus.FINISHED),
+        result.count(TrialStatus.DIVERGED),
+        result.count(TrialStatus.FAILED),
+        all.size(),
+        result.trainedThisRun(),
+        Durations.format(result.wallSeconds()),
+        outDir,
+        outDir);
     return result;
   }
 
   /**
-   * A text corpus path made absolute (a relative local path becomes a file: URI), so executors whose
-   * working folder differs from the driver's read the same files.
+   * A text corpus path made absolute (a relative local path becomes a file: URI), so executors
+   * whose working folder differs from the driver's read the same files.
    */
   private static SweepSpec qualifyCorpus(SweepSpec s, Configuration hadoop) throws IOException {
     DataSpec d = s.data();
     if (d.path() == null) {
       return s;
     }
-    DataSpec qualified = new DataSpec(
-        d.source(), SweepFiles.qualify(d.path(), hadoop), d.tokenizer(), d.validationFraction(), d.evalTokens(), d.synthetic());
+    DataSpec qualified =
+        new DataSpec(
+            d.source(),
+            SweepFiles.qualify(d.path(), hadoop),
+            d.tokenizer(),
+            d.validationFraction(),
+            d.evalTokens(),
+            d.synthetic());
     return new SweepSpec(s.name(), s.seed(), qualified, s.model(), s.grid(), s.training());
   }
 
   /**
-   * Runs the data source's preflight before Spark starts: the source and tokenizer are registered, the
-   * fields the source needs are there, and its files (for text: exist, UTF-8, big enough for one window of
-   * the context in each split) are usable. It streams the files; the driver never holds a corpus.
+   * Runs the data source's preflight before Spark starts: the source and tokenizer are registered,
+   * the fields the source needs are there, and its files (for text: exist, UTF-8, big enough for
+   * one window of the context in each split) are usable. It streams the files; the driver never
+   * holds a corpus.
    */
   private static void checkCorpus(Plan plan, Configuration hadoop) {
     DataSources.preflight(plan.spec().data(), plan.spec().model().context(), hadoop);
   }
 
-  /** Refuses an OUT that holds a different sweep, unless only the grid changed and --extend was given. */
-  private void checkSameSweep(String outDir, SweepSpec sweep, Configuration hadoop) throws IOException {
+  /**
+   * Refuses an OUT that holds a different sweep, unless only the grid changed and --extend was
+   * given.
+   */
+  private void checkSameSweep(String outDir, SweepSpec sweep, Configuration hadoop)
+      throws IOException {
     String previous = SweepFiles.readTextIfExists(outDir + "/spec.yaml", hadoop);
     if (previous == null || force) {
       return;
@@ -230,14 +296,17 @@ public final class RunCommand implements Callable<Integer> {
         (gridOnly
                 ? "the folder of the same sweep, or the grid change allowed with --extend"
                 : "the folder of the same sweep (only the grid may change, with --extend), or started over with --force")
-            + "; OUT/spec.yaml differs in " + String.join("; ", differences),
+            + "; OUT/spec.yaml differs in "
+            + String.join("; ", differences),
         outDir);
   }
 
   /** The planned trials without a usable commit; prints what it skips. */
-  private List<Trial> trialsToTrain(Plan plan, CommitLog commits, PrintStream console) throws IOException {
+  private List<Trial> trialsToTrain(Plan plan, CommitLog commits, PrintStream console)
+      throws IOException {
     if (force) {
-      // Deleted unread: --force must also clear commits this version cannot read (an older id scheme).
+      // Deleted unread: --force must also clear commits this version cannot read (an older id
+      // scheme).
       int forgotten = commits.removeAll();
       if (forgotten > 0) {
         console.printf(Locale.ROOT, "--force: forgot %d committed trial(s).%n", forgotten);
@@ -245,7 +314,8 @@ public final class RunCommand implements Callable<Integer> {
       return plan.trials();
     }
     Map<String, TrialOutcome> committed = commits.readAll();
-    TrialProvenance.foreignVersions(committed.values(), TrialProvenance.appVersion()).ifPresent(console::println);
+    TrialProvenance.foreignVersions(committed.values(), TrialProvenance.appVersion())
+        .ifPresent(console::println);
     List<Trial> todo = new ArrayList<>();
     int skipped = 0;
     int retried = 0;
@@ -262,9 +332,13 @@ public final class RunCommand implements Callable<Integer> {
       }
     }
     if (skipped + retried > 0) {
-      console.printf(Locale.ROOT,
+      console.printf(
+          Locale.ROOT,
           "Resuming: %d of %d trial(s) already committed in OUT are skipped; %d failed one(s) rerun; %d to train.%n",
-          skipped, plan.trials().size(), retried, todo.size());
+          skipped,
+          plan.trials().size(),
+          retried,
+          todo.size());
     }
     return todo;
   }
@@ -272,17 +346,43 @@ public final class RunCommand implements Callable<Integer> {
   static String summary(List<TrialOutcome> outcomes) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "%nTrials (final held-out loss, nats/token):%n"));
-    sb.append(String.format(Locale.ROOT, "  %-16s %6s %5s %10s %10s %10s %10s %9s%n",
-        "trial_id", "width", "depth", "tokens", "eval_loss", "train_loss", "tokens/s", "status"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  %-16s %6s %5s %10s %10s %10s %10s %9s%n",
+            "trial_id",
+            "width",
+            "depth",
+            "tokens",
+            "eval_loss",
+            "train_loss",
+            "tokens/s",
+            "status"));
     for (TrialOutcome o : outcomes) {
-      sb.append(String.format(Locale.ROOT, "  %-16s %6d %5d %10d %10.4f %10.4f %10.0f %9s%n",
-          o.trial().trialId(), o.trial().width(), o.trial().depth(), o.trial().tokens(),
-          o.result().finalEvalLoss(), o.result().finalTrainLoss(), o.result().tokensPerSecond(),
-          o.result().status().label()));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %-16s %6d %5d %10d %10.4f %10.4f %10.0f %9s%n",
+              o.trial().trialId(),
+              o.trial().width(),
+              o.trial().depth(),
+              o.trial().tokens(),
+              o.result().finalEvalLoss(),
+              o.result().finalTrainLoss(),
+              o.result().tokensPerSecond(),
+              o.result().status().label()));
     }
-    outcomes.stream().map(o -> o.result().entropyFloor()).filter(f -> f != null).findFirst()
-        .ifPresent(f -> sb.append(String.format(Locale.ROOT, "Entropy floor of the synthetic source: %.4f nats/token%n", f)));
+    outcomes.stream()
+        .map(o -> o.result().entropyFloor())
+        .filter(f -> f != null)
+        .findFirst()
+        .ifPresent(
+            f ->
+                sb.append(
+                    String.format(
+                        Locale.ROOT,
+                        "Entropy floor of the synthetic source: %.4f nats/token%n",
+                        f)));
     return sb.toString();
   }
-
 }

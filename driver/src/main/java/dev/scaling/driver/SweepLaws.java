@@ -4,8 +4,8 @@ import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.common.spec.InvariantViolation;
-import dev.scaling.common.trial.CurvePoint;
 import dev.scaling.common.trial.ConfigWalk;
+import dev.scaling.common.trial.CurvePoint;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
@@ -27,9 +27,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
- * The end of {@code sweep run}: fits the laws over the sweep's finished trials with the same fitter as
- * {@code sweep fit}, and writes {@code OUT/fits} and {@code OUT/report}. On a non-local OUT (hdfs:, s3a:)
- * the files are written to a local temporary folder first and then copied through Hadoop FS.
+ * The end of {@code sweep run}: fits the laws over the sweep's finished trials with the same fitter
+ * as {@code sweep fit}, and writes {@code OUT/fits} and {@code OUT/report}. On a non-local OUT
+ * (hdfs:, s3a:) the files are written to a local temporary folder first and then copied through
+ * Hadoop FS.
  */
 final class SweepLaws {
   private SweepLaws() {}
@@ -38,7 +39,8 @@ final class SweepLaws {
   static final int MIN_TRIALS = 6;
 
   /** Fits and reports; returns null (and says why) when too few trials finished. */
-  static FitOutcome fitAndReport(List<TrialOutcome> outcomes, String outDir, Configuration hadoop, FitOptions options)
+  static FitOutcome fitAndReport(
+      List<TrialOutcome> outcomes, String outDir, Configuration hadoop, FitOptions options)
       throws IOException {
     List<TrialPoint> rows = new ArrayList<>();
     List<CurveSample> curves = new ArrayList<>();
@@ -49,11 +51,17 @@ final class SweepLaws {
         floor = o.result().entropyFloor();
       }
       for (CurvePoint p : o.result().curve()) {
-        curves.add(new CurveSample(o.trial().trialId(), p.step(), p.tokens(), p.lr(), p.trainLoss(), p.evalLoss()));
+        curves.add(
+            new CurveSample(
+                o.trial().trialId(), p.step(), p.tokens(), p.lr(), p.trainLoss(), p.evalLoss()));
       }
-      if (o.result().status() == TrialStatus.FINISHED && Double.isFinite(o.result().finalEvalLoss())) {
-        rows.add(new TrialPoint(o.trial().trialId(),
-            new ScalingPoint(o.trial().nParams(), o.trial().tokens(), o.result().finalEvalLoss())));
+      if (o.result().status() == TrialStatus.FINISHED
+          && Double.isFinite(o.result().finalEvalLoss())) {
+        rows.add(
+            new TrialPoint(
+                o.trial().trialId(),
+                new ScalingPoint(
+                    o.trial().nParams(), o.trial().tokens(), o.result().finalEvalLoss())));
       } else {
         excluded.merge(o.result().status().label(), 1, Integer::sum);
       }
@@ -62,12 +70,18 @@ final class SweepLaws {
     int before = rows.size();
     rows = bestLearningRate(rows, outcomes);
     if (rows.size() < before) {
-      notes.add("several learning rates per model: the fits use the lowest final loss of each configuration, "
-          + rows.size() + " of " + before + " finished trials");
+      notes.add(
+          "several learning rates per model: the fits use the lowest final loss of each configuration, "
+              + rows.size()
+              + " of "
+              + before
+              + " finished trials");
     }
     if (!excluded.isEmpty()) {
-      notes.add(excluded.values().stream().mapToInt(Integer::intValue).sum()
-          + " trial(s) excluded from the fits, status other than finished: " + excluded);
+      notes.add(
+          excluded.values().stream().mapToInt(Integer::intValue).sum()
+              + " trial(s) excluded from the fits, status other than finished: "
+              + excluded);
     }
     long distinctN = rows.stream().mapToDouble(r -> r.point().n()).distinct().count();
     long distinctD = rows.stream().mapToDouble(r -> r.point().d()).distinct().count();
@@ -79,23 +93,25 @@ final class SweepLaws {
       return null;
     }
     Path local = localFolder(outDir);
-    FitOutcome fit = SweepFit.fitAndReport(rows, curves, floor, notes, options, LawForm.defaults(), local);
+    FitOutcome fit =
+        SweepFit.fitAndReport(rows, curves, floor, notes, options, LawForm.defaults(), local);
     if (!outDir.startsWith("file:")) {
       org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(outDir);
       FileSystem fs = target.getFileSystem(hadoop);
       for (String sub : List.of("fits", "report")) {
         org.apache.hadoop.fs.Path dst = new org.apache.hadoop.fs.Path(target, sub);
         fs.delete(dst, true);
-        fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(local.resolve(sub).toUri()), dst);
+        fs.copyFromLocalFile(
+            false, true, new org.apache.hadoop.fs.Path(local.resolve(sub).toUri()), dst);
       }
     }
     return fit;
   }
 
   /**
-   * Keeps, per configuration without its learning rate, the finished trial with the lowest final loss
-   * over learning rates: learning-rate siblings are merged, different models (one N can come from
-   * several shapes) never are.
+   * Keeps, per configuration without its learning rate, the finished trial with the lowest final
+   * loss over learning rates: learning-rate siblings are merged, different models (one N can come
+   * from several shapes) never are.
    */
   /** The learning rate's path in the configuration walk. */
   private static final String LEARNING_RATE = "training.learning_rate";
@@ -106,18 +122,22 @@ final class SweepLaws {
     Map<List<ConfigWalk.Leaf>, TrialPoint> best = new LinkedHashMap<>();
     for (TrialPoint p : rows) {
       Trial t = trials.get(p.trialId());
-      InvariantViolation.check(t != null, "fitted row " + p.trialId() + " has no trial among the outcomes");
+      InvariantViolation.check(
+          t != null, "fitted row " + p.trialId() + " has no trial among the outcomes");
       best.merge(withoutLearningRate(t), p, (a, b) -> a.point().loss() <= b.point().loss() ? a : b);
     }
     return new ArrayList<>(best.values());
   }
 
   /**
-   * The trial's configuration as the trial id's {@link ConfigWalk} sees it, less the learning rate: a
-   * field added to the configuration is part of the key without anyone remembering to add it here.
+   * The trial's configuration as the trial id's {@link ConfigWalk} sees it, less the learning rate:
+   * a field added to the configuration is part of the key without anyone remembering to add it
+   * here.
    */
   static List<ConfigWalk.Leaf> withoutLearningRate(Trial t) {
-    return ConfigWalk.leaves(t.config()).stream().filter(l -> !l.path().equals(LEARNING_RATE)).toList();
+    return ConfigWalk.leaves(t.config()).stream()
+        .filter(l -> !l.path().equals(LEARNING_RATE))
+        .toList();
   }
 
   private static Path localFolder(String outDir) throws IOException {

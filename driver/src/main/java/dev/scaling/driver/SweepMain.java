@@ -26,14 +26,14 @@ import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The application's entry point, as spark-submit and the {@code ./sweep} launcher call it: {@code run}
- * trains a sweep, {@code fit} fits scaling laws to a table of (N, D, loss) rows, {@code bench} measures
- * the trainer, the fitter and a sweep's schedule against their bounds and peers.
+ * The application's entry point, as spark-submit and the {@code ./sweep} launcher call it: {@code
+ * run} trains a sweep, {@code fit} fits scaling laws to a table of (N, D, loss) rows, {@code bench}
+ * measures the trainer, the fitter and a sweep's schedule against their bounds and peers.
  *
- * <p>Exit codes: 0 success; 2 the input is wrong (an option, the spec, an input file), with one line naming
- * the field, the rule and the value found; 3 a sweep ran but some trials failed or diverged; 70 a bug
- * (an {@link InvariantViolation} or any other unexpected exception), with its trace; 74 an I/O failure of the
- * environment (a file system or a peer process), with its trace.
+ * <p>Exit codes: 0 success; 2 the input is wrong (an option, the spec, an input file), with one
+ * line naming the field, the rule and the value found; 3 a sweep ran but some trials failed or
+ * diverged; 70 a bug (an {@link InvariantViolation} or any other unexpected exception), with its
+ * trace; 74 an I/O failure of the environment (a file system or a peer process), with its trace.
  */
 @Command(
     name = "sweep",
@@ -43,19 +43,21 @@ import picocli.CommandLine.UnmatchedArgumentException;
 public final class SweepMain {
   /** Exit code of bad input: an option, the spec or an input file breaks a rule. */
   public static final int EXIT_BAD_INPUT = 2;
+
   /** Exit code of an I/O failure that is not the input's fault (sysexits' EX_IOERR). */
   public static final int EXIT_IO = 74;
 
   /**
-   * Rules for options of {@code sweep fit} that {@link FitCommand} declares without a converter of its own
-   * (a plain String or number): applied only while the option has that plain type and no converter, so a
-   * converter declared on the option itself always wins.
+   * Rules for options of {@code sweep fit} that {@link FitCommand} declares without a converter of
+   * its own (a plain String or number): applied only while the option has that plain type and no
+   * converter, so a converter declared on the option itself always wins.
    */
-  private static final Map<String, ITypeConverter<?>> FIT_RULES = Map.of(
-      "--bootstrap", new OptionRules.NonNegativeInt(),
-      "--huber-delta", new OptionRules.PositiveDouble(),
-      "--backtest-share", new OptionRules.Share(),
-      "--seed", new OptionRules.AnyLong());
+  private static final Map<String, ITypeConverter<?>> FIT_RULES =
+      Map.of(
+          "--bootstrap", new OptionRules.NonNegativeInt(),
+          "--huber-delta", new OptionRules.PositiveDouble(),
+          "--backtest-share", new OptionRules.Share(),
+          "--seed", new OptionRules.AnyLong());
 
   /** Parses the arguments, runs the chosen command and returns its exit code. */
   public static int run(String... args) {
@@ -64,22 +66,23 @@ public final class SweepMain {
   }
 
   /**
-   * The command line with its error handling: bad input (a {@link ParameterException} from parsing, a
-   * {@link SpecException}, a missing file) prints one line naming field, rule and value and exits with 2; an
-   * I/O failure exits with 74; anything else is a bug: it prints the trace, says so and exits with
-   * {@value InvariantViolation#EXIT_CODE}.
+   * The command line with its error handling: bad input (a {@link ParameterException} from parsing,
+   * a {@link SpecException}, a missing file) prints one line naming field, rule and value and exits
+   * with 2; an I/O failure exits with 74; anything else is a bug: it prints the trace, says so and
+   * exits with {@value InvariantViolation#EXIT_CODE}.
    */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new SweepMain());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     applyRules(cli.getSubcommands().get("fit").getCommandSpec(), FIT_RULES);
-    cli.setParameterExceptionHandler((e, args) -> {
-      PrintWriter err = e.getCommandLine().getErr();
-      err.println("error: " + describe(e, List.of(args)));
-      err.println("(see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
-      err.flush();
-      return EXIT_BAD_INPUT;
-    });
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          PrintWriter err = e.getCommandLine().getErr();
+          err.println("error: " + describe(e, List.of(args)));
+          err.println("(see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+          err.flush();
+          return EXIT_BAD_INPUT;
+        });
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> report(e, cmd.getErr()));
     return cli;
   }
@@ -99,11 +102,16 @@ public final class SweepMain {
       Exception missing = causeOfType(e, NoSuchFileException.class);
       missing = missing != null ? missing : causeOfType(e, FileNotFoundException.class);
       if (missing != null) {
-        err.println("error: " + new SpecException("input file", "an existing file", missing.getMessage()).getMessage());
+        err.println(
+            "error: "
+                + new SpecException("input file", "an existing file", missing.getMessage())
+                    .getMessage());
         return EXIT_BAD_INPUT;
       }
       if (e instanceof IOException || e instanceof UncheckedIOException) {
-        err.println("error: I/O failed (the file system or a peer process, not your input): " + e.getMessage());
+        err.println(
+            "error: I/O failed (the file system or a peer process, not your input): "
+                + e.getMessage());
         e.printStackTrace(err);
         return EXIT_IO;
       }
@@ -125,25 +133,42 @@ public final class SweepMain {
     if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
       String first = u.getUnmatched().get(0);
       if (first.startsWith("-")) {
-        return new SpecException(command.qualifiedName() + " option", "one of " + optionNames(command), first)
+        return new SpecException(
+                command.qualifiedName() + " option", "one of " + optionNames(command), first)
             .getMessage();
       }
       if (!command.subcommands().isEmpty() && command.positionalParameters().isEmpty()) {
-        return new SpecException(command.qualifiedName() + " command", "one of " + command.subcommands().keySet(), first)
+        return new SpecException(
+                command.qualifiedName() + " command",
+                "one of " + command.subcommands().keySet(),
+                first)
             .getMessage();
       }
-      return new SpecException(command.qualifiedName() + " arguments",
-          "at most " + command.positionalParameters().size() + " (" + paramLabels(command) + ")", first + " (one too many)")
+      return new SpecException(
+              command.qualifiedName() + " arguments",
+              "at most "
+                  + command.positionalParameters().size()
+                  + " ("
+                  + paramLabels(command)
+                  + ")",
+              first + " (one too many)")
           .getMessage();
     }
     if (e instanceof MissingParameterException m && !m.getMissing().isEmpty()) {
       ArgSpec missing = m.getMissing().get(0);
-      boolean given = missing instanceof OptionSpec o
-          && args.stream().anyMatch(a -> Stream.of(o.names()).anyMatch(n -> a.equals(n) || a.startsWith(n + "=")));
-      return new SpecException(name(missing), given ? "followed by a value" : "given", null).getMessage();
+      boolean given =
+          missing instanceof OptionSpec o
+              && args.stream()
+                  .anyMatch(
+                      a ->
+                          Stream.of(o.names()).anyMatch(n -> a.equals(n) || a.startsWith(n + "=")));
+      return new SpecException(name(missing), given ? "followed by a value" : "given", null)
+          .getMessage();
     }
     if (e instanceof OverwrittenOptionException o && o.getOverwritten() != null) {
-      return new SpecException(name(o.getOverwritten()), "given once", "a second " + name(o.getOverwritten())).getMessage();
+      return new SpecException(
+              name(o.getOverwritten()), "given once", "a second " + name(o.getOverwritten()))
+          .getMessage();
     }
     ArgSpec arg = e.getArgSpec();
     if (arg != null && e.getValue() != null) {
@@ -154,14 +179,22 @@ public final class SweepMain {
 
   /** The rule a value broke: the converter's own words, else what the option's type asks for. */
   private static String rule(ArgSpec arg, ParameterException e) {
-    if (arg.converters().length > 0 && e.getCause() instanceof TypeConversionException t && t.getMessage() != null) {
+    if (arg.converters().length > 0
+        && e.getCause() instanceof TypeConversionException t
+        && t.getMessage() != null) {
       return t.getMessage();
     }
-    Class<?> type = arg.isMultiValue() && arg.auxiliaryTypes().length > 0 ? arg.auxiliaryTypes()[0] : arg.type();
+    Class<?> type =
+        arg.isMultiValue() && arg.auxiliaryTypes().length > 0
+            ? arg.auxiliaryTypes()[0]
+            : arg.type();
     if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
       return "a whole number";
     }
-    if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+    if (type == double.class
+        || type == Double.class
+        || type == float.class
+        || type == Float.class) {
       return "a number";
     }
     if (type == boolean.class || type == Boolean.class) {
@@ -170,7 +203,9 @@ public final class SweepMain {
     if (type.isEnum()) {
       return OptionRules.oneOf(OptionRules.words(type));
     }
-    return "a valid " + type.getSimpleName() + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")");
+    return "a valid "
+        + type.getSimpleName()
+        + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")");
   }
 
   private static String name(ArgSpec arg) {
@@ -182,10 +217,14 @@ public final class SweepMain {
   }
 
   private static String paramLabels(CommandSpec command) {
-    return String.join(" ", command.positionalParameters().stream().map(ArgSpec::paramLabel).toList());
+    return String.join(
+        " ", command.positionalParameters().stream().map(ArgSpec::paramLabel).toList());
   }
 
-  /** Replaces each named option that has a plain type and no converter with a copy that has the rule's converter. */
+  /**
+   * Replaces each named option that has a plain type and no converter with a copy that has the
+   * rule's converter.
+   */
   private static void applyRules(CommandSpec command, Map<String, ITypeConverter<?>> rules) {
     for (OptionSpec option : new ArrayList<>(command.options())) {
       ITypeConverter<?> converter = rules.get(option.longestName());
@@ -198,8 +237,13 @@ public final class SweepMain {
   }
 
   private static boolean isPlain(Class<?> type) {
-    return type == String.class || type == int.class || type == Integer.class || type == long.class
-        || type == Long.class || type == double.class || type == Double.class;
+    return type == String.class
+        || type == int.class
+        || type == Integer.class
+        || type == long.class
+        || type == Long.class
+        || type == double.class
+        || type == Double.class;
   }
 
   private static <T extends Throwable> T causeOfType(Throwable e, Class<T> type) {

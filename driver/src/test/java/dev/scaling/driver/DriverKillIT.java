@@ -20,9 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The driver of a running sweep is SIGKILLed after at least two trials were committed; running the same
- * command again trains only the missing trials, and the final table equals, trial for trial, the one an
- * uninterrupted run produces. Each sweep runs as its own JVM ({@code SweepMain} on Spark local mode).
+ * The driver of a running sweep is SIGKILLed after at least two trials were committed; running the
+ * same command again trains only the missing trials, and the final table equals, trial for trial,
+ * the one an uninterrupted run produces. Each sweep runs as its own JVM ({@code SweepMain} on Spark
+ * local mode).
  */
 class DriverKillIT {
 
@@ -48,7 +49,8 @@ class DriverKillIT {
       """;
 
   @Test
-  void driverKill_rerunTrainsOnlyMissingTrialsAndMatchesAnUninterruptedRun(@TempDir Path dir) throws Exception {
+  void driverKill_rerunTrainsOnlyMissingTrialsAndMatchesAnUninterruptedRun(@TempDir Path dir)
+      throws Exception {
     Path logs = Files.createDirectories(Path.of("target", "it-logs", "DriverKillIT"));
     Path spec = dir.resolve("killed.yaml");
     Files.writeString(spec, SPEC);
@@ -58,21 +60,30 @@ class DriverKillIT {
     Process first = sweep(spec, out, logs.resolve("first.log"));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
     while (committed(commits) < 2) {
-      assertTrue(first.isAlive(), () -> "the first run ended before it could be killed:\n" + log(logs.resolve("first.log")));
+      assertTrue(
+          first.isAlive(),
+          () ->
+              "the first run ended before it could be killed:\n" + log(logs.resolve("first.log")));
       assertTrue(System.nanoTime() < deadline, "no two commits within 240 s");
       Thread.sleep(50);
     }
     first.destroyForcibly(); // SIGKILL: no shutdown hooks, no cleanup
     assertTrue(first.waitFor(30, TimeUnit.SECONDS));
     int committedBeforeKill = committed(commits);
-    assertTrue(committedBeforeKill >= 2 && committedBeforeKill < 6,
+    assertTrue(
+        committedBeforeKill >= 2 && committedBeforeKill < 6,
         "killed mid-sweep with " + committedBeforeKill + " of 6 trials committed");
 
     Process second = sweep(spec, out, logs.resolve("second.log"));
     assertTrue(second.waitFor(240, TimeUnit.SECONDS), "second run finished");
     assertEquals(0, second.exitValue(), () -> log(logs.resolve("second.log")));
-    assertTrue(log(logs.resolve("second.log")).contains(
-        "Resuming: " + committedBeforeKill + " of 6 trial(s) already committed in OUT are skipped"), () -> log(logs.resolve("second.log")));
+    assertTrue(
+        log(logs.resolve("second.log"))
+            .contains(
+                "Resuming: "
+                    + committedBeforeKill
+                    + " of 6 trial(s) already committed in OUT are skipped"),
+        () -> log(logs.resolve("second.log")));
 
     Path fresh = dir.resolve("fresh");
     Process uninterrupted = sweep(spec, fresh, logs.resolve("fresh.log"));
@@ -85,17 +96,27 @@ class DriverKillIT {
     assertEquals(reference.keySet(), resumed.keySet(), "the same trials as an uninterrupted run");
     Map<String, Long> rowsPerRun = new TreeMap<>();
     resumed.values().forEach(r -> rowsPerRun.merge(r.runId, 1L, Long::sum));
-    assertEquals(2, rowsPerRun.size(), "rows come from the killed run and the resumed run: " + rowsPerRun);
-    assertTrue(rowsPerRun.containsValue((long) committedBeforeKill), "the killed run keeps its committed rows: " + rowsPerRun);
-    assertTrue(rowsPerRun.containsValue(6L - committedBeforeKill), "the resumed run trains only the missing: " + rowsPerRun);
+    assertEquals(
+        2, rowsPerRun.size(), "rows come from the killed run and the resumed run: " + rowsPerRun);
+    assertTrue(
+        rowsPerRun.containsValue((long) committedBeforeKill),
+        "the killed run keeps its committed rows: " + rowsPerRun);
+    assertTrue(
+        rowsPerRun.containsValue(6L - committedBeforeKill),
+        "the resumed run trains only the missing: " + rowsPerRun);
     for (String id : reference.keySet()) {
       Row a = resumed.get(id);
       Row b = reference.get(id);
       assertEquals(b.status, a.status, id);
       assertEquals(b.steps, a.steps, id);
-      assertEquals(b.evalLoss, a.evalLoss, 0.0, id + ": final eval loss of the resumed sweep vs the uninterrupted one (bit for bit)");
+      assertEquals(
+          b.evalLoss,
+          a.evalLoss,
+          0.0,
+          id + ": final eval loss of the resumed sweep vs the uninterrupted one (bit for bit)");
     }
-    System.out.printf("driver kill: %d of 6 committed before SIGKILL; after the rerun 0 lost, 0 duplicated, 0 committed trials retrained, %d missing trained%n",
+    System.out.printf(
+        "driver kill: %d of 6 committed before SIGKILL; after the rerun 0 lost, 0 duplicated, 0 committed trials retrained, %d missing trained%n",
         committedBeforeKill, 6 - committedBeforeKill);
   }
 
@@ -105,10 +126,16 @@ class DriverKillIT {
     Map<String, Row> rows = new TreeMap<>();
     try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery("SELECT trial_id, run_id, status, steps, final_eval_loss FROM read_parquet('"
-            + out.resolve("trials") + "/*.parquet')")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT trial_id, run_id, status, steps, final_eval_loss FROM read_parquet('"
+                    + out.resolve("trials")
+                    + "/*.parquet')")) {
       while (rs.next()) {
-        Row previous = rows.put(rs.getString(1), new Row(rs.getString(2), rs.getString(3), rs.getLong(4), rs.getDouble(5)));
+        Row previous =
+            rows.put(
+                rs.getString(1),
+                new Row(rs.getString(2), rs.getString(3), rs.getLong(4), rs.getDouble(5)));
         assertEquals(null, previous, "duplicate row for trial " + rs.getString(1));
       }
     }
@@ -120,7 +147,13 @@ class DriverKillIT {
       return 0;
     }
     try (Stream<Path> files = Files.list(commits)) {
-      return (int) files.filter(p -> p.getFileName().toString().endsWith(".json") && !p.getFileName().toString().startsWith(".")).count();
+      return (int)
+          files
+              .filter(
+                  p ->
+                      p.getFileName().toString().endsWith(".json")
+                          && !p.getFileName().toString().startsWith("."))
+              .count();
     }
   }
 
@@ -128,11 +161,27 @@ class DriverKillIT {
   static Process sweep(Path spec, Path out, Path log) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of(System.getProperty("sweep.test.jvmArgs", "").split(" ")).stream().filter(s -> !s.isBlank()).toList());
-    cmd.addAll(List.of("-Xmx1g", "-Dspark.master=local[1]", "-Dspark.ui.enabled=false", "-Dai.djl.offline=true",
-        "-cp", System.getProperty("java.class.path"), SweepMain.class.getName(),
-        "run", spec.toString(), "--out", out.toString(), "--bootstrap", "50"));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    cmd.addAll(
+        List.of(System.getProperty("sweep.test.jvmArgs", "").split(" ")).stream()
+            .filter(s -> !s.isBlank())
+            .toList());
+    cmd.addAll(
+        List.of(
+            "-Xmx1g",
+            "-Dspark.master=local[1]",
+            "-Dspark.ui.enabled=false",
+            "-Dai.djl.offline=true",
+            "-cp",
+            System.getProperty("java.class.path"),
+            SweepMain.class.getName(),
+            "run",
+            spec.toString(),
+            "--out",
+            out.toString(),
+            "--bootstrap",
+            "50"));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("DJL_OFFLINE", "true");
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     return pb.start();

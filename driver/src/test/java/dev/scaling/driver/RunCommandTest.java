@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
-import java.nio.charset.StandardCharsets;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A small sweep end to end on Spark {@code local[2]}: spec file -> plan -> Spark tasks -> DJL training ->
- * Parquet, read back with DuckDB (an independent Parquet reader).
+ * A small sweep end to end on Spark {@code local[2]}: spec file -> plan -> Spark tasks -> DJL
+ * training -> Parquet, read back with DuckDB (an independent Parquet reader).
  */
 class RunCommandTest {
   static SparkSession spark;
@@ -75,7 +75,8 @@ class RunCommandTest {
       """;
 
   @Test
-  void run_smallSweepWritesParquetTablesReadableByAnIndependentReader(@TempDir Path dir) throws Exception {
+  void run_smallSweepWritesParquetTablesReadableByAnIndependentReader(@TempDir Path dir)
+      throws Exception {
     Path spec = dir.resolve("e2e.yaml");
     Files.writeString(spec, SPEC);
     Path out = dir.resolve("out");
@@ -85,7 +86,8 @@ class RunCommandTest {
     assertEquals(4, outcome.outcomes().size());
     assertEquals(4, outcome.count(TrialStatus.FINISHED), () -> outcome.outcomes().toString());
     assertEquals(0, outcome.exitCode());
-    assertTrue(outcome.runId().startsWith(spark.sparkContext().applicationId() + "@"), outcome.runId());
+    assertTrue(
+        outcome.runId().startsWith(spark.sparkContext().applicationId() + "@"), outcome.runId());
     assertEquals(SPEC, Files.readString(out.resolve("spec.yaml")));
 
     Map<String, TrialOutcome> byId = new HashMap<>();
@@ -98,16 +100,20 @@ class RunCommandTest {
           st.executeQuery(
               "SELECT trial_id, run_id, width, depth, n_params, n_params_total, tokens, flops, steps, seed,"
                   + " final_train_loss, final_eval_loss, entropy_floor, status, error, wall_seconds,"
-                  + " tokens_per_second, executor_id, host, device, attempt FROM " + trials)) {
+                  + " tokens_per_second, executor_id, host, device, attempt FROM "
+                  + trials)) {
         int rows = 0;
         while (rs.next()) {
           rows++;
           TrialOutcome o = byId.get(rs.getString("trial_id"));
           assertNotNull(o, "row for a trial that was not planned: " + rs.getString("trial_id"));
           assertEquals(outcome.runId(), rs.getString("run_id"));
-          assertEquals(12L * o.trial().depth() * o.trial().width() * o.trial().width(), rs.getLong("n_params"));
+          assertEquals(
+              12L * o.trial().depth() * o.trial().width() * o.trial().width(),
+              rs.getLong("n_params"));
           assertEquals(o.trial().nParamsTotal(), rs.getLong("n_params_total"));
-          assertEquals(6.0 * rs.getLong("n_params") * rs.getLong("tokens"), rs.getDouble("flops"), 1e-6);
+          assertEquals(
+              6.0 * rs.getLong("n_params") * rs.getLong("tokens"), rs.getDouble("flops"), 1e-6);
           assertEquals(o.trial().tokens() / (8 * 32), rs.getLong("steps"));
           assertEquals(o.trial().seed(), rs.getLong("seed"));
           assertEquals("finished", rs.getString("status"));
@@ -115,8 +121,12 @@ class RunCommandTest {
           double eval = rs.getDouble("final_eval_loss");
           double floor = rs.getDouble("entropy_floor");
           assertEquals(o.result().finalEvalLoss(), eval, 1e-12);
-          assertTrue(Double.isFinite(eval) && eval < Math.log(32), "eval loss " + eval + " is below ln(vocab)");
-          assertTrue(floor > 0 && floor < eval, "entropy floor " + floor + " is below the eval loss " + eval);
+          assertTrue(
+              Double.isFinite(eval) && eval < Math.log(32),
+              "eval loss " + eval + " is below ln(vocab)");
+          assertTrue(
+              floor > 0 && floor < eval,
+              "entropy floor " + floor + " is below the eval loss " + eval);
           assertTrue(rs.getDouble("wall_seconds") > 0);
           assertTrue(rs.getDouble("tokens_per_second") > 0);
           assertEquals("driver", rs.getString("executor_id"));
@@ -128,14 +138,19 @@ class RunCommandTest {
       try (ResultSet rs =
           st.executeQuery(
               "SELECT trial_id, count(*) AS n, max(step) AS last, count(eval_loss) AS evals,"
-                  + " arg_max(eval_loss, step) AS final_eval FROM " + curves + " GROUP BY trial_id")) {
+                  + " arg_max(eval_loss, step) AS final_eval FROM "
+                  + curves
+                  + " GROUP BY trial_id")) {
         int trialsWithCurves = 0;
         while (rs.next()) {
           trialsWithCurves++;
           TrialOutcome o = byId.get(rs.getString("trial_id"));
           assertEquals(o.trial().steps(), rs.getLong("last"));
           long steps = o.trial().steps();
-          assertEquals(steps / 40 + (steps % 40 == 0 ? 0 : 1), rs.getLong("evals"), "an evaluation every 40 steps and at the end");
+          assertEquals(
+              steps / 40 + (steps % 40 == 0 ? 0 : 1),
+              rs.getLong("evals"),
+              "an evaluation every 40 steps and at the end");
           assertEquals(o.result().finalEvalLoss(), rs.getDouble("final_eval"), 1e-12);
         }
         assertEquals(4, trialsWithCurves);
@@ -144,15 +159,20 @@ class RunCommandTest {
     // More data helps: at width 32, the 32768-token trial beats the 8192-token one.
     double small = loss(outcome, 32, 8192);
     double large = loss(outcome, 32, 32768);
-    assertTrue(large < small, "loss at D=32768 (" + large + ") should be below loss at D=8192 (" + small + ")");
+    assertTrue(
+        large < small,
+        "loss at D=32768 (" + large + ") should be below loss at D=8192 (" + small + ")");
   }
 
   @Test
   void run_absurdLearningRateDivergesAndTheOthersFinish(@TempDir Path dir) throws Exception {
     Path spec = dir.resolve("lr.yaml");
-    Files.writeString(spec, SPEC.replace("name: e2e", "name: lr")
-        .replace("  tokens: [8192, 32768]", "  tokens: [8192]\n  learning_rate: [3.0e-3, 1.0e6]")
-        .replace("  eval_interval: 40", "  eval_interval: 40\n  grad_clip: 0"));
+    Files.writeString(
+        spec,
+        SPEC.replace("name: e2e", "name: lr")
+            .replace(
+                "  tokens: [8192, 32768]", "  tokens: [8192]\n  learning_rate: [3.0e-3, 1.0e6]")
+            .replace("  eval_interval: 40", "  eval_interval: 40\n  grad_clip: 0"));
     Path out = dir.resolve("out");
 
     RunCommand.RunOutcome outcome = RunCommand.run(spec.toString(), "--out", out.toString());
@@ -161,16 +181,23 @@ class RunCommandTest {
     assertEquals(3, outcome.exitCode(), "some trials diverged");
     for (TrialOutcome o : outcome.outcomes()) {
       boolean absurd = o.trial().training().learningRate() > 1;
-      assertEquals(absurd ? TrialStatus.DIVERGED : TrialStatus.FINISHED, o.result().status(), o.toString());
+      assertEquals(
+          absurd ? TrialStatus.DIVERGED : TrialStatus.FINISHED, o.result().status(), o.toString());
       if (absurd) {
-        assertTrue(o.result().error().matches("(eval )?loss became (NaN|-?Infinity) (at|after) step \\d+"), o.result().error());
+        assertTrue(
+            o.result().error().matches("(eval )?loss became (NaN|-?Infinity) (at|after) step \\d+"),
+            o.result().error());
         assertEquals(0, o.attempt(), "a diverged trial is not retried");
       }
     }
     try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery("SELECT status, count(*), count(final_eval_loss), min(learning_rate), max(learning_rate)"
-            + " FROM read_parquet('" + out.resolve("trials") + "/*.parquet') GROUP BY status ORDER BY status")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT status, count(*), count(final_eval_loss), min(learning_rate), max(learning_rate)"
+                    + " FROM read_parquet('"
+                    + out.resolve("trials")
+                    + "/*.parquet') GROUP BY status ORDER BY status")) {
       assertTrue(rs.next());
       assertEquals("diverged", rs.getString(1));
       assertEquals(2, rs.getInt(2));
@@ -186,7 +213,9 @@ class RunCommandTest {
   @Test
   void run_resumeSkipsCommittedTrialsAndRefusesADifferentSpec(@TempDir Path dir) throws Exception {
     Path spec = dir.resolve("resume.yaml");
-    String small = SPEC.replace("name: e2e", "name: resume").replace("  tokens: [8192, 32768]", "  tokens: [8192]");
+    String small =
+        SPEC.replace("name: e2e", "name: resume")
+            .replace("  tokens: [8192, 32768]", "  tokens: [8192]");
     Files.writeString(spec, small);
     Path out = dir.resolve("out");
     RunCommand.RunOutcome first = RunCommand.run(spec.toString(), "--out", out.toString());
@@ -199,72 +228,95 @@ class RunCommandTest {
     // A different learning rate is a different sweep: refused, naming what differs.
     Files.writeString(spec, small.replace("learning_rate: 3.0e-3", "learning_rate: 1.0e-3"));
     java.io.StringWriter err = new java.io.StringWriter();
-    int code = SweepMain.commandLine().setErr(new java.io.PrintWriter(err, true))
-        .execute("run", spec.toString(), "--out", out.toString());
+    int code =
+        SweepMain.commandLine()
+            .setErr(new java.io.PrintWriter(err, true))
+            .execute("run", spec.toString(), "--out", out.toString());
     assertEquals(2, code);
     assertTrue(err.toString().contains("training.learning_rate: 0.003 -> 0.001"), err.toString());
 
     // A grown grid is allowed with --extend, and only the new grid points train.
     Files.writeString(spec, small.replace("  tokens: [8192]", "  tokens: [8192, 16384]"));
-    int refused = SweepMain.commandLine().setErr(new java.io.PrintWriter(new java.io.StringWriter(), true))
-        .execute("run", spec.toString(), "--out", out.toString());
+    int refused =
+        SweepMain.commandLine()
+            .setErr(new java.io.PrintWriter(new java.io.StringWriter(), true))
+            .execute("run", spec.toString(), "--out", out.toString());
     assertEquals(2, refused, "a grid change needs --extend");
-    RunCommand.RunOutcome extended = RunCommand.run(spec.toString(), "--out", out.toString(), "--extend");
+    RunCommand.RunOutcome extended =
+        RunCommand.run(spec.toString(), "--out", out.toString(), "--extend");
     assertEquals(2, extended.trainedThisRun());
     assertEquals(4, extended.outcomes().size());
-    assertEquals(2, extended.outcomes().stream().filter(o -> o.runId().equals(first.runId())).count(),
+    assertEquals(
+        2,
+        extended.outcomes().stream().filter(o -> o.runId().equals(first.runId())).count(),
         "rows of the first run keep its run_id");
   }
 
   /**
-   * An OUT written by a version with another trial-id scheme (its commits lack the nested configuration) is
-   * refused as input, exit 2, naming --out and the way out; {@code --force} clears such commits unread.
+   * An OUT written by a version with another trial-id scheme (its commits lack the nested
+   * configuration) is refused as input, exit 2, naming --out and the way out; {@code --force}
+   * clears such commits unread.
    */
   @Test
   void run_commitOfAnOlderVersionIsRefusedAndForceClearsIt(@TempDir Path dir) throws Exception {
     Path spec = dir.resolve("old.yaml");
-    String small = SPEC.replace("name: e2e", "name: old").replace("  width: [16, 32]", "  width: [16]")
-        .replace("  tokens: [8192, 32768]", "  tokens: [8192]");
+    String small =
+        SPEC.replace("name: e2e", "name: old")
+            .replace("  width: [16, 32]", "  width: [16]")
+            .replace("  tokens: [8192, 32768]", "  tokens: [8192]");
     Files.writeString(spec, small);
     Path out = dir.resolve("out");
     assertEquals(1, RunCommand.run(spec.toString(), "--out", out.toString()).trainedThisRun());
-    // A commit as the id-scheme-v1 build wrote it: the trial's fields flat, no config or param counts.
+    // A commit as the id-scheme-v1 build wrote it: the trial's fields flat, no config or param
+    // counts.
     Path commits = out.resolve("commits");
-    Files.writeString(commits.resolve("0123456789abcdef.json"),
+    Files.writeString(
+        commits.resolve("0123456789abcdef.json"),
         "{\"trial\":{\"trialId\":\"0123456789abcdef\",\"sweepName\":\"old\",\"width\":16,\"depth\":1},"
             + "\"result\":{\"trialId\":\"0123456789abcdef\",\"status\":\"FINISHED\"}}");
 
     StringWriter err = new StringWriter();
-    int code = SweepMain.commandLine().setErr(new PrintWriter(err, true))
-        .execute("run", spec.toString(), "--out", out.toString());
+    int code =
+        SweepMain.commandLine()
+            .setErr(new PrintWriter(err, true))
+            .execute("run", spec.toString(), "--out", out.toString());
     assertEquals(2, code, err.toString());
-    assertTrue(err.toString().contains("--out must be a folder whose commits this version can read"), err.toString());
+    assertTrue(
+        err.toString().contains("--out must be a folder whose commits this version can read"),
+        err.toString());
     assertTrue(err.toString().contains("0123456789abcdef.json"), err.toString());
     assertTrue(err.toString().contains("--force"), err.toString());
 
-    RunCommand.RunOutcome forced = RunCommand.run(spec.toString(), "--out", out.toString(), "--force");
+    RunCommand.RunOutcome forced =
+        RunCommand.run(spec.toString(), "--out", out.toString(), "--force");
     assertEquals(1, forced.trainedThisRun());
     assertEquals(1, forced.outcomes().size());
     try (var files = Files.list(commits)) {
-      assertEquals(1, files.filter(p -> p.getFileName().toString().endsWith(".json")).count(),
+      assertEquals(
+          1,
+          files.filter(p -> p.getFileName().toString().endsWith(".json")).count(),
           "the old commit is gone, the new one is there");
     }
   }
 
   /**
-   * The headline output of {@code sweep run}: 3 widths x 3 token counts pass the fit gate (at least 6 finished
-   * trials, 3 distinct N and 3 distinct D), so the run ends with OUT/fits and OUT/report. Both are read back
-   * independently: the fits with DuckDB, the trial count from OUT/trials, the fitted values from the HTML.
+   * The headline output of {@code sweep run}: 3 widths x 3 token counts pass the fit gate (at least
+   * 6 finished trials, 3 distinct N and 3 distinct D), so the run ends with OUT/fits and
+   * OUT/report. Both are read back independently: the fits with DuckDB, the trial count from
+   * OUT/trials, the fitted values from the HTML.
    */
   @Test
   void run_enoughTrialsForTheFitGateWritesFitsTableAndReport(@TempDir Path dir) throws Exception {
     Path spec = dir.resolve("fits.yaml");
-    Files.writeString(spec, SPEC.replace("name: e2e", "name: fits")
-        .replace("  width: [16, 32]", "  width: [16, 32, 48]")
-        .replace("  tokens: [8192, 32768]", "  tokens: [4096, 8192, 16384]"));
+    Files.writeString(
+        spec,
+        SPEC.replace("name: e2e", "name: fits")
+            .replace("  width: [16, 32]", "  width: [16, 32, 48]")
+            .replace("  tokens: [8192, 32768]", "  tokens: [4096, 8192, 16384]"));
     Path out = dir.resolve("out");
 
-    RunCommand.RunOutcome outcome = RunCommand.run(spec.toString(), "--out", out.toString(), "--bootstrap", "60");
+    RunCommand.RunOutcome outcome =
+        RunCommand.run(spec.toString(), "--out", out.toString(), "--bootstrap", "60");
 
     assertEquals(9, outcome.outcomes().size());
     assertNotNull(outcome.fit(), "9 trials with 3 distinct N and 3 distinct D pass the fit gate");
@@ -272,15 +324,21 @@ class RunCommandTest {
     try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = db.createStatement()) {
       long finished;
-      try (ResultSet rs = st.executeQuery("SELECT count(*) FROM read_parquet('" + out.resolve("trials")
-          + "/*.parquet') WHERE status = 'finished'")) {
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT count(*) FROM read_parquet('"
+                  + out.resolve("trials")
+                  + "/*.parquet') WHERE status = 'finished'")) {
         assertTrue(rs.next());
         finished = rs.getLong(1);
       }
       assertTrue(finished >= 6, "finished trials: " + finished);
       Set<String> forms = new TreeSet<>();
-      try (ResultSet rs = st.executeQuery("SELECT form, parameter, estimate, ci_low, ci_high, n_points FROM read_parquet('"
-          + out.resolve("fits") + "/*.parquet')")) {
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT form, parameter, estimate, ci_low, ci_high, n_points FROM read_parquet('"
+                  + out.resolve("fits")
+                  + "/*.parquet')")) {
         while (rs.next()) {
           String form = rs.getString("form");
           String what = form + "." + rs.getString("parameter");
@@ -290,9 +348,11 @@ class RunCommandTest {
           assertFalse(rs.wasNull(), what + " has an interval (bootstrap 60)");
           double hi = rs.getDouble("ci_high");
           assertTrue(Double.isFinite(estimate), what + " estimate " + estimate);
-          assertTrue(lo <= estimate && estimate <= hi, what + ": " + lo + " <= " + estimate + " <= " + hi);
+          assertTrue(
+              lo <= estimate && estimate <= hi, what + ": " + lo + " <= " + estimate + " <= " + hi);
           if (form.equals("chinchilla") || form.equals("kaplan")) {
-            assertEquals(finished, rs.getLong("n_points"), what + ": a joint law fits every finished trial");
+            assertEquals(
+                finished, rs.getLong("n_points"), what + ": a joint law fits every finished trial");
           } else {
             assertTrue(rs.getLong("n_points") <= finished, what);
           }
@@ -305,16 +365,26 @@ class RunCommandTest {
     Path report = out.resolve("report/index.html");
     assertTrue(Files.isRegularFile(report));
     String html = Files.readString(report);
-    // Each fitted value appears in the law table as "<td>form</td><td>parameter</td><td>value</td>".
+    // Each fitted value appears in the law table as
+    // "<td>form</td><td>parameter</td><td>value</td>".
     Map<String, Double> shown = new HashMap<>();
-    Matcher m = Pattern.compile("<tr><td>([a-z_]+)</td><td>([A-Za-z_]+)</td><td>([-+0-9.eE]+)</td>").matcher(html);
+    Matcher m =
+        Pattern.compile("<tr><td>([a-z_]+)</td><td>([A-Za-z_]+)</td><td>([-+0-9.eE]+)</td>")
+            .matcher(html);
     while (m.find()) {
       shown.put(m.group(1) + "." + m.group(2), Double.parseDouble(m.group(3)));
     }
-    for (String law : List.of("chinchilla.E", "chinchilla.A", "chinchilla.B", "chinchilla.alpha", "chinchilla.beta")) {
+    for (String law :
+        List.of(
+            "chinchilla.E",
+            "chinchilla.A",
+            "chinchilla.B",
+            "chinchilla.alpha",
+            "chinchilla.beta")) {
       assertTrue(shown.containsKey(law), law + " in the report's table " + shown.keySet());
       double expected = estimates.get(law);
-      assertEquals(expected, shown.get(law), Math.abs(expected) * 1e-4, law + " as shown in the report");
+      assertEquals(
+          expected, shown.get(law), Math.abs(expected) * 1e-4, law + " as shown in the report");
     }
     Matcher img = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
     int images = 0;
@@ -325,7 +395,8 @@ class RunCommandTest {
       images++;
     }
     assertTrue(images >= 4, "plots embedded in the page: " + images);
-    assertFalse(html.contains("src=\"http") || html.contains("src=\"file"), "no image outside the page");
+    assertFalse(
+        html.contains("src=\"http") || html.contains("src=\"file"), "no image outside the page");
   }
 
   private static double loss(RunCommand.RunOutcome outcome, int width, long tokens) {

@@ -16,9 +16,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Malformed specs and inputs given to {@code sweep run}: each is refused before any SparkContext starts
- * (no master is configured here, so reaching Spark would fail differently), with exit code 2, one
- * message naming field, rule and value, and nothing written to OUT.
+ * Malformed specs and inputs given to {@code sweep run}: each is refused before any SparkContext
+ * starts (no master is configured here, so reaching Spark would fail differently), with exit code
+ * 2, one message naming field, rule and value, and nothing written to OUT.
  */
 class RunValidationTest {
 
@@ -49,39 +49,117 @@ class RunValidationTest {
 
   static Stream<Arguments> malformed() {
     return Stream.of(
-        spec("unknown key", "  head_size: 16", "  head_size: 16\n  dropout: 0.1", "model.dropout must be one of the known keys"),
-        spec("unknown top-level key", "seed: 1", "seed: 1\ngpus: 4", "gpus must be one of the known keys"),
+        spec(
+            "unknown key",
+            "  head_size: 16",
+            "  head_size: 16\n  dropout: 0.1",
+            "model.dropout must be one of the known keys"),
+        spec(
+            "unknown top-level key",
+            "seed: 1",
+            "seed: 1\ngpus: 4",
+            "gpus must be one of the known keys"),
         spec("wrong type", "seed: 1", "seed: one", "seed must be a whole number, found \"one\""),
-        spec("list expected", "  depth: [1]", "  depth: 1", "grid.depth must be a non-empty list, found 1"),
-        spec("empty grid", "  width: [16, 32]", "  width: []", "grid.width must be a non-empty list, found []"),
-        spec("zero width", "  width: [16, 32]", "  width: [0, 32]", "grid.width[0] must be positive, found 0"),
-        spec("negative depth", "  depth: [1]", "  depth: [-2]", "grid.depth[0] must be positive, found -2"),
-        spec("zero tokens", "  tokens: [4096]", "  tokens: [0]", "grid.tokens[0] must be positive, found 0"),
-        spec("width not multiple of head size", "  width: [16, 32]", "  width: [16, 24]",
+        spec(
+            "list expected",
+            "  depth: [1]",
+            "  depth: 1",
+            "grid.depth must be a non-empty list, found 1"),
+        spec(
+            "empty grid",
+            "  width: [16, 32]",
+            "  width: []",
+            "grid.width must be a non-empty list, found []"),
+        spec(
+            "zero width",
+            "  width: [16, 32]",
+            "  width: [0, 32]",
+            "grid.width[0] must be positive, found 0"),
+        spec(
+            "negative depth",
+            "  depth: [1]",
+            "  depth: [-2]",
+            "grid.depth[0] must be positive, found -2"),
+        spec(
+            "zero tokens",
+            "  tokens: [4096]",
+            "  tokens: [0]",
+            "grid.tokens[0] must be positive, found 0"),
+        spec(
+            "width not multiple of head size",
+            "  width: [16, 32]",
+            "  width: [16, 24]",
             "grid.width[1] must be a positive multiple of model.head_size (16), found 24"),
-        spec("tokens too few for one batch", "  tokens: [4096]", "  tokens: [63]",
+        spec(
+            "tokens too few for one batch",
+            "  tokens: [4096]",
+            "  tokens: [63]",
             "grid.tokens[0] must be at least one batch (training.batch_size x model.context = 64), found 63"),
-        spec("learning rate not positive", "  learning_rate: 1.0e-3", "  learning_rate: -0.1",
+        spec(
+            "learning rate not positive",
+            "  learning_rate: 1.0e-3",
+            "  learning_rate: -0.1",
             "training.learning_rate must be positive, found -0.1"),
-        spec("warmup outside [0,1)", "  warmup_fraction: 0.1", "  warmup_fraction: 1.5",
+        spec(
+            "warmup outside [0,1)",
+            "  warmup_fraction: 0.1",
+            "  warmup_fraction: 1.5",
             "training.warmup_fraction must be in [0, 1), found 1.5"),
-        spec("duplicate grid values", "  width: [16, 32]", "  width: [32, 32]",
+        spec(
+            "duplicate grid values",
+            "  width: [16, 32]",
+            "  width: [32, 32]",
             "grid.width[1] must be distinct from earlier values, found 32"),
-        spec("batch size zero", "  batch_size: 4", "  batch_size: 0", "training.batch_size must be positive, found 0"),
-        spec("validation fraction out of range", "  validation_fraction: 0.1", "  validation_fraction: 0.9",
+        spec(
+            "batch size zero",
+            "  batch_size: 4",
+            "  batch_size: 0",
+            "training.batch_size must be positive, found 0"),
+        spec(
+            "validation fraction out of range",
+            "  validation_fraction: 0.1",
+            "  validation_fraction: 0.9",
             "data.validation_fraction must be in (0, 0.5), found 0.9"),
-        spec("unknown data source", "  source: text", "  source: web", "data.source must be one of [synthetic, text], found \"web\""),
-        spec("unknown tokenizer", "  source: text", "  source: text\n  tokenizer: bpe", "data.tokenizer must be one of [bytes], found \"bpe\""),
-        spec("unknown model family", "  context: 16", "  context: 16\n  family: rnn", "model.family must be one of [transformer], found \"rnn\""),
-        spec("context not positive", "  context: 16", "  context: 0", "model.context must be in [1, 8192], found 0"),
+        spec(
+            "unknown data source",
+            "  source: text",
+            "  source: web",
+            "data.source must be one of [synthetic, text], found \"web\""),
+        spec(
+            "unknown tokenizer",
+            "  source: text",
+            "  source: text\n  tokenizer: bpe",
+            "data.tokenizer must be one of [bytes], found \"bpe\""),
+        spec(
+            "unknown model family",
+            "  context: 16",
+            "  context: 16\n  family: rnn",
+            "model.family must be one of [transformer], found \"rnn\""),
+        spec(
+            "context not positive",
+            "  context: 16",
+            "  context: 0",
+            "model.context must be in [1, 8192], found 0"),
         spec("bad sweep name", "name: v", "name: \"my sweep\"", "name must be 1-64 letters"),
         spec("invalid yaml", "  depth: [1]", "  depth: [1", "spec: is not valid YAML"),
-        input("missing corpus", dir -> dir.resolve("nope.txt").toString(), "data.path: text corpus"),
-        input("corpus not UTF-8", dir -> write(dir, "latin1.txt", ("caf" + (char) 0xE9 + " ").repeat(200), StandardCharsets.ISO_8859_1),
+        input(
+            "missing corpus", dir -> dir.resolve("nope.txt").toString(), "data.path: text corpus"),
+        input(
+            "corpus not UTF-8",
+            dir ->
+                write(
+                    dir,
+                    "latin1.txt",
+                    ("caf" + (char) 0xE9 + " ").repeat(200),
+                    StandardCharsets.ISO_8859_1),
             "not valid UTF-8"),
-        input("corpus smaller than the validation split needs", dir -> write(dir, "tiny.txt", "x".repeat(100), StandardCharsets.UTF_8),
+        input(
+            "corpus smaller than the validation split needs",
+            dir -> write(dir, "tiny.txt", "x".repeat(100), StandardCharsets.UTF_8),
             "too small for context 16"),
-        input("context longer than the corpus", dir -> write(dir, "short.txt", "abc", StandardCharsets.UTF_8),
+        input(
+            "context longer than the corpus",
+            dir -> write(dir, "short.txt", "abc", StandardCharsets.UTF_8),
             "too small for context 16"),
         input("empty corpus folder", dir -> mkdir(dir.resolve("empty")), "holds no files"));
   }
@@ -89,8 +167,10 @@ class RunValidationTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("malformed")
   void run_rejectsMalformedInputBeforeSparkWithFieldRuleAndValue(
-      String name, String from, String to, CorpusMaker corpus, String expected, @TempDir Path dir) throws Exception {
-    String corpusPath = corpus == null ? write(dir, "corpus.txt", TEXT, StandardCharsets.UTF_8) : corpus.make(dir);
+      String name, String from, String to, CorpusMaker corpus, String expected, @TempDir Path dir)
+      throws Exception {
+    String corpusPath =
+        corpus == null ? write(dir, "corpus.txt", TEXT, StandardCharsets.UTF_8) : corpus.make(dir);
     String yaml = VALID.replace("CORPUS", corpusPath);
     if (from != null) {
       assertTrue(yaml.contains(from), "test setup: spec holds " + from);
@@ -101,43 +181,65 @@ class RunValidationTest {
     Path out = dir.resolve("out");
 
     StringWriter err = new StringWriter();
-    int code = SweepMain.commandLine().setErr(new PrintWriter(err, true)).execute("run", spec.toString(), "--out", out.toString());
+    int code =
+        SweepMain.commandLine()
+            .setErr(new PrintWriter(err, true))
+            .execute("run", spec.toString(), "--out", out.toString());
 
     assertEquals(2, code, () -> "exit code for " + name + "; stderr: " + err);
     String message = err.toString().strip();
     assertTrue(message.startsWith("error: "), message);
-    assertTrue(message.contains(expected), () -> "expected <" + expected + "> in <" + message + ">");
+    assertTrue(
+        message.contains(expected), () -> "expected <" + expected + "> in <" + message + ">");
     assertFalse(Files.exists(out), "nothing is written to OUT for a rejected spec");
   }
 
   @org.junit.jupiter.api.Test
   void run_rejectsOutThatIsAFile(@TempDir Path dir) throws Exception {
     Path spec = dir.resolve("spec.yaml");
-    Files.writeString(spec, VALID.replace("CORPUS", write(dir, "corpus.txt", TEXT, StandardCharsets.UTF_8)));
+    Files.writeString(
+        spec, VALID.replace("CORPUS", write(dir, "corpus.txt", TEXT, StandardCharsets.UTF_8)));
     Path out = Files.writeString(dir.resolve("out"), "not a folder");
     StringWriter err = new StringWriter();
-    int code = SweepMain.commandLine().setErr(new PrintWriter(err, true)).execute("run", spec.toString(), "--out", out.toString());
+    int code =
+        SweepMain.commandLine()
+            .setErr(new PrintWriter(err, true))
+            .execute("run", spec.toString(), "--out", out.toString());
     assertEquals(2, code);
-    assertTrue(err.toString().contains("--out must be a folder, found \"file:" + out + " (a file)\""), err.toString());
+    assertTrue(
+        err.toString().contains("--out must be a folder, found \"file:" + out + " (a file)\""),
+        err.toString());
   }
 
   @org.junit.jupiter.api.Test
   void run_rejectsOutThatIsNotWritable(@TempDir Path dir) throws Exception {
     Path spec = dir.resolve("spec.yaml");
-    Files.writeString(spec, VALID.replace("CORPUS", write(dir, "corpus.txt", TEXT, StandardCharsets.UTF_8)));
+    Files.writeString(
+        spec, VALID.replace("CORPUS", write(dir, "corpus.txt", TEXT, StandardCharsets.UTF_8)));
     // A folder below a regular file can never be created, whoever runs the test (root included).
     Path out = Files.writeString(dir.resolve("blocker"), "x").resolve("out");
     StringWriter err = new StringWriter();
-    int code = SweepMain.commandLine().setErr(new PrintWriter(err, true)).execute("run", spec.toString(), "--out", out.toString());
+    int code =
+        SweepMain.commandLine()
+            .setErr(new PrintWriter(err, true))
+            .execute("run", spec.toString(), "--out", out.toString());
     assertEquals(2, code, err::toString);
-    assertTrue(err.toString().contains("--out must be a writable folder, found \"file:" + out), err.toString());
+    assertTrue(
+        err.toString().contains("--out must be a writable folder, found \"file:" + out),
+        err.toString());
   }
 
   @org.junit.jupiter.api.Test
   void run_rejectsMissingSpecFile(@TempDir Path dir) {
     StringWriter err = new StringWriter();
-    int code = SweepMain.commandLine().setErr(new PrintWriter(err, true))
-        .execute("run", dir.resolve("absent.yaml").toString(), "--out", dir.resolve("out").toString());
+    int code =
+        SweepMain.commandLine()
+            .setErr(new PrintWriter(err, true))
+            .execute(
+                "run",
+                dir.resolve("absent.yaml").toString(),
+                "--out",
+                dir.resolve("out").toString());
     assertEquals(2, code);
     assertTrue(err.toString().contains("SPEC must be an existing file"), err.toString());
     assertFalse(Files.exists(dir.resolve("out")));
@@ -155,7 +257,8 @@ class RunValidationTest {
     return Arguments.of(name, null, null, corpus, expected);
   }
 
-  static String write(Path dir, String file, String text, java.nio.charset.Charset charset) throws java.io.IOException {
+  static String write(Path dir, String file, String text, java.nio.charset.Charset charset)
+      throws java.io.IOException {
     return Files.write(dir.resolve(file), text.getBytes(charset)).toString();
   }
 

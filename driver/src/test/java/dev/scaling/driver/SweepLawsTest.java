@@ -29,23 +29,54 @@ class SweepLawsTest {
   }
 
   private static Trial trial(int width, int depth, double lr, int replica) {
-    return ModelFamilies.trial("s", new TrialConfig(42, TransformerFamily.NAME, width, depth, width / 16, 64, 65536,
-        replica, DATA, new TrainingSpec(16, lr, 0.05, 0.1, 1.0, 50)));
+    return ModelFamilies.trial(
+        "s",
+        new TrialConfig(
+            42,
+            TransformerFamily.NAME,
+            width,
+            depth,
+            width / 16,
+            64,
+            65536,
+            replica,
+            DATA,
+            new TrainingSpec(16, lr, 0.05, 0.1, 1.0, 50)));
   }
 
   private static TrialOutcome finished(Trial t, double loss) {
-    return new TrialOutcome(t, new TrialResult(t.trialId(), TrialStatus.FINISHED, loss, loss, null, null, 64, 65536,
-        1, 1000, "cpu()", List.of(), 0), "run", "0", "host", 1, null);
+    return new TrialOutcome(
+        t,
+        new TrialResult(
+            t.trialId(),
+            TrialStatus.FINISHED,
+            loss,
+            loss,
+            null,
+            null,
+            64,
+            65536,
+            1,
+            1000,
+            "cpu()",
+            List.of(),
+            0),
+        "run",
+        "0",
+        "host",
+        1,
+        null);
   }
 
   private static TrialPoint point(TrialOutcome o) {
-    return new TrialPoint(o.trial().trialId(), new ScalingPoint(o.trial().nParams(), o.trial().tokens(),
-        o.result().finalEvalLoss()));
+    return new TrialPoint(
+        o.trial().trialId(),
+        new ScalingPoint(o.trial().nParams(), o.trial().tokens(), o.result().finalEvalLoss()));
   }
 
   /**
-   * Width 64 depth 4 and width 128 depth 1 have one N = 12 depth width^2 = 196608: they are different
-   * models, so each keeps its best learning rate; only learning-rate siblings are merged.
+   * Width 64 depth 4 and width 128 depth 1 have one N = 12 depth width^2 = 196608: they are
+   * different models, so each keeps its best learning rate; only learning-rate siblings are merged.
    */
   @Test
   void bestLearningRate_keepsDifferentShapesWithOneN_apart() {
@@ -55,9 +86,13 @@ class SweepLawsTest {
     TrialOutcome wideReplica = finished(trial(128, 1, 3e-3, 1), 3.2);
     assertEquals(12L * 4 * 64 * 64, 12L * 1 * 128 * 128, "the two shapes share N");
     List<TrialOutcome> outcomes = List.of(deep, deepOtherLr, wide, wideReplica);
-    List<TrialPoint> kept = SweepLaws.bestLearningRate(outcomes.stream().map(SweepLawsTest::point).toList(), outcomes);
+    List<TrialPoint> kept =
+        SweepLaws.bestLearningRate(outcomes.stream().map(SweepLawsTest::point).toList(), outcomes);
     Set<String> ids = kept.stream().map(TrialPoint::trialId).collect(Collectors.toSet());
-    assertEquals(Set.of(deepOtherLr.trial().trialId(), wide.trial().trialId(), wideReplica.trial().trialId()), ids,
+    assertEquals(
+        Set.of(
+            deepOtherLr.trial().trialId(), wide.trial().trialId(), wideReplica.trial().trialId()),
+        ids,
         "the deep model's better learning rate, the wide model, and the wide model's other replica");
   }
 }

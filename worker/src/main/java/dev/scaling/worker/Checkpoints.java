@@ -8,11 +8,12 @@ import java.io.UncheckedIOException;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * Where and how often a trial saves in-trial checkpoints, so that a retried attempt resumes from its last
- * checkpoint instead of step 0: a {@link CheckpointPolicy} (when) with a {@link CheckpointStore} (where;
- * its javadoc describes the files, the byte format is {@link dev.scaling.worker.checkpoint.CheckpointCodec}).
- * {@link TrialTrainer} never deletes a trial's last checkpoint: the caller does with {@link #clear(String)}
- * once the trial's result is safely committed.
+ * Where and how often a trial saves in-trial checkpoints, so that a retried attempt resumes from
+ * its last checkpoint instead of step 0: a {@link CheckpointPolicy} (when) with a {@link
+ * CheckpointStore} (where; its javadoc describes the files, the byte format is {@link
+ * dev.scaling.worker.checkpoint.CheckpointCodec}). {@link TrialTrainer} never deletes a trial's
+ * last checkpoint: the caller does with {@link #clear(String)} once the trial's result is safely
+ * committed.
  *
  * <p>Instances are immutable and may be shared by concurrent trainings.
  */
@@ -29,8 +30,8 @@ public final class Checkpoints {
   }
 
   /**
-   * Checkpoints in {@code dir} at the first step boundary at least {@code intervalSeconds} of wall time
-   * after the trial started or after its last checkpoint.
+   * Checkpoints in {@code dir} at the first step boundary at least {@code intervalSeconds} of wall
+   * time after the trial started or after its last checkpoint.
    *
    * @param conf resolves {@code dir}
    * @param dir any Hadoop file system URI or path, e.g. {@code OUT/checkpoints}
@@ -42,8 +43,8 @@ public final class Checkpoints {
   }
 
   /**
-   * Like {@link #every(Configuration, String, double)}, and moreover at least {@code minSteps} optimizer
-   * steps apart (with interval 0: exactly every {@code minSteps} steps).
+   * Like {@link #every(Configuration, String, double)}, and moreover at least {@code minSteps}
+   * optimizer steps apart (with interval 0: exactly every {@code minSteps} steps).
    *
    * @param conf resolves {@code dir}
    * @param dir any Hadoop file system URI or path
@@ -51,8 +52,10 @@ public final class Checkpoints {
    * @param minSteps at least 1
    * @return the policy
    */
-  public static Checkpoints every(Configuration conf, String dir, double intervalSeconds, long minSteps) {
-    return new Checkpoints(CheckpointPolicy.every(intervalSeconds, minSteps), new CheckpointStore(conf, dir));
+  public static Checkpoints every(
+      Configuration conf, String dir, double intervalSeconds, long minSteps) {
+    return new Checkpoints(
+        CheckpointPolicy.every(intervalSeconds, minSteps), new CheckpointStore(conf, dir));
   }
 
   /** Whether checkpoints are written and read at all. */
@@ -78,11 +81,14 @@ public final class Checkpoints {
     try {
       store.clear(trialId);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete the checkpoints of trial " + trialId + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot delete the checkpoints of trial " + trialId + ": " + e.getMessage(), e);
     }
   }
 
-  /** Whether a checkpoint is due {@code nanos} and {@code steps} after the last one (or the start). */
+  /**
+   * Whether a checkpoint is due {@code nanos} and {@code steps} after the last one (or the start).
+   */
   boolean due(long nanos, long steps) {
     return enabled() && policy.due(nanos, steps);
   }
@@ -92,7 +98,10 @@ public final class Checkpoints {
     return store.save(state);
   }
 
-  /** The newest readable checkpoint of {@code trialId}, null when there is none or checkpoints are off. */
+  /**
+   * The newest readable checkpoint of {@code trialId}, null when there is none or checkpoints are
+   * off.
+   */
   CheckpointState load(String trialId) throws IOException {
     return enabled() ? store.load(trialId) : null;
   }

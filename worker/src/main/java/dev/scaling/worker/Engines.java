@@ -4,25 +4,29 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
- * Configures and starts DJL's PyTorch engine for trial training: offline (no downloads, no telemetry)
- * and a number of intra-op threads per trial.
+ * Configures and starts DJL's PyTorch engine for trial training: offline (no downloads, no
+ * telemetry) and a number of intra-op threads per trial.
  *
- * <p>libtorch's intra-op thread count is per calling thread: {@code at::set_num_threads} sets the OpenMP
- * thread count of the thread that calls it (OpenMP's {@code nthreads-var} is a per-thread setting) and
- * also stores it process-wide. A thread's first parallel operation (or {@code get_num_threads}) runs a
- * one-time lazy initialisation that re-applies the process-wide value, the last one set by any thread:
- * so a count set on a fresh thread is silently replaced by another trial's when the two start together
- * (measured: a 1-CPU trial ran with 2 threads beside a 2-CPU one). Hence {@link #setThreads} runs the
- * lazy initialisation first and sets the count after it; every trial sets its own count on the thread
- * that trains it ({@link #configure}, then {@link #applyThreadsToCurrentThread} in the trainer), and two
- * trials of different Spark resource profiles in one executor each run with their own count.
- * {@link #threadsOnCurrentThread} reads back what libtorch really uses on this thread.
+ * <p>libtorch's intra-op thread count is per calling thread: {@code at::set_num_threads} sets the
+ * OpenMP thread count of the thread that calls it (OpenMP's {@code nthreads-var} is a per-thread
+ * setting) and also stores it process-wide. A thread's first parallel operation (or {@code
+ * get_num_threads}) runs a one-time lazy initialisation that re-applies the process-wide value, the
+ * last one set by any thread: so a count set on a fresh thread is silently replaced by another
+ * trial's when the two start together (measured: a 1-CPU trial ran with 2 threads beside a 2-CPU
+ * one). Hence {@link #setThreads} runs the lazy initialisation first and sets the count after it;
+ * every trial sets its own count on the thread that trains it ({@link #configure}, then {@link
+ * #applyThreadsToCurrentThread} in the trainer), and two trials of different Spark resource
+ * profiles in one executor each run with their own count. {@link #threadsOnCurrentThread} reads
+ * back what libtorch really uses on this thread.
  */
 public final class Engines {
   /** The DJL engine every trial runs on. */
   public static final String ENGINE = "PyTorch";
 
-  /** The thread count asked for on each thread by {@link #configure}; null where it was never called. */
+  /**
+   * The thread count asked for on each thread by {@link #configure}; null where it was never
+   * called.
+   */
   private static final ThreadLocal<Integer> THREADS = new ThreadLocal<>();
 
   private static volatile boolean started;
@@ -30,9 +34,9 @@ public final class Engines {
   private Engines() {}
 
   /**
-   * Starts the engine (offline; the first call also makes {@code threadsPerTrial} the default of threads
-   * that never ask for a count) and makes {@code threadsPerTrial} the intra-op thread count of the calling
-   * thread, now and whenever {@link #applyThreadsToCurrentThread} runs on it later.
+   * Starts the engine (offline; the first call also makes {@code threadsPerTrial} the default of
+   * threads that never ask for a count) and makes {@code threadsPerTrial} the intra-op thread count
+   * of the calling thread, now and whenever {@link #applyThreadsToCurrentThread} runs on it later.
    *
    * @param threadsPerTrial intra-op threads of libtorch, at least 1
    * @return the PyTorch engine
@@ -52,8 +56,9 @@ public final class Engines {
   }
 
   /**
-   * Sets libtorch's intra-op thread count of the calling thread so that it stays: after the thread's
-   * one-time lazy initialisation, which would otherwise overwrite it with the process-wide value.
+   * Sets libtorch's intra-op thread count of the calling thread so that it stays: after the
+   * thread's one-time lazy initialisation, which would otherwise overwrite it with the process-wide
+   * value.
    */
   private static void setThreads(int threads) {
     JniUtils.getNumThreads();
@@ -71,9 +76,10 @@ public final class Engines {
   }
 
   /**
-   * Re-applies the calling thread's intra-op thread count: the one {@link #configure} set on this thread,
-   * else {@code ai.djl.pytorch.num_threads}. A trial started on a thread other than the one that loaded
-   * the engine could otherwise run its kernels with another thread count (and round differently).
+   * Re-applies the calling thread's intra-op thread count: the one {@link #configure} set on this
+   * thread, else {@code ai.djl.pytorch.num_threads}. A trial started on a thread other than the one
+   * that loaded the engine could otherwise run its kernels with another thread count (and round
+   * differently).
    */
   public static void applyThreadsToCurrentThread() {
     Integer threads = THREADS.get();
@@ -85,7 +91,10 @@ public final class Engines {
     }
   }
 
-  /** The intra-op thread count libtorch uses for work started from the calling thread (starts the engine). */
+  /**
+   * The intra-op thread count libtorch uses for work started from the calling thread (starts the
+   * engine).
+   */
   public static int threadsOnCurrentThread() {
     pytorch();
     return JniUtils.getNumThreads();

@@ -7,9 +7,9 @@ import dev.scaling.worker.data.TrialData;
 import java.util.Arrays;
 
 /**
- * The held-out loss of a trial's model: mean cross-entropy (nats/token) over every evaluation window of
- * its data, in batches of {@value #EVAL_BATCH} windows, without autograd. The windows are the same at
- * every evaluation, so points of one learning curve are comparable.
+ * The held-out loss of a trial's model: mean cross-entropy (nats/token) over every evaluation
+ * window of its data, in batches of {@value #EVAL_BATCH} windows, without autograd. The windows are
+ * the same at every evaluation, so points of one learning curve are comparable.
  */
 final class Evaluator {
   /** Evaluation windows per forward pass. */
@@ -31,7 +31,10 @@ final class Evaluator {
     this.labels = new long[EVAL_BATCH * context];
   }
 
-  /** Mean held-out cross-entropy over every eval window (weighted by windows, so batches of any size count alike). */
+  /**
+   * Mean held-out cross-entropy over every eval window (weighted by windows, so batches of any size
+   * count alike).
+   */
   double heldOutLoss() {
     JniUtils.setGradMode(false);
     int windows = data.evalWindows();
@@ -43,7 +46,11 @@ final class Evaluator {
         Shape shape = new Shape(count, context);
         long[] in = count == EVAL_BATCH ? inputs : Arrays.copyOf(inputs, count * context);
         long[] out = count == EVAL_BATCH ? labels : Arrays.copyOf(labels, count * context);
-        sum += (double) loss.crossEntropy(step.create(in, shape), step.create(out, shape), false).getFloat() * count;
+        sum +=
+            (double)
+                    loss.crossEntropy(step.create(in, shape), step.create(out, shape), false)
+                        .getFloat()
+                * count;
       }
     }
     return sum / windows;

@@ -6,8 +6,8 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
 /**
- * The training objective of a language model: mean next-token cross-entropy in nats per token, shared by
- * the training step and the {@link Evaluator} so both measure the same thing.
+ * The training objective of a language model: mean next-token cross-entropy in nats per token,
+ * shared by the training step and the {@link Evaluator} so both measure the same thing.
  */
 final class ModelLoss {
   private final Block model;
@@ -22,7 +22,10 @@ final class ModelLoss {
     this.store = store;
   }
 
-  /** Mean cross-entropy in nats per token of the model's predictions of {@code labels} from {@code inputs}. */
+  /**
+   * Mean cross-entropy in nats per token of the model's predictions of {@code labels} from {@code
+   * inputs}.
+   */
   NDArray crossEntropy(NDArray inputs, NDArray labels, boolean training) {
     NDArray logits = model.forward(store, new NDList(inputs), training).singletonOrThrow();
     NDArray logProbs = logits.logSoftmax(-1);

@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The progress of one training run: steps done, the running training loss since the last evaluation,
- * the learning curve, and the time spent, including earlier attempts when the run resumed from a
- * checkpoint. It turns into the {@link RunProgress} a checkpoint saves and into the trial's result.
+ * The progress of one training run: steps done, the running training loss since the last
+ * evaluation, the learning curve, and the time spent, including earlier attempts when the run
+ * resumed from a checkpoint. It turns into the {@link RunProgress} a checkpoint saves and into the
+ * trial's result.
  */
 final class RunState {
   private final long startNanos;
@@ -94,12 +95,18 @@ final class RunState {
 
   /** What a checkpoint taken now records. */
   RunProgress progress() {
-    return new RunProgress(stepsDone, trainNanos, wallNanos(), lossSum, lossCount, lastTrainLoss, curve);
+    return new RunProgress(
+        stepsDone, trainNanos, wallNanos(), lossSum, lossCount, lastTrainLoss, curve);
   }
 
   /** The trial's result as of now. */
   TrialResult result(
-      String trialId, TrialStatus status, double trainLoss, double evalLoss, Double entropyFloor, String error,
+      String trialId,
+      TrialStatus status,
+      double trainLoss,
+      double evalLoss,
+      Double entropyFloor,
+      String error,
       String device) {
     long tokens = tokensDone();
     return new TrialResult(

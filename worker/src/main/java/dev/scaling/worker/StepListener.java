@@ -1,8 +1,8 @@
 package dev.scaling.worker;
 
 /**
- * Progress callback of a running trial, called every few optimizer steps and after the last one, so a
- * caller (the Spark driver's accumulators, a log) can follow training without polling.
+ * Progress callback of a running trial, called every few optimizer steps and after the last one, so
+ * a caller (the Spark driver's accumulators, a log) can follow training without polling.
  */
 @FunctionalInterface
 public interface StepListener {
@@ -21,7 +21,8 @@ public interface StepListener {
    * Reports, before any {@link #onSteps} call, that the trial resumed from an in-trial checkpoint
    * instead of starting at step 0.
    *
-   * @param fromStep optimizer steps the checkpoint had completed; training continues with the next one
+   * @param fromStep optimizer steps the checkpoint had completed; training continues with the next
+   *     one
    */
   default void onResume(long fromStep) {}
 }

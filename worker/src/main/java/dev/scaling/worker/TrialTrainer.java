@@ -32,17 +32,17 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * Trains and evaluates one trial with its own loop on DJL's PyTorch engine: a per-thread autograd pass
- * (no {@code GradientCollector}, whose JVM-wide flag forbids concurrent trainings), {@link GlobalNormClip
- * global-norm clipping}, {@link Adam} at the learning rate of the trial's {@link LearningRateSchedule},
- * and periodic held-out evaluation by the {@link Evaluator}; {@link RunState} keeps the progress. Several
- * trainers may run at once on different threads of one JVM; each trial's numbers depend only on its own
- * seeds, bit for bit.
+ * Trains and evaluates one trial with its own loop on DJL's PyTorch engine: a per-thread autograd
+ * pass (no {@code GradientCollector}, whose JVM-wide flag forbids concurrent trainings), {@link
+ * GlobalNormClip global-norm clipping}, {@link Adam} at the learning rate of the trial's {@link
+ * LearningRateSchedule}, and periodic held-out evaluation by the {@link Evaluator}; {@link
+ * RunState} keeps the progress. Several trainers may run at once on different threads of one JVM;
+ * each trial's numbers depend only on its own seeds, bit for bit.
  *
- * <p>With {@link Checkpoints}, a run saves its full state (parameters, {@link AdamState}, data position,
- * schedule state, learning curve, running loss, elapsed times) every so often, and a later call for the
- * same trial continues from the newest checkpoint: its result is bitwise the one an uninterrupted run
- * would have returned.
+ * <p>With {@link Checkpoints}, a run saves its full state (parameters, {@link AdamState}, data
+ * position, schedule state, learning curve, running loss, elapsed times) every so often, and a
+ * later call for the same trial continues from the newest checkpoint: its result is bitwise the one
+ * an uninterrupted run would have returned.
  */
 public final class TrialTrainer {
   /** Steps between two {@link StepListener} calls (the last step always reports). */
@@ -74,9 +74,9 @@ public final class TrialTrainer {
 
   /**
    * Trains {@code trial} to its last step on {@code device}, saving in-trial checkpoints as {@code
-   * checkpoints} asks and resuming from the trial's newest valid checkpoint if there is one (then {@link
-   * StepListener#onResume} is called with its step first). Checkpoints are left in place; the caller
-   * deletes them with {@link Checkpoints#clear} once it has stored the result.
+   * checkpoints} asks and resuming from the trial's newest valid checkpoint if there is one (then
+   * {@link StepListener#onResume} is called with its step first). Checkpoints are left in place;
+   * the caller deletes them with {@link Checkpoints#clear} once it has stored the result.
    *
    * @param trial what to train
    * @param device where to train, e.g. {@code Device.cpu()}
@@ -84,10 +84,12 @@ public final class TrialTrainer {
    * @param checkpoints where and how often to checkpoint, {@link Checkpoints#NONE} for never
    * @return a FINISHED result, or DIVERGED (with the step in {@code error}) once a loss is NaN or
    *     infinite
-   * @throws UncheckedIOException when the trial's data cannot be read or a checkpoint cannot be written
+   * @throws UncheckedIOException when the trial's data cannot be read or a checkpoint cannot be
+   *     written
    * @throws RuntimeException on any other failure (bad data, engine errors)
    */
-  public TrialResult train(Trial trial, Device device, StepListener listener, Checkpoints checkpoints) {
+  public TrialResult train(
+      Trial trial, Device device, StepListener listener, Checkpoints checkpoints) {
     long startNanos = System.nanoTime();
     Checkpoints policy = checkpoints == null ? Checkpoints.NONE : checkpoints;
     StepListener progress = listener == null ? StepListener.NONE : listener;
@@ -177,8 +179,14 @@ public final class TrialTrainer {
         float value = trainStep(lr);
         state.addTrainNanos(System.nanoTime() - t0);
         if (!Float.isFinite(value)) {
-          return state.result(trial.trialId(), TrialStatus.DIVERGED, value, Double.NaN, data.entropyFloor(),
-              "loss became " + describe(value) + " at step " + (step + 1), device.toString());
+          return state.result(
+              trial.trialId(),
+              TrialStatus.DIVERGED,
+              value,
+              Double.NaN,
+              data.entropyFloor(),
+              "loss became " + describe(value) + " at step " + (step + 1),
+              device.toString());
         }
         state.stepDone(value);
         long stepsDone = state.stepsDone();
@@ -189,20 +197,32 @@ public final class TrialTrainer {
           double evalLoss = evaluator.heldOutLoss();
           state.evaluated(lr, evalLoss);
           if (!Double.isFinite(evalLoss)) {
-            return state.result(trial.trialId(), TrialStatus.DIVERGED, state.lastTrainLoss(), evalLoss,
-                data.entropyFloor(), "eval loss became " + describe(evalLoss) + " after step " + stepsDone,
+            return state.result(
+                trial.trialId(),
+                TrialStatus.DIVERGED,
+                state.lastTrainLoss(),
+                evalLoss,
+                data.entropyFloor(),
+                "eval loss became " + describe(evalLoss) + " after step " + stepsDone,
                 device.toString());
           }
         }
         long now = System.nanoTime();
-        if (stepsDone < steps && checkpoints.due(now - lastCheckpointNanos, stepsDone - lastCheckpointStep)) {
+        if (stepsDone < steps
+            && checkpoints.due(now - lastCheckpointNanos, stepsDone - lastCheckpointStep)) {
           saveCheckpoint();
           lastCheckpointNanos = System.nanoTime();
           lastCheckpointStep = stepsDone;
         }
       }
-      return state.result(trial.trialId(), TrialStatus.FINISHED, state.lastTrainLoss(), state.lastEvalLoss(),
-          data.entropyFloor(), null, device.toString());
+      return state.result(
+          trial.trialId(),
+          TrialStatus.FINISHED,
+          state.lastTrainLoss(),
+          state.lastEvalLoss(),
+          data.entropyFloor(),
+          null,
+          device.toString());
     }
 
     /** The newest checkpoint of this trial that fits this run, or null. */
@@ -221,23 +241,28 @@ public final class TrialTrainer {
     }
 
     /**
-     * Whether {@code saved} fits this model and schedule: the same parameters and shapes, a step before
-     * the end, and the schedule this trial follows (rebuilt from the trial and checked against the saved
-     * schedule state; on a match it becomes this run's schedule).
+     * Whether {@code saved} fits this model and schedule: the same parameters and shapes, a step
+     * before the end, and the schedule this trial follows (rebuilt from the trial and checked
+     * against the saved schedule state; on a match it becomes this run's schedule).
      */
     private boolean matches(CheckpointState saved) {
-      if (saved.step() <= 0 || saved.step() >= trial.steps() || saved.parameters().size() != weights.size()) {
+      if (saved.step() <= 0
+          || saved.step() >= trial.steps()
+          || saved.parameters().size() != weights.size()) {
         return false;
       }
       for (int i = 0; i < weights.size(); i++) {
         ParameterTensor t = saved.parameters().get(i);
-        if (!t.name().equals(names.get(i)) || !Arrays.equals(t.shape(), weights.get(i).getShape().getShape())) {
+        if (!t.name().equals(names.get(i))
+            || !Arrays.equals(t.shape(), weights.get(i).getShape().getShape())) {
           return false;
         }
       }
-      LearningRateSchedule resumedSchedule = Schedules.resume(trial.training(), trial.steps(), saved.schedule());
+      LearningRateSchedule resumedSchedule =
+          Schedules.resume(trial.training(), trial.steps(), saved.schedule());
       if (resumedSchedule == null) {
-        System.err.printf("trial %s: checkpoint at step %d followed schedule %s, this trial follows %s; not resumed%n",
+        System.err.printf(
+            "trial %s: checkpoint at step %d followed schedule %s, this trial follows %s; not resumed%n",
             trial.trialId(), saved.step(), saved.schedule().definition(), schedule.definition());
         return false;
       }
@@ -245,7 +270,10 @@ public final class TrialTrainer {
       return true;
     }
 
-    /** Copies a checkpoint's parameters, Adam state and progress into this run and moves the data to its position. */
+    /**
+     * Copies a checkpoint's parameters, Adam state and progress into this run and moves the data to
+     * its position.
+     */
     private void restore(CheckpointState saved) {
       JniUtils.setGradMode(false);
       for (int i = 0; i < weights.size(); i++) {
@@ -253,7 +281,8 @@ public final class TrialTrainer {
         try (NDManager temp = manager.newSubManager()) {
           weights.get(i).set(new NDIndex("..."), temp.create(t.values(), new Shape(t.shape())));
         }
-        InvariantViolation.check(Arrays.equals(weights.get(i).toFloatArray(), t.values()),
+        InvariantViolation.check(
+            Arrays.equals(weights.get(i).toFloatArray(), t.values()),
             "restoring parameter " + t.name() + " from a checkpoint changed its values");
       }
       adam.restore(saved.adam(), manager);
@@ -265,20 +294,36 @@ public final class TrialTrainer {
       List<ParameterTensor> parameters = new ArrayList<>(weights.size());
       for (int i = 0; i < weights.size(); i++) {
         NDArray w = weights.get(i);
-        parameters.add(new ParameterTensor(names.get(i), w.getShape().getShape(), w.toFloatArray()));
+        parameters.add(
+            new ParameterTensor(names.get(i), w.getShape().getShape(), w.toFloatArray()));
       }
       long stepsDone = state.stepsDone();
-      CheckpointState saved = new CheckpointState(trial.trialId(), state.progress(), data.trainWindowsServed(),
-          schedule.resumeState(stepsDone), parameters, adam.saved());
+      CheckpointState saved =
+          new CheckpointState(
+              trial.trialId(),
+              state.progress(),
+              data.trainWindowsServed(),
+              schedule.resumeState(stepsDone),
+              parameters,
+              adam.saved());
       try {
         checkpoints.save(saved);
       } catch (IOException e) {
         throw new UncheckedIOException(
-            "trial " + trial.trialId() + ": cannot write a checkpoint at step " + stepsDone + ": " + e.getMessage(), e);
+            "trial "
+                + trial.trialId()
+                + ": cannot write a checkpoint at step "
+                + stepsDone
+                + ": "
+                + e.getMessage(),
+            e);
       }
     }
 
-    /** One optimizer step at learning rate {@code lr}; returns its training loss (not applied when not finite). */
+    /**
+     * One optimizer step at learning rate {@code lr}; returns its training loss (not applied when
+     * not finite).
+     */
     private float trainStep(float lr) {
       data.nextTrainBatch(inputs, labels);
       JniUtils.setGradMode(true);

@@ -7,19 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import dev.scaling.common.schedule.CosineSchedule;
+import dev.scaling.common.schedule.ScheduleState;
+import dev.scaling.common.schedule.Schedules;
 import dev.scaling.common.trial.CurvePoint;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialResult;
 import dev.scaling.common.trial.TrialStatus;
-import dev.scaling.common.schedule.CosineSchedule;
-import dev.scaling.common.schedule.ScheduleState;
-import dev.scaling.common.schedule.Schedules;
 import dev.scaling.worker.checkpoint.CheckpointCodec;
 import dev.scaling.worker.checkpoint.CheckpointState;
 import dev.scaling.worker.checkpoint.CheckpointStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,11 +29,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointTest {
-  /** A resumed run is bitwise the uninterrupted one: training is deterministic given the trial's seeds. */
+  /**
+   * A resumed run is bitwise the uninterrupted one: training is deterministic given the trial's
+   * seeds.
+   */
   private static final double TOLERANCE = 0.0;
+
   private static final TrialTrainer TRAINER = new TrialTrainer(new Configuration());
   private static final Trial TRIAL =
-      TestTrials.synthetic(TestTrials.SMALL_LANGUAGE, 32, 2, 2, 16, 120L * 16 * 16, 16, 3e-3, 1.0, 20);
+      TestTrials.synthetic(
+          TestTrials.SMALL_LANGUAGE, 32, 2, 2, 16, 120L * 16 * 16, 16, 3e-3, 1.0, 20);
 
   @BeforeAll
   static void engine() {
@@ -78,7 +82,10 @@ class CheckpointTest {
       return List.of();
     }
     try (Stream<Path> list = Files.list(dir)) {
-      return list.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc")).sorted().toList();
+      return list.map(p -> p.getFileName().toString())
+          .filter(n -> !n.endsWith(".crc"))
+          .sorted()
+          .toList();
     }
   }
 
@@ -90,7 +97,10 @@ class CheckpointTest {
     long t1 = System.nanoTime();
     assertThrows(Kill.class, () -> TRAINER.train(TRIAL, Device.cpu(), killAt(60), checkpoints));
     Path trialDir = dir.resolve(TRIAL.trialId());
-    assertEquals(List.of(CheckpointStore.stepName(50)), files(trialDir), "only the newest checkpoint is kept");
+    assertEquals(
+        List.of(CheckpointStore.stepName(50)),
+        files(trialDir),
+        "only the newest checkpoint is kept");
 
     Recorder recorder = new Recorder();
     TrialResult resumed = TRAINER.train(TRIAL, Device.cpu(), recorder, checkpoints);
@@ -101,7 +111,8 @@ class CheckpointTest {
     assertEquals(TRIAL.tokensTrained(), resumed.tokensTrained());
 
     long[] steps = resumed.curve().stream().mapToLong(CurvePoint::step).toArray();
-    assertArrayEquals(new long[] {20, 40, 60, 80, 100, 120}, steps, "continuous curve: " + resumed.curve());
+    assertArrayEquals(
+        new long[] {20, 40, 60, 80, 100, 120}, steps, "continuous curve: " + resumed.curve());
     assertArrayEquals(uninterrupted.curve().stream().mapToLong(CurvePoint::step).toArray(), steps);
     for (int i = 0; i < steps.length; i++) {
       CurvePoint a = uninterrupted.curve().get(i);
@@ -117,9 +128,13 @@ class CheckpointTest {
     System.out.printf(
         "checkpoint resume: eval uninterrupted %.9f resumed %.9f (diff %.2e), train %.9f vs %.9f;"
             + " uninterrupted %.2fs, resumed wall %.2fs%n",
-        uninterrupted.finalEvalLoss(), resumed.finalEvalLoss(),
-        Math.abs(uninterrupted.finalEvalLoss() - resumed.finalEvalLoss()), uninterrupted.finalTrainLoss(),
-        resumed.finalTrainLoss(), (t1 - t0) / 1e9, resumed.wallSeconds());
+        uninterrupted.finalEvalLoss(),
+        resumed.finalEvalLoss(),
+        Math.abs(uninterrupted.finalEvalLoss() - resumed.finalEvalLoss()),
+        uninterrupted.finalTrainLoss(),
+        resumed.finalTrainLoss(),
+        (t1 - t0) / 1e9,
+        resumed.wallSeconds());
 
     // The last checkpoint stays for the caller to clear after committing the result.
     assertEquals(List.of(CheckpointStore.stepName(100)), files(trialDir));
@@ -135,13 +150,16 @@ class CheckpointTest {
     Path trialDir = dir.resolve(TRIAL.trialId());
     Path good = trialDir.resolve(CheckpointStore.stepName(50));
     byte[] bytes = Files.readAllBytes(good);
-    // A kill mid-write leaves a partial temporary file; a bad disk a newer checkpoint that fails its CRC.
-    Files.write(trialDir.resolve(CheckpointStore.TEMP_PREFIX + "partial" + CheckpointStore.SUFFIX),
+    // A kill mid-write leaves a partial temporary file; a bad disk a newer checkpoint that fails
+    // its CRC.
+    Files.write(
+        trialDir.resolve(CheckpointStore.TEMP_PREFIX + "partial" + CheckpointStore.SUFFIX),
         Arrays.copyOf(bytes, bytes.length / 2));
     byte[] flipped = bytes.clone();
     flipped[flipped.length / 2] ^= 0x40;
     Files.write(trialDir.resolve(CheckpointStore.stepName(75)), flipped);
-    Files.write(trialDir.resolve(CheckpointStore.stepName(80)), Arrays.copyOf(bytes, bytes.length - 3));
+    Files.write(
+        trialDir.resolve(CheckpointStore.stepName(80)), Arrays.copyOf(bytes, bytes.length - 3));
 
     Recorder recorder = new Recorder();
     TrialResult resumed = TRAINER.train(TRIAL, Device.cpu(), recorder, checkpoints);
@@ -166,13 +184,25 @@ class CheckpointTest {
     assertThrows(Kill.class, () -> TRAINER.train(TRIAL, Device.cpu(), killAt(60), checkpoints));
     Path file = dir.resolve(TRIAL.trialId()).resolve(CheckpointStore.stepName(50));
     CheckpointState saved = CheckpointCodec.read(Files.readAllBytes(file));
-    assertEquals(Schedules.create(TRIAL.training(), TRIAL.steps()).resumeState(50), saved.schedule());
-    // The same checkpoint, but claiming a cosine schedule with another floor: the trial must not continue it.
+    assertEquals(
+        Schedules.create(TRIAL.training(), TRIAL.steps()).resumeState(50), saved.schedule());
+    // The same checkpoint, but claiming a cosine schedule with another floor: the trial must not
+    // continue it.
     ScheduleState other =
-        CosineSchedule.of(TRIAL.training().learningRate(), TRIAL.steps(), TRIAL.training().warmupFraction(), 0.5)
+        CosineSchedule.of(
+                TRIAL.training().learningRate(),
+                TRIAL.steps(),
+                TRIAL.training().warmupFraction(),
+                0.5)
             .resumeState(50);
-    CheckpointState tampered = new CheckpointState(saved.trialId(), saved.progress(), saved.trainWindows(), other,
-        saved.parameters(), saved.adam());
+    CheckpointState tampered =
+        new CheckpointState(
+            saved.trialId(),
+            saved.progress(),
+            saved.trainWindows(),
+            other,
+            saved.parameters(),
+            saved.adam());
     checkpoints.clear(TRIAL.trialId());
     new CheckpointStore(new Configuration(), dir.toUri().toString()).save(tampered);
     assertEquals(other, CheckpointCodec.read(Files.readAllBytes(file)).schedule());
@@ -195,9 +225,12 @@ class CheckpointTest {
     assertFalse(Checkpoints.NONE.due(Long.MAX_VALUE, Long.MAX_VALUE));
     assertFalse(Checkpoints.NONE.enabled());
     Checkpoints.NONE.clear("anything");
-    assertThrows(IllegalArgumentException.class, () -> Checkpoints.every(new Configuration(), "x", -1));
-    assertThrows(IllegalArgumentException.class, () -> Checkpoints.every(new Configuration(), "x", 1, 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> Checkpoints.every(new Configuration(), "x", -1));
+    assertThrows(
+        IllegalArgumentException.class, () -> Checkpoints.every(new Configuration(), "x", 1, 0));
     assertEquals(12, CheckpointStore.stepOf(CheckpointStore.stepName(12)));
-    assertEquals(-1, CheckpointStore.stepOf(CheckpointStore.TEMP_PREFIX + "1" + CheckpointStore.SUFFIX));
+    assertEquals(
+        -1, CheckpointStore.stepOf(CheckpointStore.TEMP_PREFIX + "1" + CheckpointStore.SUFFIX));
   }
 }

@@ -31,7 +31,9 @@ public final class TestTrials {
     DataSpec data = new DataSpec(DataSource.SYNTHETIC, null, "bytes", 0.1, 2048, language);
     TrainingSpec training = new TrainingSpec(batch, lr, 0.1, 0.1, gradClip, evalInterval);
     return ModelFamilies.trial(
-        "test", new TrialConfig(7L, TransformerFamily.NAME, width, depth, heads, context, tokens, 0, data, training));
+        "test",
+        new TrialConfig(
+            7L, TransformerFamily.NAME, width, depth, heads, context, tokens, 0, data, training));
   }
 
   /** A text trial reading {@code path}. */
@@ -39,6 +41,7 @@ public final class TestTrials {
     DataSpec data = new DataSpec(DataSource.TEXT, path, "bytes", 0.25, 256, SyntheticSpec.DEFAULT);
     TrainingSpec training = new TrainingSpec(batch, 3e-3, 0.1, 0.1, 1.0, 10);
     return ModelFamilies.trial(
-        "test", new TrialConfig(7L, TransformerFamily.NAME, 32, 1, 2, context, tokens, 0, data, training));
+        "test",
+        new TrialConfig(7L, TransformerFamily.NAME, 32, 1, 2, context, tokens, 0, data, training));
   }
 }

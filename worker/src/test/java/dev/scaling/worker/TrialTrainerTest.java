@@ -36,13 +36,15 @@ class TrialTrainerTest {
   }
 
   private static Trial small(int width, long tokens, double lr, double clip) {
-    return TestTrials.synthetic(TestTrials.SMALL_LANGUAGE, width, 1, 2, 16, tokens, 16, lr, clip, 50);
+    return TestTrials.synthetic(
+        TestTrials.SMALL_LANGUAGE, width, 1, 2, 16, tokens, 16, lr, clip, 50);
   }
 
   @Test
   void train_lossFallsOnSyntheticData() {
     Trial trial =
-        TestTrials.synthetic(new SyntheticSpec(32, 2, 4, 1.1), 32, 1, 2, 16, 300L * 16 * 16, 16, 1e-2, 1.0, 50);
+        TestTrials.synthetic(
+            new SyntheticSpec(32, 2, 4, 1.1), 32, 1, 2, 16, 300L * 16 * 16, 16, 1e-2, 1.0, 50);
     AtomicLong lastSteps = new AtomicLong();
     AtomicLong lastTokens = new AtomicLong();
     TrialResult result =
@@ -60,20 +62,27 @@ class TrialTrainerTest {
     assertEquals(trial.tokensTrained(), lastTokens.get());
     double floor = result.entropyFloor();
     double uniform = Math.log(trial.vocab());
-    assertTrue(result.finalEvalLoss() < uniform - 0.7, result.finalEvalLoss() + " vs ln V " + uniform);
+    assertTrue(
+        result.finalEvalLoss() < uniform - 0.7, result.finalEvalLoss() + " vs ln V " + uniform);
     assertTrue(result.finalEvalLoss() > floor + 0.1, result.finalEvalLoss() + " vs floor " + floor);
-    System.out.printf("synthetic %s: eval %.4f, floor %.4f, ln V %.4f%n", trial.data().synthetic(),
-        result.finalEvalLoss(), floor, uniform);
+    System.out.printf(
+        "synthetic %s: eval %.4f, floor %.4f, ln V %.4f%n",
+        trial.data().synthetic(), result.finalEvalLoss(), floor, uniform);
     assertEquals(6, result.curve().size());
     for (CurvePoint point : result.curve()) {
-      assertTrue(Double.isFinite(point.trainLoss()) && Double.isFinite(point.evalLoss()), point.toString());
+      assertTrue(
+          Double.isFinite(point.trainLoss()) && Double.isFinite(point.evalLoss()),
+          point.toString());
       assertTrue(point.lr() > 0);
     }
     assertTrue(result.curve().get(0).evalLoss() > result.finalEvalLoss());
     assertEquals(result.curve().get(5).trainLoss(), result.finalTrainLoss());
-    // Warmup 30 of 300 steps, then cosine to 10% of the 1e-2 peak at the last step, applied as a float.
+    // Warmup 30 of 300 steps, then cosine to 10% of the 1e-2 peak at the last step, applied as a
+    // float.
     assertEquals((float) 1e-3, result.curve().get(5).lr(), 0.0);
-    assertTrue(result.curve().get(0).lr() < 1e-2 && result.curve().get(0).lr() > result.curve().get(1).lr());
+    assertTrue(
+        result.curve().get(0).lr() < 1e-2
+            && result.curve().get(0).lr() > result.curve().get(1).lr());
     assertTrue(result.tokensPerSecond() > 0 && result.wallSeconds() > 0);
     assertEquals("cpu()", result.device());
   }
@@ -81,13 +90,17 @@ class TrialTrainerTest {
   @Test
   void train_twoTrialsConcurrentlyInOneJvm() throws Exception {
     Trial a = small(32, 120L * 16 * 16, 3e-3, 1.0);
-    Trial b = TestTrials.synthetic(TestTrials.SMALL_LANGUAGE, 32, 2, 4, 16, 100L * 16 * 16, 16, 5e-3, 0.5, 50);
+    Trial b =
+        TestTrials.synthetic(
+            TestTrials.SMALL_LANGUAGE, 32, 2, 4, 16, 100L * 16 * 16, 16, 5e-3, 0.5, 50);
     TrialResult aAlone = TRAINER.train(a, Device.cpu(), StepListener.NONE);
     TrialResult bAlone = TRAINER.train(b, Device.cpu(), StepListener.NONE);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      Future<TrialResult> aTogether = pool.submit(() -> TRAINER.train(a, Device.cpu(), StepListener.NONE));
-      Future<TrialResult> bTogether = pool.submit(() -> TRAINER.train(b, Device.cpu(), StepListener.NONE));
+      Future<TrialResult> aTogether =
+          pool.submit(() -> TRAINER.train(a, Device.cpu(), StepListener.NONE));
+      Future<TrialResult> bTogether =
+          pool.submit(() -> TRAINER.train(b, Device.cpu(), StepListener.NONE));
       assertIdentical(aAlone, aTogether.get());
       assertIdentical(bAlone, bTogether.get());
     } finally {
@@ -98,13 +111,16 @@ class TrialTrainerTest {
 
   /**
    * The same trial trained several times in one JVM, while another thread calls System.gc() every
-   * millisecond, gives bit-identical losses: nothing in the model or the training step may read memory
-   * that the garbage collector can free. (Before DecoderLayer's attention scale became a libtorch-owned
-   * tensor, autograd read it from a freed Java buffer: runs differed by up to 0.1 nats or became NaN.)
+   * millisecond, gives bit-identical losses: nothing in the model or the training step may read
+   * memory that the garbage collector can free. (Before DecoderLayer's attention scale became a
+   * libtorch-owned tensor, autograd read it from a freed Java buffer: runs differed by up to 0.1
+   * nats or became NaN.)
    */
   @Test
   void train_isBitReproducibleUnderGcPressure() throws Exception {
-    Trial trial = TestTrials.synthetic(TestTrials.SMALL_LANGUAGE, 16, 2, 2, 16, 80L * 8 * 16, 8, 3e-3, 1.0, 40);
+    Trial trial =
+        TestTrials.synthetic(
+            TestTrials.SMALL_LANGUAGE, 16, 2, 2, 16, 80L * 8 * 16, 8, 3e-3, 1.0, 40);
     AtomicBoolean stop = new AtomicBoolean();
     Thread gc =
         new Thread(
@@ -131,20 +147,32 @@ class TrialTrainerTest {
       gc.join();
     }
     for (TrialResult result : results) {
-      System.out.printf("under GC pressure: train %.9f, eval %.9f%n", result.finalTrainLoss(), result.finalEvalLoss());
+      System.out.printf(
+          "under GC pressure: train %.9f, eval %.9f%n",
+          result.finalTrainLoss(), result.finalEvalLoss());
     }
     for (TrialResult other : results.subList(1, results.size())) {
       assertIdentical(results.get(0), other);
     }
   }
 
-  /** Bit-identical losses at every evaluation: training is deterministic given the trial's seeds. */
+  /**
+   * Bit-identical losses at every evaluation: training is deterministic given the trial's seeds.
+   */
   private static void assertIdentical(TrialResult expected, TrialResult actual) {
     assertEquals(TrialStatus.FINISHED, actual.status(), actual.error());
     assertEquals(expected.curve().size(), actual.curve().size());
     for (int i = 0; i < expected.curve().size(); i++) {
-      assertEquals(expected.curve().get(i).trainLoss(), actual.curve().get(i).trainLoss(), 0.0, "train at " + i);
-      assertEquals(expected.curve().get(i).evalLoss(), actual.curve().get(i).evalLoss(), 0.0, "eval at " + i);
+      assertEquals(
+          expected.curve().get(i).trainLoss(),
+          actual.curve().get(i).trainLoss(),
+          0.0,
+          "train at " + i);
+      assertEquals(
+          expected.curve().get(i).evalLoss(),
+          actual.curve().get(i).evalLoss(),
+          0.0,
+          "eval at " + i);
     }
     assertEquals(expected.finalTrainLoss(), actual.finalTrainLoss(), 0.0);
     assertEquals(expected.finalEvalLoss(), actual.finalEvalLoss(), 0.0);
@@ -156,7 +184,9 @@ class TrialTrainerTest {
     TrialResult result = TRAINER.train(trial, Device.cpu(), StepListener.NONE);
     assertEquals(TrialStatus.DIVERGED, result.status());
     assertNotNull(result.error());
-    assertTrue(result.error().matches("(eval )?loss became (NaN|[+-]inf) (at|after) step \\d+"), result.error());
+    assertTrue(
+        result.error().matches("(eval )?loss became (NaN|[+-]inf) (at|after) step \\d+"),
+        result.error());
     assertTrue(result.stepsDone() < trial.steps());
   }
 
@@ -178,7 +208,9 @@ class TrialTrainerTest {
   void train_missingCorpusThrows(@TempDir Path dir) {
     Trial trial = TestTrials.text(dir.resolve("missing").toUri().toString(), 16, 8, 30L * 8 * 16);
     UncheckedIOException e =
-        assertThrows(UncheckedIOException.class, () -> TRAINER.train(trial, Device.cpu(), StepListener.NONE));
+        assertThrows(
+            UncheckedIOException.class,
+            () -> TRAINER.train(trial, Device.cpu(), StepListener.NONE));
     assertTrue(e.getMessage().contains("missing"), e.getMessage());
   }
 }

@@ -1,8 +1,8 @@
 package dev.scaling.common.fit;
 
 /**
- * An extrapolation backtest: the law fitted without the highest-compute rows, judged by the relative
- * error |L_hat - L|/L of its predictions on those held-out rows.
+ * An extrapolation backtest: the law fitted without the highest-compute rows, judged by the
+ * relative error |L_hat - L|/L of its predictions on those held-out rows.
  *
  * @param form the law
  * @param heldOutShare the share of rows asked to be held out
@@ -23,7 +23,11 @@ public record Backtest(
   public Backtest {
     if (trainRows <= 0 || heldOutRows <= 0) {
       throw new IllegalArgumentException(
-          "backtest needs rows on both sides, found " + trainRows + " train, " + heldOutRows + " held out");
+          "backtest needs rows on both sides, found "
+              + trainRows
+              + " train, "
+              + heldOutRows
+              + " held out");
     }
   }
 }

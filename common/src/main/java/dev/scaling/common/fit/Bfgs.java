@@ -4,11 +4,12 @@ package dev.scaling.common.fit;
  * Dense BFGS with a strong-Wolfe line search (Nocedal and Wright, Numerical Optimization, 2nd ed.,
  * algorithms 3.5, 3.6 and 6.1).
  *
- * <p>Written here rather than taken from a library: the problems have 3 to 5 parameters and are solved
- * thousands of times per fit, so what matters is no allocation or boxing per iteration, analytic
- * gradients and tolerances tight enough to reach the optimum. commons-math3 and Hipparchus offer no
- * BFGS/L-BFGS (only nonlinear conjugate gradient, BOBYQA and simplex methods); smile-core's BFGS pulls
- * in a large dependency tree for one routine; none of them beats ~150 lines of a textbook algorithm.
+ * <p>Written here rather than taken from a library: the problems have 3 to 5 parameters and are
+ * solved thousands of times per fit, so what matters is no allocation or boxing per iteration,
+ * analytic gradients and tolerances tight enough to reach the optimum. commons-math3 and Hipparchus
+ * offer no BFGS/L-BFGS (only nonlinear conjugate gradient, BOBYQA and simplex methods);
+ * smile-core's BFGS pulls in a large dependency tree for one routine; none of them beats ~150 lines
+ * of a textbook algorithm.
  */
 final class Bfgs {
   private static final double C1 = 1e-4;
@@ -23,7 +24,10 @@ final class Bfgs {
     /** Working space for one thread's evaluations. */
     double[] scratch();
 
-    /** f(x); writes the gradient into {@code grad}; a non-finite value marks x as outside the domain. */
+    /**
+     * f(x); writes the gradient into {@code grad}; a non-finite value marks x as outside the
+     * domain.
+     */
     double valueAndGradient(double[] x, double[] grad, double[] scratch);
   }
 
@@ -34,12 +38,13 @@ final class Bfgs {
   record Tolerance(double gradient, double relativeChange, int maxIterations) {}
 
   /**
-   * The multi-start's pass from every grid point: about scipy's L-BFGS-B defaults (projected gradient
-   * 1e-5; its ftol, 2.2e-9 of max(|f|, 1), is a relative change of 1e-6 at f ~ 2e-3, once, where this
-   * asks for three in a row). The best distinct end points are polished with {@link #TIGHT}, so the
-   * result does not depend on where a loose run stops.
+   * The multi-start's pass from every grid point: about scipy's L-BFGS-B defaults (projected
+   * gradient 1e-5; its ftol, 2.2e-9 of max(|f|, 1), is a relative change of 1e-6 at f ~ 2e-3, once,
+   * where this asks for three in a row). The best distinct end points are polished with {@link
+   * #TIGHT}, so the result does not depend on where a loose run stops.
    */
   static final Tolerance LOOSE = new Tolerance(1e-5, 1e-6, 120);
+
   static final Tolerance TIGHT = new Tolerance(1e-10, 1e-15, 5000);
 
   private final Function fn;
@@ -150,11 +155,17 @@ final class Bfgs {
   }
 
   /**
-   * Strong-Wolfe line search along {@code p}; on success writes the new point and gradient and returns
-   * the new objective, else NaN.
+   * Strong-Wolfe line search along {@code p}; on success writes the new point and gradient and
+   * returns the new objective, else NaN.
    */
   private double lineSearch(
-      double[] x, double f0, double[] g0, double[] p, double d0, double step0, double[] xOut,
+      double[] x,
+      double f0,
+      double[] g0,
+      double[] p,
+      double d0,
+      double step0,
+      double[] xOut,
       double[] gOut) {
     double aPrev = 0;
     double fPrev = f0;
@@ -189,8 +200,19 @@ final class Bfgs {
   }
 
   private double zoom(
-      double[] x, double f0, double d0, double[] p, double lo, double fLo, double dLo, double[] gLo,
-      double hi, double fHi, double dHi, double[] xOut, double[] gOut) {
+      double[] x,
+      double f0,
+      double d0,
+      double[] p,
+      double lo,
+      double fLo,
+      double dLo,
+      double[] gLo,
+      double hi,
+      double fHi,
+      double dHi,
+      double[] xOut,
+      double[] gOut) {
     gLo = gLo.clone();
     for (int j = 0; j < MAX_LINE_SEARCH; j++) {
       double a = interpolate(lo, fLo, dLo, hi, fHi, dHi);
@@ -224,7 +246,14 @@ final class Bfgs {
 
   /** Accepts a step that only decreased f (no curvature condition) rather than giving up. */
   private double fallbackStep(
-      double[] x, double f0, double[] p, double a, double fa, double[] ga, double[] xOut, double[] gOut) {
+      double[] x,
+      double f0,
+      double[] p,
+      double a,
+      double fa,
+      double[] ga,
+      double[] xOut,
+      double[] gOut) {
     if (a > 0 && fa < f0) {
       for (int i = 0; i < n; i++) {
         xOut[i] = x[i] + a * p[i];
@@ -235,7 +264,8 @@ final class Bfgs {
     return Double.NaN;
   }
 
-  private static double interpolate(double a1, double f1, double d1, double a2, double f2, double d2) {
+  private static double interpolate(
+      double a1, double f1, double d1, double a2, double f2, double d2) {
     double lo = Math.min(a1, a2);
     double hi = Math.max(a1, a2);
     double width = hi - lo;
@@ -253,7 +283,8 @@ final class Bfgs {
     if (!Double.isFinite(a)) {
       return mid;
     }
-    // Safeguard by clamping rather than bisecting: where the minimiser lies near an end of the bracket
+    // Safeguard by clamping rather than bisecting: where the minimiser lies near an end of the
+    // bracket
     // (a Huber kink, a badly scaled first step), bisection needs ~3x the evaluations to get there.
     return Math.max(lo + 0.1 * width, Math.min(hi - 0.1 * width, a));
   }

@@ -29,8 +29,8 @@ public record BootstrapResult(
       throw new IllegalArgumentException("resamples must be positive, found " + resamples);
     }
     intervals = Collections.unmodifiableMap(new LinkedHashMap<>(intervals));
-    allocation = allocation.isEmpty()
-        ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(allocation));
+    allocation =
+        allocation.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(allocation));
   }
 
   /** The interval of parameter {@code name}, or null when it has none. */

@@ -17,12 +17,15 @@ public record ChinchillaParams(double e, double a, double b, double alpha, doubl
 
   public ChinchillaParams {
     // exp(e) underflows to 0 when the data cannot tell E from zero; 0 is a valid (boundary) fit.
-    if (!(e >= 0 && Double.isFinite(e)) || !(a >= 0 && Double.isFinite(a)) || !(b >= 0 && Double.isFinite(b))) {
+    if (!(e >= 0 && Double.isFinite(e))
+        || !(a >= 0 && Double.isFinite(a))
+        || !(b >= 0 && Double.isFinite(b))) {
       throw new IllegalArgumentException(
           "E, A and B must be finite and >= 0, found " + e + ", " + a + ", " + b);
     }
     if (!Double.isFinite(alpha) || !Double.isFinite(beta)) {
-      throw new IllegalArgumentException("alpha and beta must be finite, found " + alpha + ", " + beta);
+      throw new IllegalArgumentException(
+          "alpha and beta must be finite, found " + alpha + ", " + beta);
     }
   }
 

@@ -4,14 +4,20 @@ import java.util.Optional;
 
 /**
  * The compute-optimal allocation implied by a Chinchilla law (Hoffmann et al. 2022, eq. 4):
- * N_opt(C) = G (C/6)^a, D_opt(C) = (C/6)/N_opt(C), with a = beta/(alpha+beta), b = alpha/(alpha+beta)
- * and G = (alpha A/(beta B))^(1/(alpha+beta)). This is the one place it is computed.
+ * N_opt(C) = G (C/6)^a, D_opt(C) = (C/6)/N_opt(C), with a = beta/(alpha+beta), b =
+ * alpha/(alpha+beta) and G = (alpha A/(beta B))^(1/(alpha+beta)). This is the one place it is
+ * computed.
  */
 public record ComputeOptimal(double a, double b, double g) {
   public ComputeOptimal {
     if (!Double.isFinite(a) || !Double.isFinite(b) || !(g > 0) || !Double.isFinite(g)) {
       throw new IllegalArgumentException(
-          "compute-optimal exponents must be finite and G positive, found a=" + a + ", b=" + b + ", G=" + g);
+          "compute-optimal exponents must be finite and G positive, found a="
+              + a
+              + ", b="
+              + b
+              + ", G="
+              + g);
     }
   }
 
@@ -46,8 +52,8 @@ public record ComputeOptimal(double a, double b, double g) {
   }
 
   /**
-   * The allocation of the given Chinchilla law; empty where a parameter at its bound (A or B at 0, an
-   * exponent at or below 0) leaves it undefined: loss then does not trade N against D.
+   * The allocation of the given Chinchilla law; empty where a parameter at its bound (A or B at 0,
+   * an exponent at or below 0) leaves it undefined: loss then does not trade N against D.
    */
   public static Optional<ComputeOptimal> of(ChinchillaParams p) {
     double s = p.alpha() + p.beta();

@@ -13,14 +13,23 @@ import static dev.scaling.common.spec.SpecException.require;
  * @param backtestShare share of the highest-compute rows held out by the backtest, 0 for none
  */
 public record FitOptions(
-    double huberDelta, StartGrid grid, int bootstrap, long seed, double ciLevel, double backtestShare) {
+    double huberDelta,
+    StartGrid grid,
+    int bootstrap,
+    long seed,
+    double ciLevel,
+    double backtestShare) {
   /** The defaults of the command line: delta 1e-3, full grid, 1000 resamples, 95%, 20% held out. */
   public static FitOptions defaults() {
     return new FitOptions(1e-3, StartGrid.FULL, 1000, 20240917L, 0.95, 0.2);
   }
 
   public FitOptions {
-    require(huberDelta > 0 && Double.isFinite(huberDelta), "huber_delta", "positive and finite", huberDelta);
+    require(
+        huberDelta > 0 && Double.isFinite(huberDelta),
+        "huber_delta",
+        "positive and finite",
+        huberDelta);
     require(grid != null, "grid", "one of full, coarse", null);
     require(bootstrap >= 0, "bootstrap", ">= 0 (0 for none)", bootstrap);
     require(ciLevel > 0 && ciLevel < 1, "ci_level", "in (0, 1)", ciLevel);

@@ -14,10 +14,10 @@ import java.util.stream.Collectors;
  * @param delta the Huber delta
  * @param starts starting points tried
  * @param localOptima distinct local optima found, best first ({@code params} is the first)
- * @param atBound published names of the parameters at a bound of the law's domain: a scale (E, A, B,
- *     Nc, Dc) whose term is a negligible share of every prediction (at 0) or that ran off with its
- *     exponent (above 1e200), or an exponent at or below 0; a legal result that says the data do not
- *     support that part of the law; empty when none
+ * @param atBound published names of the parameters at a bound of the law's domain: a scale (E, A,
+ *     B, Nc, Dc) whose term is a negligible share of every prediction (at 0) or that ran off with
+ *     its exponent (above 1e200), or an exponent at or below 0; a legal result that says the data
+ *     do not support that part of the law; empty when none
  * @param millis wall time of the fit
  */
 public record FitResult(
@@ -46,11 +46,17 @@ public record FitResult(
     return !atBound.isEmpty();
   }
 
-  /** The bounds reached, e.g. {@code "B = 0, beta <= 0"} or {@code "B -> infinity"}; empty when none. */
+  /**
+   * The bounds reached, e.g. {@code "B = 0, beta <= 0"} or {@code "B -> infinity"}; empty when
+   * none.
+   */
   public String boundNote() {
     return atBound.stream()
-        .map(p -> form.law().exponents().contains(p) ? p + " <= 0"
-            : params.named().getOrDefault(p, 0.0) > 1 ? p + " -> infinity" : p + " = 0")
+        .map(
+            p ->
+                form.law().exponents().contains(p)
+                    ? p + " <= 0"
+                    : params.named().getOrDefault(p, 0.0) > 1 ? p + " -> infinity" : p + " = 0")
         .collect(Collectors.joining(", "));
   }
 }

@@ -23,7 +23,8 @@ public record IdentifiabilityWarning(Kind kind, String message) {
 
   public IdentifiabilityWarning {
     if (kind == null || message == null || message.isBlank()) {
-      throw new IllegalArgumentException("warning needs a kind and a message, found " + kind + ", " + message);
+      throw new IllegalArgumentException(
+          "warning needs a kind and a message, found " + kind + ", " + message);
     }
   }
 }

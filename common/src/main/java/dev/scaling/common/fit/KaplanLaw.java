@@ -6,8 +6,8 @@ import java.util.Set;
 
 /**
  * Kaplan et al.'s joint form L = [(Nc/N)^(alphaN/alphaD) + Dc/D]^alphaD, i.e. log L = alphaD *
- * LSE(r (log Nc - log N), log Dc - log D) over theta = (log Nc, log Dc, r = alphaN/alphaD, alphaD): no
- * division anywhere, so the objective is smooth everywhere.
+ * LSE(r (log Nc - log N), log Dc - log D) over theta = (log Nc, log Dc, r = alphaN/alphaD, alphaD):
+ * no division anywhere, so the objective is smooth everywhere.
  */
 final class KaplanLaw implements Law {
   private static final List<Term> TERMS = List.of(new NTerm(), new DTerm());
@@ -45,10 +45,11 @@ final class KaplanLaw implements Law {
   /** 980 starts on the full grid, 144 on the coarse one. */
   @Override
   public List<double[]> starts(StartGrid grid) {
-    boolean full = switch (grid) {
-      case FULL -> true;
-      case COARSE -> false;
-    };
+    boolean full =
+        switch (grid) {
+          case FULL -> true;
+          case COARSE -> false;
+        };
     double[] lc = full ? StartGrid.range(10, 40, 5) : new double[] {10, 20, 30, 40};
     double[] ad = full ? new double[] {0.05, 0.1, 0.2, 0.4, 0.8} : new double[] {0.1, 0.4, 0.8};
     double[] r = full ? new double[] {0.5, 1, 2, 4} : new double[] {0.5, 1, 2};
@@ -96,7 +97,14 @@ final class KaplanLaw implements Law {
     }
 
     @Override
-    public void addGradient(double[] theta, double[] x, int n, double[] a, int aOff, double[] b, int bOff,
+    public void addGradient(
+        double[] theta,
+        double[] x,
+        int n,
+        double[] a,
+        int aOff,
+        double[] b,
+        int bOff,
         double[] grad) {
       double lnc = theta[0];
       double s = 0;
@@ -136,7 +144,14 @@ final class KaplanLaw implements Law {
     }
 
     @Override
-    public void addGradient(double[] theta, double[] x, int n, double[] a, int aOff, double[] b, int bOff,
+    public void addGradient(
+        double[] theta,
+        double[] x,
+        int n,
+        double[] a,
+        int aOff,
+        double[] b,
+        int bOff,
         double[] grad) {
       double s = 0;
       for (int j = 0; j < n; j++) {

@@ -5,9 +5,9 @@ import java.util.Set;
 
 /**
  * A functional form of scaling law, written for the fused fitter as log L = LSE_k(u_k(theta)) (or
- * theta[p] * LSE for an outer power): the law supplies its terms and their gradients, the rows it is
- * fitted to, its start grid, how its parameters are named and where they are at a bound. Adding a law
- * is one class implementing this plus one constant in {@link LawForm}.
+ * theta[p] * LSE for an outer power): the law supplies its terms and their gradients, the rows it
+ * is fitted to, its start grid, how its parameters are named and where they are at a bound. Adding
+ * a law is one class implementing this plus one constant in {@link LawForm}.
  */
 public interface Law {
   /** Which rows of a table a law is fitted to. */
@@ -38,8 +38,8 @@ public interface Law {
   }
 
   /**
-   * The typed parameters of the optimiser's vector; throws IllegalArgumentException where theta lies
-   * outside the law's domain (an overflow, a division by zero).
+   * The typed parameters of the optimiser's vector; throws IllegalArgumentException where theta
+   * lies outside the law's domain (an overflow, a division by zero).
    *
    * @param form the form the parameters belong to
    * @param fixedAt the other variable's value for a single-variable law, NaN for a joint one

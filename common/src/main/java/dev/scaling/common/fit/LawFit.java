@@ -3,9 +3,9 @@ package dev.scaling.common.fit;
 import java.util.Optional;
 
 /**
- * Everything known about one fitted law: the fit, its bootstrap intervals (null when bootstrap is off
- * or the law's scope is not resampled) and its extrapolation backtest (null when off or the table is
- * too small).
+ * Everything known about one fitted law: the fit, its bootstrap intervals (null when bootstrap is
+ * off or the law's scope is not resampled) and its extrapolation backtest (null when off or the
+ * table is too small).
  */
 public record LawFit(FitResult fit, BootstrapResult bootstrap, Backtest backtest) {
   public LawFit {

@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The functional forms the fitter knows, named as they appear in tables, JSON and on the command line.
- * This enum is the one registration of a law: each constant names the {@link Law} that states its
- * terms, rows, start grid, parameter names and bounds, and whether it is fitted by default.
+ * The functional forms the fitter knows, named as they appear in tables, JSON and on the command
+ * line. This enum is the one registration of a law: each constant names the {@link Law} that states
+ * its terms, rows, start grid, parameter names and bounds, and whether it is fitted by default.
  */
 public enum LawForm {
   /** Hoffmann et al. 2022: L = E + A/N^alpha + B/D^beta. */
@@ -48,8 +48,8 @@ public enum LawForm {
   }
 
   /**
-   * Parses a label such as {@code chinchilla}; throws a {@link SpecException} naming {@code field} and
-   * the accepted values otherwise.
+   * Parses a label such as {@code chinchilla}; throws a {@link SpecException} naming {@code field}
+   * and the accepted values otherwise.
    */
   public static LawForm parse(String field, String label) {
     for (LawForm f : values()) {

@@ -21,8 +21,8 @@ public interface LawParams {
   double[] toTheta();
 
   /**
-   * The compute-optimal allocation these parameters imply; empty for a law that implies none, or where
-   * a parameter at its bound leaves it undefined.
+   * The compute-optimal allocation these parameters imply; empty for a law that implies none, or
+   * where a parameter at its bound leaves it undefined.
    */
   default Optional<ComputeOptimal> computeOptimal() {
     return Optional.empty();

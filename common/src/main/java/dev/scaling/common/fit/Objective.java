@@ -5,23 +5,23 @@ import java.util.HashMap;
 import java.util.List;
 
 /**
- * The fitter's objective for any {@link Law} written as log L_hat = LSE_k(u_k) (or theta[p] * LSE): the
- * weighted sum over rows of Huber_delta(log L_hat - log L), with its analytic gradient. Row weights are
- * integer multiplicities, so a bootstrap resample or a backtest subset is the same objective with other
- * weights.
+ * The fitter's objective for any {@link Law} written as log L_hat = LSE_k(u_k) (or theta[p] * LSE):
+ * the weighted sum over rows of Huber_delta(log L_hat - log L), with its analytic gradient. Row
+ * weights are integer multiplicities, so a bootstrap resample or a backtest subset is the same
+ * objective with other weights.
  *
- * <p>One fused pass, whatever the law: scaling tables are grids (every model size trained at several
- * token counts), so a term of log N is evaluated and exponentiated once per distinct N, a term of log D
- * once per distinct D and a constant term once, each relative to the largest term m over all rows. A
- * row then costs one log and one division: lse = m + log(sum of its terms' exponentials), and its
- * gradient weight c = w huber'(r) / sum is summed per distinct N, per distinct D and for the constants;
- * each term turns those sums into its gradient in one call. A row whose sum underflowed against m is
- * redone relative to its own largest term.
+ * <p>One fused pass, whatever the law: scaling tables are grids (every model size trained at
+ * several token counts), so a term of log N is evaluated and exponentiated once per distinct N, a
+ * term of log D once per distinct D and a constant term once, each relative to the largest term m
+ * over all rows. A row then costs one log and one division: lse = m + log(sum of its terms'
+ * exponentials), and its gradient weight c = w huber'(r) / sum is summed per distinct N, per
+ * distinct D and for the constants; each term turns those sums into its gradient in one call. A row
+ * whose sum underflowed against m is redone relative to its own largest term.
  */
 final class Objective implements Bfgs.Function {
   /**
-   * Below this a row's sum of exponentials (taken relative to the largest term over all rows) has lost
-   * precision to underflow; such a row is evaluated relative to its own largest term instead.
+   * Below this a row's sum of exponentials (taken relative to the largest term over all rows) has
+   * lost precision to underflow; such a row is evaluated relative to its own largest term instead.
    */
   static final double TINY = 1e-280;
 
@@ -35,24 +35,39 @@ final class Objective implements Bfgs.Function {
   private final int dim;
   private final int outer;
   private final Term[] terms;
+
   /** Per term: its group (N, D or constant). */
   private final int[] group;
-  /** Per term: the offset of its values u in the scratch; exponentials follow, then coefficients. */
+
+  /**
+   * Per term: the offset of its values u in the scratch; exponentials follow, then coefficients.
+   */
   private final int[] off;
+
   /** Per group: the distinct values of its variable ({0} for the constants). */
   private final double[][] x;
-  /** Per group: where its per-value sums of exponentials and gradient weights start in the scratch. */
+
+  /**
+   * Per group: where its per-value sums of exponentials and gradient weights start in the scratch.
+   */
   private final int[] sumOff;
+
   private final int[] cOff;
+
   /** Per term: whether it is the only term of its group (its exponentials are the group's sums). */
   private final boolean[] alone;
+
   /** Where the scratch that every evaluation zeroes starts. */
   private final int zeroFrom;
+
   private final int[] nIndex;
   private final int[] dIndex;
+
   /** Scratch slot where rows redone on their own add to the outer power's gradient. */
   private final int outerSlot;
+
   private final int scratchSize;
+
   /** Read-only ones, the weights of coefficients that already include them. */
   private final double[] ones;
 
@@ -71,11 +86,12 @@ final class Objective implements Bfgs.Function {
     off = new int[terms.length];
     int at = 0;
     for (int k = 0; k < terms.length; k++) {
-      group[k] = switch (terms[k].variable()) {
-        case N -> N;
-        case D -> D;
-        case NONE -> C;
-      };
+      group[k] =
+          switch (terms[k].variable()) {
+            case N -> N;
+            case D -> D;
+            case NONE -> C;
+          };
       off[k] = at;
       at += 3 * x[group[k]].length;
     }
@@ -233,8 +249,8 @@ final class Objective implements Bfgs.Function {
   }
 
   /**
-   * Row {@code i} relative to its own largest term (its sum underflowed against the global one): returns
-   * its Huber loss and adds its gradient weights into the terms' coefficient slots.
+   * Row {@code i} relative to its own largest term (its sum underflowed against the global one):
+   * returns its Huber loss and adds its gradient weights into the terms' coefficient slots.
    */
   private double rowOnItsOwn(int i, int j, int k, double p, double[] sc) {
     int nt = terms.length;
@@ -296,7 +312,8 @@ final class Objective implements Bfgs.Function {
         s += Math.exp(sc[off[q] + index(q, nIndex[i], dIndex[i])] - mr);
       }
       for (int q = 0; q < nt; q++) {
-        share[q] = Math.max(share[q], Math.exp(sc[off[q] + index(q, nIndex[i], dIndex[i])] - mr) / s);
+        share[q] =
+            Math.max(share[q], Math.exp(sc[off[q] + index(q, nIndex[i], dIndex[i])] - mr) / s);
       }
     }
     return share;

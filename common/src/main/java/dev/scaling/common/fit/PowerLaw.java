@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A single-variable power law with offset, L(x) = E + A/x^alpha, i.e. log L = LSE(a - alpha log x, e)
- * over theta = (a, e, alpha): L(N) at the largest D or L(D) at the largest N.
+ * A single-variable power law with offset, L(x) = E + A/x^alpha, i.e. log L = LSE(a - alpha log x,
+ * e) over theta = (a, e, alpha): L(N) at the largest D or L(D) at the largest N.
  */
 final class PowerLaw implements Law {
   private final Scope scope;
@@ -28,7 +28,8 @@ final class PowerLaw implements Law {
         scale = "B";
         exponent = "beta";
       }
-      default -> throw new InvariantViolation("a power law needs the variable N or D, found " + variable);
+      default ->
+          throw new InvariantViolation("a power law needs the variable N or D, found " + variable);
     }
     this.terms = List.of(Term.power(scale, variable, 0, 2), Term.constant("E", 1));
   }
@@ -61,10 +62,11 @@ final class PowerLaw implements Law {
   /** 150 starts on the full grid, 36 on the coarse one. */
   @Override
   public List<double[]> starts(StartGrid grid) {
-    boolean full = switch (grid) {
-      case FULL -> true;
-      case COARSE -> false;
-    };
+    boolean full =
+        switch (grid) {
+          case FULL -> true;
+          case COARSE -> false;
+        };
     double[] exps = full ? StartGrid.range(0, 2, 0.5) : new double[] {0, 1, 2};
     double[] es = full ? StartGrid.range(-1, 1, 0.5) : new double[] {-1, 0, 1};
     double[] logs = full ? StartGrid.range(0, 25, 5) : new double[] {0, 10, 20, 25};

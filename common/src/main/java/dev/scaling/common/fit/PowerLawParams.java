@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * A single-variable power law with offset, L(x) = E + A/x^alpha, where x is N ({@link
- * LawForm#POWER_N}, fitted at the largest D) or D ({@link LawForm#POWER_D}, fitted at the largest N).
+ * LawForm#POWER_N}, fitted at the largest D) or D ({@link LawForm#POWER_D}, fitted at the largest
+ * N).
  *
  * @param form {@code POWER_N} or {@code POWER_D}
  * @param fixedAt the value of the other variable the rows were taken at
@@ -20,8 +21,11 @@ public record PowerLawParams(LawForm form, double e, double a, double alpha, dou
     if (form != LawForm.POWER_N && form != LawForm.POWER_D) {
       throw new IllegalArgumentException("form must be power_n or power_d, found " + form);
     }
-    // exp() underflows to 0 when the data cannot tell E or A from zero: 0 is a valid (boundary) fit.
-    if (!(e >= 0 && Double.isFinite(e)) || !(a >= 0 && Double.isFinite(a)) || !Double.isFinite(alpha)) {
+    // exp() underflows to 0 when the data cannot tell E or A from zero: 0 is a valid (boundary)
+    // fit.
+    if (!(e >= 0 && Double.isFinite(e))
+        || !(a >= 0 && Double.isFinite(a))
+        || !Double.isFinite(alpha)) {
       throw new IllegalArgumentException(
           "E and A must be finite and >= 0 and alpha finite, found " + e + ", " + a + ", " + alpha);
     }

@@ -4,14 +4,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The laws fitted over one table, side by side, with the forms that could not be fitted and why, and
- * the design's identifiability warnings.
+ * The laws fitted over one table, side by side, with the forms that could not be fitted and why,
+ * and the design's identifiability warnings.
  *
  * @param points the rows of the table
  * @param options how they were fitted
  * @param fits the laws fitted, in the order asked
- * @param skipped the forms asked for but not fitted (too few rows of their scope, no start converged)
- * @param optimalCompute the compute (FLOPs) at which N_opt is reported: the largest 6ND of the table
+ * @param skipped the forms asked for but not fitted (too few rows of their scope, no start
+ *     converged)
+ * @param optimalCompute the compute (FLOPs) at which N_opt is reported: the largest 6ND of the
+ *     table
  * @param warnings identifiability warnings, empty when the design is fine
  */
 public record ScalingAnalysis(

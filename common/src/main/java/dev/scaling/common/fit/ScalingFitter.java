@@ -14,32 +14,39 @@ import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 
 /**
- * Fits scaling laws to (N, D, loss) rows by minimising the sum of Huber losses of log residuals from a
- * grid of starting points, as Hoffmann et al. (2022, approach 3) did, and keeps the best.
+ * Fits scaling laws to (N, D, loss) rows by minimising the sum of Huber losses of log residuals
+ * from a grid of starting points, as Hoffmann et al. (2022, approach 3) did, and keeps the best.
  *
  * <p>Every start runs BFGS (analytic gradients, strong-Wolfe line search) to a loose, scipy-like
- * tolerance in parallel; the best few distinct end points are then polished to a gradient inf-norm of
- * 1e-10 or a relative objective change below 1e-15, and the polish is restarted from its own end point
- * until it stops improving, so the result is the optimum rather than wherever a loose run stopped.
+ * tolerance in parallel; the best few distinct end points are then polished to a gradient inf-norm
+ * of 1e-10 or a relative objective change below 1e-15, and the polish is restarted from its own end
+ * point until it stops improving, so the result is the optimum rather than wherever a loose run
+ * stopped.
  *
- * <p>Bootstrap resamples warm-start from the full-data optimum and the runner-up local optima of the
- * full grid instead of rerunning the whole grid: a resample perturbs each row's weight by O(1/sqrt(n)),
- * so its optimum lies near one of the full-data basins, and those few starts cost about 1/1000 of the
- * grid.
+ * <p>Bootstrap resamples warm-start from the full-data optimum and the runner-up local optima of
+ * the full grid instead of rerunning the whole grid: a resample perturbs each row's weight by
+ * O(1/sqrt(n)), so its optimum lies near one of the full-data basins, and those few starts cost
+ * about 1/1000 of the grid.
  */
 public final class ScalingFitter {
   private static final int POLISHED = 8;
+
   /** Fewest distinct values of a variable a law's terms depend on. */
   private static final int MIN_DISTINCT = 3;
+
   /** A term below this share of every row's prediction has gone to its bound (its scale at 0). */
   static final double NEGLIGIBLE_SHARE = 1e-6;
+
   /**
-   * A scale above this has run off towards infinity with its exponent (B/D^beta turned into a wall at
-   * the smallest D): the other end of the same bound.
+   * A scale above this has run off towards infinity with its exponent (B/D^beta turned into a wall
+   * at the smallest D): the other end of the same bound.
    */
   static final double RUNAWAY_SCALE = 1e200;
 
-  /** A form that cannot be fitted to the rows given: too few rows in its scope, or no start converged. */
+  /**
+   * A form that cannot be fitted to the rows given: too few rows in its scope, or no start
+   * converged.
+   */
   public static final class Unfittable extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
@@ -65,8 +72,9 @@ public final class ScalingFitter {
 
   /**
    * Fits every requested form over the rows of its scope, with bootstrap and backtest for the joint
-   * ones, and the design's warnings. A form whose scope has too few rows, or that no start could fit,
-   * is listed as skipped; it never stops the other forms. A fit at a bound is a result like any other.
+   * ones, and the design's warnings. A form whose scope has too few rows, or that no start could
+   * fit, is listed as skipped; it never stops the other forms. A fit at a bound is a result like
+   * any other.
    */
   public ScalingAnalysis analyse(List<ScalingPoint> points, List<LawForm> forms) {
     List<LawFit> fits = new ArrayList<>();
@@ -74,10 +82,11 @@ public final class ScalingFitter {
     for (LawForm form : forms) {
       try {
         FitResult fit = fit(form, points);
-        boolean resampled = switch (form.law().scope()) {
-          case JOINT -> true;
-          case N_AT_LARGEST_D, D_AT_LARGEST_N -> false;
-        };
+        boolean resampled =
+            switch (form.law().scope()) {
+              case JOINT -> true;
+              case N_AT_LARGEST_D, D_AT_LARGEST_N -> false;
+            };
         BootstrapResult boot = resampled && options.bootstrap() > 0 ? bootstrap(fit, points) : null;
         Backtest back = resampled && options.backtestShare() > 0 ? backtest(form, points) : null;
         fits.add(new LawFit(fit, boot, back));
@@ -85,13 +94,14 @@ public final class ScalingFitter {
         skipped.add(new ScalingAnalysis.Skipped(form, e.getMessage()));
       }
     }
-    return new ScalingAnalysis(points, options, fits, skipped, optimalCompute(points),
-        Identifiability.check(points));
+    return new ScalingAnalysis(
+        points, options, fits, skipped, optimalCompute(points), Identifiability.check(points));
   }
 
   /**
-   * Fits {@code form} over the rows of its scope (all rows, or those at the largest D or N) from the
-   * whole start grid; throws {@link Unfittable} when the scope has too few rows or no start converged.
+   * Fits {@code form} over the rows of its scope (all rows, or those at the largest D or N) from
+   * the whole start grid; throws {@link Unfittable} when the scope has too few rows or no start
+   * converged.
    */
   public FitResult fit(LawForm form, List<ScalingPoint> points) {
     Selection s = select(form, points);
@@ -102,28 +112,44 @@ public final class ScalingFitter {
   /** The rows of {@code form}'s scope, and the other variable's value for a single-variable law. */
   private static Selection select(LawForm form, List<ScalingPoint> points) {
     Law law = form.law();
-    Selection s = switch (law.scope()) {
-      case JOINT -> new Selection(points, Double.NaN);
-      case N_AT_LARGEST_D -> atLargest(points, ScalingPoint::d);
-      case D_AT_LARGEST_N -> atLargest(points, ScalingPoint::n);
-    };
+    Selection s =
+        switch (law.scope()) {
+          case JOINT -> new Selection(points, Double.NaN);
+          case N_AT_LARGEST_D -> atLargest(points, ScalingPoint::d);
+          case D_AT_LARGEST_N -> atLargest(points, ScalingPoint::n);
+        };
     int need = law.dim() + 1;
     if (s.rows().size() < need) {
-      throw new Unfittable(String.format(Locale.ROOT, "%s needs at least %d rows%s, found %d", form.label(), need,
-          scopeNote(law.scope()), s.rows().size()));
+      throw new Unfittable(
+          String.format(
+              Locale.ROOT,
+              "%s needs at least %d rows%s, found %d",
+              form.label(),
+              need,
+              scopeNote(law.scope()),
+              s.rows().size()));
     }
     for (Term t : law.terms()) {
-      ToDoubleFunction<ScalingPoint> of = switch (t.variable()) {
-        case N -> ScalingPoint::n;
-        case D -> ScalingPoint::d;
-        case NONE -> null;
-      };
+      ToDoubleFunction<ScalingPoint> of =
+          switch (t.variable()) {
+            case N -> ScalingPoint::n;
+            case D -> ScalingPoint::d;
+            case NONE -> null;
+          };
       if (of != null) {
-        int distinct = Identifiability.distinct(s.rows().stream().mapToDouble(q -> Math.log(of.applyAsDouble(q)))
-            .toArray());
+        int distinct =
+            Identifiability.distinct(
+                s.rows().stream().mapToDouble(q -> Math.log(of.applyAsDouble(q))).toArray());
         if (distinct < MIN_DISTINCT) {
-          throw new Unfittable(String.format(Locale.ROOT, "%s needs at least %d distinct %s%s, found %d",
-              form.label(), MIN_DISTINCT, t.variable(), scopeNote(law.scope()), distinct));
+          throw new Unfittable(
+              String.format(
+                  Locale.ROOT,
+                  "%s needs at least %d distinct %s%s, found %d",
+                  form.label(),
+                  MIN_DISTINCT,
+                  t.variable(),
+                  scopeNote(law.scope()),
+                  distinct));
         }
       }
     }
@@ -138,22 +164,25 @@ public final class ScalingFitter {
     };
   }
 
-  private static Selection atLargest(List<ScalingPoint> points, ToDoubleFunction<ScalingPoint> other) {
+  private static Selection atLargest(
+      List<ScalingPoint> points, ToDoubleFunction<ScalingPoint> other) {
     double fixed = points.stream().mapToDouble(other).max().orElse(Double.NaN);
-    return new Selection(points.stream().filter(q -> other.applyAsDouble(q) >= fixed * (1 - 1e-9)).toList(), fixed);
+    return new Selection(
+        points.stream().filter(q -> other.applyAsDouble(q) >= fixed * (1 - 1e-9)).toList(), fixed);
   }
 
   /** Rows a law is fitted to and, for a single-variable law, the value of the other variable. */
   private record Selection(List<ScalingPoint> rows, double fixedAt) {}
 
   /**
-   * Percentile intervals of every parameter of {@code full} (and of its compute-optimal allocation, if it
-   * has one) over bootstrap resamples of the rows of a joint law.
+   * Percentile intervals of every parameter of {@code full} (and of its compute-optimal allocation,
+   * if it has one) over bootstrap resamples of the rows of a joint law.
    */
   public BootstrapResult bootstrap(FitResult full, List<ScalingPoint> points) {
     int resamples = options.bootstrap();
     if (resamples <= 0) {
-      throw new IllegalArgumentException("bootstrap must be positive to resample, found " + resamples);
+      throw new IllegalArgumentException(
+          "bootstrap must be positive to resample, found " + resamples);
     }
     LawForm form = full.form();
     double compute = optimalCompute(points);
@@ -161,30 +190,39 @@ public final class ScalingFitter {
     List<double[]> starts = full.localOptima().stream().limit(4).map(LawParams::toTheta).toList();
     int n = points.size();
     boolean allocation = full.params().computeOptimal().isPresent();
-    ComputeOptimal.Quantity[] quantities = allocation ? ComputeOptimal.Quantity.values() : new ComputeOptimal.Quantity[0];
-    double[][] draws = IntStream.range(0, resamples).parallel().mapToObj(k -> {
-      SplittableRandom rng = new SplittableRandom(Seeds.mix(options.seed() ^ Seeds.mix(k + 1L)));
-      double[] w = new double[n];
-      for (int i = 0; i < n; i++) {
-        w[rng.nextInt(n)] += 1;
-      }
-      Solution best = p.polish(w, starts);
-      if (best == null) {
-        // Every warm start left the law's domain on this resample (a fit running off to a bound):
-        // the draw counts as missing, like a non-finite quantity.
-        double[] missing = new double[full.params().named().size() + quantities.length];
-        Arrays.fill(missing, Double.NaN);
-        return missing;
-      }
-      return summarise(p.toParams(best.theta()), quantities, compute);
-    }).toArray(double[][]::new);
+    ComputeOptimal.Quantity[] quantities =
+        allocation ? ComputeOptimal.Quantity.values() : new ComputeOptimal.Quantity[0];
+    double[][] draws =
+        IntStream.range(0, resamples)
+            .parallel()
+            .mapToObj(
+                k -> {
+                  SplittableRandom rng =
+                      new SplittableRandom(Seeds.mix(options.seed() ^ Seeds.mix(k + 1L)));
+                  double[] w = new double[n];
+                  for (int i = 0; i < n; i++) {
+                    w[rng.nextInt(n)] += 1;
+                  }
+                  Solution best = p.polish(w, starts);
+                  if (best == null) {
+                    // Every warm start left the law's domain on this resample (a fit running off to
+                    // a bound):
+                    // the draw counts as missing, like a non-finite quantity.
+                    double[] missing = new double[full.params().named().size() + quantities.length];
+                    Arrays.fill(missing, Double.NaN);
+                    return missing;
+                  }
+                  return summarise(p.toParams(best.theta()), quantities, compute);
+                })
+            .toArray(double[][]::new);
     List<String> names = new ArrayList<>(full.params().named().keySet());
     Map<String, Interval> intervals = new LinkedHashMap<>();
     Map<ComputeOptimal.Quantity, Interval> alloc = new EnumMap<>(ComputeOptimal.Quantity.class);
     double lo = (1 - options.ciLevel()) / 2;
     for (int j = 0; j < names.size() + quantities.length; j++) {
       final int col = j;
-      double[] v = Arrays.stream(draws).mapToDouble(d -> d[col]).filter(Double::isFinite).sorted().toArray();
+      double[] v =
+          Arrays.stream(draws).mapToDouble(d -> d[col]).filter(Double::isFinite).sorted().toArray();
       if (v.length > 0) {
         Interval ci = new Interval(quantile(v, lo), quantile(v, 1 - lo));
         if (j < names.size()) {
@@ -194,12 +232,13 @@ public final class ScalingFitter {
         }
       }
     }
-    return new BootstrapResult(resamples, options.seed(), options.ciLevel(), compute, intervals, alloc);
+    return new BootstrapResult(
+        resamples, options.seed(), options.ciLevel(), compute, intervals, alloc);
   }
 
   /**
-   * Fits {@code form} without the highest-compute share of rows and measures the relative error of its
-   * predictions on them; null when too few rows would remain on either side.
+   * Fits {@code form} without the highest-compute share of rows and measures the relative error of
+   * its predictions on them; null when too few rows would remain on either side.
    */
   public Backtest backtest(LawForm form, List<ScalingPoint> points) {
     int n = points.size();
@@ -224,14 +263,24 @@ public final class ScalingFitter {
       sum += err;
       max = Math.max(max, err);
     }
-    return new Backtest(form, options.backtestShare(), train, held,
-        points.get(order[train]).compute(), sum / held, max);
+    return new Backtest(
+        form,
+        options.backtestShare(),
+        train,
+        held,
+        points.get(order[train]).compute(),
+        sum / held,
+        max);
   }
 
   /** The objective of {@code params} on {@code points} at this fitter's delta. */
   public double objective(LawParams params, List<ScalingPoint> points) {
-    Problem p = Problem.of(params.form(), points, options.huberDelta(),
-        params instanceof PowerLawParams pl ? pl.fixedAt() : Double.NaN);
+    Problem p =
+        Problem.of(
+            params.form(),
+            points,
+            options.huberDelta(),
+            params instanceof PowerLawParams pl ? pl.fixedAt() : Double.NaN);
     return p.objective(ones(points.size())).value(params.toTheta());
   }
 
@@ -240,7 +289,8 @@ public final class ScalingFitter {
     return points.stream().mapToDouble(ScalingPoint::compute).max().orElse(Double.NaN);
   }
 
-  private static double[] summarise(LawParams params, ComputeOptimal.Quantity[] quantities, double compute) {
+  private static double[] summarise(
+      LawParams params, ComputeOptimal.Quantity[] quantities, double compute) {
     double[] named = params.named().values().stream().mapToDouble(Double::doubleValue).toArray();
     double[] v = Arrays.copyOf(named, named.length + quantities.length);
     ComputeOptimal o = quantities.length == 0 ? null : params.computeOptimal().orElse(null);
@@ -268,8 +318,8 @@ public final class ScalingFitter {
   record Solution(double[] theta, double f) {}
 
   /** One law over one table: builds objectives for given row weights and runs the multi-start. */
-  private record Problem(LawForm form, double[] logN, double[] logD, double[] logL, double delta,
-      double fixedAt) {
+  private record Problem(
+      LawForm form, double[] logN, double[] logD, double[] logL, double delta, double fixedAt) {
     static Problem of(LawForm form, List<ScalingPoint> points, double delta, double fixedAt) {
       double[] ln = points.stream().mapToDouble(q -> Math.log(q.n())).toArray();
       double[] ld = points.stream().mapToDouble(q -> Math.log(q.d())).toArray();
@@ -300,33 +350,46 @@ public final class ScalingFitter {
     FitResult fit(double[] w, List<double[]> starts) {
       long t0 = System.nanoTime();
       Objective obj = objective(w);
-      List<Solution> loose = starts.parallelStream()
-          .map(s -> {
-            Bfgs.Result r = new Bfgs(obj).minimise(s, Bfgs.LOOSE);
-            return new Solution(r.x(), r.f());
-          })
-          .filter(s -> Double.isFinite(s.f()) && valid(s.theta()))
-          .sorted(Comparator.comparingDouble(Solution::f))
-          .toList();
+      List<Solution> loose =
+          starts.parallelStream()
+              .map(
+                  s -> {
+                    Bfgs.Result r = new Bfgs(obj).minimise(s, Bfgs.LOOSE);
+                    return new Solution(r.x(), r.f());
+                  })
+              .filter(s -> Double.isFinite(s.f()) && valid(s.theta()))
+              .sorted(Comparator.comparingDouble(Solution::f))
+              .toList();
       List<double[]> seeds = distinct(loose, POLISHED).stream().map(Solution::theta).toList();
       if (seeds.isEmpty()) {
-        throw new Unfittable("no start of " + form.label() + " reached a finite objective within the law's domain");
+        throw new Unfittable(
+            "no start of " + form.label() + " reached a finite objective within the law's domain");
       }
-      List<Solution> polished = seeds.parallelStream()
-          .map(s -> polishOne(obj, s))
-          .filter(s -> valid(s.theta()))
-          .sorted(Comparator.comparingDouble(Solution::f))
-          .toList();
+      List<Solution> polished =
+          seeds.parallelStream()
+              .map(s -> polishOne(obj, s))
+              .filter(s -> valid(s.theta()))
+              .sorted(Comparator.comparingDouble(Solution::f))
+              .toList();
       if (polished.isEmpty()) {
         // Every polished run left the valid region (a degenerate design): keep the loose optima.
         polished = loose;
       }
-      List<LawParams> optima = distinct(polished, POLISHED).stream().map(s -> toParams(s.theta())).toList();
+      List<LawParams> optima =
+          distinct(polished, POLISHED).stream().map(s -> toParams(s.theta())).toList();
       Solution best = polished.get(0);
       int used = (int) Arrays.stream(w).filter(x -> x != 0).count();
       LawParams params = toParams(best.theta());
-      return new FitResult(form, params, best.f(), used, delta, starts.size(), optima,
-          atBound(obj, best.theta(), params), (System.nanoTime() - t0) / 1_000_000);
+      return new FitResult(
+          form,
+          params,
+          best.f(),
+          used,
+          delta,
+          starts.size(),
+          optima,
+          atBound(obj, best.theta(), params),
+          (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Scales whose term is a negligible share of every row, then exponents at or below 0. */
@@ -340,17 +403,20 @@ public final class ScalingFitter {
           out.add(terms.get(k).scale());
         }
       }
-      params.named().forEach((name, v) -> {
-        if (form.law().exponents().contains(name) && !(v > 0)) {
-          out.add(name);
-        }
-      });
+      params
+          .named()
+          .forEach(
+              (name, v) -> {
+                if (form.law().exponents().contains(name) && !(v > 0)) {
+                  out.add(name);
+                }
+              });
       return out;
     }
 
     /**
-     * Tight runs from each start, each restarted until it stops improving; the best inside the law's
-     * domain, null when none is.
+     * Tight runs from each start, each restarted until it stops improving; the best inside the
+     * law's domain, null when none is.
      */
     Solution polish(double[] w, List<double[]> starts) {
       Objective obj = objective(w);

@@ -1,9 +1,9 @@
 package dev.scaling.common.fit;
 
 /**
- * One measured point of a scaling study: a model of {@code n} parameters trained on {@code d} tokens
- * reached {@code loss} (nats/token). All three must be finite and positive because the laws are fitted
- * in log space.
+ * One measured point of a scaling study: a model of {@code n} parameters trained on {@code d}
+ * tokens reached {@code loss} (nats/token). All three must be finite and positive because the laws
+ * are fitted in log space.
  *
  * @param n model parameters
  * @param d training tokens

@@ -1,10 +1,10 @@
 package dev.scaling.common.fit;
 
 /**
- * How densely the multi-start covers each law's parameter space: {@code FULL} is Chinchilla's published
- * grid (alpha, beta in {0, 0.5, ..., 2}; e in {-1, -0.5, ..., 1}; a, b in {0, 5, ..., 25}: 4500
- * starts), {@code COARSE} a thinned grid for quick fits (tests, previews). Each {@link Law} lays out
- * its own starts for either.
+ * How densely the multi-start covers each law's parameter space: {@code FULL} is Chinchilla's
+ * published grid (alpha, beta in {0, 0.5, ..., 2}; e in {-1, -0.5, ..., 1}; a, b in {0, 5, ...,
+ * 25}: 4500 starts), {@code COARSE} a thinned grid for quick fits (tests, previews). Each {@link
+ * Law} lays out its own starts for either.
  */
 public enum StartGrid {
   /** The published grid. */

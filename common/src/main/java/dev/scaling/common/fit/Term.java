@@ -3,9 +3,9 @@ package dev.scaling.common.fit;
 import dev.scaling.common.spec.InvariantViolation;
 
 /**
- * One term u(theta, x) of a law written as log L = LSE_k(u_k), where x is log N, log D or nothing. The
- * fused {@link Objective} evaluates a term once per distinct value of its variable (tables are grids),
- * so a term works on arrays: one call per term per evaluation, not one per row.
+ * One term u(theta, x) of a law written as log L = LSE_k(u_k), where x is log N, log D or nothing.
+ * The fused {@link Objective} evaluates a term once per distinct value of its variable (tables are
+ * grids), so a term works on arrays: one call per term per evaluation, not one per row.
  */
 public interface Term {
   /** What a term depends on besides the parameters. */
@@ -19,8 +19,8 @@ public interface Term {
   }
 
   /**
-   * The parameter (by its published name) that sends this term to zero: when the term is a negligible
-   * share of every prediction, the fit reports that parameter at its bound (0).
+   * The parameter (by its published name) that sends this term to zero: when the term is a
+   * negligible share of every prediction, the fit reports that parameter at its bound (0).
    */
   String scale();
 
@@ -34,10 +34,11 @@ public interface Term {
   double values(double[] theta, double[] x, int n, double[] out, int off);
 
   /**
-   * Adds {@code sum_j a[aOff + j] * b[bOff + j] * du/dtheta(theta, x[j])} into {@code grad}: a is the
-   * term's exponentials and b the gradient weights of its distinct values.
+   * Adds {@code sum_j a[aOff + j] * b[bOff + j] * du/dtheta(theta, x[j])} into {@code grad}: a is
+   * the term's exponentials and b the gradient weights of its distinct values.
    */
-  void addGradient(double[] theta, double[] x, int n, double[] a, int aOff, double[] b, int bOff, double[] grad);
+  void addGradient(
+      double[] theta, double[] x, int n, double[] a, int aOff, double[] b, int bOff, double[] grad);
 
   /** The constant term u = theta[index] (a log offset such as log E). */
   static Term constant(String scale, int index) {
@@ -68,7 +69,14 @@ public interface Term {
     }
 
     @Override
-    public void addGradient(double[] theta, double[] x, int n, double[] a, int aOff, double[] b, int bOff,
+    public void addGradient(
+        double[] theta,
+        double[] x,
+        int n,
+        double[] a,
+        int aOff,
+        double[] b,
+        int bOff,
         double[] grad) {
       double s = 0;
       for (int j = 0; j < n; j++) {
@@ -94,7 +102,14 @@ public interface Term {
     }
 
     @Override
-    public void addGradient(double[] theta, double[] x, int n, double[] a, int aOff, double[] b, int bOff,
+    public void addGradient(
+        double[] theta,
+        double[] x,
+        int n,
+        double[] a,
+        int aOff,
+        double[] b,
+        int bOff,
         double[] grad) {
       double ga = 0;
       double galpha = 0;

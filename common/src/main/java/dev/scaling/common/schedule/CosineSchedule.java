@@ -4,8 +4,8 @@ import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.spec.TrainingSpec;
 
 /**
- * Linear warmup to the peak learning rate, then cosine decay to {@code minFraction} of the peak at the
- * last step; the default schedule ({@code training.schedule: cosine}).
+ * Linear warmup to the peak learning rate, then cosine decay to {@code minFraction} of the peak at
+ * the last step; the default schedule ({@code training.schedule: cosine}).
  *
  * @param peak peak learning rate
  * @param steps total optimizer steps
@@ -20,15 +20,22 @@ public record CosineSchedule(double peak, long steps, long warmupSteps, double m
   public CosineSchedule {
     InvariantViolation.check(
         steps >= 1 && warmupSteps >= 0 && warmupSteps <= steps,
-        "a cosine schedule needs steps >= 1 and 0 <= warmupSteps <= steps, found " + steps + ", " + warmupSteps);
+        "a cosine schedule needs steps >= 1 and 0 <= warmupSteps <= steps, found "
+            + steps
+            + ", "
+            + warmupSteps);
   }
 
   /** The schedule of {@code warmupFraction * steps} warmup steps (rounded down). */
-  public static CosineSchedule of(double peak, long steps, double warmupFraction, double minFraction) {
+  public static CosineSchedule of(
+      double peak, long steps, double warmupFraction, double minFraction) {
     return new CosineSchedule(peak, steps, (long) Math.floor(warmupFraction * steps), minFraction);
   }
 
-  /** The schedule a trial with {@code training} and {@code steps} updates follows (the registry's factory). */
+  /**
+   * The schedule a trial with {@code training} and {@code steps} updates follows (the registry's
+   * factory).
+   */
   public static CosineSchedule forTraining(TrainingSpec training, long steps) {
     return of(training.learningRate(), steps, training.warmupFraction(), training.minLrFraction());
   }
@@ -44,7 +51,8 @@ public record CosineSchedule(double peak, long steps, long warmupSteps, double m
       return peak * (step + 1) / warmupSteps;
     }
     long decaySteps = steps - 1 - warmupSteps;
-    double progress = decaySteps <= 0 ? 0.0 : Math.min(1.0, (double) (step - warmupSteps) / decaySteps);
+    double progress =
+        decaySteps <= 0 ? 0.0 : Math.min(1.0, (double) (step - warmupSteps) / decaySteps);
     double min = minFraction * peak;
     return min + (peak - min) * 0.5 * (1 + Math.cos(Math.PI * progress));
   }

@@ -1,16 +1,17 @@
 package dev.scaling.common.schedule;
 
 /**
- * The learning rate of every optimizer step of one trial: a pure, deterministic function of the step
- * index, built by {@link Schedules#create} from the trial's training settings and its step count.
+ * The learning rate of every optimizer step of one trial: a pure, deterministic function of the
+ * step index, built by {@link Schedules#create} from the trial's training settings and its step
+ * count.
  *
- * <p>Resuming: a schedule holds no mutable state, so a checkpoint does not store the schedule itself. It
- * stores {@link #resumeState(long)}: the step and a digest of the learning rates applied before it. A
- * resumed run rebuilds its schedule from its trial with {@link Schedules#resume}, which accepts the
- * checkpoint only when the rebuilt schedule applied exactly those learning rates up to that step (the
- * same trial's schedule always does; a branched cooldown that shares the prefix of a longer run does
- * too). {@link #at} must therefore be a pure function of the step and the values {@link #definition()}
- * lists.
+ * <p>Resuming: a schedule holds no mutable state, so a checkpoint does not store the schedule
+ * itself. It stores {@link #resumeState(long)}: the step and a digest of the learning rates applied
+ * before it. A resumed run rebuilds its schedule from its trial with {@link Schedules#resume},
+ * which accepts the checkpoint only when the rebuilt schedule applied exactly those learning rates
+ * up to that step (the same trial's schedule always does; a branched cooldown that shares the
+ * prefix of a longer run does too). {@link #at} must therefore be a pure function of the step and
+ * the values {@link #definition()} lists.
  *
  * <p>A new schedule is one class implementing this interface (a record is simplest) and one
  * registration line in {@link Schedules}.
@@ -20,7 +21,9 @@ public interface LearningRateSchedule {
   /** The name this schedule is registered under in {@link Schedules}, e.g. {@code cosine}. */
   String name();
 
-  /** The optimizer steps of the whole run; {@link #at} is defined for {@code 0 <= step < steps()}. */
+  /**
+   * The optimizer steps of the whole run; {@link #at} is defined for {@code 0 <= step < steps()}.
+   */
   long steps();
 
   /**
@@ -32,17 +35,17 @@ public interface LearningRateSchedule {
   double at(long step);
 
   /**
-   * A canonical text naming every value {@link #at} depends on; two schedules with equal definitions give
-   * equal learning rates at every step. The default is {@code toString()}, which for a record lists each
-   * component (doubles print exactly, so equal text means equal values).
+   * A canonical text naming every value {@link #at} depends on; two schedules with equal
+   * definitions give equal learning rates at every step. The default is {@code toString()}, which
+   * for a record lists each component (doubles print exactly, so equal text means equal values).
    */
   default String definition() {
     return toString();
   }
 
   /**
-   * What a checkpoint written after {@code step} completed updates records about this schedule, so that
-   * a run rebuilt from the trial can continue at update {@code step} with identical values.
+   * What a checkpoint written after {@code step} completed updates records about this schedule, so
+   * that a run rebuilt from the trial can continue at update {@code step} with identical values.
    *
    * @param step updates completed, in {@code [0, steps()]}
    * @return the state to save

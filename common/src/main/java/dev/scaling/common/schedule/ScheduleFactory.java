@@ -2,7 +2,9 @@ package dev.scaling.common.schedule;
 
 import dev.scaling.common.spec.TrainingSpec;
 
-/** Builds one kind of schedule from a trial's training settings; what {@link Schedules} registers. */
+/**
+ * Builds one kind of schedule from a trial's training settings; what {@link Schedules} registers.
+ */
 @FunctionalInterface
 public interface ScheduleFactory {
   /**

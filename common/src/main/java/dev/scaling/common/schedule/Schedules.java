@@ -8,9 +8,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The registry of learning-rate schedules by their {@code training.schedule} name. Adding a schedule is
- * one class implementing {@link LearningRateSchedule} and one {@code register} line below; the spec
- * parser, {@link TrainingSpec}'s validation and the trainer all go through this class.
+ * The registry of learning-rate schedules by their {@code training.schedule} name. Adding a
+ * schedule is one class implementing {@link LearningRateSchedule} and one {@code register} line
+ * below; the spec parser, {@link TrainingSpec}'s validation and the trainer all go through this
+ * class.
  */
 public final class Schedules {
   /** The schedule of a spec that names none. */
@@ -25,7 +26,8 @@ public final class Schedules {
   private Schedules() {}
 
   private static void register(String name, ScheduleFactory factory) {
-    InvariantViolation.check(FACTORIES.put(name, factory) == null, "schedule " + name + " is registered twice");
+    InvariantViolation.check(
+        FACTORIES.put(name, factory) == null, "schedule " + name + " is registered twice");
   }
 
   /** The registered names, sorted. */
@@ -41,34 +43,45 @@ public final class Schedules {
   /**
    * The schedule of a trial.
    *
-   * @param training the trial's training settings; {@link TrainingSpec#schedule()} picks the schedule
+   * @param training the trial's training settings; {@link TrainingSpec#schedule()} picks the
+   *     schedule
    * @param steps the trial's optimizer steps, at least 1
    * @return the schedule, whose {@link LearningRateSchedule#name()} is {@code training.schedule()}
    */
   public static LearningRateSchedule create(TrainingSpec training, long steps) {
     ScheduleFactory factory = FACTORIES.get(training.schedule());
-    InvariantViolation.check(factory != null, "schedule " + training.schedule() + " is not registered in " + names());
+    InvariantViolation.check(
+        factory != null, "schedule " + training.schedule() + " is not registered in " + names());
     LearningRateSchedule schedule = factory.create(training, steps);
     InvariantViolation.check(
         schedule.name().equals(training.schedule()) && schedule.steps() == steps,
-        "schedule " + training.schedule() + " built " + schedule.definition() + " for " + steps + " steps");
+        "schedule "
+            + training.schedule()
+            + " built "
+            + schedule.definition()
+            + " for "
+            + steps
+            + " steps");
     return schedule;
   }
 
   /**
-   * Rebuilds a trial's schedule to continue a checkpointed run, and checks that it applied the learning
-   * rates the checkpoint's run applied.
+   * Rebuilds a trial's schedule to continue a checkpointed run, and checks that it applied the
+   * learning rates the checkpoint's run applied.
    *
    * @param training the trial's training settings
    * @param steps the trial's optimizer steps
    * @param saved the checkpoint's {@link LearningRateSchedule#resumeState(long)}
-   * @return the schedule to continue with at update {@code saved.step()}, or null when the checkpoint
-   *     cannot be continued with it: its step is past the trial's end, or the trial's schedule applies
-   *     other learning rates at some step before it (another schedule or other parameters)
+   * @return the schedule to continue with at update {@code saved.step()}, or null when the
+   *     checkpoint cannot be continued with it: its step is past the trial's end, or the trial's
+   *     schedule applies other learning rates at some step before it (another schedule or other
+   *     parameters)
    */
-  public static LearningRateSchedule resume(TrainingSpec training, long steps, ScheduleState saved) {
+  public static LearningRateSchedule resume(
+      TrainingSpec training, long steps, ScheduleState saved) {
     LearningRateSchedule schedule = create(training, steps);
-    if (saved.step() > steps || ScheduleState.digest(schedule, saved.step()) != saved.appliedDigest()) {
+    if (saved.step() > steps
+        || ScheduleState.digest(schedule, saved.step()) != saved.appliedDigest()) {
       return null;
     }
     return schedule;

@@ -5,13 +5,14 @@ import static dev.scaling.common.spec.SpecException.require;
 import java.io.Serializable;
 
 /**
- * The name of the data source a sweep trains on ({@code data.source}). Which names exist, and what each
- * needs from the rest of {@code data}, is decided by the worker's data-source registry
- * ({@code dev.scaling.worker.data.DataSources}), so a new source needs no change here. As a {@link
- * RegisteredName} it is one leaf of the trial id's walk and of spec diffs ({@code data.source: text}).
+ * The name of the data source a sweep trains on ({@code data.source}). Which names exist, and what
+ * each needs from the rest of {@code data}, is decided by the worker's data-source registry ({@code
+ * dev.scaling.worker.data.DataSources}), so a new source needs no change here. As a {@link
+ * RegisteredName} it is one leaf of the trial id's walk and of spec diffs ({@code data.source:
+ * text}).
  *
- * @param name the spelling in YAML: a lowercase letter, then lowercase letters, digits, {@code -} or
- *     {@code _}
+ * @param name the spelling in YAML: a lowercase letter, then lowercase letters, digits, {@code -}
+ *     or {@code _}
  */
 public record DataSource(String name) implements RegisteredName, Serializable {
 

@@ -5,14 +5,16 @@ import static dev.scaling.common.spec.SpecException.require;
 import java.io.Serializable;
 
 /**
- * The data every trial of a sweep trains and evaluates on. This record checks the rules every source
- * shares; which sources and tokenizers exist, and what each source needs (a path, the synthetic block),
- * is checked by the worker's registries ({@code dev.scaling.worker.data.DataSources},
- * {@code dev.scaling.worker.tokenizer.Tokenizers}), which the driver's preflight runs before any trial.
+ * The data every trial of a sweep trains and evaluates on. This record checks the rules every
+ * source shares; which sources and tokenizers exist, and what each source needs (a path, the
+ * synthetic block), is checked by the worker's registries ({@code
+ * dev.scaling.worker.data.DataSources}, {@code dev.scaling.worker.tokenizer.Tokenizers}), which the
+ * driver's preflight runs before any trial.
  *
  * @param source which registered data source (synthetic or text today)
  * @param path Hadoop FS URI (file:, hdfs:, s3a:) of the source's files, for sources that read files
- * @param tokenizer name of a registered tokenizer for sources that read text ({@code bytes} by default)
+ * @param tokenizer name of a registered tokenizer for sources that read text ({@code bytes} by
+ *     default)
  * @param validationFraction share of a text corpus held out for evaluation (tail of each file)
  * @param evalTokens tokens scored at each evaluation (the same held-out windows for every trial)
  * @param synthetic shape of the synthetic language (used when source is synthetic)
@@ -42,5 +44,4 @@ public record DataSpec(
     require(evalTokens > 0, "data.eval_tokens", "positive", evalTokens);
     require(synthetic != null, "data.synthetic", "present", null);
   }
-
 }

@@ -17,10 +17,17 @@ import java.util.List;
  * @param seeds replica seeds (each trial's own seed is derived from the sweep seed and these)
  */
 public record GridSpec(
-    List<Integer> width, List<Integer> depth, List<Long> tokens, List<Double> learningRate, List<Integer> seeds)
+    List<Integer> width,
+    List<Integer> depth,
+    List<Long> tokens,
+    List<Double> learningRate,
+    List<Integer> seeds)
     implements Serializable {
   public GridSpec {
-    learningRate = learningRate == null || learningRate.isEmpty() ? List.of() : checked("grid.learning_rate", learningRate);
+    learningRate =
+        learningRate == null || learningRate.isEmpty()
+            ? List.of()
+            : checked("grid.learning_rate", learningRate);
     for (int i = 0; i < learningRate.size(); i++) {
       double lr = learningRate.get(i);
       require(Double.isFinite(lr) && lr > 0, "grid.learning_rate[" + i + "]", "positive", lr);
@@ -42,7 +49,11 @@ public record GridSpec(
 
   /** Number of trials the grid expands to. */
   public int size() {
-    return width.size() * depth.size() * tokens.size() * Math.max(1, learningRate.size()) * seeds.size();
+    return width.size()
+        * depth.size()
+        * tokens.size()
+        * Math.max(1, learningRate.size())
+        * seeds.size();
   }
 
   private static <T> List<T> checked(String field, List<T> values) {
@@ -50,7 +61,11 @@ public record GridSpec(
     var seen = new HashSet<T>();
     for (int i = 0; i < values.size(); i++) {
       require(values.get(i) != null, field + "[" + i + "]", "a number", null);
-      require(seen.add(values.get(i)), field + "[" + i + "]", "distinct from earlier values", values.get(i));
+      require(
+          seen.add(values.get(i)),
+          field + "[" + i + "]",
+          "distinct from earlier values",
+          values.get(i));
     }
     return List.copyOf(values);
   }

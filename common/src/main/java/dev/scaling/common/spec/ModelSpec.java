@@ -7,9 +7,9 @@ import java.io.Serializable;
 /**
  * The model family shared by every trial; width and depth come from the grid.
  *
- * @param family a model family registered with the worker's {@code ModelFamilies} ({@code transformer}:
- *     decoder-only, pre-LayerNorm, causal). {@code common} knows no family, so the name is checked
- *     against the registry when the sweep is planned, before Spark starts.
+ * @param family a model family registered with the worker's {@code ModelFamilies} ({@code
+ *     transformer}: decoder-only, pre-LayerNorm, causal). {@code common} knows no family, so the
+ *     name is checked against the registry when the sweep is planned, before Spark starts.
  * @param context tokens per training window
  * @param headSize width of one attention head; heads = width / headSize
  */

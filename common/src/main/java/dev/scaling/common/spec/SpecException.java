@@ -1,9 +1,9 @@
 package dev.scaling.common.spec;
 
 /**
- * A sweep spec or input that breaks a rule. The message always names the field, the rule and the value
- * found, e.g. {@code "grid.width[1] must be a positive multiple of model.head_size (16), found 40"}, so a
- * user can fix the file without reading code.
+ * A sweep spec or input that breaks a rule. The message always names the field, the rule and the
+ * value found, e.g. {@code "grid.width[1] must be a positive multiple of model.head_size (16),
+ * found 40"}, so a user can fix the file without reading code.
  */
 public final class SpecException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
@@ -45,7 +45,10 @@ public final class SpecException extends IllegalArgumentException {
     return String.valueOf(found);
   }
 
-  /** Throws when {@code ok} is false; a Guava-{@code checkArgument}-style guard for compact constructors. */
+  /**
+   * Throws when {@code ok} is false; a Guava-{@code checkArgument}-style guard for compact
+   * constructors.
+   */
   public static void require(boolean ok, String field, String rule, Object found) {
     if (!ok) {
       throw new SpecException(field, rule, found);

@@ -19,9 +19,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * Reads a sweep spec from YAML (SnakeYAML, safe constructor) into a validated {@link SweepSpec}. Every
- * key is checked: unknown keys, wrong types and bad values fail with a {@link SpecException} naming the
- * field, the rule and the value found.
+ * Reads a sweep spec from YAML (SnakeYAML, safe constructor) into a validated {@link SweepSpec}.
+ * Every key is checked: unknown keys, wrong types and bad values fail with a {@link SpecException}
+ * naming the field, the rule and the value found.
  */
 public final class SpecParser {
 
@@ -45,9 +45,12 @@ public final class SpecParser {
     try {
       LoaderOptions options = new LoaderOptions();
       options.setAllowDuplicateKeys(false);
-      root = new Yaml(new SafeConstructor(options)).load(new InputStreamReader(in, StandardCharsets.UTF_8));
+      root =
+          new Yaml(new SafeConstructor(options))
+              .load(new InputStreamReader(in, StandardCharsets.UTF_8));
     } catch (YAMLException e) {
-      throw SpecException.of("spec", "is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+      throw SpecException.of(
+          "spec", "is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
     }
     Node top = Node.root(root);
     String name = top.string("name", null);
@@ -61,8 +64,9 @@ public final class SpecParser {
   }
 
   /**
-   * The {@code data} section. Source and tokenizer are names here; the worker's registries decide which
-   * exist and what each source needs, and the driver's preflight checks that before any trial runs.
+   * The {@code data} section. Source and tokenizer are names here; the worker's registries decide
+   * which exist and what each source needs, and the driver's preflight checks that before any trial
+   * runs.
    */
   private static DataSpec data(Node n) {
     DataSource source = new DataSource(n.string("source", DataSource.SYNTHETIC.name()));
@@ -81,13 +85,17 @@ public final class SpecParser {
               s.doubleValue("zipf", SyntheticSpec.DEFAULT.zipf()));
       s.rejectUnknown(Set.of("vocab", "order", "branching", "zipf"));
     }
-    n.rejectUnknown(Set.of("source", "path", "tokenizer", "validation_fraction", "eval_tokens", "synthetic"));
+    n.rejectUnknown(
+        Set.of("source", "path", "tokenizer", "validation_fraction", "eval_tokens", "synthetic"));
     return new DataSpec(source, path, tokenizer, validation, evalTokens, synthetic);
   }
 
   private static ModelSpec model(Node n) {
     ModelSpec m =
-        new ModelSpec(n.string("family", "transformer"), n.intValue("context", null), n.intValue("head_size", null));
+        new ModelSpec(
+            n.string("family", "transformer"),
+            n.intValue("context", null),
+            n.intValue("head_size", null));
     n.rejectUnknown(Set.of("family", "context", "head_size"));
     return m;
   }
@@ -115,7 +123,14 @@ public final class SpecParser {
             n.intValue("eval_interval", 100),
             n.string("schedule", Schedules.DEFAULT));
     n.rejectUnknown(
-        Set.of("batch_size", "learning_rate", "warmup_fraction", "min_lr_fraction", "grad_clip", "eval_interval", "schedule"));
+        Set.of(
+            "batch_size",
+            "learning_rate",
+            "warmup_fraction",
+            "min_lr_fraction",
+            "grad_clip",
+            "eval_interval",
+            "schedule"));
     return t;
   }
 
@@ -124,7 +139,8 @@ public final class SpecParser {
 
     static Node root(Object yaml) {
       if (yaml == null) {
-        throw SpecException.of("spec", "is empty; expected a mapping with name, seed, data, model, grid, training");
+        throw SpecException.of(
+            "spec", "is empty; expected a mapping with name, seed, data, model, grid, training");
       }
       return new Node("", asMap("spec", yaml));
     }
@@ -162,7 +178,8 @@ public final class SpecParser {
       unknown.removeAll(known);
       if (!unknown.isEmpty()) {
         String key = unknown.iterator().next();
-        throw new SpecException(path(key), "one of the known keys " + new TreeSet<>(known), key + " (unknown key)");
+        throw new SpecException(
+            path(key), "one of the known keys " + new TreeSet<>(known), key + " (unknown key)");
       }
     }
 

@@ -5,9 +5,9 @@ import static dev.scaling.common.spec.SpecException.require;
 import java.io.Serializable;
 
 /**
- * A whole sweep as written in its YAML file: one name, one sweep seed, the data, the model family, the
- * grid and the training settings. Cross-field rules (width vs head size, tokens vs one batch) are
- * checked here so no executor is ever asked to run a trial that cannot work.
+ * A whole sweep as written in its YAML file: one name, one sweep seed, the data, the model family,
+ * the grid and the training settings. Cross-field rules (width vs head size, tokens vs one batch)
+ * are checked here so no executor is ever asked to run a trial that cannot work.
  */
 public record SweepSpec(
     String name, long seed, DataSpec data, ModelSpec model, GridSpec grid, TrainingSpec training)

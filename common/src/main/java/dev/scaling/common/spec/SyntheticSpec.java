@@ -5,11 +5,13 @@ import static dev.scaling.common.spec.SpecException.require;
 import java.io.Serializable;
 
 /**
- * Shape of the synthetic language: an order-{@code order} Markov source over {@code vocab} tokens whose
- * next-token distributions have {@code branching} successors drawn Zipf({@code zipf})-biased, so context
- * frequencies are heavy-tailed and bigger models and more data keep lowering the loss toward the floor.
+ * Shape of the synthetic language: an order-{@code order} Markov source over {@code vocab} tokens
+ * whose next-token distributions have {@code branching} successors drawn Zipf({@code zipf})-biased,
+ * so context frequencies are heavy-tailed and bigger models and more data keep lowering the loss
+ * toward the floor.
  */
-public record SyntheticSpec(int vocab, int order, int branching, double zipf) implements Serializable {
+public record SyntheticSpec(int vocab, int order, int branching, double zipf)
+    implements Serializable {
 
   /** Defaults used when the spec names no {@code data.synthetic} block. */
   public static final SyntheticSpec DEFAULT = new SyntheticSpec(64, 2, 8, 1.1);

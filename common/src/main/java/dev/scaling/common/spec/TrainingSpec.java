@@ -6,9 +6,9 @@ import dev.scaling.common.schedule.Schedules;
 import java.io.Serializable;
 
 /**
- * Optimisation settings shared by every trial: Adam, a learning-rate schedule (by default linear warmup
- * and cosine decay to {@code minLrFraction} of the peak), global-norm gradient clipping, periodic
- * evaluation.
+ * Optimisation settings shared by every trial: Adam, a learning-rate schedule (by default linear
+ * warmup and cosine decay to {@code minLrFraction} of the peak), global-norm gradient clipping,
+ * periodic evaluation.
  *
  * @param batchSize sequences per step
  * @param learningRate peak learning rate
@@ -16,8 +16,8 @@ import java.io.Serializable;
  * @param minLrFraction final learning rate as a share of the peak (0.1 = cosine decay to 10%)
  * @param gradClip maximum global gradient L2 norm; 0 turns clipping off
  * @param evalInterval evaluate on held-out data every this many steps (and always at the end)
- * @param schedule the learning-rate schedule, a name registered in {@link Schedules}; null means the
- *     default ({@code cosine})
+ * @param schedule the learning-rate schedule, a name registered in {@link Schedules}; null means
+ *     the default ({@code cosine})
  */
 public record TrainingSpec(
     int batchSize,
@@ -45,7 +45,11 @@ public record TrainingSpec(
         "training.min_lr_fraction",
         "in [0, 1]",
         minLrFraction);
-    require(Double.isFinite(gradClip) && gradClip >= 0, "training.grad_clip", ">= 0 (0 = off)", gradClip);
+    require(
+        Double.isFinite(gradClip) && gradClip >= 0,
+        "training.grad_clip",
+        ">= 0 (0 = off)",
+        gradClip);
     require(evalInterval > 0, "training.eval_interval", "positive", evalInterval);
     // Absent in commit files written before schedules were selectable: those trials ran cosine.
     schedule = schedule == null ? Schedules.DEFAULT : schedule;
@@ -64,11 +68,22 @@ public record TrainingSpec(
       double minLrFraction,
       double gradClip,
       int evalInterval) {
-    this(batchSize, learningRate, warmupFraction, minLrFraction, gradClip, evalInterval, Schedules.DEFAULT);
+    this(
+        batchSize,
+        learningRate,
+        warmupFraction,
+        minLrFraction,
+        gradClip,
+        evalInterval,
+        Schedules.DEFAULT);
   }
 
-  /** These settings with another peak learning rate (a grid's learning-rate axis), everything else kept. */
+  /**
+   * These settings with another peak learning rate (a grid's learning-rate axis), everything else
+   * kept.
+   */
   public TrainingSpec withLearningRate(double peak) {
-    return new TrainingSpec(batchSize, peak, warmupFraction, minLrFraction, gradClip, evalInterval, schedule);
+    return new TrainingSpec(
+        batchSize, peak, warmupFraction, minLrFraction, gradClip, evalInterval, schedule);
   }
 }

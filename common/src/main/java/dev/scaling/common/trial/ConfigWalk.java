@@ -13,12 +13,12 @@ import java.util.UUID;
 
 /**
  * Walks a configuration record into its leaves, mechanically: every record component in declaration
- * order (named in snake_case, nested records as dotted paths), list and array elements as
- * {@code path[i]}, map entries as {@code path[key]} in iteration order. A record held by a component of
- * another declared type (an interface such as a schedule) also yields a {@code path#type} leaf with its
- * class's simple name, so two implementations with equal fields differ. The trial id hashes this walk
- * and {@code SpecDiff} compares specs with it, so a field added to any record is picked up by both
- * without editing either.
+ * order (named in snake_case, nested records as dotted paths), list and array elements as {@code
+ * path[i]}, map entries as {@code path[key]} in iteration order. A record held by a component of
+ * another declared type (an interface such as a schedule) also yields a {@code path#type} leaf with
+ * its class's simple name, so two implementations with equal fields differ. The trial id hashes
+ * this walk and {@code SpecDiff} compares specs with it, so a field added to any record is picked
+ * up by both without editing either.
  */
 public final class ConfigWalk {
   private ConfigWalk() {}
@@ -27,17 +27,23 @@ public final class ConfigWalk {
    * One leaf of the walk.
    *
    * @param path dotted path, e.g. {@code data.synthetic.vocab} or {@code grid.width[1]}
-   * @param value a string, boxed primitive, enum constant, {@link RegisteredName}, {@link URI}, {@link
-   *     UUID} or null; an empty
-   *     list or map stands for itself (so an empty collection differs from a missing one)
+   * @param value a string, boxed primitive, enum constant, {@link RegisteredName}, {@link URI},
+   *     {@link UUID} or null; an empty list or map stands for itself (so an empty collection
+   *     differs from a missing one)
    */
   public record Leaf(String path, Object value) {
-    /** The value in the canonical text the trial id hashes: strings quoted and escaped, enums by name. */
+    /**
+     * The value in the canonical text the trial id hashes: strings quoted and escaped, enums by
+     * name.
+     */
     public String canonicalValue() {
       if (value == null) {
         return "null";
       }
-      if (value instanceof String || value instanceof Character || value instanceof URI || value instanceof UUID) {
+      if (value instanceof String
+          || value instanceof Character
+          || value instanceof URI
+          || value instanceof UUID) {
         return quote(value.toString());
       }
       if (value instanceof Enum<?> e) {
@@ -108,7 +114,11 @@ public final class ConfigWalk {
         out.add(new Leaf(path, Map.of()));
       }
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        walk(path + "[" + new Leaf("", e.getKey()).canonicalValue() + "]", e.getValue(), Object.class, out);
+        walk(
+            path + "[" + new Leaf("", e.getKey()).canonicalValue() + "]",
+            e.getValue(),
+            Object.class,
+            out);
       }
     } else if (value == null
         || value instanceof String
@@ -122,7 +132,10 @@ public final class ConfigWalk {
       out.add(new Leaf(path, value));
     } else {
       throw new InvariantViolation(
-          "the configuration walk has no canonical form for " + value.getClass().getName() + " at " + path
+          "the configuration walk has no canonical form for "
+              + value.getClass().getName()
+              + " at "
+              + path
               + "; make it a record, a list, a map or a plain value, or teach ConfigWalk its form");
     }
   }
@@ -133,7 +146,8 @@ public final class ConfigWalk {
       accessor.setAccessible(true);
       return accessor.invoke(r);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new InvariantViolation("cannot read record component " + c.getName() + " of " + r.getClass().getName(), e);
+      throw new InvariantViolation(
+          "cannot read record component " + c.getName() + " of " + r.getClass().getName(), e);
     }
   }
 

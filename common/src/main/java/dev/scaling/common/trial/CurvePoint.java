@@ -15,7 +15,8 @@ public record CurvePoint(long step, long tokens, double lr, double trainLoss, do
     implements Serializable {
   public CurvePoint {
     if (step < 0 || tokens < 0) {
-      throw new IllegalArgumentException("step and tokens must be >= 0, found " + step + ", " + tokens);
+      throw new IllegalArgumentException(
+          "step and tokens must be >= 0, found " + step + ", " + tokens);
     }
   }
 

@@ -4,13 +4,14 @@ import dev.scaling.common.spec.InvariantViolation;
 import java.io.Serializable;
 
 /**
- * What produced one trial's result, recorded beside it in the commit file and the trials table, so rows
- * written by different builds, libraries or machines can be told apart (the way Tribuo attaches a typed
- * provenance to every model). The device the trial trained on is {@link TrialResult#device()}.
+ * What produced one trial's result, recorded beside it in the commit file and the trials table, so
+ * rows written by different builds, libraries or machines can be told apart (the way Tribuo
+ * attaches a typed provenance to every model). The device the trial trained on is {@link
+ * TrialResult#device()}.
  *
- * @param appVersion this application's version: the build version plus the git commit it was built from
- *     ({@code 0.1.0-SNAPSHOT+g1a2b3c4d5e6f}, {@code -dirty} when the tree had uncommitted changes), or the
- *     build version alone when it was built outside git
+ * @param appVersion this application's version: the build version plus the git commit it was built
+ *     from ({@code 0.1.0-SNAPSHOT+g1a2b3c4d5e6f}, {@code -dirty} when the tree had uncommitted
+ *     changes), or the build version alone when it was built outside git
  * @param djlVersion the DJL version on the executor's classpath
  * @param libtorchVersion the libtorch version DJL's PyTorch engine loaded
  * @param javaVersion the executor JVM's {@code java.version}
@@ -18,14 +19,27 @@ import java.io.Serializable;
  * @param intraOpThreads libtorch's intra-op thread count on the thread that trained the trial
  */
 public record Provenance(
-    String appVersion, String djlVersion, String libtorchVersion, String javaVersion, String osArch, int intraOpThreads)
+    String appVersion,
+    String djlVersion,
+    String libtorchVersion,
+    String javaVersion,
+    String osArch,
+    int intraOpThreads)
     implements Serializable {
   public Provenance {
-    for (String[] f : new String[][] {
-        {"app_version", appVersion}, {"djl_version", djlVersion}, {"libtorch_version", libtorchVersion},
-        {"java_version", javaVersion}, {"os_arch", osArch}}) {
-      InvariantViolation.check(f[1] != null && !f[1].isBlank(), "provenance " + f[0] + " must be present, found " + f[1]);
+    for (String[] f :
+        new String[][] {
+          {"app_version", appVersion},
+          {"djl_version", djlVersion},
+          {"libtorch_version", libtorchVersion},
+          {"java_version", javaVersion},
+          {"os_arch", osArch}
+        }) {
+      InvariantViolation.check(
+          f[1] != null && !f[1].isBlank(),
+          "provenance " + f[0] + " must be present, found " + f[1]);
     }
-    InvariantViolation.check(intraOpThreads >= 1, "provenance intra_op_threads must be >= 1, found " + intraOpThreads);
+    InvariantViolation.check(
+        intraOpThreads >= 1, "provenance intra_op_threads must be >= 1, found " + intraOpThreads);
   }
 }

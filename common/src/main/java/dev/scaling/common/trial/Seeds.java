@@ -3,8 +3,8 @@ package dev.scaling.common.trial;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Derives independent 64-bit seeds from the one sweep seed (SplitMix64 finalizer over the seed and a
- * label), so every random stream of a sweep is reproducible from the spec alone.
+ * Derives independent 64-bit seeds from the one sweep seed (SplitMix64 finalizer over the seed and
+ * a label), so every random stream of a sweep is reproducible from the spec alone.
  */
 public final class Seeds {
   private Seeds() {}

@@ -14,26 +14,30 @@ import java.util.HexFormat;
 /**
  * One grid point of a sweep: everything a worker needs to train and evaluate one model, and nothing
  * Spark- or DJL-specific. The {@link #trialId()} is a hash of the whole {@link TrialConfig}, walked
- * mechanically, so the same configuration always has the same id across runs (which is what resume and
- * de-duplication key on) and two configurations never share one.
+ * mechanically, so the same configuration always has the same id across runs (which is what resume
+ * and de-duplication key on) and two configurations never share one.
  *
- * <p>Not part of the id, by design: the id itself; {@code sweepName}, because renaming a sweep does not
- * change what any of its trials computes; and {@code vocab} and {@code params}, because the data source and the model family derive them
- * from the configuration (equal configurations have equal counts).
+ * <p>Not part of the id, by design: the id itself; {@code sweepName}, because renaming a sweep does
+ * not change what any of its trials computes; and {@code vocab} and {@code params}, because the
+ * data source and the model family derive them from the configuration (equal configurations have
+ * equal counts).
  *
  * @param trialId stable id, see {@link #idOf}
  * @param sweepName the sweep this trial belongs to (not part of the id)
  * @param config what the trial computes (the whole of it is hashed into the id)
- * @param vocab the vocabulary of the data source's tokenizer (not part of the id: derived from the data)
- * @param params the model family's parameter counts for {@code config} (not part of the id: derived)
+ * @param vocab the vocabulary of the data source's tokenizer (not part of the id: derived from the
+ *     data)
+ * @param params the model family's parameter counts for {@code config} (not part of the id:
+ *     derived)
  */
-public record Trial(String trialId, String sweepName, TrialConfig config, int vocab, ParamCounts params)
+public record Trial(
+    String trialId, String sweepName, TrialConfig config, int vocab, ParamCounts params)
     implements Serializable {
 
   /**
    * Version of the id's canonical text. v1 (until 2026-12) hashed a hand-written list of fields; v2
-   * hashes the {@link ConfigWalk} of the whole configuration, the model family included, so every id
-   * changed with it.
+   * hashes the {@link ConfigWalk} of the whole configuration, the model family included, so every
+   * id changed with it.
    */
   public static final String ID_SCHEME = "v2";
 
@@ -41,7 +45,8 @@ public record Trial(String trialId, String sweepName, TrialConfig config, int vo
     require(
         config != null && params != null,
         "trial",
-        "complete (a configuration and parameter counts; a commit written before trial-id scheme " + ID_SCHEME
+        "complete (a configuration and parameter counts; a commit written before trial-id scheme "
+            + ID_SCHEME
             + " has neither, so its OUT folder cannot be resumed: use a new --out)",
         null);
     require(vocab > 0, "vocab", "positive", vocab);
@@ -49,7 +54,11 @@ public record Trial(String trialId, String sweepName, TrialConfig config, int vo
     require(
         expected.equals(trialId),
         "trial_id",
-        "the hash of the trial's configuration under id scheme " + ID_SCHEME + " (" + expected + ")",
+        "the hash of the trial's configuration under id scheme "
+            + ID_SCHEME
+            + " ("
+            + expected
+            + ")",
         trialId);
   }
 
@@ -59,13 +68,14 @@ public record Trial(String trialId, String sweepName, TrialConfig config, int vo
   }
 
   /**
-   * First 16 hex digits of SHA-256 over {@link #ID_SCHEME} and the {@link ConfigWalk#canonical canonical
-   * text} of the whole configuration.
+   * First 16 hex digits of SHA-256 over {@link #ID_SCHEME} and the {@link ConfigWalk#canonical
+   * canonical text} of the whole configuration.
    */
   public static String idOf(TrialConfig config) {
     String canonical = ID_SCHEME + "\n" + ConfigWalk.canonical(config);
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new InvariantViolation("SHA-256 is part of every Java runtime", e);
@@ -163,8 +173,9 @@ public record Trial(String trialId, String sweepName, TrialConfig config, int vo
   }
 
   /**
-   * Seed of the training data stream. It depends on the sweep seed and the replica only, so every model
-   * of a replica sees the same data in the same order (common random numbers across the grid).
+   * Seed of the training data stream. It depends on the sweep seed and the replica only, so every
+   * model of a replica sees the same data in the same order (common random numbers across the
+   * grid).
    */
   public long dataSeed() {
     return Seeds.derive(sweepSeed(), "data/" + replica());

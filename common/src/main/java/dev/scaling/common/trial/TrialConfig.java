@@ -8,8 +8,8 @@ import java.io.Serializable;
 
 /**
  * Everything that decides what one trial computes: the configuration its {@link Trial#trialId() id}
- * hashes, every component and every nested field of it (see {@link ConfigWalk}). A field added here or
- * to any record below it changes the id without further edits.
+ * hashes, every component and every nested field of it (see {@link ConfigWalk}). A field added here
+ * or to any record below it changes the id without further edits.
  *
  * @param sweepSeed the one seed of the sweep; all of the trial's seeds derive from it
  * @param family the model family ({@code model.family}), e.g. {@code transformer}
@@ -39,9 +39,14 @@ public record TrialConfig(
     require(family != null && !family.isBlank(), "model.family", "a model family name", family);
     require(width > 0, "width", "positive", width);
     require(depth > 0, "depth", "positive", depth);
-    require(heads > 0 && width % heads == 0, "width", "a positive multiple of heads (" + heads + ")", width);
+    require(
+        heads > 0 && width % heads == 0,
+        "width",
+        "a positive multiple of heads (" + heads + ")",
+        width);
     require(context > 0, "context", "positive", context);
-    require(data != null && training != null, "trial", "complete (data and training present)", null);
+    require(
+        data != null && training != null, "trial", "complete (data and training present)", null);
     require(
         tokens >= (long) training.batchSize() * context,
         "tokens",
@@ -52,8 +57,8 @@ public record TrialConfig(
   /**
    * What the model family needs to build this trial's model and count its parameters.
    *
-   * @param vocab the vocabulary of the data source's tokenizer (the worker's data registry knows it;
-   *     {@code common} does not)
+   * @param vocab the vocabulary of the data source's tokenizer (the worker's data registry knows
+   *     it; {@code common} does not)
    */
   public ModelShape shape(int vocab) {
     return new ModelShape(vocab, context, width, depth, heads);

@@ -4,8 +4,8 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * What a worker returns for one trial: its final losses, its learning curve and how fast it ran. The
- * driver adds where it ran (executor, host, attempt) when it collects the result.
+ * What a worker returns for one trial: its final losses, its learning curve and how fast it ran.
+ * The driver adds where it ran (executor, host, attempt) when it collects the result.
  *
  * @param trialId the trial this result belongs to
  * @param status how the trial ended
@@ -38,7 +38,8 @@ public record TrialResult(
     implements Serializable {
   public TrialResult {
     if (trialId == null || status == null) {
-      throw new IllegalArgumentException("trial_id and status must be present, found " + trialId + ", " + status);
+      throw new IllegalArgumentException(
+          "trial_id and status must be present, found " + trialId + ", " + status);
     }
     if (status == TrialStatus.FINISHED && !Double.isFinite(finalEvalLoss)) {
       throw new IllegalArgumentException(
@@ -47,7 +48,10 @@ public record TrialResult(
     curve = curve == null ? List.of() : List.copyOf(curve);
     if (resumedFromStep < 0 || resumedFromStep > stepsDone) {
       throw new IllegalArgumentException(
-          "resumed_from_step must be in [0, steps done (" + stepsDone + ")], found " + resumedFromStep);
+          "resumed_from_step must be in [0, steps done ("
+              + stepsDone
+              + ")], found "
+              + resumedFromStep);
     }
   }
 }

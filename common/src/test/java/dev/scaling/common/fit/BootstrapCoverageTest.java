@@ -16,7 +16,8 @@ class BootstrapCoverageTest {
     FitResult fit = fitter.fit(LawForm.CHINCHILLA, rows);
     long t0 = System.nanoTime();
     BootstrapResult a = fitter.bootstrap(fit, rows);
-    System.out.printf("bootstrap 1000 x 240 rows: %.2f s, %s%n", (System.nanoTime() - t0) / 1e9, a.intervals());
+    System.out.printf(
+        "bootstrap 1000 x 240 rows: %.2f s, %s%n", (System.nanoTime() - t0) / 1e9, a.intervals());
     BootstrapResult b = fitter.bootstrap(fit, rows);
     assertEquals(a, b, "same seed, same intervals");
     assertEquals(List.of("E", "A", "B", "alpha", "beta"), List.copyOf(a.intervals().keySet()));
@@ -24,7 +25,8 @@ class BootstrapCoverageTest {
     ComputeOptimal o = fit.params().computeOptimal().orElseThrow();
     assertTrue(a.get(ComputeOptimal.Quantity.A).contains(o.a()), "a inside its interval");
     for (Map.Entry<String, Double> e : fit.params().named().entrySet()) {
-      assertTrue(a.get(e.getKey()).contains(e.getValue()), e.getKey() + " estimate inside its interval");
+      assertTrue(
+          a.get(e.getKey()).contains(e.getValue()), e.getKey() + " estimate inside its interval");
     }
   }
 
@@ -36,8 +38,8 @@ class BootstrapCoverageTest {
     long t0 = System.nanoTime();
     for (int s = 0; s < seeds; s++) {
       List<ScalingPoint> rows = Synthetic.table(truth, 6, 8, 0.01, 100 + s);
-      ScalingFitter fitter = new ScalingFitter(
-          FitOptions.defaults().withGrid(StartGrid.COARSE).withBootstrap(200, s));
+      ScalingFitter fitter =
+          new ScalingFitter(FitOptions.defaults().withGrid(StartGrid.COARSE).withBootstrap(200, s));
       FitResult fit = fitter.fit(LawForm.CHINCHILLA, rows);
       BootstrapResult boot = fitter.bootstrap(fit, rows);
       for (Map.Entry<String, Double> e : truth.named().entrySet()) {
@@ -48,10 +50,14 @@ class BootstrapCoverageTest {
         }
       }
     }
-    System.out.printf("coverage of 95%% intervals over %d seeds: %s in %.1f s%n", seeds, covered,
-        (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        "coverage of 95%% intervals over %d seeds: %s in %.1f s%n",
+        seeds, covered, (System.nanoTime() - t0) / 1e9);
     // 95% nominal: 38 of 40 expected; binomial sd ~1.4, so at least 34 (85%) is "about nominal".
-    covered.forEach((name, hits) -> assertTrue(hits >= 34,
-        name + " covered in " + hits + " of " + seeds + " seeds, expected about 38"));
+    covered.forEach(
+        (name, hits) ->
+            assertTrue(
+                hits >= 34,
+                name + " covered in " + hits + " of " + seeds + " seeds, expected about 38"));
   }
 }

@@ -20,7 +20,9 @@ class PublishedTablesTest {
 
   /** Walks up from the working directory to find a sibling {@code shared/data/scaling-tables}. */
   static Path tables() {
-    for (Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
+    for (Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
+        p != null;
+        p = p.getParent()) {
       Path candidate = p.resolve("shared/data/scaling-tables");
       if (Files.isDirectory(candidate)) {
         return candidate;
@@ -31,13 +33,17 @@ class PublishedTablesTest {
 
   static List<ScalingPoint> read(String file) throws IOException {
     Path dir = tables();
-    assumeTrue(dir != null && Files.isRegularFile(dir.resolve(file)),
+    assumeTrue(
+        dir != null && Files.isRegularFile(dir.resolve(file)),
         "shared/data/scaling-tables not found beside the project: published-table checks skipped");
     return Files.readAllLines(dir.resolve(file)).stream()
         .skip(1)
         .filter(l -> !l.isBlank())
         .map(l -> l.split(","))
-        .map(c -> new ScalingPoint(Double.parseDouble(c[0]), Double.parseDouble(c[1]), Double.parseDouble(c[2])))
+        .map(
+            c ->
+                new ScalingPoint(
+                    Double.parseDouble(c[0]), Double.parseDouble(c[1]), Double.parseDouble(c[2])))
         .toList();
   }
 
@@ -45,8 +51,9 @@ class PublishedTablesTest {
     ScalingFitter fitter = new ScalingFitter(FitOptions.defaults().withHuberDelta(delta));
     long t0 = System.nanoTime();
     FitResult fit = fitter.fit(LawForm.CHINCHILLA, rows);
-    System.out.printf("%s (%d rows, delta %g): objective %.8e in %.2f s, %s%n", label, rows.size(), delta,
-        fit.objective(), (System.nanoTime() - t0) / 1e9, fit.params());
+    System.out.printf(
+        "%s (%d rows, delta %g): objective %.8e in %.2f s, %s%n",
+        label, rows.size(), delta, fit.objective(), (System.nanoTime() - t0) / 1e9, fit.params());
     return fit;
   }
 
@@ -55,12 +62,15 @@ class PublishedTablesTest {
     List<ScalingPoint> rows = read("misfitting-261.csv");
     assertEquals(261, rows.size());
     ScalingFitter check = new ScalingFitter(FitOptions.defaults().withHuberDelta(1e-3));
-    ChinchillaParams published = ChinchillaParams.fromTheta(
-        new double[] {3.9388019787, 13.0557637530, 0.5920763932, 0.2001958009, 0.6356967860});
+    ChinchillaParams published =
+        ChinchillaParams.fromTheta(
+            new double[] {3.9388019787, 13.0557637530, 0.5920763932, 0.2001958009, 0.6356967860});
     double publishedObjective = check.objective(published, rows);
-    assertEquals(5.021654e-3, publishedObjective, 1e-8, "our objective reproduces the published one");
+    assertEquals(
+        5.021654e-3, publishedObjective, 1e-8, "our objective reproduces the published one");
     FitResult fit = fit(rows, 1e-3, "misfitting-261");
-    assertTrue(fit.objective() <= 5.021654e-3 * SLACK,
+    assertTrue(
+        fit.objective() <= 5.021654e-3 * SLACK,
         "objective " + fit.objective() + " above published 5.021654e-3");
   }
 
@@ -69,11 +79,17 @@ class PublishedTablesTest {
     List<ScalingPoint> rows = read("gemstones-cool-end.csv");
     assertEquals(199, rows.size());
     ScalingFitter check = new ScalingFitter(FitOptions.defaults().withHuberDelta(1e-4));
-    ChinchillaParams published = ChinchillaParams.fromTheta(
-        new double[] {5.36279621, 14.97176775, 0.7458889548, 0.297013, 0.690399});
-    assertEquals(2.05941e-4, check.objective(published, rows), 1e-8, "our objective reproduces the published one");
+    ChinchillaParams published =
+        ChinchillaParams.fromTheta(
+            new double[] {5.36279621, 14.97176775, 0.7458889548, 0.297013, 0.690399});
+    assertEquals(
+        2.05941e-4,
+        check.objective(published, rows),
+        1e-8,
+        "our objective reproduces the published one");
     FitResult fit = fit(rows, 1e-4, "gemstones delta 1e-4");
-    assertTrue(fit.objective() <= 2.05941e-4 * SLACK,
+    assertTrue(
+        fit.objective() <= 2.05941e-4 * SLACK,
         "objective " + fit.objective() + " above published 2.05941e-4");
   }
 
@@ -81,7 +97,8 @@ class PublishedTablesTest {
   void fit_reachesBestObjective_gemstonesDelta1e3() throws IOException {
     List<ScalingPoint> rows = read("gemstones-cool-end.csv");
     FitResult fit = fit(rows, 1e-3, "gemstones delta 1e-3");
-    assertTrue(fit.objective() <= 1.96409e-3 * SLACK,
+    assertTrue(
+        fit.objective() <= 1.96409e-3 * SLACK,
         "objective " + fit.objective() + " above the known best 1.96409e-3");
     ChinchillaParams p = (ChinchillaParams) fit.params();
     assertEquals(0.3003, p.alpha(), 0.005);

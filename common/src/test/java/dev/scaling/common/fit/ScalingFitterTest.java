@@ -14,7 +14,9 @@ class ScalingFitterTest {
     long t0 = System.nanoTime();
     FitResult fit = fitter.fit(LawForm.CHINCHILLA, rows);
     double secs = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("chinchilla 240 rows full grid: %.2f s, objective %.6e, %s%n", secs, fit.objective(), fit.params());
+    System.out.printf(
+        "chinchilla 240 rows full grid: %.2f s, objective %.6e, %s%n",
+        secs, fit.objective(), fit.params());
     ChinchillaParams p = (ChinchillaParams) fit.params();
     assertEquals(0.34, p.alpha(), 0.03);
     assertEquals(0.28, p.beta(), 0.03);
@@ -29,7 +31,9 @@ class ScalingFitterTest {
     long t0 = System.nanoTime();
     FitResult fit = fitter.fit(LawForm.KAPLAN, rows);
     double secs = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("kaplan 240 rows full grid: %.2f s, objective %.6e, %s%n", secs, fit.objective(), fit.params());
+    System.out.printf(
+        "kaplan 240 rows full grid: %.2f s, objective %.6e, %s%n",
+        secs, fit.objective(), fit.params());
     KaplanParams p = (KaplanParams) fit.params();
     assertEquals(0.076, p.alphaN(), 0.005);
     assertEquals(0.095, p.alphaD(), 0.005);

@@ -11,7 +11,10 @@ final class Synthetic {
 
   private Synthetic() {}
 
-  /** {@code sizes} model sizes from 1e7 to 3e9 times {@code ratios} tokens-per-parameter ratios 2..200. */
+  /**
+   * {@code sizes} model sizes from 1e7 to 3e9 times {@code ratios} tokens-per-parameter ratios
+   * 2..200.
+   */
   static List<ScalingPoint> table(LawParams truth, int sizes, int ratios, double sigma, long seed) {
     Random rng = new Random(seed);
     List<ScalingPoint> out = new ArrayList<>();
@@ -27,7 +30,8 @@ final class Synthetic {
   }
 
   /** A crossed design: {@code sizes} N from 1e7 to 3e9 times {@code tokens} D from 1e9 to 1e11. */
-  static List<ScalingPoint> crossed(LawParams truth, int sizes, int tokens, double sigma, long seed) {
+  static List<ScalingPoint> crossed(
+      LawParams truth, int sizes, int tokens, double sigma, long seed) {
     Random rng = new Random(seed);
     List<ScalingPoint> out = new ArrayList<>();
     for (int i = 0; i < sizes; i++) {

@@ -25,13 +25,16 @@ class LearningRateScheduleTest {
     assertEquals(1e-3, schedule.at(10), 1e-12);
     assertEquals(1e-4, schedule.at(99), 1e-12);
     for (int step = 11; step < 100; step++) {
-      assertTrue(schedule.at(step) < schedule.at(step - 1), "strictly decreasing after warmup, step " + step);
+      assertTrue(
+          schedule.at(step) < schedule.at(step - 1),
+          "strictly decreasing after warmup, step " + step);
     }
   }
 
   @Test
   void cosine_followsTheHalfCosineBetweenPeakAndFloor() {
-    // 21 steps, no warmup: the decay spans steps 0..20, so step 10 is half way and step 5 a quarter.
+    // 21 steps, no warmup: the decay spans steps 0..20, so step 10 is half way and step 5 a
+    // quarter.
     CosineSchedule schedule = CosineSchedule.of(1e-3, 21, 0.0, 0.1);
     assertEquals(1e-3, schedule.at(0), 1e-15);
     assertEquals(5.5e-4, schedule.at(10), 1e-15); // (peak + floor) / 2
@@ -64,7 +67,8 @@ class LearningRateScheduleTest {
     assertEquals("cosine", saved.name());
     assertEquals(original.definition(), saved.definition());
     assertEquals(37, saved.step());
-    LearningRateSchedule resumed = Schedules.resume(new TrainingSpec(16, 1e-3, 0.1, 0.1, 1.0, 50), 200, saved);
+    LearningRateSchedule resumed =
+        Schedules.resume(new TrainingSpec(16, 1e-3, 0.1, 0.1, 1.0, 50), 200, saved);
     assertNotNull(resumed);
     for (long step = saved.step(); step < 200; step++) {
       assertEquals(original.at(step), resumed.at(step), 0.0, "step " + step);
@@ -74,31 +78,41 @@ class LearningRateScheduleTest {
   @Test
   void resume_refusesAStateOfAnotherSchedule() {
     ScheduleState saved = Schedules.create(TRAINING, 200).resumeState(37);
-    assertNull(Schedules.resume(new TrainingSpec(16, 1e-3, 0.1, 0.2, 1.0, 50), 200, saved), "other floor");
-    assertNull(Schedules.resume(new TrainingSpec(16, 2e-3, 0.1, 0.1, 1.0, 50), 200, saved), "other peak");
+    assertNull(
+        Schedules.resume(new TrainingSpec(16, 1e-3, 0.1, 0.2, 1.0, 50), 200, saved), "other floor");
+    assertNull(
+        Schedules.resume(new TrainingSpec(16, 2e-3, 0.1, 0.1, 1.0, 50), 200, saved), "other peak");
     assertNull(Schedules.resume(TRAINING, 300, saved), "other length");
-    assertNull(Schedules.resume(TRAINING, 100, Schedules.create(TRAINING, 200).resumeState(150)), "past the end");
-    ScheduleState wrongDigest = new ScheduleState("cosine", saved.definition(), 37, saved.appliedDigest() + 1);
+    assertNull(
+        Schedules.resume(TRAINING, 100, Schedules.create(TRAINING, 200).resumeState(150)),
+        "past the end");
+    ScheduleState wrongDigest =
+        new ScheduleState("cosine", saved.definition(), 37, saved.appliedDigest() + 1);
     assertNull(Schedules.resume(TRAINING, 200, wrongDigest), "other learning rates applied");
   }
 
   @Test
   void resume_acceptsAnotherScheduleThatAppliedTheSameLearningRatesSoFar() {
     // Both warm up over the same 20 of 200 steps to the same peak; only the decay floors differ. A
-    // checkpoint in the warmup is a valid start for either (as a branched cooldown resumes a longer run).
+    // checkpoint in the warmup is a valid start for either (as a branched cooldown resumes a longer
+    // run).
     TrainingSpec otherFloor = new TrainingSpec(16, 1e-3, 0.1, 0.5, 1.0, 50);
     ScheduleState inWarmup = Schedules.create(TRAINING, 200).resumeState(15);
     LearningRateSchedule branch = Schedules.resume(otherFloor, 200, inWarmup);
     assertNotNull(branch);
     assertEquals(Schedules.create(otherFloor, 200), branch);
-    assertNull(Schedules.resume(otherFloor, 200, Schedules.create(TRAINING, 200).resumeState(25)), "after the warmup");
+    assertNull(
+        Schedules.resume(otherFloor, 200, Schedules.create(TRAINING, 200).resumeState(25)),
+        "after the warmup");
   }
 
   @Test
   void digest_changesWithAnyAppliedValueAndWithTheStep() {
     CosineSchedule a = CosineSchedule.of(1e-3, 100, 0.1, 0.1);
     CosineSchedule b = CosineSchedule.of(Math.nextUp(1e-3), 100, 0.1, 0.1);
-    assertEquals(ScheduleState.digest(a, 40), ScheduleState.digest(CosineSchedule.of(1e-3, 100, 0.1, 0.1), 40));
+    assertEquals(
+        ScheduleState.digest(a, 40),
+        ScheduleState.digest(CosineSchedule.of(1e-3, 100, 0.1, 0.1), 40));
     assertTrue(ScheduleState.digest(a, 40) != ScheduleState.digest(b, 40), "one ulp of the peak");
     assertTrue(ScheduleState.digest(a, 40) != ScheduleState.digest(a, 41));
     assertTrue(ScheduleState.digest(a, 0) != ScheduleState.digest(a, 1));
@@ -110,11 +124,15 @@ class LearningRateScheduleTest {
     assertEquals(Set.of("cosine"), Schedules.names());
     assertEquals("cosine", Schedules.DEFAULT);
     SpecException e =
-        assertThrows(SpecException.class, () -> new TrainingSpec(16, 1e-3, 0.1, 0.1, 1.0, 50, "linear"));
+        assertThrows(
+            SpecException.class, () -> new TrainingSpec(16, 1e-3, 0.1, 0.1, 1.0, 50, "linear"));
     assertEquals("training.schedule", e.field());
-    assertEquals("training.schedule must be one of the registered schedules [cosine], found \"linear\"", e.getMessage());
+    assertEquals(
+        "training.schedule must be one of the registered schedules [cosine], found \"linear\"",
+        e.getMessage());
     assertThrows(SpecException.class, () -> new TrainingSpec(16, 1e-3, 0.1, 0.1, 1.0, 50, ""));
-    // Commit files written before the field existed deserialize it as null: those trials ran cosine.
+    // Commit files written before the field existed deserialize it as null: those trials ran
+    // cosine.
     assertEquals("cosine", new TrainingSpec(16, 1e-3, 0.1, 0.1, 1.0, 50, null).schedule());
   }
 

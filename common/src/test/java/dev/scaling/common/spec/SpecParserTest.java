@@ -50,7 +50,9 @@ class SpecParserTest {
   @Test
   void parse_scheduleDefaultsToCosineAndAcceptsItByName() {
     assertEquals("cosine", SpecParser.parse(VALID).training().schedule());
-    SweepSpec named = SpecParser.parse(VALID.replace("learning_rate: 1.0e-3", "learning_rate: 1.0e-3\n  schedule: cosine"));
+    SweepSpec named =
+        SpecParser.parse(
+            VALID.replace("learning_rate: 1.0e-3", "learning_rate: 1.0e-3\n  schedule: cosine"));
     assertEquals("cosine", named.training().schedule());
     assertEquals(SpecParser.parse(VALID).training(), named.training());
   }
@@ -60,7 +62,10 @@ class SpecParserTest {
     SpecException e =
         assertThrows(
             SpecException.class,
-            () -> SpecParser.parse(VALID.replace("learning_rate: 1.0e-3", "learning_rate: 1.0e-3\n  schedule: Cosine")));
+            () ->
+                SpecParser.parse(
+                    VALID.replace(
+                        "learning_rate: 1.0e-3", "learning_rate: 1.0e-3\n  schedule: Cosine")));
     assertEquals("training.schedule", e.field());
   }
 
@@ -75,22 +80,58 @@ class SpecParserTest {
     return Stream.of(
         Arguments.of("name: t1", "name: bad name!", "name must be 1-64 letters"),
         Arguments.of("seed: 7", "seed: seven", "seed must be a whole number, found \"seven\""),
-        Arguments.of("  head_size: 16", "  head_size: 16\n  colour: red", "model.colour must be one of the known keys"),
-        Arguments.of("width: [32, 64]", "width: []", "grid.width must be a non-empty list, found []"),
-        Arguments.of("width: [32, 64]", "width: [32, 40]", "grid.width[1] must be a positive multiple of model.head_size (16), found 40"),
-        Arguments.of("width: [32, 64]", "width: [32, 32]", "grid.width[1] must be distinct from earlier values, found 32"),
+        Arguments.of(
+            "  head_size: 16",
+            "  head_size: 16\n  colour: red",
+            "model.colour must be one of the known keys"),
+        Arguments.of(
+            "width: [32, 64]", "width: []", "grid.width must be a non-empty list, found []"),
+        Arguments.of(
+            "width: [32, 64]",
+            "width: [32, 40]",
+            "grid.width[1] must be a positive multiple of model.head_size (16), found 40"),
+        Arguments.of(
+            "width: [32, 64]",
+            "width: [32, 32]",
+            "grid.width[1] must be distinct from earlier values, found 32"),
         Arguments.of("depth: [1, 2]", "depth: [0, 2]", "grid.depth[0] must be positive, found 0"),
-        Arguments.of("tokens: [4096, 8192]", "tokens: [4096, -1]", "grid.tokens[1] must be positive, found -1"),
-        Arguments.of("tokens: [4096, 8192]", "tokens: [100, 8192]", "grid.tokens[0] must be at least one batch (training.batch_size x model.context = 256), found 100"),
-        Arguments.of("learning_rate: 1.0e-3", "learning_rate: 0", "training.learning_rate must be positive, found 0"),
-        Arguments.of("learning_rate: 1.0e-3", "learning_rate: 1.0e-3\n  warmup_fraction: 1.0", "training.warmup_fraction must be in [0, 1), found 1.0"),
-        Arguments.of("source: synthetic", "source: Wiki!", "data.source must be a source name (a lowercase letter, then up to 63 lowercase letters, digits, - or _), found \"Wiki!\""),
-        Arguments.of("source: synthetic", "source: synthetic\n  tokenizer: 7", "data.tokenizer must be a string, found 7"),
-        Arguments.of("  context: 32", "  context: 32.5", "model.context must be a whole number, found 32.5"),
-        Arguments.of("batch_size: 8", "batch_size: [8]", "training.batch_size must be a whole number, found [8]"),
-        Arguments.of("learning_rate: 1.0e-3", "learning_rate: 1.0e-3\n  schedule: wsd",
+        Arguments.of(
+            "tokens: [4096, 8192]",
+            "tokens: [4096, -1]",
+            "grid.tokens[1] must be positive, found -1"),
+        Arguments.of(
+            "tokens: [4096, 8192]",
+            "tokens: [100, 8192]",
+            "grid.tokens[0] must be at least one batch (training.batch_size x model.context = 256), found 100"),
+        Arguments.of(
+            "learning_rate: 1.0e-3",
+            "learning_rate: 0",
+            "training.learning_rate must be positive, found 0"),
+        Arguments.of(
+            "learning_rate: 1.0e-3",
+            "learning_rate: 1.0e-3\n  warmup_fraction: 1.0",
+            "training.warmup_fraction must be in [0, 1), found 1.0"),
+        Arguments.of(
+            "source: synthetic",
+            "source: Wiki!",
+            "data.source must be a source name (a lowercase letter, then up to 63 lowercase letters, digits, - or _), found \"Wiki!\""),
+        Arguments.of(
+            "source: synthetic",
+            "source: synthetic\n  tokenizer: 7",
+            "data.tokenizer must be a string, found 7"),
+        Arguments.of(
+            "  context: 32", "  context: 32.5", "model.context must be a whole number, found 32.5"),
+        Arguments.of(
+            "batch_size: 8",
+            "batch_size: [8]",
+            "training.batch_size must be a whole number, found [8]"),
+        Arguments.of(
+            "learning_rate: 1.0e-3",
+            "learning_rate: 1.0e-3\n  schedule: wsd",
             "training.schedule must be one of the registered schedules [cosine], found \"wsd\""),
-        Arguments.of("learning_rate: 1.0e-3", "learning_rate: 1.0e-3\n  schedule: 3",
+        Arguments.of(
+            "learning_rate: 1.0e-3",
+            "learning_rate: 1.0e-3\n  schedule: 3",
             "training.schedule must be a string, found 3"));
   }
 
@@ -106,13 +147,15 @@ class SpecParserTest {
 
   @Test
   void parse_rejectsUnknownTopLevelKey() {
-    SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(VALID + "gpus: 8\n"));
+    SpecException e =
+        assertThrows(SpecException.class, () -> SpecParser.parse(VALID + "gpus: 8\n"));
     assertEquals("gpus", e.field());
   }
 
   @Test
   void parse_rejectsInvalidYaml() {
     SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse("name: [unclosed"));
-    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("spec: is not valid YAML"), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().startsWith("spec: is not valid YAML"), e.getMessage());
   }
 }

@@ -60,14 +60,17 @@ class ConfigWalkTest {
     assertNotEquals(
         ConfigWalk.canonical(outer("null", List.of(1), new Circle(1), none)),
         ConfigWalk.canonical(outer(null, List.of(1), new Circle(1), none)));
-    assertTrue(ConfigWalk.canonical(outer("a\"\nb=c", List.of(1), new Circle(1), none)).contains("inner.label=\"a\\\"\\nb=c\"\n"));
+    assertTrue(
+        ConfigWalk.canonical(outer("a\"\nb=c", List.of(1), new Circle(1), none))
+            .contains("inner.label=\"a\\\"\\nb=c\"\n"));
   }
 
   record Odd(Object thing) {}
 
   @Test
   void walk_refusesAValueWithoutACanonicalForm() {
-    InvariantViolation e = assertThrows(InvariantViolation.class, () -> ConfigWalk.canonical(new Odd(new Object())));
+    InvariantViolation e =
+        assertThrows(InvariantViolation.class, () -> ConfigWalk.canonical(new Odd(new Object())));
     assertTrue(e.getMessage().contains("java.lang.Object at thing"), e.getMessage());
   }
 }

@@ -22,15 +22,21 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class TrialTest {
-  static final DataSpec DATA = new DataSpec(DataSource.SYNTHETIC, null, "bytes", 0.1, 1024, SyntheticSpec.DEFAULT);
-  static final DataSpec TEXT = new DataSpec(DataSource.TEXT, "file:///corpus.txt", "bytes", 0.1, 1024, SyntheticSpec.DEFAULT);
+  static final DataSpec DATA =
+      new DataSpec(DataSource.SYNTHETIC, null, "bytes", 0.1, 1024, SyntheticSpec.DEFAULT);
+  static final DataSpec TEXT =
+      new DataSpec(
+          DataSource.TEXT, "file:///corpus.txt", "bytes", 0.1, 1024, SyntheticSpec.DEFAULT);
   static final TrainingSpec TRAINING = new TrainingSpec(16, 3e-3, 0.05, 0.1, 1.0, 50);
+
   /** Counts as a model family would state them; common only carries them. */
   static final ParamCounts COUNTS = new ParamCounts(98_304, 120_000);
+
   static final int VOCAB = 64;
 
   static TrialConfig config(int width, int depth, long tokens) {
-    return new TrialConfig(42, "transformer", width, depth, width / 16, 64, tokens, 0, DATA, TRAINING);
+    return new TrialConfig(
+        42, "transformer", width, depth, width / 16, 64, tokens, 0, DATA, TRAINING);
   }
 
   static Trial trial(int width, int depth, long tokens) {
@@ -65,20 +71,24 @@ class TrialTest {
     // data.source cannot change alone (data.path must change with it), so the pair is checked here.
     TrialConfig synthetic = config(64, 2, 65536);
     TrialConfig text = new TrialConfig(42, "transformer", 64, 4, 4, 64, 65536, 0, TEXT, TRAINING);
-    TrialConfig sameShapeText = new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, TEXT, TRAINING);
+    TrialConfig sameShapeText =
+        new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, TEXT, TRAINING);
     assertNotEquals(Trial.idOf(synthetic), Trial.idOf(sameShapeText));
     assertNotEquals(Trial.idOf(text), Trial.idOf(sameShapeText));
   }
 
   /**
-   * Walks the configuration's record components by reflection (nested records and list elements too),
-   * changes each leaf in turn to every other valid value among a few candidates, and checks that the id
-   * changed. A field added to any record of the configuration is varied here without editing this test.
+   * Walks the configuration's record components by reflection (nested records and list elements
+   * too), changes each leaf in turn to every other valid value among a few candidates, and checks
+   * that the id changed. A field added to any record of the configuration is varied here without
+   * editing this test.
    */
   @Test
   void trialId_changesWithEveryLeafOfTheConfiguration() throws Exception {
     List<TrialConfig> bases =
-        List.of(config(64, 2, 65536), new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 3, TEXT, TRAINING));
+        List.of(
+            config(64, 2, 65536),
+            new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 3, TEXT, TRAINING));
     Set<String> all = new LinkedHashSet<>();
     Set<String> varied = new TreeSet<>();
     for (TrialConfig base : bases) {
@@ -96,20 +106,28 @@ class TrialTest {
           }
           assertEquals(candidate, get(changed, path, 0), name);
           Trial other = Trial.of("s", (TrialConfig) changed, VOCAB, COUNTS);
-          assertNotEquals(id, other.trialId(), name + " changed from " + value + " to " + candidate + " but the id did not");
+          assertNotEquals(
+              id,
+              other.trialId(),
+              name + " changed from " + value + " to " + candidate + " but the id did not");
           varied.add(name);
         }
       }
     }
-    assertTrue(all.size() >= TrialConfig.class.getRecordComponents().length, "leaves found: " + all);
+    assertTrue(
+        all.size() >= TrialConfig.class.getRecordComponents().length, "leaves found: " + all);
     Set<String> notVaried = new TreeSet<>(all);
     notVaried.removeAll(varied);
     // The only leaf without another valid value: the schedule (only cosine is registered).
-    assertEquals(Set.of("training.schedule"), notVaried, "leaves the test could not vary; varied: " + varied);
+    assertEquals(
+        Set.of("training.schedule"),
+        notVaried,
+        "leaves the test could not vary; varied: " + varied);
   }
 
   /** Component paths of every leaf below {@code value}, found by reflection. */
-  private static void leafPaths(Object value, List<String> path, List<List<String>> out) throws Exception {
+  private static void leafPaths(Object value, List<String> path, List<List<String>> out)
+      throws Exception {
     if (value instanceof Record r) {
       for (RecordComponent c : r.getClass().getRecordComponents()) {
         List<String> next = new ArrayList<>(path);
@@ -137,8 +155,12 @@ class TrialTest {
     return get(value.getClass().getMethod(path.get(at)).invoke(value), path, at + 1);
   }
 
-  /** {@code value} with the leaf at {@code path} replaced, rebuilt through the canonical constructors; null if invalid. */
-  private static Object with(Object value, List<String> path, int at, Object leaf) throws Exception {
+  /**
+   * {@code value} with the leaf at {@code path} replaced, rebuilt through the canonical
+   * constructors; null if invalid.
+   */
+  private static Object with(Object value, List<String> path, int at, Object leaf)
+      throws Exception {
     if (at == path.size()) {
       return leaf;
     }
@@ -210,7 +232,10 @@ class TrialTest {
       return List.of(s + "x", "other");
     }
     if (v instanceof Enum<?> e) {
-      return Arrays.stream(e.getDeclaringClass().getEnumConstants()).filter(c -> c != e).map(c -> (Object) c).toList();
+      return Arrays.stream(e.getDeclaringClass().getEnumConstants())
+          .filter(c -> c != e)
+          .map(c -> (Object) c)
+          .toList();
     }
     return List.of();
   }
@@ -218,22 +243,34 @@ class TrialTest {
   @Test
   void trial_rejectsAnIdThatIsNotItsConfigurationsHash() {
     TrialConfig c = config(64, 2, 65536);
-    SpecException e = assertThrows(SpecException.class, () -> new Trial("0123456789abcdef", "s", c, VOCAB, COUNTS));
-    assertTrue(e.getMessage().startsWith("trial_id must be the hash of the trial's configuration under id scheme v2 ("
-        + Trial.idOf(c) + ")"), e.getMessage());
+    SpecException e =
+        assertThrows(
+            SpecException.class, () -> new Trial("0123456789abcdef", "s", c, VOCAB, COUNTS));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "trial_id must be the hash of the trial's configuration under id scheme v2 ("
+                    + Trial.idOf(c)
+                    + ")"),
+        e.getMessage());
   }
 
   @Test
   void seeds_deriveFromSweepSeedAndDifferPerTrial() {
     assertNotEquals(trial(64, 2, 65536).seed(), trial(64, 3, 65536).seed());
-    assertEquals(trial(64, 2, 65536).dataSeed(), trial(128, 3, 65536).dataSeed(), "same data order for every model of a replica");
+    assertEquals(
+        trial(64, 2, 65536).dataSeed(),
+        trial(128, 3, 65536).dataSeed(),
+        "same data order for every model of a replica");
     assertEquals(trial(64, 2, 65536).evalSeed(), trial(32, 1, 4096).evalSeed());
   }
 
   @Test
   void trial_rejectsWidthNotMultipleOfHeads() {
     SpecException e =
-        assertThrows(SpecException.class, () -> new TrialConfig(1, "transformer", 96, 1, 64, 64, 65536, 0, DATA, TRAINING));
+        assertThrows(
+            SpecException.class,
+            () -> new TrialConfig(1, "transformer", 96, 1, 64, 64, 65536, 0, DATA, TRAINING));
     assertEquals("width must be a positive multiple of heads (64), found 96", e.getMessage());
   }
 

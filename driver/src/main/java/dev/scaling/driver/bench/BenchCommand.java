@@ -26,36 +26,56 @@ import picocli.CommandLine.Option;
  * ({@link BenchTable}):
  *
  * <ol>
- *   <li>Trainer and MFU ({@link TrainerBench}): our DJL trainer against a PyTorch twin of the same model,
- *       and each shape's achieved FLOP/s against a 1024^3 matmul through DJL's libtorch on one thread.
- *   <li>Fit ({@link FitBench}): a deterministic 240-row Chinchilla table fitted by our fitter and by scipy.
+ *   <li>Trainer and MFU ({@link TrainerBench}): our DJL trainer against a PyTorch twin of the same
+ *       model, and each shape's achieved FLOP/s against a 1024^3 matmul through DJL's libtorch on
+ *       one thread.
+ *   <li>Fit ({@link FitBench}): a deterministic 240-row Chinchilla table fitted by our fitter and
+ *       by scipy.
  *   <li>Schedule ({@link ScheduleBench}): a quickstart OUT's makespan against its lower bound.
  * </ol>
  *
- * <p>Nothing is ever installed: a missing python3-torch, OpenBLAS or python3-scipy turns the rows that
- * need it into visible SKIPPED rows that print the apt-get line needed.
+ * <p>Nothing is ever installed: a missing python3-torch, OpenBLAS or python3-scipy turns the rows
+ * that need it into visible SKIPPED rows that print the apt-get line needed.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmark the trainer against a PyTorch twin, the fitter against scipy, and a sweep's schedule.")
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description =
+        "Benchmark the trainer against a PyTorch twin, the fitter against scipy, and a sweep's schedule.")
 public final class BenchCommand implements Callable<Integer> {
   /** The sections {@code --skip} can leave out. */
-  enum Section { TRAINER, FIT, SCHEDULE }
+  enum Section {
+    TRAINER,
+    FIT,
+    SCHEDULE
+  }
 
-  @Option(names = "--quick", description = "fewer shapes and repeats, the coarse start grid (under 3 minutes)")
+  @Option(
+      names = "--quick",
+      description = "fewer shapes and repeats, the coarse start grid (under 3 minutes)")
   boolean quick;
 
-  @Option(names = "--shapes", split = ",", converter = BenchShape.Converter.class,
+  @Option(
+      names = "--shapes",
+      split = ",",
+      converter = BenchShape.Converter.class,
       description = "shapes as WIDTHxDEPTH, e.g. 64x2,128x3 (default by mode)")
   List<BenchShape> shapes;
 
-  @Option(names = "--rounds", converter = OptionRules.PositiveInt.class,
+  @Option(
+      names = "--rounds",
+      converter = OptionRules.PositiveInt.class,
       description = "alternating DJL/twin rounds per shape (default 3, quick 1)")
   Integer rounds;
 
-  @Option(names = "--sweep-out", description = "a finished quickstart OUT to analyse (default out/quickstart if present)")
+  @Option(
+      names = "--sweep-out",
+      description = "a finished quickstart OUT to analyse (default out/quickstart if present)")
   Path sweepOut;
 
-  @Option(names = "--slots", converter = OptionRules.PositiveInt.class,
+  @Option(
+      names = "--slots",
+      converter = OptionRules.PositiveInt.class,
       description = "trial slots the sweep ran with (default: the largest overlap of its trials)")
   Integer slots;
 
@@ -65,16 +85,24 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--results-dir", description = "where the CSV goes (default bench/results)")
   Path resultsDir;
 
-  @Option(names = "--python", description = "use only this Python interpreter (default: the first complete one of "
-      + "$SWEEP_BENCH_PYTHON, python3, /usr/bin/python3)")
+  @Option(
+      names = "--python",
+      description =
+          "use only this Python interpreter (default: the first complete one of "
+              + "$SWEEP_BENCH_PYTHON, python3, /usr/bin/python3)")
   String python;
 
-  @Option(names = "--bench-dir", description = "folder of torch_twin.py and scipy_fit.py (default: found from here)")
+  @Option(
+      names = "--bench-dir",
+      description = "folder of torch_twin.py and scipy_fit.py (default: found from here)")
   Path benchDir;
 
   private final PrintStream log = System.out;
 
-  /** Parses {@code args} as the command line does and runs the benchmark, printing to standard output. */
+  /**
+   * Parses {@code args} as the command line does and runs the benchmark, printing to standard
+   * output.
+   */
   public static BenchReport run(String... args) {
     BenchCommand cmd = new BenchCommand();
     new CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
@@ -89,12 +117,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   BenchReport measure() {
     if (benchDir != null && !Files.isRegularFile(benchDir.resolve("torch_twin.py"))) {
-      throw new SpecException("--bench-dir", "a folder holding torch_twin.py and scipy_fit.py", benchDir.toString());
+      throw new SpecException(
+          "--bench-dir", "a folder holding torch_twin.py and scipy_fit.py", benchDir.toString());
     }
     if (resultsDir != null && Files.exists(resultsDir) && !Files.isDirectory(resultsDir)) {
       throw new SpecException("--results-dir", "a folder", resultsDir + " (a file)");
     }
-    String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    String stamp =
+        ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Path dir = benchDir != null ? benchDir : PythonPeers.findBenchDir();
     Engines.configure(1);
     Engines.applyThreadsToCurrentThread();
@@ -104,10 +134,19 @@ public final class BenchCommand implements Callable<Integer> {
     log.print(PythonPeers.summary(py));
     rows.add(PythonPeers.row(py));
 
-    TrainerBench.Result trainer = new TrainerBench(quick, shapes != null ? shapes : TrainerBench.defaultShapes(quick),
-        rounds != null ? rounds : (quick ? 1 : 3), py, dir, log).run(!skip.contains(Section.TRAINER), rows);
-    FitComparison fit = skip.contains(Section.FIT) ? null : new FitBench(quick, py, dir, log).run(rows);
-    ScheduleResult schedule = skip.contains(Section.SCHEDULE) ? null : new ScheduleBench(sweepOut, slots).run(rows);
+    TrainerBench.Result trainer =
+        new TrainerBench(
+                quick,
+                shapes != null ? shapes : TrainerBench.defaultShapes(quick),
+                rounds != null ? rounds : (quick ? 1 : 3),
+                py,
+                dir,
+                log)
+            .run(!skip.contains(Section.TRAINER), rows);
+    FitComparison fit =
+        skip.contains(Section.FIT) ? null : new FitBench(quick, py, dir, log).run(rows);
+    ScheduleResult schedule =
+        skip.contains(Section.SCHEDULE) ? null : new ScheduleBench(sweepOut, slots).run(rows);
 
     Path results = resultsDir != null ? resultsDir : dir.resolve("results");
     Path csv = results.resolve("bench-" + stamp + (quick ? "-quick" : "") + ".csv");
@@ -115,8 +154,15 @@ public final class BenchCommand implements Callable<Integer> {
     log.println();
     log.print(BenchTable.toTable(rows));
     log.println("written: " + csv);
-    return new BenchReport(stamp, quick, py, trainer.shapes(), trainer.peakGflops(), fit, schedule, List.copyOf(rows),
+    return new BenchReport(
+        stamp,
+        quick,
+        py,
+        trainer.shapes(),
+        trainer.peakGflops(),
+        fit,
+        schedule,
+        List.copyOf(rows),
         csv);
   }
-
 }

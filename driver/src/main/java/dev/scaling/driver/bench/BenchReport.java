@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Everything one {@code ./sweep bench} run measured, typed; {@link #rows} is the printed table (and the
- * CSV) in order.
+ * Everything one {@code ./sweep bench} run measured, typed; {@link #rows} is the printed table (and
+ * the CSV) in order.
  *
  * @param timestamp when the run started (UTC, {@code yyyyMMdd-HHmmss})
  * @param quick whether {@code --quick} (fewer shapes and repeats, the coarse start grid) was used
@@ -28,25 +28,39 @@ public record BenchReport(
     List<Row> rows,
     Path csv) {
 
-  /** One line of the table: section, case, our value, the reference, their ratio, target, verdict, note. */
+  /**
+   * One line of the table: section, case, our value, the reference, their ratio, target, verdict,
+   * note.
+   */
   public record Row(
-      String section, String item, String ours, String reference, String ratio, String target, String verdict,
+      String section,
+      String item,
+      String ours,
+      String reference,
+      String ratio,
+      String target,
+      String verdict,
       String note) {}
 
   /**
    * What the Python probe found.
    *
-   * @param executable the Python interpreter used (the first of $SWEEP_BENCH_PYTHON, python3 on the PATH and
-   *     /usr/bin/python3 that has torch on OpenBLAS and scipy, else the one with most of them); null if none ran
+   * @param executable the Python interpreter used (the first of $SWEEP_BENCH_PYTHON, python3 on the
+   *     PATH and /usr/bin/python3 that has torch on OpenBLAS and scipy, else the one with most of
+   *     them); null if none ran
    * @param torch torch version, null if not importable
    * @param scipy scipy version, null if not importable
-   * @param blas the BLAS library torch loaded ("openblas ...", "reference ...", ...), null without torch
+   * @param blas the BLAS library torch loaded ("openblas ...", "reference ...", ...), null without
+   *     torch
    * @param missing the apt-get command line that would install what is missing, null if nothing is
    */
-  public record PythonEnv(String executable, String torch, String scipy, String blas, String missing) {
+  public record PythonEnv(
+      String executable, String torch, String scipy, String blas, String missing) {
     /** Whether the torch twin is a fair peer (torch present and on OpenBLAS or MKL). */
     public boolean twinUsable() {
-      return torch != null && blas != null && (blas.startsWith("openblas") || blas.startsWith("mkl"));
+      return torch != null
+          && blas != null
+          && (blas.startsWith("openblas") || blas.startsWith("mkl"));
     }
   }
 
@@ -65,8 +79,16 @@ public record BenchReport(
    * @param torchRounds the twin's per-round medians
    */
   public record TrainerResult(
-      int width, int depth, int heads, int context, int batch, long nonEmbeddingParams, double djlMsPerStep,
-      double torchMsPerStep, List<Double> djlRounds, List<Double> torchRounds) {
+      int width,
+      int depth,
+      int heads,
+      int context,
+      int batch,
+      long nonEmbeddingParams,
+      double djlMsPerStep,
+      double torchMsPerStep,
+      List<Double> djlRounds,
+      List<Double> torchRounds) {
     /** Tokens per optimizer step. */
     public long tokensPerStep() {
       return (long) batch * context;
@@ -92,7 +114,10 @@ public record BenchReport(
       return 6.0 * nonEmbeddingParams;
     }
 
-    /** Training FLOPs per token with attention: 6N + 6 depth context width (Kaplan et al. 2020, Table 1). */
+    /**
+     * Training FLOPs per token with attention: 6N + 6 depth context width (Kaplan et al. 2020,
+     * Table 1).
+     */
     public double flopsPerTokenWithAttention() {
       return 6.0 * nonEmbeddingParams + 6.0 * depth * context * width;
     }
@@ -112,11 +137,19 @@ public record BenchReport(
    * @param oursThreads threads our fitter used (common fork-join pool parallelism + caller)
    */
   public record FitComparison(
-      int rows, int starts, String grid, double delta, double oursSeconds, double oursObjective,
-      double scipySeconds, double scipyObjective, int oursThreads) {}
+      int rows,
+      int starts,
+      String grid,
+      double delta,
+      double oursSeconds,
+      double oursObjective,
+      double scipySeconds,
+      double scipyObjective,
+      int oursThreads) {}
 
   /**
-   * A quickstart OUT's schedule, from its commits (end time = commit file time, start = end - wall).
+   * A quickstart OUT's schedule, from its commits (end time = commit file time, start = end -
+   * wall).
    *
    * @param out the folder read
    * @param trials committed trials
@@ -126,10 +159,18 @@ public record BenchReport(
    * @param makespanSeconds first trial start to last trial end
    * @param lowerBoundSeconds max(sum / slots, longest)
    * @param meanGapSeconds mean idle time between a trial's end and the next start on the same slot
-   *     (Spark task launch, result handling, the commit write: an upper bound on Spark's overhead per trial)
+   *     (Spark task launch, result handling, the commit write: an upper bound on Spark's overhead
+   *     per trial)
    * @param meanTrialSeconds mean trial wall time
    */
   public record ScheduleResult(
-      String out, int trials, int slots, double sumTrialSeconds, double longestTrialSeconds, double makespanSeconds,
-      double lowerBoundSeconds, double meanGapSeconds, double meanTrialSeconds) {}
+      String out,
+      int trials,
+      int slots,
+      double sumTrialSeconds,
+      double longestTrialSeconds,
+      double makespanSeconds,
+      double lowerBoundSeconds,
+      double meanGapSeconds,
+      double meanTrialSeconds) {}
 }

@@ -12,8 +12,10 @@ import picocli.CommandLine.TypeConversionException;
  */
 record BenchShape(int width, int depth) {
   /** The rule {@code --shapes} states when an item breaks it. */
-  static final String RULE = "a comma-separated list of WIDTHxDEPTH (WIDTH a positive multiple of "
-      + TrainerBench.HEAD_SIZE + ", DEPTH positive, e.g. 64x2,128x3)";
+  static final String RULE =
+      "a comma-separated list of WIDTHxDEPTH (WIDTH a positive multiple of "
+          + TrainerBench.HEAD_SIZE
+          + ", DEPTH positive, e.g. 64x2,128x3)";
 
   BenchShape {
     if (width <= 0 || width % TrainerBench.HEAD_SIZE != 0 || depth <= 0) {
@@ -21,7 +23,10 @@ record BenchShape(int width, int depth) {
     }
   }
 
-  /** Parses {@code WIDTHxDEPTH}; the message of a failure is the rule alone (the command line adds the rest). */
+  /**
+   * Parses {@code WIDTHxDEPTH}; the message of a failure is the rule alone (the command line adds
+   * the rest).
+   */
   static BenchShape parse(String s) {
     String[] p = s.trim().toLowerCase(Locale.ROOT).split("x", -1);
     if (p.length != 2) {

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The bench's output, shared by its sections: the table printed at the end (columns padded, then the notes)
- * and the same rows as CSV, and the one number format every cell uses.
+ * The bench's output, shared by its sections: the table printed at the end (columns padded, then
+ * the notes) and the same rows as CSV, and the one number format every cell uses.
  */
 final class BenchTable {
   private BenchTable() {}
@@ -33,8 +33,18 @@ final class BenchTable {
   static String toCsv(List<Row> rows) {
     StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
     for (Row r : rows) {
-      sb.append(String.join(",", csv(r.section()), csv(r.item()), csv(r.ours()), csv(r.reference()), csv(r.ratio()),
-          csv(r.target()), csv(r.verdict()), csv(r.note()))).append('\n');
+      sb.append(
+              String.join(
+                  ",",
+                  csv(r.section()),
+                  csv(r.item()),
+                  csv(r.ours()),
+                  csv(r.reference()),
+                  csv(r.ratio()),
+                  csv(r.target()),
+                  csv(r.verdict()),
+                  csv(r.note())))
+          .append('\n');
     }
     return sb.toString();
   }
@@ -43,7 +53,9 @@ final class BenchTable {
     if (s == null) {
       return "";
     }
-    return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    return s.contains(",") || s.contains("\"") || s.contains("\n")
+        ? "\"" + s.replace("\"", "\"\"") + "\""
+        : s;
   }
 
   /** The rows as an aligned text table followed by each row's note. */
@@ -67,14 +79,22 @@ final class BenchTable {
     sb.append("notes:\n");
     for (Row r : rows) {
       if (r.note() != null && !r.note().isEmpty()) {
-        sb.append("  [").append(r.section()).append("] ").append(r.item()).append(": ").append(r.note()).append('\n');
+        sb.append("  [")
+            .append(r.section())
+            .append("] ")
+            .append(r.item())
+            .append(": ")
+            .append(r.note())
+            .append('\n');
       }
     }
     return sb.toString();
   }
 
   private static String[] cells(Row r) {
-    return new String[] {r.section(), r.item(), r.ours(), r.reference(), r.ratio(), r.target(), r.verdict()};
+    return new String[] {
+      r.section(), r.item(), r.ours(), r.reference(), r.ratio(), r.target(), r.verdict()
+    };
   }
 
   private static void appendLine(StringBuilder sb, String[] c, int[] w) {
@@ -90,7 +110,8 @@ final class BenchTable {
       return "n/a";
     }
     double a = Math.abs(v);
-    return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", v);
+    return String.format(
+        Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", v);
   }
 
   /** The median of the values (the mean of the middle two for an even count). */

@@ -27,8 +27,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 
 /**
- * The fit section of the bench: a deterministic 240-row Chinchilla table fitted by our {@link ScalingFitter}
- * and by scipy's L-BFGS-B ({@code bench/scipy_fit.py}) from the same start grid with the same objective.
+ * The fit section of the bench: a deterministic 240-row Chinchilla table fitted by our {@link
+ * ScalingFitter} and by scipy's L-BFGS-B ({@code bench/scipy_fit.py}) from the same start grid with
+ * the same objective.
  */
 final class FitBench {
   static final double TARGET_FIT_SPEEDUP = 10.0;
@@ -62,7 +63,8 @@ final class FitBench {
       double n = Math.pow(10, 7 + 3.0 * i / 11);
       for (int j = 0; j < 20; j++) {
         double d = Math.pow(10, 9 + 3.0 * j / 19);
-        rows.add(new ScalingPoint(n, d, TRUTH.predict(n, d) * Math.exp(0.01 * random.nextGaussian())));
+        rows.add(
+            new ScalingPoint(n, d, TRUTH.predict(n, d) * Math.exp(0.01 * random.nextGaussian())));
       }
     }
     return rows;
@@ -86,7 +88,8 @@ final class FitBench {
     }
     double oursSec = median(secs);
     int threads = ForkJoinPool.commonPool().getParallelism() + 1;
-    // Like for like with single-threaded scipy: the same fit with its parallel streams on a 1-thread pool.
+    // Like for like with single-threaded scipy: the same fit with its parallel streams on a
+    // 1-thread pool.
     double[] secs1 = new double[quick ? 1 : 3];
     ForkJoinPool single = new ForkJoinPool(1);
     try {
@@ -115,13 +118,22 @@ final class FitBench {
           sb.append(p.n()).append(',').append(p.d()).append(',').append(p.loss()).append('\n');
         }
         Files.writeString(csv, sb.toString());
-        JsonNode s = PythonPeers.scipyFit(py.executable(), dir, csv, options.huberDelta(), gridName);
+        JsonNode s =
+            PythonPeers.scipyFit(py.executable(), dir, csv, options.huberDelta(), gridName);
         Files.deleteIfExists(csv);
         scipySec = s.get("seconds").asDouble();
         scipyObj = s.get("objective").asDouble();
-        scipyNote = String.format(Locale.ROOT, "scipy %s L-BFGS-B, 1 thread, %d objective evaluations: E=%.4f A=%.1f B=%.1f alpha=%.4f beta=%.4f",
-            s.get("scipy").asText(), s.get("evaluations").asLong(), s.get("E").asDouble(), s.get("A").asDouble(), s.get("B").asDouble(),
-            s.get("alpha").asDouble(), s.get("beta").asDouble());
+        scipyNote =
+            String.format(
+                Locale.ROOT,
+                "scipy %s L-BFGS-B, 1 thread, %d objective evaluations: E=%.4f A=%.1f B=%.1f alpha=%.4f beta=%.4f",
+                s.get("scipy").asText(),
+                s.get("evaluations").asLong(),
+                s.get("E").asDouble(),
+                s.get("A").asDouble(),
+                s.get("B").asDouble(),
+                s.get("alpha").asDouble(),
+                s.get("beta").asDouble());
       } catch (IOException e) {
         throw new UncheckedIOException("the scipy fit failed: " + e.getMessage(), e);
       }
@@ -129,26 +141,70 @@ final class FitBench {
       scipyNote = "SKIPPED: python3-scipy missing; install with: " + py.missing();
     }
     ChinchillaParams p = (ChinchillaParams) ours.params();
-    String oursNote = String.format(Locale.ROOT, "ours (BFGS multi-start + polish, %d threads): E=%.4f A=%.1f B=%.1f "
-        + "alpha=%.4f beta=%.4f; truth E=1.69 A=406.4 B=410.7 alpha=0.34 beta=0.28", threads, p.e(), p.a(), p.b(),
-        p.alpha(), p.beta());
-    String item = table.size() + " rows, " + ours.starts() + " starts (" + gridName + "), delta "
-        + options.huberDelta();
-    log.printf("fit %s: ours %.3f s objective %.6g; scipy %s s objective %s%n", item, oursSec, ours.objective(),
-        fmt(scipySec), fmt(scipyObj));
+    String oursNote =
+        String.format(
+            Locale.ROOT,
+            "ours (BFGS multi-start + polish, %d threads): E=%.4f A=%.1f B=%.1f "
+                + "alpha=%.4f beta=%.4f; truth E=1.69 A=406.4 B=410.7 alpha=0.34 beta=0.28",
+            threads,
+            p.e(),
+            p.a(),
+            p.b(),
+            p.alpha(),
+            p.beta());
+    String item =
+        table.size()
+            + " rows, "
+            + ours.starts()
+            + " starts ("
+            + gridName
+            + "), delta "
+            + options.huberDelta();
+    log.printf(
+        "fit %s: ours %.3f s objective %.6g; scipy %s s objective %s%n",
+        item, oursSec, ours.objective(), fmt(scipySec), fmt(scipyObj));
     boolean haveScipy = !Double.isNaN(scipySec);
     double speedup = scipySec / oursSec;
-    rows.add(new Row("fit", item + " seconds", fmt(oursSec), haveScipy ? fmt(scipySec) : "n/a",
-        haveScipy ? fmt(speedup) + "x" : "n/a", ">= 10x", haveScipy ? (speedup >= TARGET_FIT_SPEEDUP ? "MEETS" : "MISSES")
-            : "SKIPPED", oursNote));
-    rows.add(new Row("fit", item + " seconds, ours on 1 thread", fmt(oursSec1), haveScipy ? fmt(scipySec) : "n/a",
-        haveScipy ? fmt(scipySec / oursSec1) + "x" : "n/a", "", "INFO",
-        "like for like with single-threaded scipy (the fitter's parallel streams on a 1-thread pool)"));
+    rows.add(
+        new Row(
+            "fit",
+            item + " seconds",
+            fmt(oursSec),
+            haveScipy ? fmt(scipySec) : "n/a",
+            haveScipy ? fmt(speedup) + "x" : "n/a",
+            ">= 10x",
+            haveScipy ? (speedup >= TARGET_FIT_SPEEDUP ? "MEETS" : "MISSES") : "SKIPPED",
+            oursNote));
+    rows.add(
+        new Row(
+            "fit",
+            item + " seconds, ours on 1 thread",
+            fmt(oursSec1),
+            haveScipy ? fmt(scipySec) : "n/a",
+            haveScipy ? fmt(scipySec / oursSec1) + "x" : "n/a",
+            "",
+            "INFO",
+            "like for like with single-threaded scipy (the fitter's parallel streams on a 1-thread pool)"));
     boolean noLarger = ours.objective() <= scipyObj * (1 + 1e-9) + 1e-15;
-    rows.add(new Row("fit", item + " best objective", String.format(Locale.ROOT, "%.9g", ours.objective()),
-        haveScipy ? String.format(Locale.ROOT, "%.9g", scipyObj) : "n/a", "", "ours <= scipy",
-        haveScipy ? (noLarger ? "MEETS" : "MISSES") : "SKIPPED", scipyNote));
-    return new FitComparison(table.size(), ours.starts(), gridName, options.huberDelta(), oursSec, ours.objective(),
-        scipySec, scipyObj, threads);
+    rows.add(
+        new Row(
+            "fit",
+            item + " best objective",
+            String.format(Locale.ROOT, "%.9g", ours.objective()),
+            haveScipy ? String.format(Locale.ROOT, "%.9g", scipyObj) : "n/a",
+            "",
+            "ours <= scipy",
+            haveScipy ? (noLarger ? "MEETS" : "MISSES") : "SKIPPED",
+            scipyNote));
+    return new FitComparison(
+        table.size(),
+        ours.starts(),
+        gridName,
+        options.huberDelta(),
+        oursSec,
+        ours.objective(),
+        scipySec,
+        scipyObj,
+        threads);
   }
 }

@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The schedule section of the bench: from a finished quickstart OUT's commits (end = the commit file's time,
- * start = end - wall seconds), the makespan against max(sum of trial times / slots, longest trial) and the
- * idle gap on a slot between one trial's commit and the next trial's start.
+ * The schedule section of the bench: from a finished quickstart OUT's commits (end = the commit
+ * file's time, start = end - wall seconds), the makespan against max(sum of trial times / slots,
+ * longest trial) and the idle gap on a slot between one trial's commit and the next trial's start.
  */
 final class ScheduleBench {
   static final double TARGET_MAKESPAN = 1.08;
@@ -40,11 +40,22 @@ final class ScheduleBench {
   ScheduleResult run(List<Row> rows) {
     Path out = sweepOut != null ? sweepOut : Path.of("out", "quickstart");
     Path commits = out.resolve("commits");
-    String how = "run ./sweep run examples/quickstart.yaml --out out/quickstart, then ./sweep bench --sweep-out out/quickstart";
+    String how =
+        "run ./sweep run examples/quickstart.yaml --out out/quickstart, then ./sweep bench --sweep-out out/quickstart";
     if (!Files.isDirectory(commits)) {
-      rows.add(new Row("schedule", "quickstart makespan", "n/a", "n/a", "n/a", "<= 1.08x", "SKIPPED",
-          "no finished sweep at " + out + " (no commits/); " + how));
-      rows.add(new Row("schedule", "Spark overhead per trial", "n/a", "", "", "< 1%", "SKIPPED", "same"));
+      rows.add(
+          new Row(
+              "schedule",
+              "quickstart makespan",
+              "n/a",
+              "n/a",
+              "n/a",
+              "<= 1.08x",
+              "SKIPPED",
+              "no finished sweep at " + out + " (no commits/); " + how));
+      rows.add(
+          new Row(
+              "schedule", "Spark overhead per trial", "n/a", "", "", "< 1%", "SKIPPED", "same"));
       return null;
     }
     ObjectMapper json = new ObjectMapper();
@@ -60,8 +71,16 @@ final class ScheduleBench {
       throw new UncheckedIOException("cannot read " + commits + ": " + e.getMessage(), e);
     }
     if (spans.isEmpty()) {
-      rows.add(new Row("schedule", "quickstart makespan", "n/a", "n/a", "n/a", "<= 1.08x", "SKIPPED",
-          "no commits in " + commits + "; " + how));
+      rows.add(
+          new Row(
+              "schedule",
+              "quickstart makespan",
+              "n/a",
+              "n/a",
+              "n/a",
+              "<= 1.08x",
+              "SKIPPED",
+              "no commits in " + commits + "; " + how));
       return null;
     }
     spans.sort((a, b) -> Double.compare(a[0], b[0]));
@@ -72,7 +91,8 @@ final class ScheduleBench {
     double last = spans.stream().mapToDouble(s -> s[1]).max().orElse(0);
     int overlap = maxOverlap(spans);
     int k = slots != null ? slots : overlap;
-    // Lanes: each trial goes to the free slot that freed up last; the gap is its idle time before the trial.
+    // Lanes: each trial goes to the free slot that freed up last; the gap is its idle time before
+    // the trial.
     double[] laneEnd = new double[k];
     Arrays.fill(laneEnd, Double.NaN);
     double gaps = 0;
@@ -84,7 +104,8 @@ final class ScheduleBench {
           if (best < 0) {
             best = i;
           }
-        } else if (laneEnd[i] <= s[0] + 0.05 && (best < 0 || Double.isNaN(laneEnd[best]) || laneEnd[i] > laneEnd[best])) {
+        } else if (laneEnd[i] <= s[0] + 0.05
+            && (best < 0 || Double.isNaN(laneEnd[best]) || laneEnd[i] > laneEnd[best])) {
           best = i;
         }
       }
@@ -101,17 +122,39 @@ final class ScheduleBench {
     double bound = Math.max(sum / k, longest);
     double meanGap = gapCount == 0 ? 0 : gaps / gapCount;
     double meanTrial = sum / n;
-    ScheduleResult r = new ScheduleResult(out.toString(), n, k, sum, longest, makespan, bound, meanGap, meanTrial);
+    ScheduleResult r =
+        new ScheduleResult(out.toString(), n, k, sum, longest, makespan, bound, meanGap, meanTrial);
     double ratio = makespan / bound;
-    rows.add(new Row("schedule", "quickstart makespan (" + n + " trials, " + k + " slots) s", fmt(makespan),
-        fmt(bound), fmt(ratio) + "x", "<= 1.08x", ratio <= TARGET_MAKESPAN ? "MEETS" : "MISSES",
-        "bound = max(sum " + fmt(sum) + " s / " + k + ", longest " + fmt(longest) + " s); first trial start to last "
-            + "trial end (Spark/JVM start-up and the final fit excluded); from " + commits));
+    rows.add(
+        new Row(
+            "schedule",
+            "quickstart makespan (" + n + " trials, " + k + " slots) s",
+            fmt(makespan),
+            fmt(bound),
+            fmt(ratio) + "x",
+            "<= 1.08x",
+            ratio <= TARGET_MAKESPAN ? "MEETS" : "MISSES",
+            "bound = max(sum "
+                + fmt(sum)
+                + " s / "
+                + k
+                + ", longest "
+                + fmt(longest)
+                + " s); first trial start to last "
+                + "trial end (Spark/JVM start-up and the final fit excluded); from "
+                + commits));
     double share = meanGap / meanTrial;
-    rows.add(new Row("schedule", "gap per trial on a slot (Spark overhead proxy) s", fmt(meanGap), fmt(meanTrial),
-        fmt(100 * share) + "%", "< 1%", share < TARGET_OVERHEAD ? "MEETS" : "MISSES",
-        "idle slot time between a trial's commit and the next trial's start (task launch, result, commit); "
-            + "trial start = commit time - wall_seconds, which includes data generation"));
+    rows.add(
+        new Row(
+            "schedule",
+            "gap per trial on a slot (Spark overhead proxy) s",
+            fmt(meanGap),
+            fmt(meanTrial),
+            fmt(100 * share) + "%",
+            "< 1%",
+            share < TARGET_OVERHEAD ? "MEETS" : "MISSES",
+            "idle slot time between a trial's commit and the next trial's start (task launch, result, commit); "
+                + "trial start = commit time - wall_seconds, which includes data generation"));
     return r;
   }
 

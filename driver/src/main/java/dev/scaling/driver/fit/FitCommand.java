@@ -18,15 +18,20 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./sweep fit}: fits the scaling laws to a CSV or Parquet table and writes {@code OUT/fits}
- * (Parquet) and {@code OUT/report/index.html}; prints a summary and, with --json, one JSON object as
- * the last line of standard output. The input may be a local path or any Hadoop file-system URI
+ * (Parquet) and {@code OUT/report/index.html}; prints a summary and, with --json, one JSON object
+ * as the last line of standard output. The input may be a local path or any Hadoop file-system URI
  * (hdfs:, s3a:), read with the {@code spark.hadoop.*} settings of the Spark configuration.
  */
-@Command(name = "fit", mixinStandardHelpOptions = true,
+@Command(
+    name = "fit",
+    mixinStandardHelpOptions = true,
     description = "Fit scaling laws to a table of (N, D, loss) rows and write fits and a report.")
 public final class FitCommand implements Callable<Integer> {
-  @Option(names = "--input", required = true,
-      description = "CSV with header, or Parquet file or folder: a local path or a Hadoop URI (hdfs://, s3a://)")
+  @Option(
+      names = "--input",
+      required = true,
+      description =
+          "CSV with header, or Parquet file or folder: a local path or a Hadoop URI (hdfs://, s3a://)")
   String input;
 
   @Option(names = "--out", required = true, description = "output folder (fits/, report/)")
@@ -41,20 +46,32 @@ public final class FitCommand implements Callable<Integer> {
   @Option(names = "--loss-col", description = "loss column (default final_eval_loss, else loss)")
   String lossCol;
 
-  @Option(names = "--form", defaultValue = "all",
-      description = "all (the default laws) or a comma-separated list of: chinchilla, kaplan, power_n, power_d")
+  @Option(
+      names = "--form",
+      defaultValue = "all",
+      description =
+          "all (the default laws) or a comma-separated list of: chinchilla, kaplan, power_n, power_d")
   String form;
 
-  @Option(names = "--huber-delta", defaultValue = "1e-3", description = "Huber delta on log residuals")
+  @Option(
+      names = "--huber-delta",
+      defaultValue = "1e-3",
+      description = "Huber delta on log residuals")
   double huberDelta;
 
-  @Option(names = "--bootstrap", defaultValue = "1000", description = "bootstrap resamples (0 for none)")
+  @Option(
+      names = "--bootstrap",
+      defaultValue = "1000",
+      description = "bootstrap resamples (0 for none)")
   int bootstrap;
 
   @Option(names = "--seed", defaultValue = "20240917", description = "bootstrap seed")
   long seed;
 
-  @Option(names = "--backtest-share", defaultValue = "0.2", description = "share of highest-compute rows held out")
+  @Option(
+      names = "--backtest-share",
+      defaultValue = "0.2",
+      description = "share of highest-compute rows held out")
   double backtestShare;
 
   @Option(names = "--grid", defaultValue = "full", description = "start grid: full or coarse")
@@ -66,8 +83,7 @@ public final class FitCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print the fits as one JSON object on the last line")
   boolean json;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   FitOutcome outcome;
 
@@ -92,9 +108,11 @@ public final class FitCommand implements Callable<Integer> {
   FitOutcome fit(PrintWriter outWriter) {
     List<LawForm> forms = forms(form);
     FitOptions options = options();
-    InputTable table = TableReader.read(input, HadoopConfs.fromSparkConf(new SparkConf()), nCol, dCol, lossCol,
-        dropInvalid);
-    outcome = SweepFit.fitAndReport(table.rows(), List.of(), null, table.notes(), options, forms, out);
+    InputTable table =
+        TableReader.read(
+            input, HadoopConfs.fromSparkConf(new SparkConf()), nCol, dCol, lossCol, dropInvalid);
+    outcome =
+        SweepFit.fitAndReport(table.rows(), List.of(), null, table.notes(), options, forms, out);
     outWriter.print(outcome.summary());
     outWriter.println("fits: " + outcome.fitsFile());
     outWriter.println("report: " + outcome.report());
@@ -107,14 +125,19 @@ public final class FitCommand implements Callable<Integer> {
 
   /** The options, each checked with the option's name, its rule and the value found. */
   private FitOptions options() {
-    SpecException.require(huberDelta > 0 && Double.isFinite(huberDelta), "--huber-delta", "positive and finite",
+    SpecException.require(
+        huberDelta > 0 && Double.isFinite(huberDelta),
+        "--huber-delta",
+        "positive and finite",
         huberDelta);
     SpecException.require(bootstrap >= 0, "--bootstrap", ">= 0 (0 for none)", bootstrap);
-    SpecException.require(backtestShare >= 0 && backtestShare < 1, "--backtest-share", "in [0, 1)", backtestShare);
-    StartGrid startGrid = Arrays.stream(StartGrid.values())
-        .filter(g -> g.name().equalsIgnoreCase(grid.trim()))
-        .findFirst()
-        .orElseThrow(() -> new SpecException("--grid", "one of full, coarse", grid));
+    SpecException.require(
+        backtestShare >= 0 && backtestShare < 1, "--backtest-share", "in [0, 1)", backtestShare);
+    StartGrid startGrid =
+        Arrays.stream(StartGrid.values())
+            .filter(g -> g.name().equalsIgnoreCase(grid.trim()))
+            .findFirst()
+            .orElseThrow(() -> new SpecException("--grid", "one of full, coarse", grid));
     return new FitOptions(huberDelta, startGrid, bootstrap, seed, 0.95, backtestShare);
   }
 
@@ -129,7 +152,8 @@ public final class FitCommand implements Callable<Integer> {
       try {
         f = LawForm.parse("--form", part);
       } catch (SpecException e) {
-        throw new SpecException("--form", "all or a comma-separated list of " + LawForm.labels(), value);
+        throw new SpecException(
+            "--form", "all or a comma-separated list of " + LawForm.labels(), value);
       }
       if (!out.contains(f)) {
         out.add(f);

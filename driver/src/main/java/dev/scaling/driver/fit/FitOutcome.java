@@ -8,8 +8,13 @@ import java.util.List;
  * What a fit run produced: the analysis, where it wrote, the notes on excluded rows, the printed
  * summary and the JSON object.
  */
-public record FitOutcome(ScalingAnalysis analysis, Path fitsFile, Path report, List<String> notes,
-    String summary, String json) {
+public record FitOutcome(
+    ScalingAnalysis analysis,
+    Path fitsFile,
+    Path report,
+    List<String> notes,
+    String summary,
+    String json) {
   public FitOutcome {
     notes = List.copyOf(notes);
   }

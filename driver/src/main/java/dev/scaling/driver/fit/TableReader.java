@@ -3,8 +3,8 @@ package dev.scaling.driver.fit;
 import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
 import dev.scaling.common.fit.ScalingPoint;
-import dev.scaling.driver.report.TrialPoint;
 import dev.scaling.common.spec.SpecException;
+import dev.scaling.driver.report.TrialPoint;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -28,8 +28,8 @@ import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
@@ -37,20 +37,26 @@ import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
 
 /**
- * Reads (N, D, loss) rows from a CSV file with a header row or from Parquet (one file or a folder of
- * part files, e.g. a sweep's {@code OUT/trials}), on any Hadoop file system (local, hdfs:, s3a:). Rows whose {@code status} is not {@code finished}
- * or whose loss is not finite are excluded and counted; a missing or non-positive value is an error
- * naming the row and column unless invalid rows are to be dropped.
+ * Reads (N, D, loss) rows from a CSV file with a header row or from Parquet (one file or a folder
+ * of part files, e.g. a sweep's {@code OUT/trials}), on any Hadoop file system (local, hdfs:,
+ * s3a:). Rows whose {@code status} is not {@code finished} or whose loss is not finite are excluded
+ * and counted; a missing or non-positive value is an error naming the row and column unless invalid
+ * rows are to be dropped.
  */
 public final class TableReader {
   private TableReader() {}
 
   /**
-   * Reads {@code input}, a local path or any Hadoop file-system URI (hdfs:, s3a:, file:) of a CSV file
-   * or of Parquet (a file, or a folder of part files); null column names mean the defaults (n_params/N,
-   * tokens/D, final_eval_loss/loss).
+   * Reads {@code input}, a local path or any Hadoop file-system URI (hdfs:, s3a:, file:) of a CSV
+   * file or of Parquet (a file, or a folder of part files); null column names mean the defaults
+   * (n_params/N, tokens/D, final_eval_loss/loss).
    */
-  public static InputTable read(String input, Configuration hadoop, String nCol, String dCol, String lossCol,
+  public static InputTable read(
+      String input,
+      Configuration hadoop,
+      String nCol,
+      String dCol,
+      String lossCol,
       boolean dropInvalid) {
     List<String> header;
     List<String[]> cells;
@@ -61,8 +67,10 @@ public final class TableReader {
       try {
         fs = path.getFileSystem(hadoop);
       } catch (UnsupportedFileSystemException e) {
-        throw new SpecException("--input",
-            "a local path or a URI of a file system on the classpath (file:, hdfs:, s3a: with hadoop-aws)", input);
+        throw new SpecException(
+            "--input",
+            "a local path or a URI of a file system on the classpath (file:, hdfs:, s3a: with hadoop-aws)",
+            input);
       }
       FileStatus status;
       try {
@@ -81,7 +89,8 @@ public final class TableReader {
           }
           files.sort(Comparator.comparing(Path::getName));
           if (files.isEmpty()) {
-            throw new SpecException("--input", "a folder with .parquet files or a single file", input);
+            throw new SpecException(
+                "--input", "a folder with .parquet files or a single file", input);
           }
         } else {
           files.add(path);
@@ -119,7 +128,10 @@ public final class TableReader {
     List<String> dropped = new ArrayList<>();
     for (int r = 0; r < cells.size(); r++) {
       String[] c = cells.get(r);
-      String where = (parquet ? "row " + (r + 1) : "row " + (r + 1) + " (line " + (r + 2) + ")") + " of " + input;
+      String where =
+          (parquet ? "row " + (r + 1) : "row " + (r + 1) + " (line " + (r + 2) + ")")
+              + " of "
+              + input;
       if (is >= 0 && !"finished".equalsIgnoreCase(cell(c, is))) {
         notFinished++;
         continue;
@@ -166,12 +178,15 @@ public final class TableReader {
       notes.add(nonFinite + " rows excluded: non-finite loss");
     }
     if (!dropped.isEmpty()) {
-      notes.add(dropped.size() + " invalid rows dropped (--drop-invalid): rows "
-          + String.join(", ", dropped.subList(0, Math.min(20, dropped.size())))
-          + (dropped.size() > 20 ? ", ..." : ""));
+      notes.add(
+          dropped.size()
+              + " invalid rows dropped (--drop-invalid): rows "
+              + String.join(", ", dropped.subList(0, Math.min(20, dropped.size())))
+              + (dropped.size() > 20 ? ", ..." : ""));
     }
     if (rows.isEmpty()) {
-      throw SpecException.of("--input", "no usable rows in " + input + (notes.isEmpty() ? "" : ": " + notes));
+      throw SpecException.of(
+          "--input", "no usable rows in " + input + (notes.isEmpty() ? "" : ": " + notes));
     }
     return new InputTable(rows, notes);
   }
@@ -180,12 +195,13 @@ public final class TableReader {
     return i < c.length ? c[i] : null;
   }
 
-  private static int column(List<String> header, String asked, String first, String second, String option,
-      String input) {
+  private static int column(
+      List<String> header, String asked, String first, String second, String option, String input) {
     if (asked != null) {
       int i = header.indexOf(asked);
       if (i < 0) {
-        throw new SpecException(option, "a column of " + input + " (columns are " + header + ")", asked);
+        throw new SpecException(
+            option, "a column of " + input + " (columns are " + header + ")", asked);
       }
       return i;
     }
@@ -194,9 +210,16 @@ public final class TableReader {
       i = header.indexOf(second);
     }
     if (i < 0) {
-      throw SpecException.of(option, String.format(Locale.ROOT,
-          "neither column %s nor %s found in %s; columns are %s (choose one with %s)",
-          first, second, input, header, option));
+      throw SpecException.of(
+          option,
+          String.format(
+              Locale.ROOT,
+              "neither column %s nor %s found in %s; columns are %s (choose one with %s)",
+              first,
+              second,
+              input,
+              header,
+              option));
     }
     return i;
   }
@@ -216,7 +239,8 @@ public final class TableReader {
     return new Path(new File(input).getAbsoluteFile().toURI());
   }
 
-  private static void readParquet(InputFile file, List<String> header, List<String[]> cells) throws IOException {
+  private static void readParquet(InputFile file, List<String> header, List<String[]> cells)
+      throws IOException {
     try (ParquetFileReader reader = ParquetFileReader.open(file)) {
       MessageType schema = reader.getFooter().getFileMetaData().getSchema();
       List<String> names = schema.getFields().stream().map(Type::getName).toList();
@@ -225,8 +249,10 @@ public final class TableReader {
       }
       PageReadStore pages;
       while ((pages = reader.readNextRowGroup()) != null) {
-        RecordReader<Group> rr = new ColumnIOFactory().getColumnIO(schema)
-            .getRecordReader(pages, new GroupRecordConverter(schema));
+        RecordReader<Group> rr =
+            new ColumnIOFactory()
+                .getColumnIO(schema)
+                .getRecordReader(pages, new GroupRecordConverter(schema));
         for (long i = 0; i < pages.getRowCount(); i++) {
           Group g = rr.read();
           String[] row = new String[header.size()];
@@ -236,14 +262,15 @@ public final class TableReader {
               continue;
             }
             PrimitiveType t = schema.getType(f).asPrimitiveType();
-            row[k] = switch (t.getPrimitiveTypeName()) {
-              case INT32 -> Integer.toString(g.getInteger(f, 0));
-              case INT64 -> Long.toString(g.getLong(f, 0));
-              case FLOAT -> Float.toString(g.getFloat(f, 0));
-              case DOUBLE -> Double.toString(g.getDouble(f, 0));
-              case BINARY -> g.getString(f, 0);
-              default -> g.getValueToString(f, 0);
-            };
+            row[k] =
+                switch (t.getPrimitiveTypeName()) {
+                  case INT32 -> Integer.toString(g.getInteger(f, 0));
+                  case INT64 -> Long.toString(g.getLong(f, 0));
+                  case FLOAT -> Float.toString(g.getFloat(f, 0));
+                  case DOUBLE -> Double.toString(g.getDouble(f, 0));
+                  case BINARY -> g.getString(f, 0);
+                  default -> g.getValueToString(f, 0);
+                };
           }
           cells.add(row);
         }

@@ -1,12 +1,10 @@
 package dev.scaling.driver.io;
 
-import dev.scaling.common.spec.SpecException;
-import java.util.Arrays;
-import java.util.Comparator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.trial.TrialOutcome;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -15,6 +13,8 @@ import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -27,30 +27,33 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
- * The durable record of finished trials: one JSON file per trial under {@code OUT/commits/}, named by
- * trial id, written by the Spark task the moment its trial ends, so a crash of the driver or an executor
- * never loses a finished trial. The Parquet tables are consolidated from these files, one row per trial
- * id however many attempts Spark ran.
+ * The durable record of finished trials: one JSON file per trial under {@code OUT/commits/}, named
+ * by trial id, written by the Spark task the moment its trial ends, so a crash of the driver or an
+ * executor never loses a finished trial. The Parquet tables are consolidated from these files, one
+ * row per trial id however many attempts Spark ran.
  *
- * <p><b>Commit once, per store.</b> Two attempts of one trial can both finish (a speculative twin, an
- * attempt whose executor was presumed lost). Where the store can create a file only if it is absent,
- * the first complete commit wins and every later one is dropped; {@link #commit} returns the outcome on
- * the store, so both writers see the same one:
+ * <p><b>Commit once, per store.</b> Two attempts of one trial can both finish (a speculative twin,
+ * an attempt whose executor was presumed lost). Where the store can create a file only if it is
+ * absent, the first complete commit wins and every later one is dropped; {@link #commit} returns
+ * the outcome on the store, so both writers see the same one:
+ *
  * <ul>
- *   <li>local file systems ({@code file:}): the JSON is written to a temporary sibling and hard-linked to
- *       the final name ({@code link(2)} fails when the name exists: atomic, and never a partial file);
- *   <li>HDFS and other stores whose rename refuses an existing destination atomically: temporary file,
- *       then {@code rename};
+ *   <li>local file systems ({@code file:}): the JSON is written to a temporary sibling and
+ *       hard-linked to the final name ({@code link(2)} fails when the name exists: atomic, and
+ *       never a partial file);
+ *   <li>HDFS and other stores whose rename refuses an existing destination atomically: temporary
+ *       file, then {@code rename};
  *   <li>S3A: {@code createFile(path).overwrite(false)}. From Hadoop 3.5.0 (HADOOP-19256, option
- *       {@code fs.s3a.create.conditional.enabled}, on by default) that is a conditional PUT
- *       ({@code If-None-Match: *}) checked when the stream closes: atomic on S3 and stores that support
- *       conditional writes. With the Hadoop 3.4.2 that Spark 4.1 ships, and on stores without conditional
- *       writes, it is an existence check and then a PUT: <b>last writer wins</b>. Two racing writers can
- *       both write, and each may read back its own outcome. Both are outcomes of the same trial (same
- *       configuration and seed; losses agree where training is bit-reproducible, run metadata such as
- *       executor, attempt and wall time differ); the tables hold whichever is on the store when they are
- *       consolidated.
+ *       {@code fs.s3a.create.conditional.enabled}, on by default) that is a conditional PUT ({@code
+ *       If-None-Match: *}) checked when the stream closes: atomic on S3 and stores that support
+ *       conditional writes. With the Hadoop 3.4.2 that Spark 4.1 ships, and on stores without
+ *       conditional writes, it is an existence check and then a PUT: <b>last writer wins</b>. Two
+ *       racing writers can both write, and each may read back its own outcome. Both are outcomes of
+ *       the same trial (same configuration and seed; losses agree where training is
+ *       bit-reproducible, run metadata such as executor, attempt and wall time differ); the tables
+ *       hold whichever is on the store when they are consolidated.
  * </ul>
+ *
  * S3A's rename is a copy and a delete, so it is never used for commits.
  */
 public final class CommitLog {
@@ -73,11 +76,11 @@ public final class CommitLog {
   }
 
   /**
-   * Commits one trial's outcome unless the trial already has a commit (see the class comment for what
-   * each store guarantees).
+   * Commits one trial's outcome unless the trial already has a commit (see the class comment for
+   * what each store guarantees).
    *
-   * @return the outcome on the store after this call: {@code outcome} when this call's commit won, else
-   *     the earlier commit
+   * @return the outcome on the store after this call: {@code outcome} when this call's commit won,
+   *     else the earlier commit
    */
   public TrialOutcome commit(TrialOutcome outcome) throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
@@ -100,13 +103,16 @@ public final class CommitLog {
   }
 
   /** Temporary file, then a hard link to the final name: fails atomically when the name exists. */
-  private static void linkIfAbsent(RawLocalFileSystem raw, Path target, byte[] bytes) throws IOException {
+  private static void linkIfAbsent(RawLocalFileSystem raw, Path target, byte[] bytes)
+      throws IOException {
     java.nio.file.Path file = raw.pathToFile(target).toPath();
-    java.nio.file.Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+    java.nio.file.Path tmp =
+        file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
     Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW);
     try {
       Files.createLink(file, tmp);
-      // A checksum left by a commit that was deleted by hand would fail LocalFileSystem's reads of this one.
+      // A checksum left by a commit that was deleted by hand would fail LocalFileSystem's reads of
+      // this one.
       Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
     } catch (FileAlreadyExistsException lost) {
       // An earlier attempt committed first; its outcome stands.
@@ -115,7 +121,9 @@ public final class CommitLog {
     }
   }
 
-  /** A create that fails when the object exists (a conditional PUT on S3A with conditional writes). */
+  /**
+   * A create that fails when the object exists (a conditional PUT on S3A with conditional writes).
+   */
   private static void createIfAbsent(FileSystem fs, Path target, byte[] bytes) throws IOException {
     try (FSDataOutputStream out = fs.createFile(target).overwrite(false).build()) {
       out.write(bytes);
@@ -130,7 +138,8 @@ public final class CommitLog {
 
   /** Temporary file, then a rename that refuses an existing destination (HDFS). */
   private static void renameIfAbsent(FileSystem fs, Path target, byte[] bytes) throws IOException {
-    Path tmp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+    Path tmp =
+        new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
     try (OutputStream out = fs.create(tmp, false)) {
       out.write(bytes);
     }
@@ -153,7 +162,8 @@ public final class CommitLog {
     Map<String, TrialOutcome> out = new LinkedHashMap<>();
     FileStatus[] files;
     try {
-      files = fs.listStatus(dir, p -> p.getName().endsWith(".json") && !p.getName().startsWith("."));
+      files =
+          fs.listStatus(dir, p -> p.getName().endsWith(".json") && !p.getName().startsWith("."));
     } catch (FileNotFoundException e) {
       return out;
     }
@@ -163,11 +173,13 @@ public final class CommitLog {
       try {
         o = read(fs, f.getPath());
       } catch (IOException e) {
-        // A commit this build cannot read was written by another version (e.g. before trial-id scheme v2):
+        // A commit this build cannot read was written by another version (e.g. before trial-id
+        // scheme v2):
         // the user decides whether to start over, so this is an input error, not a crash.
         throw new SpecException(
             "--out",
-            "a folder whose commits this version can read; " + e.getMessage()
+            "a folder whose commits this version can read; "
+                + e.getMessage()
                 + ". Start over in it with --force, or use a new --out",
             dir.getParent().toString());
       }
@@ -177,8 +189,8 @@ public final class CommitLog {
   }
 
   /**
-   * Deletes every commit file without reading it (for {@code --force}, which must work even on commits
-   * this version cannot read).
+   * Deletes every commit file without reading it (for {@code --force}, which must work even on
+   * commits this version cannot read).
    *
    * @return how many commit files were deleted
    */
@@ -186,7 +198,8 @@ public final class CommitLog {
     FileSystem fs = dir.getFileSystem(conf);
     FileStatus[] files;
     try {
-      files = fs.listStatus(dir, p -> p.getName().endsWith(".json") && !p.getName().startsWith("."));
+      files =
+          fs.listStatus(dir, p -> p.getName().endsWith(".json") && !p.getName().startsWith("."));
     } catch (FileNotFoundException e) {
       return 0;
     }

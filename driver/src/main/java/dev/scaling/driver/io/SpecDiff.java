@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Lists the fields in which two specs (records, nested) differ, as {@code path: old -> new} lines, so a
- * refused resume can show the user exactly what changed. It compares the leaves of {@link ConfigWalk},
- * the same walk the trial id hashes, so a field added to a spec record is compared without edits here.
+ * Lists the fields in which two specs (records, nested) differ, as {@code path: old -> new} lines,
+ * so a refused resume can show the user exactly what changed. It compares the leaves of {@link
+ * ConfigWalk}, the same walk the trial id hashes, so a field added to a spec record is compared
+ * without edits here.
  */
 public final class SpecDiff {
   private static final String ABSENT = "(absent)";

@@ -11,9 +11,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Small file operations on any Hadoop FS URI (file:, hdfs:, s3a:) that the driver needs around a sweep:
- * reading the spec, checking OUT is writable before Spark starts, and writing small files atomically
- * (temporary name, then rename).
+ * Small file operations on any Hadoop FS URI (file:, hdfs:, s3a:) that the driver needs around a
+ * sweep: reading the spec, checking OUT is writable before Spark starts, and writing small files
+ * atomically (temporary name, then rename).
  */
 public final class SweepFiles {
   private SweepFiles() {}
@@ -29,7 +29,8 @@ public final class SweepFiles {
     Path p = new Path(location);
     FileSystem fs = p.getFileSystem(conf);
     if (!fs.exists(p)) {
-      throw new SpecException("SPEC", "an existing file", qualify(location, conf) + " (no such file)");
+      throw new SpecException(
+          "SPEC", "an existing file", qualify(location, conf) + " (no such file)");
     }
     try (InputStream in = fs.open(p)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -43,11 +44,13 @@ public final class SweepFiles {
   }
 
   /** Writes text to a temporary sibling and renames it into place, replacing an older file. */
-  public static void writeText(String location, String text, Configuration conf) throws IOException {
+  public static void writeText(String location, String text, Configuration conf)
+      throws IOException {
     Path target = new Path(location);
     FileSystem fs = target.getFileSystem(conf);
     fs.mkdirs(target.getParent());
-    Path tmp = new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
+    Path tmp =
+        new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
     try (OutputStream out = fs.create(tmp, true)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
     }
@@ -59,8 +62,8 @@ public final class SweepFiles {
   }
 
   /**
-   * Fails unless {@code outDir} exists as a folder or can be created, and a file can be written in it.
-   * Runs before any SparkContext starts, so a typo in OUT costs no executor time.
+   * Fails unless {@code outDir} exists as a folder or can be created, and a file can be written in
+   * it. Runs before any SparkContext starts, so a typo in OUT costs no executor time.
    */
   public static void checkWritable(String outDir, Configuration conf) throws IOException {
     Path dir = new Path(outDir);

@@ -1,2 +1,4 @@
-/** File access for the driver through Hadoop FileSystem, so every path may be file:, hdfs: or s3a:. */
+/**
+ * File access for the driver through Hadoop FileSystem, so every path may be file:, hdfs: or s3a:.
+ */
 package dev.scaling.driver.io;

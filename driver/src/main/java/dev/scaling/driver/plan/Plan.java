@@ -13,15 +13,16 @@ import java.util.Map;
  * biggest trials start first and the cluster's tail is short (longest processing time first).
  *
  * @param spec the sweep as parsed
- * @param trials the trials, most expensive first, each id once (two grid points with one id would share
- *     one commit and one result row, so a plan refuses them)
+ * @param trials the trials, most expensive first, each id once (two grid points with one id would
+ *     share one commit and one result row, so a plan refuses them)
  */
 public record Plan(SweepSpec spec, List<Trial> trials) {
 
   /**
-   * Throughput assumed by the plan's time estimate before any trial has run, in 6ND FLOP/s per slot:
-   * what one CPU core reached on the quickstart's models (attention, embeddings and the output layer
-   * make small models cost more than 6ND, so this is well below the core's matmul peak).
+   * Throughput assumed by the plan's time estimate before any trial has run, in 6ND FLOP/s per
+   * slot: what one CPU core reached on the quickstart's models (attention, embeddings and the
+   * output layer make small models cost more than 6ND, so this is well below the core's matmul
+   * peak).
    */
   public static final double DEFAULT_FLOPS_PER_SLOT = 1.0e9;
 
@@ -35,8 +36,13 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
       Trial earlier = byId.putIfAbsent(t.trialId(), t);
       if (earlier != null) {
         throw new InvariantViolation(
-            "two grid points of the plan have one trial id " + t.trialId() + ": " + gridPoint(earlier) + " and "
-                + gridPoint(t) + "; the id must hash every field that tells them apart");
+            "two grid points of the plan have one trial id "
+                + t.trialId()
+                + ": "
+                + gridPoint(earlier)
+                + " and "
+                + gridPoint(t)
+                + "; the id must hash every field that tells them apart");
       }
     }
   }

@@ -11,9 +11,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Expands a sweep spec's grid into trials and orders them for the scheduler. Pure: no Spark, no I/O. The
- * spec's {@code model.family} is looked up here, so an unknown family stops the run before Spark starts,
- * and each trial carries the parameter counts its family states.
+ * Expands a sweep spec's grid into trials and orders them for the scheduler. Pure: no Spark, no
+ * I/O. The spec's {@code model.family} is looked up here, so an unknown family stops the run before
+ * Spark starts, and each trial carries the parameter counts its family states.
  */
 public final class Planner {
   private Planner() {}
@@ -28,7 +28,8 @@ public final class Planner {
   /**
    * Every grid point as a trial, most expensive first.
    *
-   * @throws dev.scaling.common.spec.SpecException when {@code model.family} names no registered family
+   * @throws dev.scaling.common.spec.SpecException when {@code model.family} names no registered
+   *     family
    */
   public static Plan plan(SweepSpec spec) {
     ModelFamily family = ModelFamilies.named(spec.model().family());
@@ -60,14 +61,14 @@ public final class Planner {
     return new Plan(spec, trials);
   }
 
-  /** The training settings per learning rate of the grid (just the spec's when the grid names none). */
+  /**
+   * The training settings per learning rate of the grid (just the spec's when the grid names none).
+   */
   private static List<TrainingSpec> trainings(SweepSpec spec) {
     TrainingSpec t = spec.training();
     if (spec.grid().learningRate().isEmpty()) {
       return List.of(t);
     }
-    return spec.grid().learningRate().stream()
-        .map(t::withLearningRate)
-        .toList();
+    return spec.grid().learningRate().stream().map(t::withLearningRate).toList();
   }
 }

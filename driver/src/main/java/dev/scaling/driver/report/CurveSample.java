@@ -10,7 +10,12 @@ public record CurveSample(
   public CurveSample {
     if (trialId == null || step < 0 || tokens < 0) {
       throw new IllegalArgumentException(
-          "curve sample needs a trial_id and step, tokens >= 0, found " + trialId + ", " + step + ", " + tokens);
+          "curve sample needs a trial_id and step, tokens >= 0, found "
+              + trialId
+              + ", "
+              + step
+              + ", "
+              + tokens);
     }
   }
 }

@@ -5,8 +5,8 @@ import dev.scaling.common.fit.ComputeOptimal;
 import dev.scaling.common.fit.FitResult;
 import dev.scaling.common.fit.IdentifiabilityWarning;
 import dev.scaling.common.fit.Interval;
-import dev.scaling.common.fit.LawFit;
 import dev.scaling.common.fit.Law;
+import dev.scaling.common.fit.LawFit;
 import dev.scaling.common.fit.LawParams;
 import dev.scaling.common.fit.ScalingAnalysis;
 import dev.scaling.common.fit.ScalingPoint;
@@ -29,8 +29,8 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Writes {@code OUT/report/index.html}: one self-contained page (plots embedded as base64 PNG) with the
- * data, the fitted laws side by side, their bootstrap intervals, the backtest, identifiability
+ * Writes {@code OUT/report/index.html}: one self-contained page (plots embedded as base64 PNG) with
+ * the data, the fitted laws side by side, their bootstrap intervals, the backtest, identifiability
  * warnings, excluded-row notes and, on synthetic data, the true entropy floor beside the fitted E.
  */
 public final class ReportWriter {
@@ -50,38 +50,66 @@ public final class ReportWriter {
    * @param notes sentences about excluded or dropped rows
    * @param outDir the sweep or fit output folder
    */
-  public static Path write(ScalingAnalysis analysis, List<TrialPoint> rows, List<CurveSample> curves,
-      Double entropyFloor, List<String> notes, Path outDir) {
+  public static Path write(
+      ScalingAnalysis analysis,
+      List<TrialPoint> rows,
+      List<CurveSample> curves,
+      Double entropyFloor,
+      List<String> notes,
+      Path outDir) {
     System.setProperty("java.awt.headless", "true");
     StringBuilder html = new StringBuilder();
-    html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Scaling-law fit</title><style>")
+    html.append(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Scaling-law fit</title><style>")
         .append("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}")
-        .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;")
-        .append("text-align:right}th{background:#f3f3f3}.warn{background:#fff3cd;padding:8px;margin:4px 0}")
+        .append(
+            "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;")
+        .append(
+            "text-align:right}th{background:#f3f3f3}.warn{background:#fff3cd;padding:8px;margin:4px 0}")
         .append("img{max-width:100%}</style></head><body>");
     html.append("<h1>Scaling-law fit</h1>");
-    html.append(String.format(Locale.ROOT, "<p>%d rows fitted, Huber delta %s, %d bootstrap resamples.</p>",
-        analysis.points().size(), fmt(analysis.options().huberDelta()), analysis.options().bootstrap()));
+    html.append(
+        String.format(
+            Locale.ROOT,
+            "<p>%d rows fitted, Huber delta %s, %d bootstrap resamples.</p>",
+            analysis.points().size(),
+            fmt(analysis.options().huberDelta()),
+            analysis.options().bootstrap()));
     for (String note : notes) {
       html.append("<p class=\"warn\">").append(esc(note)).append("</p>");
     }
     for (IdentifiabilityWarning w : analysis.warnings()) {
-      html.append("<p class=\"warn\"><b>Identifiability (").append(w.kind().name().toLowerCase(Locale.ROOT))
-          .append("):</b> ").append(esc(w.message())).append("</p>");
+      html.append("<p class=\"warn\"><b>Identifiability (")
+          .append(w.kind().name().toLowerCase(Locale.ROOT))
+          .append("):</b> ")
+          .append(esc(w.message()))
+          .append("</p>");
     }
     html.append("<h2>Fitted laws</h2>");
     html.append(lawTable(analysis, entropyFloor));
     for (ScalingAnalysis.Skipped k : analysis.skipped()) {
-      html.append("<p class=\"warn\"><b>").append(k.form().label()).append(" not fitted:</b> ")
-          .append(esc(k.reason())).append("</p>");
+      html.append("<p class=\"warn\"><b>")
+          .append(k.form().label())
+          .append(" not fitted:</b> ")
+          .append(esc(k.reason()))
+          .append("</p>");
     }
     html.append(backtestTable(analysis));
-    analysis.allocationLaw().ifPresent(lf -> {
-      ComputeOptimal o = lf.computeOptimal().orElseThrow();
-      html.append(String.format(Locale.ROOT,
-          "<p>Compute-optimal allocation (%s): N_opt = %s &middot; (C/6)^%.4f, D_opt = (C/6)/N_opt,"
-              + " b = %.4f.</p>", lf.form().label(), fmt(o.g()), o.a(), o.b()));
-    });
+    analysis
+        .allocationLaw()
+        .ifPresent(
+            lf -> {
+              ComputeOptimal o = lf.computeOptimal().orElseThrow();
+              html.append(
+                  String.format(
+                      Locale.ROOT,
+                      "<p>Compute-optimal allocation (%s): N_opt = %s &middot; (C/6)^%.4f, D_opt = (C/6)/N_opt,"
+                          + " b = %.4f.</p>",
+                      lf.form().label(),
+                      fmt(o.g()),
+                      o.a(),
+                      o.b()));
+            });
     html.append("<h2>Plots</h2>");
     List<ScalingPoint> pts = rows.stream().map(TrialPoint::point).toList();
     LawParams main = mainLaw(analysis);
@@ -104,7 +132,9 @@ public final class ReportWriter {
     }
   }
 
-  /** The law drawn through the data: the first joint law fitted (Chinchilla by default), else none. */
+  /**
+   * The law drawn through the data: the first joint law fitted (Chinchilla by default), else none.
+   */
   private static LawParams mainLaw(ScalingAnalysis a) {
     return a.fits().stream()
         .filter(f -> f.form().law().scope() == Law.Scope.JOINT)
@@ -114,36 +144,68 @@ public final class ReportWriter {
   }
 
   private static String lawTable(ScalingAnalysis a, Double floor) {
-    StringBuilder t = new StringBuilder("<table><tr><th>law</th><th>parameter</th><th>estimate</th>"
-        + "<th>CI low</th><th>CI high</th><th>objective</th><th>rows</th><th>at bound</th></tr>");
+    StringBuilder t =
+        new StringBuilder(
+            "<table><tr><th>law</th><th>parameter</th><th>estimate</th>"
+                + "<th>CI low</th><th>CI high</th><th>objective</th><th>rows</th><th>at bound</th></tr>");
     for (LawFit lf : a.fits()) {
       FitResult r = lf.fit();
       BootstrapResult boot = lf.bootstrap();
       for (Map.Entry<String, Double> e : r.params().named().entrySet()) {
         Interval ci = boot == null ? null : boot.get(e.getKey());
-        t.append("<tr><td>").append(r.form().label()).append("</td><td>").append(e.getKey()).append("</td><td>")
-            .append(fmt(e.getValue())).append("</td><td>").append(ci == null ? "" : fmt(ci.lo()))
-            .append("</td><td>").append(ci == null ? "" : fmt(ci.hi())).append("</td><td>")
-            .append(fmt(r.objective())).append("</td><td>").append(r.nPoints()).append("</td><td>")
-            .append(r.atBound().contains(e.getKey()) ? "at bound" : "").append("</td></tr>");
+        t.append("<tr><td>")
+            .append(r.form().label())
+            .append("</td><td>")
+            .append(e.getKey())
+            .append("</td><td>")
+            .append(fmt(e.getValue()))
+            .append("</td><td>")
+            .append(ci == null ? "" : fmt(ci.lo()))
+            .append("</td><td>")
+            .append(ci == null ? "" : fmt(ci.hi()))
+            .append("</td><td>")
+            .append(fmt(r.objective()))
+            .append("</td><td>")
+            .append(r.nPoints())
+            .append("</td><td>")
+            .append(r.atBound().contains(e.getKey()) ? "at bound" : "")
+            .append("</td></tr>");
         if (floor != null && e.getKey().equals("E")) {
-          t.append("<tr><td>").append(r.form().label()).append("</td><td>true entropy floor</td><td>")
-              .append(fmt(floor)).append("</td><td colspan=\"5\">synthetic source</td></tr>");
+          t.append("<tr><td>")
+              .append(r.form().label())
+              .append("</td><td>true entropy floor</td><td>")
+              .append(fmt(floor))
+              .append("</td><td colspan=\"5\">synthetic source</td></tr>");
         }
       }
-      lf.computeOptimal().ifPresent(o -> {
-        for (ComputeOptimal.Quantity q : ComputeOptimal.Quantity.values()) {
-          Interval ci = boot == null ? null : boot.get(q);
-          t.append("<tr><td>").append(r.form().label()).append("</td><td>").append(q.label())
-              .append(q == ComputeOptimal.Quantity.N_OPT ? " at C=" + fmt(a.optimalCompute()) : "")
-              .append("</td><td>").append(fmt(q.of(o, a.optimalCompute()))).append("</td><td>")
-              .append(ci == null ? "" : fmt(ci.lo())).append("</td><td>").append(ci == null ? "" : fmt(ci.hi()))
-              .append("</td><td></td><td></td><td></td></tr>");
-        }
-      });
+      lf.computeOptimal()
+          .ifPresent(
+              o -> {
+                for (ComputeOptimal.Quantity q : ComputeOptimal.Quantity.values()) {
+                  Interval ci = boot == null ? null : boot.get(q);
+                  t.append("<tr><td>")
+                      .append(r.form().label())
+                      .append("</td><td>")
+                      .append(q.label())
+                      .append(
+                          q == ComputeOptimal.Quantity.N_OPT
+                              ? " at C=" + fmt(a.optimalCompute())
+                              : "")
+                      .append("</td><td>")
+                      .append(fmt(q.of(o, a.optimalCompute())))
+                      .append("</td><td>")
+                      .append(ci == null ? "" : fmt(ci.lo()))
+                      .append("</td><td>")
+                      .append(ci == null ? "" : fmt(ci.hi()))
+                      .append("</td><td></td><td></td><td></td></tr>");
+                }
+              });
       if (r.isAtBound()) {
-        t.append("<tr><td>").append(r.form().label()).append("</td><td colspan=\"7\" style=\"text-align:left\">")
-            .append("at bound: ").append(esc(r.boundNote()))
+        t.append("<tr><td>")
+            .append(r.form().label())
+            .append("</td><td colspan=\"7\" style=\"text-align:left\">")
+            .append("at bound: ")
+            .append(esc(r.boundNote()))
             .append(" (the data do not support this part of the law)</td></tr>");
       }
     }
@@ -151,25 +213,34 @@ public final class ReportWriter {
   }
 
   private static String backtestTable(ScalingAnalysis a) {
-    StringBuilder t = new StringBuilder("<h2>Extrapolation backtest</h2><table><tr><th>law</th>"
-        + "<th>train rows</th><th>held-out rows</th><th>held out from C =</th><th>mean rel. error</th>"
-        + "<th>max rel. error</th></tr>");
+    StringBuilder t =
+        new StringBuilder(
+            "<h2>Extrapolation backtest</h2><table><tr><th>law</th>"
+                + "<th>train rows</th><th>held-out rows</th><th>held out from C =</th><th>mean rel. error</th>"
+                + "<th>max rel. error</th></tr>");
     boolean any = false;
     for (LawFit f : a.fits()) {
       if (f.backtest() != null) {
         any = true;
         var b = f.backtest();
-        t.append(String.format(Locale.ROOT,
-            "<tr><td>%s</td><td>%d</td><td>%d</td><td>%s</td><td>%.3f%%</td><td>%.3f%%</td></tr>",
-            b.form().label(), b.trainRows(), b.heldOutRows(), fmt(b.minHeldOutCompute()),
-            100 * b.meanRelError(), 100 * b.maxRelError()));
+        t.append(
+            String.format(
+                Locale.ROOT,
+                "<tr><td>%s</td><td>%d</td><td>%d</td><td>%s</td><td>%.3f%%</td><td>%.3f%%</td></tr>",
+                b.form().label(),
+                b.trainRows(),
+                b.heldOutRows(),
+                fmt(b.minHeldOutCompute()),
+                100 * b.meanRelError(),
+                100 * b.maxRelError()));
       }
     }
     return any ? t.append("</table>").toString() : "<p>No backtest (disabled or too few rows).</p>";
   }
 
   private static XYChart chart(String title, String x, String y) {
-    XYChart c = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle(x).yAxisTitle(y).build();
+    XYChart c =
+        new XYChartBuilder().width(W).height(H).title(title).xAxisTitle(x).yAxisTitle(y).build();
     c.getStyler().setXAxisLogarithmic(true);
     c.getStyler().setYAxisLogarithmic(true);
     c.getStyler().setLegendVisible(true);
@@ -178,10 +249,16 @@ public final class ReportWriter {
   }
 
   private static XYChart lossVs(List<ScalingPoint> pts, LawParams law, boolean overN) {
-    XYChart c = chart(overN ? "Loss vs N for each D" : "Loss vs D for each N", overN ? "N (parameters)"
-        : "D (tokens)", "loss");
-    Map<Double, List<ScalingPoint>> groups = pts.stream().collect(Collectors.groupingBy(
-        p -> round3(overN ? p.d() : p.n()), TreeMap::new, Collectors.toList()));
+    XYChart c =
+        chart(
+            overN ? "Loss vs N for each D" : "Loss vs D for each N",
+            overN ? "N (parameters)" : "D (tokens)",
+            "loss");
+    Map<Double, List<ScalingPoint>> groups =
+        pts.stream()
+            .collect(
+                Collectors.groupingBy(
+                    p -> round3(overN ? p.d() : p.n()), TreeMap::new, Collectors.toList()));
     List<Double> keys = pick(new ArrayList<>(groups.keySet()));
     double lo = pts.stream().mapToDouble(p -> overN ? p.n() : p.d()).min().orElse(1);
     double hi = pts.stream().mapToDouble(p -> overN ? p.n() : p.d()).max().orElse(10);
@@ -193,8 +270,11 @@ public final class ReportWriter {
       double k = g.stream().mapToDouble(p -> overN ? p.d() : p.n()).average().orElse(key);
       java.awt.Color color = palette[index++ % palette.length];
       String name = (overN ? "D=" : "N=") + fmt(k);
-      XYSeries s = c.addSeries(name, g.stream().mapToDouble(p -> overN ? p.n() : p.d()).toArray(),
-          g.stream().mapToDouble(ScalingPoint::loss).toArray());
+      XYSeries s =
+          c.addSeries(
+              name,
+              g.stream().mapToDouble(p -> overN ? p.n() : p.d()).toArray(),
+              g.stream().mapToDouble(ScalingPoint::loss).toArray());
       s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
       s.setMarkerColor(color);
       if (law != null) {
@@ -213,9 +293,12 @@ public final class ReportWriter {
   }
 
   private static XYChart lossVsCompute(List<ScalingPoint> pts, LawFit allocationLaw) {
-    XYChart c = chart("Loss vs compute (6ND) with the compute-optimal frontier", "C (FLOPs)", "loss");
-    c.addSeries("trials", pts.stream().mapToDouble(ScalingPoint::compute).toArray(),
-        pts.stream().mapToDouble(ScalingPoint::loss).toArray())
+    XYChart c =
+        chart("Loss vs compute (6ND) with the compute-optimal frontier", "C (FLOPs)", "loss");
+    c.addSeries(
+            "trials",
+            pts.stream().mapToDouble(ScalingPoint::compute).toArray(),
+            pts.stream().mapToDouble(ScalingPoint::loss).toArray())
         .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     if (allocationLaw != null) {
       ComputeOptimal o = allocationLaw.computeOptimal().orElseThrow();
@@ -241,8 +324,10 @@ public final class ReportWriter {
         continue;
       }
       LawParams p = f.fit().params();
-      c.addSeries(f.form().label(), pts.stream().mapToDouble(ScalingPoint::compute).toArray(),
-          pts.stream().mapToDouble(q -> Math.log(p.predict(q.n(), q.d()) / q.loss())).toArray())
+      c.addSeries(
+              f.form().label(),
+              pts.stream().mapToDouble(ScalingPoint::compute).toArray(),
+              pts.stream().mapToDouble(q -> Math.log(p.predict(q.n(), q.d()) / q.loss())).toArray())
           .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     }
     if (a.fits().stream().noneMatch(f -> f.form().law().scope() == Law.Scope.JOINT)) {
@@ -252,18 +337,29 @@ public final class ReportWriter {
   }
 
   private static XYChart learningCurves(List<CurveSample> curves) {
-    XYChart c = chart("Learning curves (eval loss, train loss where not evaluated)", "tokens", "loss");
-    Map<String, List<CurveSample>> byTrial = curves.stream().filter(s -> s.tokens() > 0)
-        .collect(Collectors.groupingBy(CurveSample::trialId, TreeMap::new, Collectors.toList()));
+    XYChart c =
+        chart("Learning curves (eval loss, train loss where not evaluated)", "tokens", "loss");
+    Map<String, List<CurveSample>> byTrial =
+        curves.stream()
+            .filter(s -> s.tokens() > 0)
+            .collect(
+                Collectors.groupingBy(CurveSample::trialId, TreeMap::new, Collectors.toList()));
     for (Map.Entry<String, List<CurveSample>> e : byTrial.entrySet()) {
-      List<CurveSample> s = e.getValue().stream()
-          .filter(x -> Double.isFinite(x.evalLoss()) ? x.evalLoss() > 0 : x.trainLoss() > 0)
-          .sorted(java.util.Comparator.comparingLong(CurveSample::step)).toList();
+      List<CurveSample> s =
+          e.getValue().stream()
+              .filter(x -> Double.isFinite(x.evalLoss()) ? x.evalLoss() > 0 : x.trainLoss() > 0)
+              .sorted(java.util.Comparator.comparingLong(CurveSample::step))
+              .toList();
       if (s.isEmpty()) {
         continue;
       }
-      XYSeries series = c.addSeries(e.getKey(), s.stream().mapToDouble(CurveSample::tokens).toArray(),
-          s.stream().mapToDouble(x -> Double.isFinite(x.evalLoss()) ? x.evalLoss() : x.trainLoss()).toArray());
+      XYSeries series =
+          c.addSeries(
+              e.getKey(),
+              s.stream().mapToDouble(CurveSample::tokens).toArray(),
+              s.stream()
+                  .mapToDouble(x -> Double.isFinite(x.evalLoss()) ? x.evalLoss() : x.trainLoss())
+                  .toArray());
       series.setMarker(SeriesMarkers.NONE);
       series.setShowInLegend(byTrial.size() <= 12);
     }
@@ -275,8 +371,13 @@ public final class ReportWriter {
   private static String img(XYChart chart, String alt) {
     try {
       byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-      return "<h3>" + esc(alt) + "</h3><img alt=\"" + esc(alt) + "\" src=\"data:image/png;base64,"
-          + Base64.getEncoder().encodeToString(png) + "\">";
+      return "<h3>"
+          + esc(alt)
+          + "</h3><img alt=\""
+          + esc(alt)
+          + "\" src=\"data:image/png;base64,"
+          + Base64.getEncoder().encodeToString(png)
+          + "\">";
     } catch (IOException e) {
       throw new UncheckedIOException("cannot render plot " + alt, e);
     }
@@ -311,10 +412,14 @@ public final class ReportWriter {
     }
     double a = Math.abs(v);
     return (a != 0 && (a < 1e-3 || a >= 1e5))
-        ? String.format(Locale.ROOT, "%.4e", v) : String.format(Locale.ROOT, "%.5g", v);
+        ? String.format(Locale.ROOT, "%.4e", v)
+        : String.format(Locale.ROOT, "%.5g", v);
   }
 
   private static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

@@ -9,9 +9,9 @@ import scala.Tuple2;
  * Builds a Hadoop {@link Configuration} on any JVM of the application the way Spark itself does:
  * defaults plus every {@code spark.hadoop.*} entry of the Spark configuration (S3A endpoints and
  * credential providers, HDFS name nodes, {@code fs.SCHEME.impl}). The driver builds its one
- * configuration with {@link #forDriver()} before Spark starts and uses it for the spec, OUT, the commits
- * and the report; every task builds the same one from its executor's Spark conf ({@link #fromSparkConf}),
- * so both sides reach the same stores with the same settings.
+ * configuration with {@link #forDriver()} before Spark starts and uses it for the spec, OUT, the
+ * commits and the report; every task builds the same one from its executor's Spark conf ({@link
+ * #fromSparkConf}), so both sides reach the same stores with the same settings.
  */
 public final class HadoopConfs {
   private HadoopConfs() {}
@@ -29,14 +29,16 @@ public final class HadoopConfs {
 
   /**
    * The driver's configuration: from the Spark conf the application's session has or will have (the
-   * running session's when one exists, else the {@code spark.*} settings spark-submit and the launcher
-   * pass as system properties, which is what {@code SparkSession.builder().getOrCreate()} will use).
+   * running session's when one exists, else the {@code spark.*} settings spark-submit and the
+   * launcher pass as system properties, which is what {@code SparkSession.builder().getOrCreate()}
+   * will use).
    */
   public static Configuration forDriver() {
-    SparkConf conf = SparkSession.getActiveSession()
-        .orElse(() -> SparkSession.getDefaultSession())
-        .map(s -> s.sparkContext().getConf())
-        .getOrElse(() -> new SparkConf());
+    SparkConf conf =
+        SparkSession.getActiveSession()
+            .orElse(() -> SparkSession.getDefaultSession())
+            .map(s -> s.sparkContext().getConf())
+            .getOrElse(() -> new SparkConf());
     return fromSparkConf(conf);
   }
 }

@@ -17,12 +17,13 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 
 /**
- * Prints live sweep progress on the driver's console from Spark's listener bus: trials done, running and
- * failed of the total, 6ND FLOPs done of the total, elapsed time and an ETA from the cost model. Only
- * tasks of the sweep's own job group are counted. The sweep may run as several jobs (trials sharing a
- * GPU run in their own stage-level resource profile); each job names its trials with the local property
- * {@link #PART_PROPERTY}. On a terminal the progress line is refreshed in place (lost attempts stay as
- * lines of their own); in a log every finished trial is a plain line.
+ * Prints live sweep progress on the driver's console from Spark's listener bus: trials done,
+ * running and failed of the total, 6ND FLOPs done of the total, elapsed time and an ETA from the
+ * cost model. Only tasks of the sweep's own job group are counted. The sweep may run as several
+ * jobs (trials sharing a GPU run in their own stage-level resource profile); each job names its
+ * trials with the local property {@link #PART_PROPERTY}. On a terminal the progress line is
+ * refreshed in place (lost attempts stay as lines of their own); in a log every finished trial is a
+ * plain line.
  */
 public final class ProgressMonitor extends SparkListener {
   /** Local property naming which part of the plan a job trains (a key of the monitor's parts). */
@@ -43,12 +44,19 @@ public final class ProgressMonitor extends SparkListener {
 
   /**
    * @param plan all trials of the sweep's jobs (for totals)
-   * @param parts the trials of each job, by the job's {@link #PART_PROPERTY}; partition i is trial i
+   * @param parts the trials of each job, by the job's {@link #PART_PROPERTY}; partition i is trial
+   *     i
    * @param jobGroup the job group the sweep's training jobs run under
    * @param out where progress lines go
-   * @param inPlace refresh one status line with carriage returns (a terminal) instead of printing lines
+   * @param inPlace refresh one status line with carriage returns (a terminal) instead of printing
+   *     lines
    */
-  public ProgressMonitor(Plan plan, Map<String, List<Trial>> parts, String jobGroup, PrintStream out, boolean inPlace) {
+  public ProgressMonitor(
+      Plan plan,
+      Map<String, List<Trial>> parts,
+      String jobGroup,
+      PrintStream out,
+      boolean inPlace) {
     this.plan = plan;
     this.parts = Map.copyOf(parts);
     this.jobGroup = jobGroup;
@@ -58,7 +66,8 @@ public final class ProgressMonitor extends SparkListener {
 
   @Override
   public synchronized void onJobStart(SparkListenerJobStart jobStart) {
-    if (jobStart.properties() != null && jobGroup.equals(jobStart.properties().getProperty("spark.jobGroup.id"))) {
+    if (jobStart.properties() != null
+        && jobGroup.equals(jobStart.properties().getProperty("spark.jobGroup.id"))) {
       List<Trial> trials = parts.get(jobStart.properties().getProperty(PART_PROPERTY, "all"));
       if (trials == null) {
         return;
@@ -95,9 +104,15 @@ public final class ProgressMonitor extends SparkListener {
       what = "done";
     } else {
       attemptsFailed++;
-      what = "attempt " + taskEnd.taskInfo().attemptNumber() + " lost (" + taskEnd.reason().getClass().getSimpleName() + "), Spark retries it";
+      what =
+          "attempt "
+              + taskEnd.taskInfo().attemptNumber()
+              + " lost ("
+              + taskEnd.reason().getClass().getSimpleName()
+              + "), Spark retries it";
     }
-    String line = line(trial, what, taskEnd.taskInfo().duration() / 1000.0, taskEnd.taskInfo().executorId());
+    String line =
+        line(trial, what, taskEnd.taskInfo().duration() / 1000.0, taskEnd.taskInfo().executorId());
     if (inPlace && ok) {
       out.print("\r\033[K" + line);
       lineOpen = true;

@@ -16,9 +16,9 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The sweep's Parquet tables: {@code OUT/trials} (one row per trial) and {@code OUT/curves} (one row
- * per learning-curve point). Column names are the public contract read by {@code ./sweep fit}, notebooks
- * and the tests' independent reader.
+ * The sweep's Parquet tables: {@code OUT/trials} (one row per trial) and {@code OUT/curves} (one
+ * row per learning-curve point). Column names are the public contract read by {@code ./sweep fit},
+ * notebooks and the tests' independent reader.
  */
 public final class ResultTables {
   private ResultTables() {}
@@ -78,8 +78,8 @@ public final class ResultTables {
           });
 
   /**
-   * One trials-table row. Non-finite losses are written as null so readers never see NaN; the provenance
-   * columns are null for commits written before provenance was recorded.
+   * One trials-table row. Non-finite losses are written as null so readers never see NaN; the
+   * provenance columns are null for commits written before provenance was recorded.
    */
   public static Row trialRow(TrialOutcome o) {
     Trial t = o.trial();
@@ -130,7 +130,12 @@ public final class ResultTables {
     for (CurvePoint p : o.result().curve()) {
       rows.add(
           RowFactory.create(
-              o.trial().trialId(), p.step(), p.tokens(), p.lr(), finiteOrNull(p.trainLoss()), finiteOrNull(p.evalLoss())));
+              o.trial().trialId(),
+              p.step(),
+              p.tokens(),
+              p.lr(),
+              finiteOrNull(p.trainLoss()),
+              finiteOrNull(p.evalLoss())));
     }
     return rows;
   }
@@ -143,15 +148,26 @@ public final class ResultTables {
       trials.add(trialRow(o));
       curves.addAll(curveRows(o));
     }
-    spark.createDataFrame(trials, TRIALS).coalesce(1).write().mode(SaveMode.Overwrite).parquet(outDir + "/trials");
-    spark.createDataFrame(curves, CURVES).coalesce(1).write().mode(SaveMode.Overwrite).parquet(outDir + "/curves");
+    spark
+        .createDataFrame(trials, TRIALS)
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(outDir + "/trials");
+    spark
+        .createDataFrame(curves, CURVES)
+        .coalesce(1)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .parquet(outDir + "/curves");
   }
 
   private static Double finiteOrNull(double v) {
     return Double.isFinite(v) ? v : null;
   }
 
-  private static StructField field(String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
+  private static StructField field(
+      String name, org.apache.spark.sql.types.DataType type, boolean nullable) {
     return DataTypes.createStructField(name, type, nullable);
   }
 }

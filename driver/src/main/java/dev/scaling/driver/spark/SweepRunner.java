@@ -21,13 +21,13 @@ import org.apache.spark.resource.TaskResourceRequests;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Runs a plan's trials on Spark, one trial per partition in plan order (most expensive first), under a
- * job group named after the sweep so the Spark UI shows which sweep and trials are running.
+ * Runs a plan's trials on Spark, one trial per partition in plan order (most expensive first),
+ * under a job group named after the sweep so the Spark UI shows which sweep and trials are running.
  *
- * <p>When the application has GPUs ({@code spark.executor.resource.gpu.amount} set) and
- * {@value #SHARE_BELOW_FLOPS} is positive, trials cheaper than that many 6ND FLOPs run as a second job
- * at the same time, whose RDD carries a stage-level task resource profile asking for
- * {@value #SHARE_TASK_AMOUNT} (default 0.5) of a GPU, so small trials share a GPU while big ones get a
+ * <p>When the application has GPUs ({@code spark.executor.resource.gpu.amount} set) and {@value
+ * #SHARE_BELOW_FLOPS} is positive, trials cheaper than that many 6ND FLOPs run as a second job at
+ * the same time, whose RDD carries a stage-level task resource profile asking for {@value
+ * #SHARE_TASK_AMOUNT} (default 0.5) of a GPU, so small trials share a GPU while big ones get a
  * whole one. Spark's local mode cannot schedule GPUs; there everything is one job.
  */
 public final class SweepRunner {
@@ -35,6 +35,7 @@ public final class SweepRunner {
 
   /** Spark conf: trials under this many 6ND FLOPs share GPUs (0 or unset: never). */
   public static final String SHARE_BELOW_FLOPS = "spark.sweep.gpu.shareBelowFlops";
+
   /** Spark conf: the task GPU amount of a sharing trial (default 0.5: two per GPU). */
   public static final String SHARE_TASK_AMOUNT = "spark.sweep.gpu.shareTaskAmount";
 
@@ -51,8 +52,8 @@ public final class SweepRunner {
   }
 
   /**
-   * Trains every trial of {@code trials} (a subset of {@code plan}, in plan order); each task commits its
-   * outcome under {@code outDir} and the outcomes are also collected here.
+   * Trains every trial of {@code trials} (a subset of {@code plan}, in plan order); each task
+   * commits its outcome under {@code outDir} and the outcomes are also collected here.
    */
   public static Trained train(
       SparkSession spark,
@@ -71,14 +72,19 @@ public final class SweepRunner {
     String group = "sweep-" + plan.spec().name();
     jsc.setJobGroup(
         group,
-        String.format("sweep %s: %d trials, %.3g FLOPs", plan.spec().name(), trials.size(), subPlan.totalFlops()),
+        String.format(
+            "sweep %s: %d trials, %.3g FLOPs",
+            plan.spec().name(), trials.size(), subPlan.totalFlops()),
         true);
-    SweepAccumulators accumulators = SweepAccumulators.register(spark.sparkContext(), plan.spec().name());
+    SweepAccumulators accumulators =
+        SweepAccumulators.register(spark.sparkContext(), plan.spec().name());
     SparkConf conf = jsc.getConf();
     Map<String, List<Trial>> parts = split(conf, trials);
-    ProgressMonitor monitor = new ProgressMonitor(subPlan, parts, group, console, System.console() != null);
+    ProgressMonitor monitor =
+        new ProgressMonitor(subPlan, parts, group, console, System.console() != null);
     spark.sparkContext().addSparkListener(monitor);
-    TrialTask task = new TrialTask(runId, outDir, maxAttempts(conf), accumulators, checkpointSeconds);
+    TrialTask task =
+        new TrialTask(runId, outDir, maxAttempts(conf), accumulators, checkpointSeconds);
     try {
       List<JavaFutureAction<List<TrialOutcome>>> jobs = new ArrayList<>();
       for (Map.Entry<String, List<Trial>> part : parts.entrySet()) {
@@ -108,13 +114,14 @@ public final class SweepRunner {
   }
 
   /**
-   * The sweep's jobs: {@code all} trials, or {@code whole} (a GPU each) and {@code shared} (a fraction of
-   * a GPU) when the application has GPUs and sharing is on; each list keeps plan order.
+   * The sweep's jobs: {@code all} trials, or {@code whole} (a GPU each) and {@code shared} (a
+   * fraction of a GPU) when the application has GPUs and sharing is on; each list keeps plan order.
    */
   static Map<String, List<Trial>> split(SparkConf conf, List<Trial> trials) {
     double below = conf.getDouble(SHARE_BELOW_FLOPS, 0);
-    boolean gpus = conf.contains("spark.executor.resource.gpu.amount")
-        && !isLocalMode(conf.get("spark.master", "local"));
+    boolean gpus =
+        conf.contains("spark.executor.resource.gpu.amount")
+            && !isLocalMode(conf.get("spark.master", "local"));
     Map<String, List<Trial>> parts = new LinkedHashMap<>();
     if (!gpus || below <= 0) {
       parts.put("all", trials);
@@ -131,48 +138,57 @@ public final class SweepRunner {
     return parts;
   }
 
-  /** Spark's local mode (local, local[N], local[N,F]), which cannot schedule GPUs; local-cluster can. */
+  /**
+   * Spark's local mode (local, local[N], local[N,F]), which cannot schedule GPUs; local-cluster
+   * can.
+   */
   static boolean isLocalMode(String master) {
     return master.equals("local") || master.startsWith("local[");
   }
 
   /**
-   * A task-only resource profile: a fraction of a GPU and the same fraction of the app's task CPUs (at
-   * least 1), so trials sharing a GPU also share the cores one whole-GPU trial would use; executors are
-   * reused.
+   * A task-only resource profile: a fraction of a GPU and the same fraction of the app's task CPUs
+   * (at least 1), so trials sharing a GPU also share the cores one whole-GPU trial would use;
+   * executors are reused.
    */
   static ResourceProfile sharedProfile(SparkConf conf) {
     double amount = conf.getDouble(SHARE_TASK_AMOUNT, 0.5);
     if (!(amount > 0 && amount < 1)) {
       throw new IllegalArgumentException(SHARE_TASK_AMOUNT + " must be in (0, 1), found " + amount);
     }
-    TaskResourceRequests task = new TaskResourceRequests()
-        .cpus(Math.max(1, (int) Math.floor(conf.getInt("spark.task.cpus", 1) * amount)))
-        .resource("gpu", amount);
+    TaskResourceRequests task =
+        new TaskResourceRequests()
+            .cpus(Math.max(1, (int) Math.floor(conf.getInt("spark.task.cpus", 1) * amount)))
+            .resource("gpu", amount);
     return new ResourceProfileBuilder().require(task).build();
   }
 
   /**
-   * The id of one {@code sweep run}: the Spark application id (as the Spark UI and history server show
-   * it) plus the UTC start time, so two runs inside one application are told apart too.
+   * The id of one {@code sweep run}: the Spark application id (as the Spark UI and history server
+   * show it) plus the UTC start time, so two runs inside one application are told apart too.
    */
   public static String runId(SparkSession spark) {
-    return spark.sparkContext().applicationId() + "@"
+    return spark.sparkContext().applicationId()
+        + "@"
         + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now());
+            .withZone(java.time.ZoneOffset.UTC)
+            .format(java.time.Instant.now());
   }
 
-  /** Concurrent trial slots: the application's default parallelism over the cores each task takes. */
+  /**
+   * Concurrent trial slots: the application's default parallelism over the cores each task takes.
+   */
   public static int slots(SparkSession spark) {
     int taskCpus = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
     return Math.max(1, spark.sparkContext().defaultParallelism() / taskCpus);
   }
 
-  private static final Pattern LOCAL_WITH_RETRIES = Pattern.compile("local\\[[^,\\]]+,\\s*(\\d+)\\]");
+  private static final Pattern LOCAL_WITH_RETRIES =
+      Pattern.compile("local\\[[^,\\]]+,\\s*(\\d+)\\]");
 
   /**
-   * Attempts Spark makes per task: {@code spark.task.maxFailures} on a cluster (default 4); local mode
-   * ignores that setting and uses the F of {@code local[N,F]} (default 1).
+   * Attempts Spark makes per task: {@code spark.task.maxFailures} on a cluster (default 4); local
+   * mode ignores that setting and uses the F of {@code local[N,F]} (default 1).
    */
   static int maxAttempts(SparkConf conf) {
     String master = conf.get("spark.master", "local[*]");

@@ -24,11 +24,12 @@ import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The body of one Spark task: trains the partition's trial on the task's device, commits its outcome
- * to {@code OUT/commits} at once (so no finished trial is ever lost) with its {@link Provenance} (versions,
- * and libtorch's intra-op threads, set from the task's CPUs in its resource profile) and returns it. A trial that
- * throws is re-thrown while Spark has attempts left (so a lost executor or a transient error is
- * retried) and recorded as {@code failed} on the last attempt, so one bad trial never aborts the sweep.
+ * The body of one Spark task: trains the partition's trial on the task's device, commits its
+ * outcome to {@code OUT/commits} at once (so no finished trial is ever lost) with its {@link
+ * Provenance} (versions, and libtorch's intra-op threads, set from the task's CPUs in its resource
+ * profile) and returns it. A trial that throws is re-thrown while Spark has attempts left (so a
+ * lost executor or a transient error is retried) and recorded as {@code failed} on the last
+ * attempt, so one bad trial never aborts the sweep.
  */
 public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOutcome> {
   private static final long serialVersionUID = 1L;
@@ -42,14 +43,19 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
   /**
    * @param runId id of this submission, written into every row
    * @param outDir the sweep's OUT folder; each outcome is committed under it as soon as it exists
-   * @param maxAttempts Spark's attempts per task ({@code spark.task.maxFailures}); the last one records
-   *     a failure instead of throwing
+   * @param maxAttempts Spark's attempts per task ({@code spark.task.maxFailures}); the last one
+   *     records a failure instead of throwing
    * @param accumulators the named accumulators shown in the Spark UI
    * @param checkpointSeconds a trial saves its state under {@code OUT/checkpoints} this often (wall
-   *     time), so a retried attempt resumes instead of starting over; 0 or less turns checkpoints off
+   *     time), so a retried attempt resumes instead of starting over; 0 or less turns checkpoints
+   *     off
    */
   public TrialTask(
-      String runId, String outDir, int maxAttempts, SweepAccumulators accumulators, double checkpointSeconds) {
+      String runId,
+      String outDir,
+      int maxAttempts,
+      SweepAccumulators accumulators,
+      double checkpointSeconds) {
     this.checkpointSeconds = checkpointSeconds;
     this.runId = runId;
     this.outDir = outDir;
@@ -61,7 +67,8 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
   public Iterator<TrialOutcome> call(Iterator<Trial> trials) throws Exception {
     TaskContext task = TaskContext.get();
     SparkEnv env = SparkEnv.get();
-    // The task's own CPUs (its resource profile's, e.g. fewer for trials sharing a GPU) size libtorch's
+    // The task's own CPUs (its resource profile's, e.g. fewer for trials sharing a GPU) size
+    // libtorch's
     // threads on this task's thread, whatever other tasks of this executor use.
     Engines.configure(Math.max(1, task.cpus()));
     String executorId = env.executorId();
@@ -72,18 +79,24 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
     TrialTrainer trainer = new TrialTrainer(hadoop);
     CommitLog commits = new CommitLog(outDir, hadoop);
     Checkpoints checkpoints =
-        checkpointSeconds > 0 ? Checkpoints.every(hadoop, outDir + "/checkpoints", checkpointSeconds) : Checkpoints.NONE;
+        checkpointSeconds > 0
+            ? Checkpoints.every(hadoop, outDir + "/checkpoints", checkpointSeconds)
+            : Checkpoints.NONE;
     List<TrialOutcome> out = new ArrayList<>(1);
     while (trials.hasNext()) {
       Trial trial = trials.next();
       LongAccumulator tokens = accumulators.tokensTrained();
       if (task.attemptNumber() > 0) {
-        // A retry after a lost executor: the lost attempt may have committed before it died. The first
+        // A retry after a lost executor: the lost attempt may have committed before it died. The
+        // first
         // commit is the trial's outcome, so return it instead of training again.
         TrialOutcome earlier = commits.readAll().get(trial.trialId());
         if (earlier != null) {
           tokens.add(earlier.result().tokensTrained());
-          (earlier.result().status() == TrialStatus.FINISHED ? accumulators.trialsFinished() : accumulators.trialsFailed()).add(1);
+          (earlier.result().status() == TrialStatus.FINISHED
+                  ? accumulators.trialsFinished()
+                  : accumulators.trialsFailed())
+              .add(1);
           out.add(earlier);
           continue;
         }
@@ -100,7 +113,8 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
             @Override
             public void onResume(long fromStep) {
               reported[0] = fromStep * trial.training().batchSize() * trial.context();
-              System.err.printf("trial %s attempt %d resumes from its checkpoint at step %d of %d%n",
+              System.err.printf(
+                  "trial %s attempt %d resumes from its checkpoint at step %d of %d%n",
                   trial.trialId(), task.attemptNumber(), fromStep, trial.steps());
             }
           };
@@ -126,7 +140,9 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
       }
       // Read on the thread that trained: libtorch's thread count is per thread.
       Provenance provenance = TrialProvenance.current();
-      TrialOutcome outcome = new TrialOutcome(trial, result, runId, executorId, host, task.attemptNumber(), provenance);
+      TrialOutcome outcome =
+          new TrialOutcome(
+              trial, result, runId, executorId, host, task.attemptNumber(), provenance);
       // The outcome on the store: this one, or an earlier attempt's that committed first.
       TrialOutcome committed = commits.commit(outcome);
       checkpoints.clear(trial.trialId());
@@ -135,12 +151,16 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
     return out.iterator();
   }
 
-  /** Spark conf: train on the CPU when Spark assigned a GPU but CUDA is not usable (tests, fake GPUs). */
+  /**
+   * Spark conf: train on the CPU when Spark assigned a GPU but CUDA is not usable (tests, fake
+   * GPUs).
+   */
   public static final String ALLOW_CPU_FALLBACK = "spark.sweep.gpu.allowCpuFallback";
 
   /**
    * The device to train on: the assigned one, except a GPU when CUDA is not usable in this JVM (no
-   * CUDA libtorch, no driver), which fails the task with a clear message unless CPU fallback is allowed.
+   * CUDA libtorch, no driver), which fails the task with a clear message unless CPU fallback is
+   * allowed.
    */
   static Device usableDevice(Device assigned, boolean allowCpuFallback) {
     if (!assigned.isGpu()) {
@@ -154,23 +174,48 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
       return Device.cpu();
     }
     throw new IllegalStateException(
-        "Spark assigned GPU " + assigned.getDeviceId() + " to this task but the PyTorch engine sees " + gpus
-            + " usable GPU(s) (libtorch flavour " + ai.djl.engine.Engine.getInstance().getVersion()
+        "Spark assigned GPU "
+            + assigned.getDeviceId()
+            + " to this task but the PyTorch engine sees "
+            + gpus
+            + " usable GPU(s) (libtorch flavour "
+            + ai.djl.engine.Engine.getInstance().getVersion()
             + "; a CPU-only libtorch, no CUDA driver, or CUDA_VISIBLE_DEVICES hiding it). Use a CUDA libtorch"
-            + " (deploy/docker/Dockerfile, PYTORCH_LIBRARY_PATH/PYTORCH_FLAVOR) or set " + ALLOW_CPU_FALLBACK
+            + " (deploy/docker/Dockerfile, PYTORCH_LIBRARY_PATH/PYTORCH_FLAVOR) or set "
+            + ALLOW_CPU_FALLBACK
             + "=true to train on the CPU.");
   }
 
-  /** What the trials table's device column says: the device trained on, and the Spark GPU if it differs. */
+  /**
+   * What the trials table's device column says: the device trained on, and the Spark GPU if it
+   * differs.
+   */
   static String label(Device assigned, Device used) {
     return used.equals(assigned)
         ? used.toString()
-        : used + " (spark gpu " + assigned.getDeviceId() + ", CUDA unavailable: " + ALLOW_CPU_FALLBACK + ")";
+        : used
+            + " (spark gpu "
+            + assigned.getDeviceId()
+            + ", CUDA unavailable: "
+            + ALLOW_CPU_FALLBACK
+            + ")";
   }
 
   private static TrialResult withDevice(TrialResult r, String device) {
-    return new TrialResult(r.trialId(), r.status(), r.finalTrainLoss(), r.finalEvalLoss(), r.entropyFloor(), r.error(),
-        r.stepsDone(), r.tokensTrained(), r.wallSeconds(), r.tokensPerSecond(), device, r.curve(), r.resumedFromStep());
+    return new TrialResult(
+        r.trialId(),
+        r.status(),
+        r.finalTrainLoss(),
+        r.finalEvalLoss(),
+        r.entropyFloor(),
+        r.error(),
+        r.stepsDone(),
+        r.tokensTrained(),
+        r.wallSeconds(),
+        r.tokensPerSecond(),
+        device,
+        r.curve(),
+        r.resumedFromStep());
   }
 
   /** The GPU Spark assigned to this task, else the CPU. */

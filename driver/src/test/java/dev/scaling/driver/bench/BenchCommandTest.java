@@ -26,17 +26,21 @@ class BenchCommandTest {
     assertEquals(2.0, BenchTable.median(new double[] {3, 1, 2}));
     assertEquals(2.5, BenchTable.median(new double[] {4, 1, 2, 3}));
     // Two lanes: [0,10] [0,5] [5,12] [10,20]
-    List<double[]> spans = List.of(new double[] {0, 10}, new double[] {0, 5}, new double[] {5, 12},
-        new double[] {10, 20});
+    List<double[]> spans =
+        List.of(
+            new double[] {0, 10}, new double[] {0, 5}, new double[] {5, 12}, new double[] {10, 20});
     assertEquals(2, ScheduleBench.maxOverlap(spans));
   }
 
   @Test
   void csvQuotesCommasAndTableListsNotes() {
-    List<Row> rows = List.of(new Row("fit", "a, b", "1", "2", "0.5x", ">= 10x", "MISSES", "why \"so\""));
+    List<Row> rows =
+        List.of(new Row("fit", "a, b", "1", "2", "0.5x", ">= 10x", "MISSES", "why \"so\""));
     String csv = BenchTable.toCsv(rows);
-    assertEquals("section,case,ours,reference,ratio,target,verdict,note\n"
-        + "fit,\"a, b\",1,2,0.5x,>= 10x,MISSES,\"why \"\"so\"\"\"\n", csv);
+    assertEquals(
+        "section,case,ours,reference,ratio,target,verdict,note\n"
+            + "fit,\"a, b\",1,2,0.5x,>= 10x,MISSES,\"why \"\"so\"\"\"\n",
+        csv);
     assertTrue(BenchTable.toTable(rows).contains("[fit] a, b: why \"so\""));
   }
 }

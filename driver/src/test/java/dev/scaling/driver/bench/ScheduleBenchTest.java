@@ -19,7 +19,10 @@ class ScheduleBenchTest {
 
   /** A commit file whose trial ran from {@code start} to {@code end} seconds after BASE_MS. */
   private static void commit(Path commits, String id, double start, double end) throws Exception {
-    Path f = Files.writeString(commits.resolve(id + ".json"), "{\"result\": {\"wallSeconds\": " + (end - start) + "}}");
+    Path f =
+        Files.writeString(
+            commits.resolve(id + ".json"),
+            "{\"result\": {\"wallSeconds\": " + (end - start) + "}}");
     Files.setLastModifiedTime(f, FileTime.fromMillis(BASE_MS + Math.round(end * 1000)));
   }
 
@@ -55,6 +58,7 @@ class ScheduleBenchTest {
     List<Row> rows = new ArrayList<>();
     assertNull(new ScheduleBench(out, 3).run(rows));
     assertEquals("SKIPPED", rows.get(0).verdict());
-    assertTrue(rows.get(0).note().contains("./sweep run examples/quickstart.yaml"), rows.get(0).note());
+    assertTrue(
+        rows.get(0).note().contains("./sweep run examples/quickstart.yaml"), rows.get(0).note());
   }
 }

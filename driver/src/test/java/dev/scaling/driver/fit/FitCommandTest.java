@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 class FitCommandTest {
   @TempDir Path tmp;
 
-  /** Chinchilla truth (E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28) on a crossed 6 x 6 design. */
+  /**
+   * Chinchilla truth (E=1.69, A=406.4, B=410.7, alpha=0.34, beta=0.28) on a crossed 6 x 6 design.
+   */
   private Path csv(String extraRow) throws Exception {
     return table(extraRow, true);
   }
@@ -40,8 +42,9 @@ class FitCommandTest {
       double n = 1e7 * Math.pow(300, i / 5.0);
       for (int j = 0; j < 6; j++) {
         double d = 1e9 * Math.pow(100, j / 5.0);
-        double loss = (1.69 + 406.4 / Math.pow(n, 0.34) + (dependsOnD ? 410.7 / Math.pow(d, 0.28) : 0))
-            * Math.exp(0.003 * rng.nextGaussian());
+        double loss =
+            (1.69 + 406.4 / Math.pow(n, 0.34) + (dependsOnD ? 410.7 / Math.pow(d, 0.28) : 0))
+                * Math.exp(0.003 * rng.nextGaussian());
         s.append(String.format(Locale.ROOT, "%.6e,%.6e,%.8f%n", n, d, loss));
       }
     }
@@ -55,8 +58,11 @@ class FitCommandTest {
 
   /** The CSV's data rows as numbers, read here without the reader under test. */
   private static List<double[]> parse(Path csv) throws Exception {
-    return Files.readAllLines(csv).stream().skip(1).filter(l -> !l.isBlank())
-        .map(l -> Arrays.stream(l.split(",")).mapToDouble(Double::parseDouble).toArray()).toList();
+    return Files.readAllLines(csv).stream()
+        .skip(1)
+        .filter(l -> !l.isBlank())
+        .map(l -> Arrays.stream(l.split(",")).mapToDouble(Double::parseDouble).toArray())
+        .toList();
   }
 
   private static String[] stdout(Runnable r) {
@@ -81,23 +87,43 @@ class FitCommandTest {
     long atMaxN = data.stream().filter(r -> r[0] == maxN).count();
     Path out = tmp.resolve("out");
     FitOutcome[] outcome = new FitOutcome[1];
-    String[] lines = stdout(() -> outcome[0] = FitCommand.run("--input", in.toString(), "--out", out.toString(),
-        "--bootstrap", "30", "--grid", "coarse", "--json"));
+    String[] lines =
+        stdout(
+            () ->
+                outcome[0] =
+                    FitCommand.run(
+                        "--input",
+                        in.toString(),
+                        "--out",
+                        out.toString(),
+                        "--bootstrap",
+                        "30",
+                        "--grid",
+                        "coarse",
+                        "--json"));
     JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
     assertEquals(data.size(), json.get("n").asInt());
-    assertEquals(List.of("chinchilla", "kaplan", "power_n", "power_d"),
+    assertEquals(
+        List.of("chinchilla", "kaplan", "power_n", "power_d"),
         List.of(json.get("fits").findValuesAsText("form").toArray(new String[0])));
     JsonNode chin = json.get("fits").get(0);
     assertEquals(0.34, chin.get("params").get("alpha").asDouble(), 0.03);
     assertEquals(2, chin.get("ci").get("alpha").size());
-    assertEquals(0, chin.get("at_bound").size(), "data of the law's own form fit inside its domain");
+    assertEquals(
+        0, chin.get("at_bound").size(), "data of the law's own form fit inside its domain");
     // N_opt at the table's largest compute, from the fitted parameters by eq. 4 of Hoffmann et al.
     double alpha = chin.get("params").get("alpha").asDouble();
     double beta = chin.get("params").get("beta").asDouble();
-    double g = Math.pow(alpha * chin.get("params").get("A").asDouble() / (beta * chin.get("params").get("B").asDouble()),
-        1 / (alpha + beta));
+    double g =
+        Math.pow(
+            alpha
+                * chin.get("params").get("A").asDouble()
+                / (beta * chin.get("params").get("B").asDouble()),
+            1 / (alpha + beta));
     double c = data.stream().mapToDouble(r -> 6 * r[0] * r[1]).max().orElseThrow();
-    assertEquals(g * Math.pow(c / 6, beta / (alpha + beta)), chin.get("compute_optimal").get("N_opt").asDouble(),
+    assertEquals(
+        g * Math.pow(c / 6, beta / (alpha + beta)),
+        chin.get("compute_optimal").get("N_opt").asDouble(),
         1e-9 * chin.get("compute_optimal").get("N_opt").asDouble());
     assertTrue(json.get("fits").get(1).get("params").has("alphaN"));
     String html = Files.readString(out.resolve("report/index.html"));
@@ -107,10 +133,14 @@ class FitCommandTest {
     int expectedRows = (5 + 3) + 4 + 3 + 3;
     try (Connection conn = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*), count(DISTINCT form), max(delta),"
-            + " max(n_points) FILTER (WHERE form = 'power_n'), max(n_points) FILTER (WHERE form = 'power_d'),"
-            + " max(n_points) FILTER (WHERE form = 'chinchilla'), count(*) FILTER (WHERE at_bound)"
-            + " FROM read_parquet('" + out.resolve("fits") + "/*.parquet')")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*), count(DISTINCT form), max(delta),"
+                    + " max(n_points) FILTER (WHERE form = 'power_n'), max(n_points) FILTER (WHERE form = 'power_d'),"
+                    + " max(n_points) FILTER (WHERE form = 'chinchilla'), count(*) FILTER (WHERE at_bound)"
+                    + " FROM read_parquet('"
+                    + out.resolve("fits")
+                    + "/*.parquet')")) {
       rs.next();
       assertEquals(expectedRows, rs.getInt(1));
       assertEquals(4, rs.getInt(2), "chinchilla, kaplan, power_n, power_d");
@@ -122,31 +152,53 @@ class FitCommandTest {
     }
     try (Connection conn = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery("SELECT estimate, ci_low, ci_high FROM read_parquet('" + out.resolve("fits")
-            + "/*.parquet') WHERE form = 'chinchilla' AND parameter = 'alpha'")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT estimate, ci_low, ci_high FROM read_parquet('"
+                    + out.resolve("fits")
+                    + "/*.parquet') WHERE form = 'chinchilla' AND parameter = 'alpha'")) {
       rs.next();
       assertTrue(rs.getDouble(2) <= rs.getDouble(1) && rs.getDouble(1) <= rs.getDouble(3));
     }
   }
 
-  /** A loss that does not depend on D: the D side of the joint laws goes to its bound, and it is a result. */
+  /**
+   * A loss that does not depend on D: the D side of the joint laws goes to its bound, and it is a
+   * result.
+   */
   @Test
   void run_lossIndependentOfD_reportsAtBoundAndFinishesEveryForm() throws Exception {
     Path in = table(null, false);
     Path out = tmp.resolve("bound");
-    String[] lines = stdout(() -> FitCommand.run("--input", in.toString(), "--out", out.toString(),
-        "--bootstrap", "20", "--grid", "coarse", "--json"));
+    String[] lines =
+        stdout(
+            () ->
+                FitCommand.run(
+                    "--input",
+                    in.toString(),
+                    "--out",
+                    out.toString(),
+                    "--bootstrap",
+                    "20",
+                    "--grid",
+                    "coarse",
+                    "--json"));
     JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
     assertEquals(4, json.get("fits").size(), "every form fitted: " + json);
     assertEquals(0, json.get("not_fitted").size());
     JsonNode chin = json.get("fits").get(0);
     assertTrue(chin.get("at_bound").size() > 0, "Chinchilla at bound: " + chin);
     assertTrue(String.join("\n", lines).contains("at bound:"), "the summary says so");
-    assertTrue(Files.readString(out.resolve("report/index.html")).contains("at bound"), "the report says so");
+    assertTrue(
+        Files.readString(out.resolve("report/index.html")).contains("at bound"),
+        "the report says so");
     try (Connection conn = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM read_parquet('" + out.resolve("fits")
-            + "/*.parquet') WHERE at_bound AND form = 'chinchilla'")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*) FROM read_parquet('"
+                    + out.resolve("fits")
+                    + "/*.parquet') WHERE at_bound AND form = 'chinchilla'")) {
       rs.next();
       assertEquals(chin.get("at_bound").size(), rs.getInt(1));
     }
@@ -157,9 +209,19 @@ class FitCommandTest {
     Path in = csv("1e8,-5,3.0");
     int dataRows = parse(csv(null)).size();
     Path bad = csv("1e8,-5,3.0");
-    SpecException e = assertThrows(SpecException.class,
-        () -> FitCommand.run("--input", bad.toString(), "--out", tmp.resolve("o").toString(), "--bootstrap", "0"));
-    assertTrue(e.getMessage().startsWith("row " + (dataRows + 1) + " (line " + (dataRows + 2) + ") of"),
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () ->
+                FitCommand.run(
+                    "--input",
+                    bad.toString(),
+                    "--out",
+                    tmp.resolve("o").toString(),
+                    "--bootstrap",
+                    "0"));
+    assertTrue(
+        e.getMessage().startsWith("row " + (dataRows + 1) + " (line " + (dataRows + 2) + ") of"),
         e.getMessage());
     assertTrue(e.getMessage().contains("column D must be positive, found -5"), e.getMessage());
     assertTrue(Files.exists(in));
@@ -169,10 +231,22 @@ class FitCommandTest {
   void run_dropInvalidSkipsBadRowsAndSaysSo() throws Exception {
     int dataRows = parse(csv(null)).size();
     Path in = csv("1e8,,3.0");
-    FitOutcome o = FitCommand.run("--input", in.toString(), "--out", tmp.resolve("o").toString(),
-        "--bootstrap", "0", "--grid", "coarse", "--form", "chinchilla", "--drop-invalid");
+    FitOutcome o =
+        FitCommand.run(
+            "--input",
+            in.toString(),
+            "--out",
+            tmp.resolve("o").toString(),
+            "--bootstrap",
+            "0",
+            "--grid",
+            "coarse",
+            "--form",
+            "chinchilla",
+            "--drop-invalid");
     assertEquals(dataRows, o.analysis().points().size());
-    assertEquals(List.of("chinchilla"), o.analysis().fits().stream().map(f -> f.form().label()).toList());
+    assertEquals(
+        List.of("chinchilla"), o.analysis().fits().stream().map(f -> f.form().label()).toList());
     assertTrue(o.notes().get(0).contains("1 invalid rows dropped"), o.notes().toString());
   }
 
@@ -182,14 +256,28 @@ class FitCommandTest {
     int dataRows = parse(in).size();
     Path trials = tmp.resolve("trials");
     Files.createDirectories(trials);
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
-      st.execute("COPY (SELECT 't' || row_number() OVER () AS trial_id, CAST(N AS BIGINT) AS n_params,"
-          + " CAST(D AS BIGINT) AS tokens, loss AS final_eval_loss, 'finished' AS status FROM read_csv_auto('" + in
-          + "') UNION ALL SELECT 'bad', 1000, 1000, 'NaN'::DOUBLE, 'diverged') TO '" + trials.resolve("part-0.parquet")
-          + "' (FORMAT PARQUET)");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement()) {
+      st.execute(
+          "COPY (SELECT 't' || row_number() OVER () AS trial_id, CAST(N AS BIGINT) AS n_params,"
+              + " CAST(D AS BIGINT) AS tokens, loss AS final_eval_loss, 'finished' AS status FROM read_csv_auto('"
+              + in
+              + "') UNION ALL SELECT 'bad', 1000, 1000, 'NaN'::DOUBLE, 'diverged') TO '"
+              + trials.resolve("part-0.parquet")
+              + "' (FORMAT PARQUET)");
     }
-    FitOutcome o = FitCommand.run("--input", trials.toString(), "--out", tmp.resolve("o").toString(),
-        "--bootstrap", "0", "--grid", "coarse", "--form", "kaplan");
+    FitOutcome o =
+        FitCommand.run(
+            "--input",
+            trials.toString(),
+            "--out",
+            tmp.resolve("o").toString(),
+            "--bootstrap",
+            "0",
+            "--grid",
+            "coarse",
+            "--form",
+            "kaplan");
     assertEquals(dataRows, o.analysis().points().size());
     assertEquals("1 rows excluded: status other than finished", o.notes().get(0));
   }
@@ -208,7 +296,9 @@ class FitCommandTest {
     } finally {
       System.setErr(old);
     }
-    return new Object[] {code, buf.toString(StandardCharsets.UTF_8).strip().lines().findFirst().orElse("")};
+    return new Object[] {
+      code, buf.toString(StandardCharsets.UTF_8).strip().lines().findFirst().orElse("")
+    };
   }
 
   @Test
@@ -216,24 +306,27 @@ class FitCommandTest {
     String in = csv(null).toString();
     String out = tmp.resolve("o").toString();
     Object[][] cases = {
-        exitAndError("--input", in, "--out", out, "--form", "chinchila"),
-        exitAndError("--input", in, "--out", out, "--huber-delta", "-1"),
-        exitAndError("--input", in, "--out", out, "--grid", "dense"),
-        exitAndError("--input", in, "--out", out, "--loss-col", "final_loss"),
-        exitAndError("--input", tmp.resolve("missing.csv").toString(), "--out", out),
-        exitAndError("--input", in, "--out", out, "--bootstrap", "-3"),
-        exitAndError("--input", "nosuchfs://bucket/table.csv", "--out", out),
+      exitAndError("--input", in, "--out", out, "--form", "chinchila"),
+      exitAndError("--input", in, "--out", out, "--huber-delta", "-1"),
+      exitAndError("--input", in, "--out", out, "--grid", "dense"),
+      exitAndError("--input", in, "--out", out, "--loss-col", "final_loss"),
+      exitAndError("--input", tmp.resolve("missing.csv").toString(), "--out", out),
+      exitAndError("--input", in, "--out", out, "--bootstrap", "-3"),
+      exitAndError("--input", "nosuchfs://bucket/table.csv", "--out", out),
     };
     String[] expected = {
-        "error: --form must be all or a comma-separated list of chinchilla, kaplan, power_n, power_d, found \"chinchila\"",
-        "error: --huber-delta must be a finite number > 0, found \"-1\"",
-        "error: --grid must be one of full, coarse, found \"dense\"",
-        "error: --loss-col must be a column of " + in + " (columns are [N, D, loss]), found \"final_loss\"",
-        "error: --input must be an existing CSV file or Parquet file or folder, found \""
-            + tmp.resolve("missing.csv") + "\"",
-        "error: --bootstrap must be a whole number >= 0, found \"-3\"",
-        "error: --input must be a local path or a URI of a file system on the classpath (file:, hdfs:, s3a: with"
-            + " hadoop-aws), found \"nosuchfs://bucket/table.csv\"",
+      "error: --form must be all or a comma-separated list of chinchilla, kaplan, power_n, power_d, found \"chinchila\"",
+      "error: --huber-delta must be a finite number > 0, found \"-1\"",
+      "error: --grid must be one of full, coarse, found \"dense\"",
+      "error: --loss-col must be a column of "
+          + in
+          + " (columns are [N, D, loss]), found \"final_loss\"",
+      "error: --input must be an existing CSV file or Parquet file or folder, found \""
+          + tmp.resolve("missing.csv")
+          + "\"",
+      "error: --bootstrap must be a whole number >= 0, found \"-3\"",
+      "error: --input must be a local path or a URI of a file system on the classpath (file:, hdfs:, s3a: with"
+          + " hadoop-aws), found \"nosuchfs://bucket/table.csv\"",
     };
     for (int i = 0; i < cases.length; i++) {
       assertEquals(2, cases[i][0], "exit code of case " + i + ": " + cases[i][1]);

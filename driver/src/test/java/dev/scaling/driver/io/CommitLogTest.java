@@ -27,22 +27,49 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Commit-once on the local file system and HDFS: racing writers of one trial, one commit, one outcome for all. */
+/**
+ * Commit-once on the local file system and HDFS: racing writers of one trial, one commit, one
+ * outcome for all.
+ */
 public class CommitLogTest {
-  static final Trial TRIAL = Planner.plan(SpecParser.parse("""
+  static final Trial TRIAL =
+      Planner.plan(
+              SpecParser.parse(
+                  """
       name: c
       seed: 1
       data: {source: synthetic}
       model: {context: 16, head_size: 16}
       grid: {width: [16], depth: [1], tokens: [4096]}
       training: {batch_size: 8, learning_rate: 3.0e-3}
-      """)).trials().get(0);
+      """))
+          .trials()
+          .get(0);
 
   /** An outcome told apart from the other writers' by its executor and its loss. */
   public static TrialOutcome outcome(int writer) {
-    TrialResult r = new TrialResult(TRIAL.trialId(), TrialStatus.FINISHED, 2.0 + writer, 2.5 + writer, null, null,
-        32, 4096, 1.0, 4096, "cpu()", List.of(), 0);
-    return new TrialOutcome(TRIAL, r, "run", "executor-" + writer, "host", writer,
+    TrialResult r =
+        new TrialResult(
+            TRIAL.trialId(),
+            TrialStatus.FINISHED,
+            2.0 + writer,
+            2.5 + writer,
+            null,
+            null,
+            32,
+            4096,
+            1.0,
+            4096,
+            "cpu()",
+            List.of(),
+            0);
+    return new TrialOutcome(
+        TRIAL,
+        r,
+        "run",
+        "executor-" + writer,
+        "host",
+        writer,
         new Provenance("test", "0.35.1", "2.7.1", "17", "amd64", 1));
   }
 
@@ -53,7 +80,8 @@ public class CommitLogTest {
   }
 
   @Test
-  void commit_racingWritersOnHdfsLeaveOneCommitThatEveryWriterSees(@TempDir Path dir) throws Exception {
+  void commit_racingWritersOnHdfsLeaveOneCommitThatEveryWriterSees(@TempDir Path dir)
+      throws Exception {
     Configuration conf = new Configuration();
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("dfs").toString());
     MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
@@ -66,8 +94,9 @@ public class CommitLogTest {
   }
 
   /**
-   * {@code rounds} times: four writers commit different outcomes of one trial at once into a fresh OUT;
-   * exactly one commit file remains, every writer got its outcome back, and no temporary file is left.
+   * {@code rounds} times: four writers commit different outcomes of one trial at once into a fresh
+   * OUT; exactly one commit file remains, every writer got its outcome back, and no temporary file
+   * is left.
    */
   static void race(int rounds, IntFunction<String> outDir, Configuration conf) throws Exception {
     int writers = 4;
@@ -79,11 +108,12 @@ public class CommitLogTest {
         List<Future<TrialOutcome>> seen = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
           int writer = w;
-          Callable<TrialOutcome> commit = () -> {
-            CommitLog log = new CommitLog(out, conf);
-            start.await();
-            return log.commit(outcome(writer));
-          };
+          Callable<TrialOutcome> commit =
+              () -> {
+                CommitLog log = new CommitLog(out, conf);
+                start.await();
+                return log.commit(outcome(writer));
+              };
           seen.add(pool.submit(commit));
         }
         for (Future<TrialOutcome> f : seen) {
@@ -93,7 +123,8 @@ public class CommitLogTest {
         assertEquals(1, onDisk.size());
         TrialOutcome winner = onDisk.get(TRIAL.trialId());
         for (Future<TrialOutcome> f : seen) {
-          assertEquals(winner, f.get(), "round " + round + ": every writer sees the outcome on the store");
+          assertEquals(
+              winner, f.get(), "round " + round + ": every writer sees the outcome on the store");
         }
         org.apache.hadoop.fs.Path commits = new org.apache.hadoop.fs.Path(out, "commits");
         List<String> names = new ArrayList<>();

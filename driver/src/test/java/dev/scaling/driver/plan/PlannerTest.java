@@ -18,9 +18,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The plan of a small spec written here, checked against expectations computed in this test from the
- * spec's own axis values (never from the planner's output): which grid points, in which order, at what
- * cost.
+ * The plan of a small spec written here, checked against expectations computed in this test from
+ * the spec's own axis values (never from the planner's output): which grid points, in which order,
+ * at what cost.
  */
 class PlannerTest {
   static final List<Integer> WIDTHS = List.of(32, 64, 48);
@@ -29,6 +29,7 @@ class PlannerTest {
   static final List<Double> RATES = List.of(1e-3, 3e-3);
   static final List<Integer> SEEDS = List.of(0, 1);
   static final int CONTEXT = 16;
+
   /** The default synthetic language's vocabulary. */
   static final int VOCAB = 64;
 
@@ -60,8 +61,8 @@ class PlannerTest {
     }
 
     /**
-     * Every parameter: embeddings (vocab and position), per block 12w^2 weights + 13w biases and norm
-     * parameters, the final norm (2w), the output layer with bias.
+     * Every parameter: embeddings (vocab and position), per block 12w^2 weights + 13w biases and
+     * norm parameters, the final norm (2w), the output layer with bias.
      */
     long total() {
       long w = width;
@@ -92,7 +93,10 @@ class PlannerTest {
     List<Point> expected = expectedPoints().stream().sorted(order).toList();
     assertEquals(48, expected.size(), "3 widths x 2 depths x 2 token counts x 2 rates x 2 seeds");
     assertEquals(expected, plan.trials().stream().map(Point::of).sorted(order).toList());
-    assertEquals(48, new HashSet<>(plan.trials().stream().map(Trial::trialId).toList()).size(), "distinct ids");
+    assertEquals(
+        48,
+        new HashSet<>(plan.trials().stream().map(Trial::trialId).toList()).size(),
+        "distinct ids");
     for (Trial t : plan.trials()) {
       assertEquals(t.width() / 16, t.heads());
       assertEquals(CONTEXT, t.context());
@@ -115,7 +119,8 @@ class PlannerTest {
   @Test
   void plan_ordersByDescendingCostThenTotalParamsThenId() {
     List<Trial> trials = Planner.plan(spec()).trials();
-    // Expected sequence of (width, depth, tokens): descending 6ND, ties broken by descending total x D.
+    // Expected sequence of (width, depth, tokens): descending 6ND, ties broken by descending total
+    // x D.
     // This grid has such a tie: width 32 depth 1 at 32768 tokens and width 64 depth 1 at 8192.
     List<String> expected =
         expectedPoints().stream()
@@ -125,7 +130,9 @@ class PlannerTest {
                     .reversed())
             .map(p -> p.width() + "x" + p.depth() + "@" + p.tokens())
             .toList();
-    assertEquals(expected, trials.stream().map(t -> t.width() + "x" + t.depth() + "@" + t.tokens()).toList());
+    assertEquals(
+        expected,
+        trials.stream().map(t -> t.width() + "x" + t.depth() + "@" + t.tokens()).toList());
     Point first = Point.of(trials.get(0));
     assertEquals(List.of(64, 3, 32768L), List.of(first.width(), first.depth(), first.tokens()));
     for (int i = 1; i < trials.size(); i++) {
@@ -156,7 +163,8 @@ class PlannerTest {
     assertEquals(Math.max(sum / 2, max) / 1e9, plan.estimatedSeconds(2, 1e9), 1e-9);
     String text = plan.describe(2);
     assertTrue(
-        text.startsWith("Plan for sweep 'plan-test': 48 trials (3 widths x 2 depths x 2 token counts x 2 learning rates x 2 seeds)"),
+        text.startsWith(
+            "Plan for sweep 'plan-test': 48 trials (3 widths x 2 depths x 2 token counts x 2 learning rates x 2 seeds)"),
         text);
   }
 
@@ -165,10 +173,15 @@ class PlannerTest {
     SweepSpec quickstart = SpecParser.parse(Path.of("..", "examples", "quickstart.yaml"));
     var g = quickstart.grid();
     int expected =
-        g.width().size() * g.depth().size() * g.tokens().size() * Math.max(1, g.learningRate().size()) * g.seeds().size();
+        g.width().size()
+            * g.depth().size()
+            * g.tokens().size()
+            * Math.max(1, g.learningRate().size())
+            * g.seeds().size();
     Plan plan = Planner.plan(quickstart);
     assertEquals(expected, plan.trials().size());
-    assertEquals(expected, plan.trials().stream().map(Trial::trialId).collect(Collectors.toSet()).size());
+    assertEquals(
+        expected, plan.trials().stream().map(Trial::trialId).collect(Collectors.toSet()).size());
   }
 
   @Test
@@ -182,12 +195,16 @@ class PlannerTest {
   void plan_rejectsTwoGridPointsWithOneId() {
     Plan plan = Planner.plan(spec());
     Trial a = plan.trials().get(0);
-    Trial renamed = Trial.of("other-sweep", a.config(), a.vocab(), a.params()); // the sweep name is not in the id
+    Trial renamed =
+        Trial.of(
+            "other-sweep", a.config(), a.vocab(), a.params()); // the sweep name is not in the id
     List<Trial> trials = new ArrayList<>(plan.trials());
     trials.add(renamed);
-    InvariantViolation e = assertThrows(InvariantViolation.class, () -> new Plan(plan.spec(), trials));
-    String point = "width %d, depth %d, tokens %d, learning_rate %s, seed %d"
-        .formatted(a.width(), a.depth(), a.tokens(), a.training().learningRate(), a.replica());
+    InvariantViolation e =
+        assertThrows(InvariantViolation.class, () -> new Plan(plan.spec(), trials));
+    String point =
+        "width %d, depth %d, tokens %d, learning_rate %s, seed %d"
+            .formatted(a.width(), a.depth(), a.tokens(), a.training().learningRate(), a.replica());
     assertTrue(e.getMessage().contains(a.trialId()), e.getMessage());
     assertTrue(e.getMessage().contains("(sweep plan-test: " + point + ")"), e.getMessage());
     assertTrue(e.getMessage().contains("(sweep other-sweep: " + point + ")"), e.getMessage());

@@ -27,22 +27,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A tiny sweep whose spec and OUT live on a scheme only {@code spark.hadoop.fs.sweeptest.impl} makes
- * reachable (so the driver must use the Spark conf's Hadoop settings, like the executors), whose trials
- * table carries the provenance of this JVM, and whose resume warns about commits of another version.
+ * A tiny sweep whose spec and OUT live on a scheme only {@code spark.hadoop.fs.sweeptest.impl}
+ * makes reachable (so the driver must use the Spark conf's Hadoop settings, like the executors),
+ * whose trials table carries the provenance of this JVM, and whose resume warns about commits of
+ * another version.
  */
 class ProvenanceAndHadoopConfTest {
   static SparkSession spark;
 
   @BeforeAll
   static void startSpark() {
-    spark = SparkSession.builder()
-        .master("local[2]")
-        .appName("ProvenanceAndHadoopConfTest")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.hadoop.fs." + SchemeTestFileSystem.SCHEME + ".impl", SchemeTestFileSystem.class.getName())
-        .getOrCreate();
+    spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("ProvenanceAndHadoopConfTest")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config(
+                "spark.hadoop.fs." + SchemeTestFileSystem.SCHEME + ".impl",
+                SchemeTestFileSystem.class.getName())
+            .getOrCreate();
   }
 
   @AfterAll
@@ -50,7 +54,8 @@ class ProvenanceAndHadoopConfTest {
     spark.stop();
   }
 
-  static final String SPEC = """
+  static final String SPEC =
+      """
       name: prov
       seed: 5
       data:
@@ -63,8 +68,8 @@ class ProvenanceAndHadoopConfTest {
       """;
 
   @Test
-  void run_onASchemeKnownOnlyToTheSparkConf_recordsProvenanceAndWarnsAboutOtherVersions(@TempDir Path dir)
-      throws Exception {
+  void run_onASchemeKnownOnlyToTheSparkConf_recordsProvenanceAndWarnsAboutOtherVersions(
+      @TempDir Path dir) throws Exception {
     Path spec = dir.resolve("prov.yaml");
     Files.writeString(spec, SPEC);
     Path out = dir.resolve("out");
@@ -83,8 +88,12 @@ class ProvenanceAndHadoopConfTest {
     String git = gitCommit();
     try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = db.createStatement();
-        ResultSet rs = st.executeQuery("SELECT app_version, djl_version, libtorch_version, java_version, os_arch,"
-            + " intra_op_threads FROM read_parquet('" + out.resolve("trials") + "/*.parquet')")) {
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT app_version, djl_version, libtorch_version, java_version, os_arch,"
+                    + " intra_op_threads FROM read_parquet('"
+                    + out.resolve("trials")
+                    + "/*.parquet')")) {
       assertTrue(rs.next());
       String app = rs.getString("app_version");
       assertNotNull(app);
@@ -96,13 +105,15 @@ class ProvenanceAndHadoopConfTest {
       assertEquals(Engine.getEngine("PyTorch").getVersion(), rs.getString("libtorch_version"));
       assertEquals(System.getProperty("java.version"), rs.getString("java_version"));
       assertEquals(System.getProperty("os.arch"), rs.getString("os_arch"));
-      assertEquals(1, rs.getInt("intra_op_threads"), "local[2] tasks take spark.task.cpus = 1 core");
+      assertEquals(
+          1, rs.getInt("intra_op_threads"), "local[2] tasks take spark.task.cpus = 1 core");
       assertFalse(rs.next());
     }
 
     // The same commit, as if written by another build: a resume says so.
     String json = Files.readString(commits.get(0));
-    String edited = json.replaceFirst("\"appVersion\":\"[^\"]*\"", "\"appVersion\":\"0.0.0-other\"");
+    String edited =
+        json.replaceFirst("\"appVersion\":\"[^\"]*\"", "\"appVersion\":\"0.0.0-other\"");
     assertFalse(edited.equals(json), json);
     Files.writeString(commits.get(0), edited);
     ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -114,14 +125,20 @@ class ProvenanceAndHadoopConfTest {
       System.setOut(stdout);
     }
     String printed = console.toString(StandardCharsets.UTF_8);
-    assertTrue(printed.contains("1 of 1 committed trial(s) in OUT were written by another application version:"
-        + " 0.0.0-other (1)"), printed);
+    assertTrue(
+        printed.contains(
+            "1 of 1 committed trial(s) in OUT were written by another application version:"
+                + " 0.0.0-other (1)"),
+        printed);
   }
 
   /** {@code git rev-parse --short=12 HEAD} of the working folder, or null without git. */
   static String gitCommit() {
     try {
-      Process p = new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("git", "rev-parse", "--short=12", "HEAD")
+              .redirectErrorStream(true)
+              .start();
       String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? text : null;
     } catch (Exception e) {

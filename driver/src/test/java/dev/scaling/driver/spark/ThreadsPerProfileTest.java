@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two stage-level resource profiles in one application (the default one with {@code spark.task.cpus=1}
- * and a task profile of 2 CPUs, as trials sharing a GPU get one), their jobs running at the same time in
- * one executor: each trial records the intra-op threads of its own profile. Local mode accepts task
- * resource profiles only under {@code spark.testing}.
+ * Two stage-level resource profiles in one application (the default one with {@code
+ * spark.task.cpus=1} and a task profile of 2 CPUs, as trials sharing a GPU get one), their jobs
+ * running at the same time in one executor: each trial records the intra-op threads of its own
+ * profile. Local mode accepts task resource profiles only under {@code spark.testing}.
  */
 class ThreadsPerProfileTest {
   static SparkSession spark;
@@ -32,11 +32,12 @@ class ThreadsPerProfileTest {
   @BeforeAll
   static void startSpark() {
     testingBefore = System.setProperty("spark.testing", "true");
-    spark = SparkSession.builder()
-        .master("local[3]")
-        .appName("ThreadsPerProfileTest")
-        .config("spark.ui.enabled", "false")
-        .getOrCreate();
+    spark =
+        SparkSession.builder()
+            .master("local[3]")
+            .appName("ThreadsPerProfileTest")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate();
   }
 
   @AfterAll
@@ -49,7 +50,10 @@ class ThreadsPerProfileTest {
     }
   }
 
-  static final List<Trial> TRIALS = Planner.plan(SpecParser.parse("""
+  static final List<Trial> TRIALS =
+      Planner.plan(
+              SpecParser.parse(
+                  """
       name: threads
       seed: 3
       data:
@@ -59,20 +63,30 @@ class ThreadsPerProfileTest {
       model: {context: 16, head_size: 16}
       grid: {width: [16, 32], depth: [1], tokens: [4096]}
       training: {batch_size: 8, learning_rate: 3.0e-3, eval_interval: 16}
-      """)).trials();
+      """))
+          .trials();
 
   @Test
-  void trialsOfTwoResourceProfiles_eachRecordTheirOwnThreadCount(@TempDir Path dir) throws Exception {
+  void trialsOfTwoResourceProfiles_eachRecordTheirOwnThreadCount(@TempDir Path dir)
+      throws Exception {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    TrialTask task = new TrialTask(
-        "threads-test", dir.toUri().toString(), 1, SweepAccumulators.register(spark.sparkContext(), "threads"), 0);
-    // Each job's task holds its CPUs until its trial ends, so both run at once on local[3]'s 3 cores.
+    TrialTask task =
+        new TrialTask(
+            "threads-test",
+            dir.toUri().toString(),
+            1,
+            SweepAccumulators.register(spark.sparkContext(), "threads"),
+            0);
+    // Each job's task holds its CPUs until its trial ends, so both run at once on local[3]'s 3
+    // cores.
     JavaFutureAction<List<TrialOutcome>> oneCpu =
         jsc.parallelize(List.of(TRIALS.get(0)), 1).mapPartitions(task).collectAsync();
-    JavaFutureAction<List<TrialOutcome>> twoCpus = jsc.parallelize(List.of(TRIALS.get(1)), 1)
-        .withResources(new ResourceProfileBuilder().require(new TaskResourceRequests().cpus(2)).build())
-        .mapPartitions(task)
-        .collectAsync();
+    JavaFutureAction<List<TrialOutcome>> twoCpus =
+        jsc.parallelize(List.of(TRIALS.get(1)), 1)
+            .withResources(
+                new ResourceProfileBuilder().require(new TaskResourceRequests().cpus(2)).build())
+            .mapPartitions(task)
+            .collectAsync();
 
     TrialOutcome one = oneCpu.get().get(0);
     TrialOutcome two = twoCpus.get().get(0);

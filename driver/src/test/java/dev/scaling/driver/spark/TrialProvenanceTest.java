@@ -16,19 +16,33 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The resume warning about commits of other application versions, old commits without provenance included. */
+/**
+ * The resume warning about commits of other application versions, old commits without provenance
+ * included.
+ */
 class TrialProvenanceTest {
   static TrialOutcome withVersion(String version) {
     TrialOutcome o = CommitLogTest.outcome(0);
-    return new TrialOutcome(o.trial(), o.result(), o.runId(), o.executorId(), o.host(), o.attempt(),
+    return new TrialOutcome(
+        o.trial(),
+        o.result(),
+        o.runId(),
+        o.executorId(),
+        o.host(),
+        o.attempt(),
         version == null ? null : new Provenance(version, "0.35.1", "2.7.1", "17", "amd64", 1));
   }
 
   @Test
   void foreignVersions_countsEachOtherVersionAndUnrecordedCommits() {
-    assertEquals(Optional.empty(), TrialProvenance.foreignVersions(List.of(withVersion("1.0")), "1.0"));
-    String warning = TrialProvenance.foreignVersions(
-        List.of(withVersion("1.0"), withVersion("0.9"), withVersion("0.9"), withVersion(null)), "1.0").orElseThrow();
+    assertEquals(
+        Optional.empty(), TrialProvenance.foreignVersions(List.of(withVersion("1.0")), "1.0"));
+    String warning =
+        TrialProvenance.foreignVersions(
+                List.of(
+                    withVersion("1.0"), withVersion("0.9"), withVersion("0.9"), withVersion(null)),
+                "1.0")
+            .orElseThrow();
     assertTrue(warning.contains("3 of 4 committed trial(s)"), warning);
     assertTrue(warning.contains("0.9 (2), " + TrialProvenance.UNRECORDED + " (1)"), warning);
     assertTrue(warning.contains("this is 1.0"), warning);

@@ -31,12 +31,14 @@ import java.util.zip.CheckedOutputStream;
  * long CRC32 of every byte before it
  * </pre>
  *
- * <p>Version 1 (before the schedule state and the separate Adam block) is recognised and refused with a
- * message that says so: such a checkpoint cannot prove which schedule it followed, so the trial restarts.
+ * <p>Version 1 (before the schedule state and the separate Adam block) is recognised and refused
+ * with a message that says so: such a checkpoint cannot prove which schedule it followed, so the
+ * trial restarts.
  */
 public final class CheckpointCodec {
   /** "SWCP": the first four bytes of every checkpoint. */
   static final int MAGIC = 0x53574350;
+
   /** The format this build writes and reads. */
   public static final int VERSION = 2;
 
@@ -49,7 +51,8 @@ public final class CheckpointCodec {
    */
   public static long write(CheckpointState state, OutputStream raw) throws IOException {
     CRC32 crc = new CRC32();
-    DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc));
+    DataOutputStream out =
+        new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc));
     out.writeInt(MAGIC);
     out.writeInt(VERSION);
     out.writeUTF(state.trialId());
@@ -101,8 +104,8 @@ public final class CheckpointCodec {
    *
    * @param bytes the whole file
    * @return the state
-   * @throws IOException naming what is wrong: too short, a failed checksum, not a checkpoint, another
-   *     format version, or malformed contents
+   * @throws IOException naming what is wrong: too short, a failed checksum, not a checkpoint,
+   *     another format version, or malformed contents
    */
   public static CheckpointState read(byte[] bytes) throws IOException {
     if (bytes.length < 16) {
@@ -120,8 +123,15 @@ public final class CheckpointCodec {
     }
     int version = in.readInt();
     if (version != VERSION) {
-      throw new IOException("checkpoint format version " + version + " is not readable by this build, which reads"
-          + " version " + VERSION + (version < VERSION ? " (written by an older build; the trial restarts from step 0)" : ""));
+      throw new IOException(
+          "checkpoint format version "
+              + version
+              + " is not readable by this build, which reads"
+              + " version "
+              + VERSION
+              + (version < VERSION
+                  ? " (written by an older build; the trial restarts from step 0)"
+                  : ""));
     }
     try {
       String trialId = in.readUTF();
@@ -134,11 +144,15 @@ public final class CheckpointCodec {
       int points = in.readInt();
       List<CurvePoint> curve = new ArrayList<>(Math.max(0, Math.min(points, 1 << 16)));
       for (int i = 0; i < points; i++) {
-        curve.add(new CurvePoint(in.readLong(), in.readLong(), in.readDouble(), in.readDouble(), in.readDouble()));
+        curve.add(
+            new CurvePoint(
+                in.readLong(), in.readLong(), in.readDouble(), in.readDouble(), in.readDouble()));
       }
-      RunProgress progress = new RunProgress(step, trainNanos, wallNanos, lossSum, lossCount, lastTrainLoss, curve);
+      RunProgress progress =
+          new RunProgress(step, trainNanos, wallNanos, lossSum, lossCount, lastTrainLoss, curve);
       long trainWindows = in.readLong();
-      ScheduleState schedule = new ScheduleState(in.readUTF(), in.readUTF(), in.readLong(), in.readLong());
+      ScheduleState schedule =
+          new ScheduleState(in.readUTF(), in.readUTF(), in.readLong(), in.readLong());
       int count = in.readInt();
       List<ParameterTensor> parameters = new ArrayList<>(Math.max(0, Math.min(count, 1 << 16)));
       for (int i = 0; i < count; i++) {
@@ -149,7 +163,8 @@ public final class CheckpointCodec {
         }
         int size = in.readInt();
         if (size < 0 || size != Arrays.stream(shape).reduce(1, (a, b) -> a * b)) {
-          throw new IOException("parameter " + name + " has " + size + " values for shape " + Arrays.toString(shape));
+          throw new IOException(
+              "parameter " + name + " has " + size + " values for shape " + Arrays.toString(shape));
         }
         parameters.add(new ParameterTensor(name, shape, readFloats(in, size)));
       }
@@ -164,7 +179,12 @@ public final class CheckpointCodec {
         throw new IOException("trailing bytes after the Adam state");
       }
       return new CheckpointState(
-          trialId, progress, trainWindows, schedule, parameters, new AdamState.Saved(adamSteps, means, variances));
+          trialId,
+          progress,
+          trainWindows,
+          schedule,
+          parameters,
+          new AdamState.Saved(adamSteps, means, variances));
     } catch (RuntimeException e) {
       throw new IOException("malformed checkpoint: " + e.getMessage(), e);
     }

@@ -1,12 +1,13 @@
 package dev.scaling.worker.checkpoint;
 
-import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.schedule.ScheduleState;
+import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.worker.optim.AdamState;
 import java.util.List;
 
 /**
- * Everything a training run needs to continue after {@code progress.step()} as if it had never stopped.
+ * Everything a training run needs to continue after {@code progress.step()} as if it had never
+ * stopped.
  *
  * @param trialId the trial
  * @param progress steps, times, running losses and the learning curve so far
@@ -28,16 +29,27 @@ public record CheckpointState(
     }
     if (schedule.step() != progress.step()) {
       throw new InvariantViolation(
-          "schedule state at step " + schedule.step() + " in a checkpoint of step " + progress.step());
+          "schedule state at step "
+              + schedule.step()
+              + " in a checkpoint of step "
+              + progress.step());
     }
     if (adam.means().size() != parameters.size()) {
       throw new InvariantViolation(
-          "Adam state for " + adam.means().size() + " parameters in a checkpoint of " + parameters.size());
+          "Adam state for "
+              + adam.means().size()
+              + " parameters in a checkpoint of "
+              + parameters.size());
     }
     for (int i = 0; i < parameters.size(); i++) {
       if (adam.means().get(i).length != parameters.get(i).values().length) {
-        throw new InvariantViolation("Adam state of parameter " + parameters.get(i).name() + " has "
-            + adam.means().get(i).length + " values, the parameter " + parameters.get(i).values().length);
+        throw new InvariantViolation(
+            "Adam state of parameter "
+                + parameters.get(i).name()
+                + " has "
+                + adam.means().get(i).length
+                + " values, the parameter "
+                + parameters.get(i).values().length);
       }
     }
     parameters = List.copyOf(parameters);

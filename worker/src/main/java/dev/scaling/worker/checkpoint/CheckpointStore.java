@@ -15,18 +15,21 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Where checkpoints live: trial {@code id}'s in {@code dir/id/} as {@code step-<step>.ckpt} on any Hadoop
- * file system. A checkpoint is written under a temporary name ({@code _tmp-*.ckpt}) and renamed when
- * complete, so a kill mid-write leaves the last good checkpoint intact; older ones are deleted once a
- * newer one is in place. {@link #load} returns the newest file that {@link CheckpointCodec} reads (a file
- * that fails its checksum, has another format version or does not parse is skipped, with one line on
- * standard error saying why). Instances are immutable and may be shared by concurrent trainings.
+ * Where checkpoints live: trial {@code id}'s in {@code dir/id/} as {@code step-<step>.ckpt} on any
+ * Hadoop file system. A checkpoint is written under a temporary name ({@code _tmp-*.ckpt}) and
+ * renamed when complete, so a kill mid-write leaves the last good checkpoint intact; older ones are
+ * deleted once a newer one is in place. {@link #load} returns the newest file that {@link
+ * CheckpointCodec} reads (a file that fails its checksum, has another format version or does not
+ * parse is skipped, with one line on standard error saying why). Instances are immutable and may be
+ * shared by concurrent trainings.
  */
 public final class CheckpointStore {
   /** Ending of checkpoint files, complete or temporary. */
   public static final String SUFFIX = ".ckpt";
+
   /** Beginning of a complete checkpoint's file name. */
   public static final String STEP_PREFIX = "step-";
+
   /** Beginning of a checkpoint still being written. */
   public static final String TEMP_PREFIX = "_tmp-";
 
@@ -38,7 +41,8 @@ public final class CheckpointStore {
    * @param dir any Hadoop file system URI or path, e.g. {@code OUT/checkpoints}
    */
   public CheckpointStore(Configuration conf, String dir) {
-    InvariantViolation.check(conf != null && dir != null && !dir.isBlank(),
+    InvariantViolation.check(
+        conf != null && dir != null && !dir.isBlank(),
         "checkpoints need a Hadoop configuration and a directory, found " + dir);
     this.conf = conf;
     this.dir = dir;
@@ -51,7 +55,8 @@ public final class CheckpointStore {
 
   /** The directory of {@code trialId}'s checkpoints. */
   public Path trialDir(String trialId) {
-    InvariantViolation.check(trialId != null && !trialId.isEmpty() && !trialId.contains("/"),
+    InvariantViolation.check(
+        trialId != null && !trialId.isEmpty() && !trialId.contains("/"),
         "bad trial id for a checkpoint path: " + trialId);
     return new Path(dir, trialId);
   }
@@ -76,7 +81,8 @@ public final class CheckpointStore {
         if (!fs.exists(target)) {
           throw new IOException("cannot rename checkpoint " + temp + " to " + target);
         }
-        // Another attempt of the same trial (speculative execution) wrote the same step: keep its file.
+        // Another attempt of the same trial (speculative execution) wrote the same step: keep its
+        // file.
         fs.delete(temp, false);
       }
     } catch (IOException | RuntimeException e) {
@@ -96,8 +102,8 @@ public final class CheckpointStore {
   }
 
   /**
-   * The newest readable checkpoint of {@code trialId}, or null when there is none. Temporary files are
-   * ignored; files that cannot be read as a checkpoint of this trial and step are skipped.
+   * The newest readable checkpoint of {@code trialId}, or null when there is none. Temporary files
+   * are ignored; files that cannot be read as a checkpoint of this trial and step are skipped.
    */
   public CheckpointState load(String trialId) throws IOException {
     Path trialDir = trialDir(trialId);
@@ -108,7 +114,8 @@ public final class CheckpointStore {
     } catch (FileNotFoundException e) {
       return null;
     }
-    files.sort(Comparator.comparingLong((FileStatus s) -> stepOf(s.getPath().getName())).reversed());
+    files.sort(
+        Comparator.comparingLong((FileStatus s) -> stepOf(s.getPath().getName())).reversed());
     for (FileStatus file : files) {
       try {
         CheckpointState state = read(fs, file);

@@ -15,7 +15,12 @@ public record ParameterTensor(String name, long[] shape, float[] values) {
     long size = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
     if (size != values.length) {
       throw new InvariantViolation(
-          "parameter " + name + " has " + values.length + " values for shape " + Arrays.toString(shape));
+          "parameter "
+              + name
+              + " has "
+              + values.length
+              + " values for shape "
+              + Arrays.toString(shape));
     }
   }
 }

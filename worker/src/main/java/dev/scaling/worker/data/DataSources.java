@@ -7,14 +7,13 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * The registry of data sources, keyed by {@code data.source}. A new source is one class implementing
- * {@link TokenSource} and one line in {@link #REGISTERED}.
+ * The registry of data sources, keyed by {@code data.source}. A new source is one class
+ * implementing {@link TokenSource} and one line in {@link #REGISTERED}.
  */
 public final class DataSources {
 
-  private static final List<TokenSource> REGISTERED = List.of(
-      new SyntheticSource(),
-      new TextSource());
+  private static final List<TokenSource> REGISTERED =
+      List.of(new SyntheticSource(), new TextSource());
 
   private DataSources() {}
 
@@ -24,10 +23,11 @@ public final class DataSources {
   }
 
   /**
-   * The source {@code data.source} names, once {@code data} passed its rules (a registered tokenizer,
-   * the fields the source needs).
+   * The source {@code data.source} names, once {@code data} passed its rules (a registered
+   * tokenizer, the fields the source needs).
    *
-   * @throws SpecException naming {@code data.source} and the registered names, or the field at fault
+   * @throws SpecException naming {@code data.source} and the registered names, or the field at
+   *     fault
    */
   public static TokenSource of(DataSpec data) {
     for (TokenSource source : REGISTERED) {

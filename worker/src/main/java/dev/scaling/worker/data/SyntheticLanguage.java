@@ -8,23 +8,26 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * A seeded order-k Markov source over {@code vocab} tokens with an exactly known entropy rate, the loss
- * floor no model can beat. Every context (the k previous tokens) has {@code branching} distinct
- * successors drawn without replacement with Zipf({@code zipf}) weights over a random ranking of the
- * vocabulary, so a few tokens and contexts are frequent and many are rare (more data and bigger models
- * keep finding structure); about half of each context's successors come from a set of favourites of its
- * last token, so lower-order statistics are informative too. Successor probabilities are flat-Dirichlet. With probability
- * {@link #RESTART} the next token is instead uniform over the vocabulary, which makes the context chain
- * irreducible and aperiodic (a unique stationary distribution) and is part of the exact entropy rate.
+ * A seeded order-k Markov source over {@code vocab} tokens with an exactly known entropy rate, the
+ * loss floor no model can beat. Every context (the k previous tokens) has {@code branching}
+ * distinct successors drawn without replacement with Zipf({@code zipf}) weights over a random
+ * ranking of the vocabulary, so a few tokens and contexts are frequent and many are rare (more data
+ * and bigger models keep finding structure); about half of each context's successors come from a
+ * set of favourites of its last token, so lower-order statistics are informative too. Successor
+ * probabilities are flat-Dirichlet. With probability {@link #RESTART} the next token is instead
+ * uniform over the vocabulary, which makes the context chain irreducible and aperiodic (a unique
+ * stationary distribution) and is part of the exact entropy rate.
  */
 public final class SyntheticLanguage {
-  /** Probability that the next token is drawn uniformly instead of from the context's successors. */
+  /**
+   * Probability that the next token is drawn uniformly instead of from the context's successors.
+   */
   public static final double RESTART = 0.01;
 
   /**
-   * Chance that a successor slot of a context is filled from the favourites of the context's last token
-   * (else from the Zipf ranking): this back-off structure lets small models and little data learn the
-   * bigram level first and the full order-k table later.
+   * Chance that a successor slot of a context is filled from the favourites of the context's last
+   * token (else from the Zipf ranking): this back-off structure lets small models and little data
+   * learn the bigram level first and the full order-k table later.
    */
   public static final double FAVOURED_SHARE = 0.5;
 
@@ -65,7 +68,10 @@ public final class SyntheticLanguage {
     entropyRate = computeEntropyRate();
   }
 
-  /** The language of ({@code spec}, {@code seed}) from a small per-JVM cache (several trials share it). */
+  /**
+   * The language of ({@code spec}, {@code seed}) from a small per-JVM cache (several trials share
+   * it).
+   */
   public static SyntheticLanguage of(SyntheticSpec spec, long seed) {
     Key key = new Key(spec, seed);
     synchronized (CACHE) {
@@ -268,7 +274,10 @@ public final class SyntheticLanguage {
     return successors[base + j];
   }
 
-  /** Probability of {@code token} following the context formed by the {@code order} tokens before it. */
+  /**
+   * Probability of {@code token} following the context formed by the {@code order} tokens before
+   * it.
+   */
   public double probability(int context, int token) {
     int base = context * branching;
     double p = RESTART / vocab;
@@ -282,11 +291,13 @@ public final class SyntheticLanguage {
 
   /**
    * Cross-entropy of {@code tokens} under this source, -mean log p(token | k previous tokens) over
-   * every token that has a full context, in nats. Approaches {@link #entropyRate()} for long samples.
+   * every token that has a full context, in nats. Approaches {@link #entropyRate()} for long
+   * samples.
    */
   public double crossEntropy(byte[] tokens) {
     if (tokens.length <= order) {
-      throw new IllegalArgumentException("need more than " + order + " tokens, found " + tokens.length);
+      throw new IllegalArgumentException(
+          "need more than " + order + " tokens, found " + tokens.length);
     }
     int ctx = 0;
     for (int i = 0; i < order; i++) {

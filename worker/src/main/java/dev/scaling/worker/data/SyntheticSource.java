@@ -10,9 +10,9 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * The {@code synthetic} source: a {@link SyntheticLanguage} per sweep. A trial trains on one stream
- * generated from its data seed, cut into consecutive windows (window i starts at token i x context), and
- * is scored on consecutive windows of a second stream from the sweep's eval seed. The exact entropy rate
- * is the loss floor.
+ * generated from its data seed, cut into consecutive windows (window i starts at token i x
+ * context), and is scored on consecutive windows of a second stream from the sweep's eval seed. The
+ * exact entropy rate is the loss floor.
  */
 final class SyntheticSource implements TokenSource {
 
@@ -42,14 +42,20 @@ final class SyntheticSource implements TokenSource {
   public TrialWindows open(Trial trial, Configuration conf) {
     int context = trial.context();
     int evalWindows = TrialData.evalWindowCount(trial);
-    SyntheticLanguage language = SyntheticLanguage.of(trial.data().synthetic(), trial.languageSeed());
-    Tokens train = Tokens.ofUnsignedBytes(language.generate(trial.tokensTrained() + 1, trial.dataSeed()));
-    Tokens eval = Tokens.ofUnsignedBytes(language.generate((long) evalWindows * context + 1, trial.evalSeed()));
-    return new Windows(context, language.spec().vocab(), language.entropyRate(), train, eval, evalWindows);
+    SyntheticLanguage language =
+        SyntheticLanguage.of(trial.data().synthetic(), trial.languageSeed());
+    Tokens train =
+        Tokens.ofUnsignedBytes(language.generate(trial.tokensTrained() + 1, trial.dataSeed()));
+    Tokens eval =
+        Tokens.ofUnsignedBytes(
+            language.generate((long) evalWindows * context + 1, trial.evalSeed()));
+    return new Windows(
+        context, language.spec().vocab(), language.entropyRate(), train, eval, evalWindows);
   }
 
   /** Consecutive windows of two generated streams; stateless, so skipping costs nothing. */
-  private record Windows(int context, int vocab, double floor, Tokens train, Tokens eval, int evalWindows)
+  private record Windows(
+      int context, int vocab, double floor, Tokens train, Tokens eval, int evalWindows)
       implements TrialWindows {
 
     @Override
@@ -61,7 +67,8 @@ final class SyntheticSource implements TokenSource {
     public void trainWindow(long index, int row, long[] inputs, long[] labels) {
       long start = index * context;
       InvariantViolation.check(
-          start + context + 1 <= train.length(), "training stream exhausted after " + index + " windows");
+          start + context + 1 <= train.length(),
+          "training stream exhausted after " + index + " windows");
       train.copyWindow((int) start, context, row, inputs, labels);
     }
 

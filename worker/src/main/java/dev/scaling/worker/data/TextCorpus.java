@@ -21,10 +21,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * A UTF-8 text corpus read through Hadoop FileSystem (file:, hdfs:, s3a:) and encoded by a
- * {@link Tokenizer}. A folder contributes every regular file in it, sorted by name (hidden and
- * {@code _}-prefixed files skipped), each encoded on its own and the tokens concatenated. The last
- * {@code validationFraction} of the tokens is held out for evaluation, so the split is the same wherever
+ * A UTF-8 text corpus read through Hadoop FileSystem (file:, hdfs:, s3a:) and encoded by a {@link
+ * Tokenizer}. A folder contributes every regular file in it, sorted by name (hidden and {@code
+ * _}-prefixed files skipped), each encoded on its own and the tokens concatenated. The last {@code
+ * validationFraction} of the tokens is held out for evaluation, so the split is the same wherever
  * the corpus is read. {@link #preflight} checks a corpus by streaming it, without holding it.
  */
 public final class TextCorpus {
@@ -41,7 +41,8 @@ public final class TextCorpus {
   private final Tokens train;
   private final Tokens validation;
 
-  private TextCorpus(String path, double validationFraction, String tokenizer, Tokens train, Tokens validation) {
+  private TextCorpus(
+      String path, double validationFraction, String tokenizer, Tokens train, Tokens validation) {
     this.path = path;
     this.validationFraction = validationFraction;
     this.tokenizer = tokenizer;
@@ -81,16 +82,23 @@ public final class TextCorpus {
   }
 
   /**
-   * Checks the corpus at {@code path} without holding it: it exists, its size (from the listing) gives
-   * each split at least one window of {@code context} tokens, and every file is valid UTF-8 (streamed in
-   * 64 KiB chunks). Sizes are in bytes, which is exact for byte tokens and a necessary condition for any
-   * tokenizer (a token covers at least one byte); {@link TrialData#forTrial} checks tokens exactly.
+   * Checks the corpus at {@code path} without holding it: it exists, its size (from the listing)
+   * gives each split at least one window of {@code context} tokens, and every file is valid UTF-8
+   * (streamed in 64 KiB chunks). Sizes are in bytes, which is exact for byte tokens and a necessary
+   * condition for any tokenizer (a token covers at least one byte); {@link TrialData#forTrial}
+   * checks tokens exactly.
    *
    * @return the number of files and their total bytes
    * @throws IOException naming the path, or the file and byte offset of invalid UTF-8
    */
-  static DataSummary preflight(String source, int vocab, String path, double validationFraction, int context,
-      Configuration conf) throws IOException {
+  static DataSummary preflight(
+      String source,
+      int vocab,
+      String path,
+      double validationFraction,
+      int context,
+      Configuration conf)
+      throws IOException {
     List<FileStatus> files = files(path, conf);
     long bytes = 0;
     for (FileStatus file : files) {
@@ -100,7 +108,12 @@ public final class TextCorpus {
       throw new IOException("text corpus " + path + " is empty");
     }
     if (bytes > MAX_BYTES) {
-      throw new IOException("text corpus " + path + " exceeds 2 GiB (" + bytes + " bytes), too large to hold in memory");
+      throw new IOException(
+          "text corpus "
+              + path
+              + " exceeds 2 GiB ("
+              + bytes
+              + " bytes), too large to hold in memory");
     }
     long held = Math.round(bytes * validationFraction);
     checkSplits(path, context, bytes - held, held, "bytes");
@@ -114,11 +127,22 @@ public final class TextCorpus {
   }
 
   /** Throws unless each split holds at least one window (context + 1 tokens). */
-  static void checkSplits(String path, int context, long train, long held, String unit) throws IOException {
+  static void checkSplits(String path, int context, long train, long held, String unit)
+      throws IOException {
     if (train < context + 1 || held < context + 1) {
       throw new IOException(
-          "text corpus " + path + " is too small for context " + context + ": its training split has "
-              + train + " " + unit + " and its held-out split " + held + ", each needs at least " + (context + 1));
+          "text corpus "
+              + path
+              + " is too small for context "
+              + context
+              + ": its training split has "
+              + train
+              + " "
+              + unit
+              + " and its held-out split "
+              + held
+              + ", each needs at least "
+              + (context + 1));
     }
   }
 
@@ -133,10 +157,12 @@ public final class TextCorpus {
    * @throws IOException when the path is missing, unreadable, empty or not valid UTF-8; the message
    *     names the file (and the byte offset of invalid UTF-8)
    */
-  public static TextCorpus read(String path, double validationFraction, Tokenizer tokenizer, Configuration conf)
+  public static TextCorpus read(
+      String path, double validationFraction, Tokenizer tokenizer, Configuration conf)
       throws IOException {
     if (!(validationFraction > 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException("validationFraction must be in (0, 1), found " + validationFraction);
+      throw new IllegalArgumentException(
+          "validationFraction must be in (0, 1), found " + validationFraction);
     }
     FileSystem fs = FileSystem.get(URI.create(path), conf == null ? new Configuration() : conf);
     List<Tokens> parts = new ArrayList<>();
@@ -146,12 +172,14 @@ public final class TextCorpus {
       try (InputStream in = fs.open(file.getPath())) {
         bytes = in.readAllBytes();
       } catch (IOException e) {
-        throw new IOException("cannot read text corpus file " + file.getPath() + ": " + e.getMessage(), e);
+        throw new IOException(
+            "cannot read text corpus file " + file.getPath() + ": " + e.getMessage(), e);
       }
       checkUtf8(new ByteArrayInputStream(bytes), file.getPath().toString());
       total += bytes.length;
       if (total > MAX_BYTES) {
-        throw new IOException("text corpus " + path + " exceeds 2 GiB, too large to hold in memory");
+        throw new IOException(
+            "text corpus " + path + " exceeds 2 GiB, too large to hold in memory");
       }
       parts.add(tokenizer.encodeUtf8(bytes));
     }
@@ -162,15 +190,24 @@ public final class TextCorpus {
     int held = (int) Math.round(tokens.length() * validationFraction);
     int cut = tokens.length() - held;
     return new TextCorpus(
-        path, validationFraction, tokenizer.name(), tokens.slice(0, cut), tokens.slice(cut, tokens.length()));
+        path,
+        validationFraction,
+        tokenizer.name(),
+        tokens.slice(0, cut),
+        tokens.slice(cut, tokens.length()));
   }
 
-  /** Like {@link #read} but shares one instance per (path, fraction, tokenizer) among trials in this JVM. */
-  public static TextCorpus cached(String path, double validationFraction, Tokenizer tokenizer, Configuration conf)
+  /**
+   * Like {@link #read} but shares one instance per (path, fraction, tokenizer) among trials in this
+   * JVM.
+   */
+  public static TextCorpus cached(
+      String path, double validationFraction, Tokenizer tokenizer, Configuration conf)
       throws IOException {
     synchronized (CACHE) {
       for (TextCorpus corpus : CACHE) {
-        if (corpus.path.equals(path) && corpus.validationFraction == validationFraction
+        if (corpus.path.equals(path)
+            && corpus.validationFraction == validationFraction
             && corpus.tokenizer.equals(tokenizer.name())) {
           return corpus;
         }
@@ -185,8 +222,9 @@ public final class TextCorpus {
   }
 
   /**
-   * Reads {@code in} to its end in 64 KiB chunks and throws an IOException naming {@code name} and the
-   * offset of the first bad byte sequence unless it is valid UTF-8. Memory stays bounded whatever the size.
+   * Reads {@code in} to its end in 64 KiB chunks and throws an IOException naming {@code name} and
+   * the offset of the first bad byte sequence unless it is valid UTF-8. Memory stays bounded
+   * whatever the size.
    */
   static void checkUtf8(InputStream in, String name) throws IOException {
     CharsetDecoder decoder =
@@ -210,7 +248,9 @@ public final class TextCorpus {
         CoderResult result = decoder.decode(bytes, chars, end);
         if (result.isError()) {
           throw new IOException(
-              name + " is not valid UTF-8: bad byte sequence at byte offset " + (consumed + bytes.position()));
+              name
+                  + " is not valid UTF-8: bad byte sequence at byte offset "
+                  + (consumed + bytes.position()));
         }
         if (!result.isOverflow()) {
           break;

@@ -13,10 +13,10 @@ import java.util.SplittableRandom;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * The {@code text} source: a {@link TextCorpus} at {@code data.path} encoded by {@code data.tokenizer}.
- * Training window i starts at the i-th draw of {@code SplittableRandom(dataSeed).nextInt(train - context)}
- * in the training split; held-out window j at the j-th draw of the same from the eval seed in the
- * held-out split. No entropy floor is known.
+ * The {@code text} source: a {@link TextCorpus} at {@code data.path} encoded by {@code
+ * data.tokenizer}. Training window i starts at the i-th draw of {@code
+ * SplittableRandom(dataSeed).nextInt(train - context)} in the training split; held-out window j at
+ * the j-th draw of the same from the eval seed in the held-out split. No entropy floor is known.
  */
 final class TextSource implements TokenSource {
 
@@ -27,7 +27,11 @@ final class TextSource implements TokenSource {
 
   @Override
   public void check(DataSpec data) {
-    require(data.path() != null, "data.path", "a file or folder URI when data.source is text", data.path());
+    require(
+        data.path() != null,
+        "data.path",
+        "a file or folder URI when data.source is text",
+        data.path());
   }
 
   @Override
@@ -39,11 +43,13 @@ final class TextSource implements TokenSource {
   public DataSummary preflight(DataSpec data, int context, Configuration conf) {
     check(data);
     try {
-      return TextCorpus.preflight(name(), vocab(data), data.path(), data.validationFraction(), context, conf);
+      return TextCorpus.preflight(
+          name(), vocab(data), data.path(), data.validationFraction(), context, conf);
     } catch (SpecException e) {
       throw e;
     } catch (IOException | IllegalArgumentException e) {
-      // A missing, unreadable or malformed corpus, or a path that is no URI: the spec's data.path is at fault.
+      // A missing, unreadable or malformed corpus, or a path that is no URI: the spec's data.path
+      // is at fault.
       throw SpecException.of("data.path", e.getMessage());
     }
   }
@@ -52,16 +58,23 @@ final class TextSource implements TokenSource {
   public TrialWindows open(Trial trial, Configuration conf) throws IOException {
     int context = trial.context();
     Tokenizer tokenizer = Tokenizers.named(trial.data().tokenizer());
-    TextCorpus corpus = TextCorpus.cached(trial.data().path(), trial.data().validationFraction(), tokenizer, conf);
-    TextCorpus.checkSplits(corpus.path(), context, corpus.trainSize(), corpus.validationSize(), "tokens");
+    TextCorpus corpus =
+        TextCorpus.cached(trial.data().path(), trial.data().validationFraction(), tokenizer, conf);
+    TextCorpus.checkSplits(
+        corpus.path(), context, corpus.trainSize(), corpus.validationSize(), "tokens");
     Tokens eval = corpus.validationTokens();
     SplittableRandom evalRandom = new SplittableRandom(trial.evalSeed());
     int[] offsets = new int[TrialData.evalWindowCount(trial)];
     for (int i = 0; i < offsets.length; i++) {
       offsets[i] = evalRandom.nextInt(eval.length() - context);
     }
-    return new Windows(context, tokenizer.vocabSize(), corpus.trainTokens(), new SplittableRandom(trial.dataSeed()),
-        eval, offsets);
+    return new Windows(
+        context,
+        tokenizer.vocabSize(),
+        corpus.trainTokens(),
+        new SplittableRandom(trial.dataSeed()),
+        eval,
+        offsets);
   }
 
   /** Random windows of the training split; the generator's state is the data position. */
@@ -73,7 +86,13 @@ final class TextSource implements TokenSource {
     private final Tokens eval;
     private final int[] evalOffsets;
 
-    Windows(int context, int vocab, Tokens train, SplittableRandom trainRandom, Tokens eval, int[] evalOffsets) {
+    Windows(
+        int context,
+        int vocab,
+        Tokens train,
+        SplittableRandom trainRandom,
+        Tokens eval,
+        int[] evalOffsets) {
       this.context = context;
       this.vocab = vocab;
       this.train = train;

@@ -8,9 +8,10 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * A kind of training data, chosen by {@code data.source}: it checks its part of the spec, says the
- * vocabulary a model of it needs, checks its input before any trial runs ({@link #preflight}), and opens
- * one trial's windows ({@link #open}). A new source is one class implementing this plus one line in
- * {@link DataSources}. Implementations are shared by every trial of a JVM and must be stateless.
+ * vocabulary a model of it needs, checks its input before any trial runs ({@link #preflight}), and
+ * opens one trial's windows ({@link #open}). A new source is one class implementing this plus one
+ * line in {@link DataSources}. Implementations are shared by every trial of a JVM and must be
+ * stateless.
  */
 public interface TokenSource {
 
@@ -29,17 +30,18 @@ public interface TokenSource {
   int vocab(DataSpec data);
 
   /**
-   * Checks, before any trial runs, that every trial of a sweep with this data and {@code context} can
-   * read its windows: for files, that they exist, decode and are big enough for one window per split.
-   * Reads in bounded memory (never a whole corpus at once).
+   * Checks, before any trial runs, that every trial of a sweep with this data and {@code context}
+   * can read its windows: for files, that they exist, decode and are big enough for one window per
+   * split. Reads in bounded memory (never a whole corpus at once).
    *
-   * @throws SpecException naming {@code data.path} (or the field at fault) when the data is unusable
+   * @throws SpecException naming {@code data.path} (or the field at fault) when the data is
+   *     unusable
    */
   DataSummary preflight(DataSpec data, int context, Configuration conf);
 
   /**
-   * The windows of {@code trial}: training windows from its data seed, held-out windows from its eval
-   * seed (the same for every trial of the sweep).
+   * The windows of {@code trial}: training windows from its data seed, held-out windows from its
+   * eval seed (the same for every trial of the sweep).
    *
    * @throws IOException when the source's files cannot be read or are unusable
    */

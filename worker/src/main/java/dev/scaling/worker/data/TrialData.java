@@ -6,11 +6,11 @@ import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * The token windows one trial trains and evaluates on, in batches: a thin facade over the
- * {@link TrialWindows} of the trial's {@link TokenSource} (chosen by {@code data.source} through
- * {@link DataSources}) that keeps the data position a checkpoint records. Training windows come from the
- * trial's data seed, evaluation windows from the sweep's eval seed, so every trial of a sweep is scored on
- * the same tokens.
+ * The token windows one trial trains and evaluates on, in batches: a thin facade over the {@link
+ * TrialWindows} of the trial's {@link TokenSource} (chosen by {@code data.source} through {@link
+ * DataSources}) that keeps the data position a checkpoint records. Training windows come from the
+ * trial's data seed, evaluation windows from the sweep's eval seed, so every trial of a sweep is
+ * scored on the same tokens.
  */
 public final class TrialData {
   private final TrialWindows windows;
@@ -36,7 +36,11 @@ public final class TrialData {
     TrialWindows windows = DataSources.of(trial.data()).open(trial, conf);
     InvariantViolation.check(
         windows.vocab() == trial.vocab(),
-        "data source " + trial.data().source() + " has vocabulary " + windows.vocab() + " but the trial's model is built for "
+        "data source "
+            + trial.data().source()
+            + " has vocabulary "
+            + windows.vocab()
+            + " but the trial's model is built for "
             + trial.vocab());
     return new TrialData(windows, trial.training().batchSize());
   }
@@ -62,8 +66,8 @@ public final class TrialData {
   }
 
   /**
-   * Fills the next training batch: {@code batchSize} windows, inputs the first {@code context} tokens of
-   * each window and labels the {@code context} tokens after them.
+   * Fills the next training batch: {@code batchSize} windows, inputs the first {@code context}
+   * tokens of each window and labels the {@code context} tokens after them.
    *
    * @param inputs batch x context, row-major
    * @param labels batch x context, row-major
@@ -81,15 +85,16 @@ public final class TrialData {
   }
 
   /**
-   * Moves a fresh instance to the data position {@code windows}, so that the following batches are the
-   * ones an uninterrupted run would have seen after serving that many windows.
+   * Moves a fresh instance to the data position {@code windows}, so that the following batches are
+   * the ones an uninterrupted run would have seen after serving that many windows.
    *
    * @param windows a position recorded by {@link #trainWindowsServed()}
    * @throws IllegalStateException when batches were already served
    */
   public void skipTrainWindows(long windows) {
     if (windowsServed != 0) {
-      throw new IllegalStateException("cannot reposition data that already served " + windowsServed + " windows");
+      throw new IllegalStateException(
+          "cannot reposition data that already served " + windowsServed + " windows");
     }
     if (windows < 0) {
       throw new IllegalArgumentException("windows must be >= 0, found " + windows);

@@ -2,9 +2,9 @@ package dev.scaling.worker.data;
 
 /**
  * The token windows of one trial, as a {@link TokenSource} cuts them: a deterministic stream of
- * training windows (how they are drawn, in order or at random offsets, is the source's business) and a
- * fixed list of held-out windows. A window is {@code context} input tokens and the {@code context}
- * labels one token further on.
+ * training windows (how they are drawn, in order or at random offsets, is the source's business)
+ * and a fixed list of held-out windows. A window is {@code context} input tokens and the {@code
+ * context} labels one token further on.
  */
 public interface TrialWindows {
 
@@ -15,8 +15,8 @@ public interface TrialWindows {
   Double entropyFloor();
 
   /**
-   * Writes training window {@code index} into row {@code row}. Called with consecutive indices, from 0 or
-   * from the position last given to {@link #skipTo}.
+   * Writes training window {@code index} into row {@code row}. Called with consecutive indices,
+   * from 0 or from the position last given to {@link #skipTo}.
    */
   void trainWindow(long index, int row, long[] inputs, long[] labels);
 

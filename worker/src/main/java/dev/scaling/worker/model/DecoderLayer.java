@@ -12,9 +12,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * One pre-LayerNorm transformer block: causal multi-head self-attention with a fused QKV projection,
- * then a 4x GELU MLP, each added back to the residual stream. Input: (B, T, C) activations and the
- * additive (T, T) causal mask; output: (B, T, C).
+ * One pre-LayerNorm transformer block: causal multi-head self-attention with a fused QKV
+ * projection, then a 4x GELU MLP, each added back to the residual stream. Input: (B, T, C)
+ * activations and the additive (T, T) causal mask; output: (B, T, C).
  */
 final class DecoderLayer extends AbstractBlock {
   private final int width;
@@ -51,9 +51,12 @@ final class DecoderLayer extends AbstractBlock {
 
     NDArray h = ln1.forward(store, new NDList(x), training).singletonOrThrow();
     NDList parts = qkv.forward(store, new NDList(h), training).singletonOrThrow().split(3, 2);
-    // Not q.mul(scale): DJL's mul(Number) wraps the scalar in a Java direct buffer (from_blob) that it
-    // closes at once, while autograd keeps that 0-dim tensor for the backward pass; once the garbage
-    // collector frees the buffer, backward scales q's gradient by whatever the freed memory holds. A
+    // Not q.mul(scale): DJL's mul(Number) wraps the scalar in a Java direct buffer (from_blob) that
+    // it
+    // closes at once, while autograd keeps that 0-dim tensor for the backward pass; once the
+    // garbage
+    // collector frees the buffer, backward scales q's gradient by whatever the freed memory holds.
+    // A
     // scalar from full() lives in libtorch's reference-counted memory instead.
     NDArray scaleArray = x.getManager().full(new Shape(), scale);
     NDArray q = parts.get(0).reshape(b, t, heads, headSize).transpose(0, 2, 1, 3).mul(scaleArray);

@@ -14,17 +14,15 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
-import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.trial.Seeds;
-import dev.scaling.common.trial.Trial;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * A decoder-only transformer language model: token and learned position embeddings, {@code depth}
- * pre-LayerNorm causal blocks, a final LayerNorm and an untied output projection with bias. Input (B, T)
- * int64 tokens with T at most the context; output (B, T, vocab) logits. Built by {@link
+ * pre-LayerNorm causal blocks, a final LayerNorm and an untied output projection with bias. Input
+ * (B, T) int64 tokens with T at most the context; output (B, T, vocab) logits. Built by {@link
  * TransformerFamily}, whose stated total is exactly its parameter count.
  */
 public final class DecoderModel extends LanguageModel {
@@ -55,8 +53,16 @@ public final class DecoderModel extends LanguageModel {
   public DecoderModel(int vocab, int context, int width, int depth, int heads) {
     if (vocab < 1 || context < 1 || width < 1 || depth < 1 || heads < 1 || width % heads != 0) {
       throw new IllegalArgumentException(
-          "bad model shape: vocab " + vocab + ", context " + context + ", width " + width + ", depth "
-              + depth + ", heads " + heads);
+          "bad model shape: vocab "
+              + vocab
+              + ", context "
+              + context
+              + ", width "
+              + width
+              + ", depth "
+              + depth
+              + ", heads "
+              + heads);
     }
     this.vocab = vocab;
     this.context = context;
@@ -85,11 +91,11 @@ public final class DecoderModel extends LanguageModel {
   }
 
   /**
-   * Allocates every parameter in {@code manager} and fills it from a {@link SplittableRandom} seeded
-   * by {@code seed} and the parameter's name: weights and embeddings normal(0, 0.02), the two residual
-   * output projections of each block scaled by 1/sqrt(2 depth), biases and LayerNorm betas 0, LayerNorm
-   * gammas 1. DJL's process-wide random generator is never used, so the result depends only on the
-   * seed.
+   * Allocates every parameter in {@code manager} and fills it from a {@link SplittableRandom}
+   * seeded by {@code seed} and the parameter's name: weights and embeddings normal(0, 0.02), the
+   * two residual output projections of each block scaled by 1/sqrt(2 depth), biases and LayerNorm
+   * betas 0, LayerNorm gammas 1. DJL's process-wide random generator is never used, so the result
+   * depends only on the seed.
    *
    * @param manager owns the parameters (and the cached causal masks)
    * @param seed the trial's initialisation seed
@@ -100,7 +106,8 @@ public final class DecoderModel extends LanguageModel {
     for (Pair<String, Parameter> entry : getParameters()) {
       String name = entry.getKey();
       Parameter parameter = entry.getValue();
-      parameter.setInitializer(initializerFor(name, parameter.getType(), Seeds.derive(seed, "param/" + name)));
+      parameter.setInitializer(
+          initializerFor(name, parameter.getType(), Seeds.derive(seed, "param/" + name)));
     }
     initialize(manager, DataType.FLOAT32, new Shape(1, context));
   }
@@ -129,13 +136,14 @@ public final class DecoderModel extends LanguageModel {
   }
 
   /**
-   * A copy of {@code wrapper} in memory that libtorch allocated itself, and {@code wrapper} closed. DJL's
-   * PyTorch engine creates a CPU array from Java data by wrapping a direct {@link java.nio.ByteBuffer}
-   * ({@code from_blob}); such an array's storage is JVM memory whose alignment varies from run to run and
-   * whose lifetime is the Java wrapper's. Parameters and masks live for the whole run, so they are moved
-   * into libtorch's own (64-byte aligned) allocations. The same goes for any Java-made array that
-   * autograd may save for the backward pass after its wrapper is closed (see DecoderLayer's attention
-   * scale): it must live in libtorch's reference-counted memory, or the garbage collector can free it.
+   * A copy of {@code wrapper} in memory that libtorch allocated itself, and {@code wrapper} closed.
+   * DJL's PyTorch engine creates a CPU array from Java data by wrapping a direct {@link
+   * java.nio.ByteBuffer} ({@code from_blob}); such an array's storage is JVM memory whose alignment
+   * varies from run to run and whose lifetime is the Java wrapper's. Parameters and masks live for
+   * the whole run, so they are moved into libtorch's own (64-byte aligned) allocations. The same
+   * goes for any Java-made array that autograd may save for the backward pass after its wrapper is
+   * closed (see DecoderLayer's attention scale): it must live in libtorch's reference-counted
+   * memory, or the garbage collector can free it.
    */
   static NDArray ownedCopy(NDArray wrapper) {
     NDArray copy = wrapper.duplicate();
@@ -155,8 +163,8 @@ public final class DecoderModel extends LanguageModel {
   }
 
   /**
-   * The additive causal mask for windows of {@code t} tokens: 0 on and below the diagonal, -inf above.
-   * Built once per length in the model's manager and reused.
+   * The additive causal mask for windows of {@code t} tokens: 0 on and below the diagonal, -inf
+   * above. Built once per length in the model's manager and reused.
    */
   NDArray causalMask(long t) {
     NDArray mask = masks.get(t);
@@ -180,7 +188,8 @@ public final class DecoderModel extends LanguageModel {
     NDArray tokens = inputs.singletonOrThrow();
     long t = tokens.getShape().get(1);
     if (t > context) {
-      throw new IllegalArgumentException("window of " + t + " tokens exceeds the context " + context);
+      throw new IllegalArgumentException(
+          "window of " + t + " tokens exceeds the context " + context);
     }
     NDArray tokenTable = store.getValue(tokenEmbedding, tokens.getDevice(), training);
     NDArray positions = store.getValue(positionEmbedding, tokens.getDevice(), training);
@@ -189,7 +198,10 @@ public final class DecoderModel extends LanguageModel {
       positions.attach(tokens.getManager());
     }
     NDArray x =
-        tokens.getNDArrayInternal().embedding(tokens, tokenTable, SparseFormat.DENSE).singletonOrThrow();
+        tokens
+            .getNDArrayInternal()
+            .embedding(tokens, tokenTable, SparseFormat.DENSE)
+            .singletonOrThrow();
     x = x.add(positions);
     NDArray mask = causalMask(t);
     for (DecoderLayer layer : layers) {

@@ -6,8 +6,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 
 /**
- * What the trainer needs of any model family's block: (B, T) int64 tokens in, (B, T, vocab) logits out,
- * and a seeded initialisation that never touches DJL's process-wide random state.
+ * What the trainer needs of any model family's block: (B, T) int64 tokens in, (B, T, vocab) logits
+ * out, and a seeded initialisation that never touches DJL's process-wide random state.
  */
 public abstract class LanguageModel extends AbstractBlock {
 

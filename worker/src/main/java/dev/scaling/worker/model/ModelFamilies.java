@@ -3,12 +3,15 @@ package dev.scaling.worker.model;
 import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.trial.Trial;
-import dev.scaling.worker.data.DataSources;
 import dev.scaling.common.trial.TrialConfig;
+import dev.scaling.worker.data.DataSources;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The registry of model families, keyed by {@code model.family}: one {@code register} line per family. */
+/**
+ * The registry of model families, keyed by {@code model.family}: one {@code register} line per
+ * family.
+ */
 public final class ModelFamilies {
   private static final List<ModelFamily> REGISTERED = new ArrayList<>();
 
@@ -43,10 +46,14 @@ public final class ModelFamilies {
     throw new SpecException("model.family", "one of " + names(), name);
   }
 
-  /** A trial of {@code config}, carrying its data source's vocabulary and its family's parameter counts. */
+  /**
+   * A trial of {@code config}, carrying its data source's vocabulary and its family's parameter
+   * counts.
+   */
   public static Trial trial(String sweepName, TrialConfig config) {
     int vocab = DataSources.vocab(config.data());
-    return Trial.of(sweepName, config, vocab, named(config.family()).paramCounts(config.shape(vocab)));
+    return Trial.of(
+        sweepName, config, vocab, named(config.family()).paramCounts(config.shape(vocab)));
   }
 
   /** The uninitialised model of {@code trial}, built by its family. */

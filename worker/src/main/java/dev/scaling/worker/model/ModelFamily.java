@@ -4,9 +4,9 @@ import dev.scaling.common.trial.ModelShape;
 import dev.scaling.common.trial.ParamCounts;
 
 /**
- * One kind of model a sweep can train, chosen by {@code model.family}: it builds the DJL block and states
- * its parameter counts, which the planner carries on each trial for 6ND, D/N and the fits. A new family
- * is one class implementing this plus one line in {@link ModelFamilies}.
+ * One kind of model a sweep can train, chosen by {@code model.family}: it builds the DJL block and
+ * states its parameter counts, which the planner carries on each trial for 6ND, D/N and the fits. A
+ * new family is one class implementing this plus one line in {@link ModelFamilies}.
  */
 public interface ModelFamily {
 

@@ -14,9 +14,10 @@ public final class TransformerFamily implements ModelFamily {
   }
 
   /**
-   * N = 12 depth width^2 (Kaplan et al. 2020: per block, fused QKV 3w^2, output projection w^2, 4x MLP
-   * 8w^2). Total: token and position embeddings, per block those weights plus 13w of biases and
-   * LayerNorm gains and shifts, the final LayerNorm (2w), and the untied output projection with bias.
+   * N = 12 depth width^2 (Kaplan et al. 2020: per block, fused QKV 3w^2, output projection w^2, 4x
+   * MLP 8w^2). Total: token and position embeddings, per block those weights plus 13w of biases and
+   * LayerNorm gains and shifts, the final LayerNorm (2w), and the untied output projection with
+   * bias.
    */
   @Override
   public ParamCounts paramCounts(ModelShape s) {

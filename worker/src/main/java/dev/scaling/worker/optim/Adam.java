@@ -7,15 +7,17 @@ import dev.scaling.common.spec.InvariantViolation;
 import java.util.List;
 
 /**
- * Adam (beta1 0.9, beta2 0.999, eps 1e-8, no weight decay) with the bias correction folded into the step
- * size, on the PyTorch engine's fused kernel, exactly as DJL's {@code Adam} computes it; unlike DJL's, its
- * state is an explicit {@link AdamState} that a checkpoint can save and restore.
+ * Adam (beta1 0.9, beta2 0.999, eps 1e-8, no weight decay) with the bias correction folded into the
+ * step size, on the PyTorch engine's fused kernel, exactly as DJL's {@code Adam} computes it;
+ * unlike DJL's, its state is an explicit {@link AdamState} that a checkpoint can save and restore.
  */
 public final class Adam {
   /** Decay of the first moment. */
   public static final float BETA1 = 0.9f;
+
   /** Decay of the second moment. */
   public static final float BETA2 = 0.999f;
+
   /** Added to the root of the second moment. */
   public static final float EPSILON = 1e-8f;
 
@@ -31,16 +33,34 @@ public final class Adam {
    * @param state the moments and step count, updated in place
    */
   public static void update(List<NDArray> weights, NDArray[] grads, float lr, AdamState state) {
-    InvariantViolation.check(weights.size() == grads.length && grads.length == state.size(),
-        "Adam update of " + weights.size() + " weights with " + grads.length + " gradients and state for " + state.size());
+    InvariantViolation.check(
+        weights.size() == grads.length && grads.length == state.size(),
+        "Adam update of "
+            + weights.size()
+            + " weights with "
+            + grads.length
+            + " gradients and state for "
+            + state.size());
     long t = state.advance();
     double coef1 = 1.0 - Math.pow(BETA1, t);
     double coef2 = 1.0 - Math.pow(BETA2, t);
     float corrected = (float) (lr * Math.sqrt(coef2) / coef1);
     for (int i = 0; i < grads.length; i++) {
       PtNDArray weight = (PtNDArray) weights.get(i);
-      JniUtils.adamUpdate(weight, (PtNDArray) grads[i], (PtNDArray) state.mean(i), (PtNDArray) state.variance(i), lr,
-          corrected, 0f, 1f, -1f, BETA1, BETA2, EPSILON, false);
+      JniUtils.adamUpdate(
+          weight,
+          (PtNDArray) grads[i],
+          (PtNDArray) state.mean(i),
+          (PtNDArray) state.variance(i),
+          lr,
+          corrected,
+          0f,
+          1f,
+          -1f,
+          BETA1,
+          BETA2,
+          EPSILON,
+          false);
       JniUtils.zeroGrad(weight);
     }
   }

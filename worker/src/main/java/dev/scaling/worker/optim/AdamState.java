@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * Adam's state for the parameters of one model: the first and second moment of each parameter's
  * gradient (engine arrays shaped like the parameter) and the number of updates applied so far (bias
- * correction). {@link #saved()} copies it to the host for a checkpoint and {@link #restore} puts such a
- * copy back, bit for bit.
+ * correction). {@link #saved()} copies it to the host for a checkpoint and {@link #restore} puts
+ * such a copy back, bit for bit.
  */
 public final class AdamState {
   private final NDArray[] means;
@@ -77,12 +77,22 @@ public final class AdamState {
    * @param manager a manager for the temporary host-to-engine copies
    */
   public void restore(Saved saved, NDManager manager) {
-    InvariantViolation.check(saved.means().size() == means.length,
-        "restoring Adam state for " + saved.means().size() + " parameters into one of " + means.length);
+    InvariantViolation.check(
+        saved.means().size() == means.length,
+        "restoring Adam state for "
+            + saved.means().size()
+            + " parameters into one of "
+            + means.length);
     for (int i = 0; i < means.length; i++) {
       Shape shape = means[i].getShape();
-      InvariantViolation.check(saved.means().get(i).length == shape.size(),
-          "Adam state of parameter " + i + " has " + saved.means().get(i).length + " values for shape " + shape);
+      InvariantViolation.check(
+          saved.means().get(i).length == shape.size(),
+          "Adam state of parameter "
+              + i
+              + " has "
+              + saved.means().get(i).length
+              + " values for shape "
+              + shape);
       try (NDManager temp = manager.newSubManager()) {
         means[i].set(new NDIndex("..."), temp.create(saved.means().get(i), shape));
         variances[i].set(new NDIndex("..."), temp.create(saved.variances().get(i), shape));
@@ -96,15 +106,18 @@ public final class AdamState {
    *
    * @param steps updates applied
    * @param means each parameter's first moment, flattened, in the model's parameter order
-   * @param variances each parameter's second moment, flattened, same order and sizes as {@code means}
+   * @param variances each parameter's second moment, flattened, same order and sizes as {@code
+   *     means}
    */
   public record Saved(long steps, List<float[]> means, List<float[]> variances) {
     public Saved {
       InvariantViolation.check(steps >= 0, "Adam's step count must be >= 0, found " + steps);
-      InvariantViolation.check(means.size() == variances.size(),
+      InvariantViolation.check(
+          means.size() == variances.size(),
           "Adam state has " + means.size() + " first and " + variances.size() + " second moments");
       for (int i = 0; i < means.size(); i++) {
-        InvariantViolation.check(means.get(i).length == variances.get(i).length,
+        InvariantViolation.check(
+            means.get(i).length == variances.get(i).length,
             "Adam moments of parameter " + i + " differ in size");
       }
       means = List.copyOf(means);
@@ -117,7 +130,8 @@ public final class AdamState {
         return false;
       }
       for (int i = 0; i < means.size(); i++) {
-        if (!Arrays.equals(means.get(i), other.means.get(i)) || !Arrays.equals(variances.get(i), other.variances.get(i))) {
+        if (!Arrays.equals(means.get(i), other.means.get(i))
+            || !Arrays.equals(variances.get(i), other.variances.get(i))) {
           return false;
         }
       }

@@ -5,8 +5,9 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 
 /**
- * Global-norm gradient clipping: when the L2 norm of all gradients together exceeds {@code maxNorm},
- * every gradient is scaled by {@code maxNorm / (norm + 1e-6)}, so the update keeps its direction.
+ * Global-norm gradient clipping: when the L2 norm of all gradients together exceeds {@code
+ * maxNorm}, every gradient is scaled by {@code maxNorm / (norm + 1e-6)}, so the update keeps its
+ * direction.
  */
 public final class GlobalNormClip {
   private GlobalNormClip() {}

@@ -3,7 +3,10 @@ package dev.scaling.worker.tokenizer;
 import dev.scaling.common.spec.InvariantViolation;
 import java.nio.charset.StandardCharsets;
 
-/** One token per byte of the UTF-8 encoding (vocabulary 256): no merges, no files, no unknown tokens. */
+/**
+ * One token per byte of the UTF-8 encoding (vocabulary 256): no merges, no files, no unknown
+ * tokens.
+ */
 public final class ByteTokenizer implements Tokenizer {
 
   /** Every byte value is a token. */
@@ -34,7 +37,8 @@ public final class ByteTokenizer implements Tokenizer {
     byte[] bytes = new byte[tokens.length];
     for (int i = 0; i < tokens.length; i++) {
       InvariantViolation.check(
-          tokens[i] >= 0 && tokens[i] < VOCAB, "byte token " + tokens[i] + " at " + i + " is outside [0, 256)");
+          tokens[i] >= 0 && tokens[i] < VOCAB,
+          "byte token " + tokens[i] + " at " + i + " is outside [0, 256)");
       bytes[i] = (byte) tokens[i];
     }
     return new String(bytes, StandardCharsets.UTF_8);

@@ -3,10 +3,10 @@ package dev.scaling.worker.tokenizer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Turns text into the token ids a model trains on. A new tokenizer is one class implementing this plus
- * one line in {@link Tokenizers}. Implementations are shared by every trial of a JVM, so they must be
- * thread-safe; a constructor must be cheap (load heavy state lazily), since the registry builds every
- * registered tokenizer.
+ * Turns text into the token ids a model trains on. A new tokenizer is one class implementing this
+ * plus one line in {@link Tokenizers}. Implementations are shared by every trial of a JVM, so they
+ * must be thread-safe; a constructor must be cheap (load heavy state lazily), since the registry
+ * builds every registered tokenizer.
  */
 public interface Tokenizer {
 
@@ -19,7 +19,9 @@ public interface Tokenizer {
   /** Token ids of {@code text}. */
   int[] encode(String text);
 
-  /** Text of {@code tokens}, for debugging and samples (need not invert {@link #encode} exactly). */
+  /**
+   * Text of {@code tokens}, for debugging and samples (need not invert {@link #encode} exactly).
+   */
   String decode(int[] tokens);
 
   /**

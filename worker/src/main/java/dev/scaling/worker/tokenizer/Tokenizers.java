@@ -4,13 +4,12 @@ import dev.scaling.common.spec.SpecException;
 import java.util.List;
 
 /**
- * The registry of tokenizers, keyed by {@code data.tokenizer}. A new tokenizer is one class and one line
- * in {@link #REGISTERED}.
+ * The registry of tokenizers, keyed by {@code data.tokenizer}. A new tokenizer is one class and one
+ * line in {@link #REGISTERED}.
  */
 public final class Tokenizers {
 
-  private static final List<Tokenizer> REGISTERED = List.of(
-      new ByteTokenizer());
+  private static final List<Tokenizer> REGISTERED = List.of(new ByteTokenizer());
 
   private Tokenizers() {}
 

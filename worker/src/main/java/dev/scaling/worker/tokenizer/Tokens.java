@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * An immutable sequence of token ids, one byte per token when the vocabulary fits in 256 (a byte corpus
- * costs no more memory than its file) and four bytes otherwise.
+ * An immutable sequence of token ids, one byte per token when the vocabulary fits in 256 (a byte
+ * corpus costs no more memory than its file) and four bytes otherwise.
  */
 public final class Tokens {
   private final byte[] bytes;
@@ -30,7 +30,9 @@ public final class Tokens {
    */
   public static Tokens of(int[] ids, int vocab) {
     for (int i = 0; i < ids.length; i++) {
-      InvariantViolation.check(ids[i] >= 0 && ids[i] < vocab, "token " + ids[i] + " at " + i + " is outside [0, " + vocab + ")");
+      InvariantViolation.check(
+          ids[i] >= 0 && ids[i] < vocab,
+          "token " + ids[i] + " at " + i + " is outside [0, " + vocab + ")");
     }
     if (vocab > 256) {
       return new Tokens(null, ids);
@@ -50,7 +52,8 @@ public final class Tokens {
       total += part.length();
       allBytes &= part.bytes != null;
     }
-    InvariantViolation.check(total <= Integer.MAX_VALUE - 16, "cannot hold " + total + " tokens in one array");
+    InvariantViolation.check(
+        total <= Integer.MAX_VALUE - 16, "cannot hold " + total + " tokens in one array");
     if (parts.size() == 1) {
       return parts.get(0);
     }

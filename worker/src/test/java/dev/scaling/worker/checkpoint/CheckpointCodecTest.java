@@ -18,21 +18,41 @@ import org.junit.jupiter.api.Test;
 
 class CheckpointCodecTest {
 
-  /** A state with awkward values: NaN loss, negative zero, subnormal and extreme floats, a rank-0 tensor. */
+  /**
+   * A state with awkward values: NaN loss, negative zero, subnormal and extreme floats, a rank-0
+   * tensor.
+   */
   static CheckpointState sample(String trialId, long step) {
     RunProgress progress =
-        new RunProgress(step, 123_456_789L, 987_654_321L, 12.5, 5, Double.NaN,
-            List.of(new CurvePoint(20, 5120, 2.9e-3, 2.15, 1.47), new CurvePoint(40, 10240, 2.6e-3, 1.16, Double.NaN)));
+        new RunProgress(
+            step,
+            123_456_789L,
+            987_654_321L,
+            12.5,
+            5,
+            Double.NaN,
+            List.of(
+                new CurvePoint(20, 5120, 2.9e-3, 2.15, 1.47),
+                new CurvePoint(40, 10240, 2.6e-3, 1.16, Double.NaN)));
     List<ParameterTensor> parameters =
         List.of(
-            new ParameterTensor("embedding", new long[] {2, 3}, new float[] {1f, -0f, Float.MIN_VALUE, 3.5f, -7f, 1e30f}),
+            new ParameterTensor(
+                "embedding",
+                new long[] {2, 3},
+                new float[] {1f, -0f, Float.MIN_VALUE, 3.5f, -7f, 1e30f}),
             new ParameterTensor("scale", new long[] {}, new float[] {0.25f}));
     AdamState.Saved adam =
-        new AdamState.Saved(step,
+        new AdamState.Saved(
+            step,
             List.of(new float[] {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f}, new float[] {-1f}),
             List.of(new float[] {1e-8f, 2e-8f, 3e-8f, 4e-8f, 5e-8f, 6e-8f}, new float[] {9f}));
-    return new CheckpointState(trialId, progress, 777, new ScheduleState("cosine", "Cosine[peak=0.003]", step, 0x8000_0000_0000_0001L),
-        parameters, adam);
+    return new CheckpointState(
+        trialId,
+        progress,
+        777,
+        new ScheduleState("cosine", "Cosine[peak=0.003]", step, 0x8000_0000_0000_0001L),
+        parameters,
+        adam);
   }
 
   private static byte[] encode(CheckpointState state) throws IOException {
@@ -57,7 +77,9 @@ class CheckpointCodecTest {
     for (int i = 0; i < state.parameters().size(); i++) {
       assertEquals(state.parameters().get(i).name(), back.parameters().get(i).name());
       assertArrayEquals(state.parameters().get(i).shape(), back.parameters().get(i).shape());
-      assertEquals(Arrays.toString(state.parameters().get(i).values()), Arrays.toString(back.parameters().get(i).values()));
+      assertEquals(
+          Arrays.toString(state.parameters().get(i).values()),
+          Arrays.toString(back.parameters().get(i).values()));
       assertArrayEquals(state.parameters().get(i).values(), back.parameters().get(i).values());
     }
     assertTrue(state.adam().sameAs(back.adam()));
@@ -77,7 +99,9 @@ class CheckpointCodecTest {
     crc.update(raw.toByteArray());
     out.writeLong(crc.getValue());
     IOException e = assertThrows(IOException.class, () -> CheckpointCodec.read(raw.toByteArray()));
-    assertTrue(e.getMessage().contains("format version 1") && e.getMessage().contains("reads version 2"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("format version 1") && e.getMessage().contains("reads version 2"),
+        e.getMessage());
   }
 
   @Test
@@ -85,8 +109,12 @@ class CheckpointCodecTest {
     byte[] bytes = encode(sample("abc", 50));
     byte[] flipped = bytes.clone();
     flipped[bytes.length / 3] ^= 0x01;
-    assertTrue(assertThrows(IOException.class, () -> CheckpointCodec.read(flipped)).getMessage().contains("checksum"));
-    assertThrows(IOException.class, () -> CheckpointCodec.read(Arrays.copyOf(bytes, bytes.length - 1)));
+    assertTrue(
+        assertThrows(IOException.class, () -> CheckpointCodec.read(flipped))
+            .getMessage()
+            .contains("checksum"));
+    assertThrows(
+        IOException.class, () -> CheckpointCodec.read(Arrays.copyOf(bytes, bytes.length - 1)));
     assertThrows(IOException.class, () -> CheckpointCodec.read(new byte[] {1, 2, 3}));
   }
 }

@@ -17,7 +17,10 @@ class CheckpointStoreTest {
 
   private static List<String> files(Path dir) throws Exception {
     try (Stream<Path> list = Files.list(dir)) {
-      return list.map(p -> p.getFileName().toString()).filter(n -> !n.endsWith(".crc")).sorted().toList();
+      return list.map(p -> p.getFileName().toString())
+          .filter(n -> !n.endsWith(".crc"))
+          .sorted()
+          .toList();
     }
   }
 
@@ -34,7 +37,8 @@ class CheckpointStoreTest {
   }
 
   @Test
-  void load_skipsFilesThatAreNotThisTrialsCheckpointOfTheirStep(@TempDir Path dir) throws Exception {
+  void load_skipsFilesThatAreNotThisTrialsCheckpointOfTheirStep(@TempDir Path dir)
+      throws Exception {
     CheckpointStore store = new CheckpointStore(new Configuration(), dir.toUri().toString());
     store.save(CheckpointCodecTest.sample("t1", 10));
     Path trialDir = dir.resolve("t1");
@@ -43,7 +47,9 @@ class CheckpointStoreTest {
     Files.write(trialDir.resolve(CheckpointStore.stepName(30)), good);
     Files.write(trialDir.resolve(CheckpointStore.TEMP_PREFIX + "x" + CheckpointStore.SUFFIX), good);
     store.save(CheckpointCodecTest.sample("t2", 40));
-    Files.copy(dir.resolve("t2").resolve(CheckpointStore.stepName(40)), trialDir.resolve(CheckpointStore.stepName(40)));
+    Files.copy(
+        dir.resolve("t2").resolve(CheckpointStore.stepName(40)),
+        trialDir.resolve(CheckpointStore.stepName(40)));
     assertEquals(10, store.load("t1").step());
   }
 
@@ -62,7 +68,8 @@ class CheckpointStoreTest {
   void stepName_roundTripsAndRejectsOtherNames() {
     assertEquals("step-000000000012.ckpt", CheckpointStore.stepName(12));
     assertEquals(12, CheckpointStore.stepOf(CheckpointStore.stepName(12)));
-    assertEquals(-1, CheckpointStore.stepOf(CheckpointStore.TEMP_PREFIX + "1" + CheckpointStore.SUFFIX));
+    assertEquals(
+        -1, CheckpointStore.stepOf(CheckpointStore.TEMP_PREFIX + "1" + CheckpointStore.SUFFIX));
     assertEquals(-1, CheckpointStore.stepOf("step-.ckpt"));
     assertEquals(-1, CheckpointStore.stepOf("step-12a.ckpt"));
   }

@@ -19,7 +19,8 @@ class DataSourcesTest {
 
   @Test
   void of_unknownSourceListsTheRegisteredNames() {
-    SpecException e = assertThrows(SpecException.class, () -> DataSources.of(data("wiki", "file:/x", "bytes")));
+    SpecException e =
+        assertThrows(SpecException.class, () -> DataSources.of(data("wiki", "file:/x", "bytes")));
     assertEquals("data.source must be one of [synthetic, text], found \"wiki\"", e.getMessage());
     assertEquals(List.of("synthetic", "text"), DataSources.names());
   }
@@ -28,13 +29,19 @@ class DataSourcesTest {
   void of_checksTheFieldsEachSourceNeeds() {
     assertEquals(
         "data.path must be a file or folder URI when data.source is text, found nothing (missing)",
-        assertThrows(SpecException.class, () -> DataSources.of(data("text", null, "bytes"))).getMessage());
+        assertThrows(SpecException.class, () -> DataSources.of(data("text", null, "bytes")))
+            .getMessage());
     assertEquals(
         "data.path must be absent when data.source is synthetic, found \"file:/corpus\"",
-        assertThrows(SpecException.class, () -> DataSources.of(data("synthetic", "file:/corpus", "bytes"))).getMessage());
+        assertThrows(
+                SpecException.class,
+                () -> DataSources.of(data("synthetic", "file:/corpus", "bytes")))
+            .getMessage());
     assertEquals(
         "data.tokenizer must be one of [bytes], found \"gpt2\"",
-        assertThrows(SpecException.class, () -> DataSources.of(data("text", "file:/corpus", "gpt2"))).getMessage());
+        assertThrows(
+                SpecException.class, () -> DataSources.of(data("text", "file:/corpus", "gpt2")))
+            .getMessage());
   }
 
   @Test

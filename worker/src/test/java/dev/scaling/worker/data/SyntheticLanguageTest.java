@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class SyntheticLanguageTest {
   @Test
   void entropyRate_matchesMonteCarloEstimate() {
-    for (SyntheticSpec spec : new SyntheticSpec[] {new SyntheticSpec(16, 2, 4, 1.1), SyntheticSpec.DEFAULT}) {
+    for (SyntheticSpec spec :
+        new SyntheticSpec[] {new SyntheticSpec(16, 2, 4, 1.1), SyntheticSpec.DEFAULT}) {
       SyntheticLanguage language = new SyntheticLanguage(spec, 3L);
       double estimate = language.crossEntropy(language.generate(2_000_000, 99L));
       assertEquals(language.entropyRate(), estimate, 0.01, spec.toString());

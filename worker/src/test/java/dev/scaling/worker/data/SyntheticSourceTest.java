@@ -10,7 +10,9 @@ import dev.scaling.worker.TestTrials;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 
-/** The synthetic source through the data-source API: consecutive windows of the generated streams. */
+/**
+ * The synthetic source through the data-source API: consecutive windows of the generated streams.
+ */
 class SyntheticSourceTest {
   private static final Configuration CONF = new Configuration();
 
@@ -19,9 +21,20 @@ class SyntheticSourceTest {
     int context = 8;
     int batch = 3;
     int steps = 5;
-    Trial trial = TestTrials.synthetic(TestTrials.SMALL_LANGUAGE, 16, 1, 2, context, (long) steps * batch * context,
-        batch, 1e-3, 1.0, 10);
-    SyntheticLanguage language = new SyntheticLanguage(TestTrials.SMALL_LANGUAGE, trial.languageSeed());
+    Trial trial =
+        TestTrials.synthetic(
+            TestTrials.SMALL_LANGUAGE,
+            16,
+            1,
+            2,
+            context,
+            (long) steps * batch * context,
+            batch,
+            1e-3,
+            1.0,
+            10);
+    SyntheticLanguage language =
+        new SyntheticLanguage(TestTrials.SMALL_LANGUAGE, trial.languageSeed());
     byte[] stream = language.generate(trial.tokensTrained() + 1, trial.dataSeed());
     TrialData data = TrialData.forTrial(trial, CONF);
     assertEquals(language.entropyRate(), data.entropyFloor(), 0.0);
@@ -39,7 +52,10 @@ class SyntheticSourceTest {
         fourth = new long[][] {inputs.clone(), labels.clone()};
       }
     }
-    assertThrows(InvariantViolation.class, () -> data.nextTrainBatch(inputs, labels), "the stream holds D tokens");
+    assertThrows(
+        InvariantViolation.class,
+        () -> data.nextTrainBatch(inputs, labels),
+        "the stream holds D tokens");
 
     TrialData resumed = TrialData.forTrial(trial, CONF);
     resumed.skipTrainWindows(3L * batch);
@@ -57,10 +73,15 @@ class SyntheticSourceTest {
     assertWindow(held, (windows - 1) * context, context, 1, evalInputs, evalLabels);
   }
 
-  private static void assertWindow(byte[] stream, int offset, int context, int row, long[] inputs, long[] labels) {
+  private static void assertWindow(
+      byte[] stream, int offset, int context, int row, long[] inputs, long[] labels) {
     for (int i = 0; i < context; i++) {
-      assertEquals(stream[offset + i] & 0xFF, inputs[row * context + i], "input " + i + " of row " + row);
-      assertEquals(stream[offset + i + 1] & 0xFF, labels[row * context + i], "label " + i + " of row " + row);
+      assertEquals(
+          stream[offset + i] & 0xFF, inputs[row * context + i], "input " + i + " of row " + row);
+      assertEquals(
+          stream[offset + i + 1] & 0xFF,
+          labels[row * context + i],
+          "label " + i + " of row " + row);
     }
   }
 }

@@ -36,7 +36,8 @@ class TextCorpusTest {
     Files.writeString(dir.resolve("good.txt"), "fine text, ünïcode ok");
     Files.write(dir.resolve("bad.txt"), new byte[] {'a', 'b', 'c', (byte) 0xC3, '(', 'd'});
     IOException e =
-        assertThrows(IOException.class, () -> TextCorpus.read(dir.toUri().toString(), 0.1, BYTES, CONF));
+        assertThrows(
+            IOException.class, () -> TextCorpus.read(dir.toUri().toString(), 0.1, BYTES, CONF));
     assertTrue(e.getMessage().contains("bad.txt"), e.getMessage());
     assertTrue(e.getMessage().contains("byte offset 3"), e.getMessage());
   }
@@ -44,7 +45,8 @@ class TextCorpusTest {
   @Test
   void read_missingPathIsNamed(@TempDir Path dir) {
     String missing = dir.resolve("nope.txt").toUri().toString();
-    IOException e = assertThrows(IOException.class, () -> TextCorpus.read(missing, 0.1, BYTES, CONF));
+    IOException e =
+        assertThrows(IOException.class, () -> TextCorpus.read(missing, 0.1, BYTES, CONF));
     assertTrue(e.getMessage().contains(missing), e.getMessage());
   }
 
@@ -54,7 +56,9 @@ class TextCorpusTest {
     Files.writeString(file, "x".repeat(100));
     String uri = file.toUri().toString();
     IOException e =
-        assertThrows(IOException.class, () -> TrialData.forTrial(TestTrials.text(uri, 32, 2, 64), CONF));
-    assertTrue(e.getMessage().contains(uri) && e.getMessage().contains("too small"), e.getMessage());
+        assertThrows(
+            IOException.class, () -> TrialData.forTrial(TestTrials.text(uri, 32, 2, 64), CONF));
+    assertTrue(
+        e.getMessage().contains(uri) && e.getMessage().contains("too small"), e.getMessage());
   }
 }

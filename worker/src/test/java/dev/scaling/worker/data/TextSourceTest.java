@@ -20,7 +20,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The text source through the data-source API: preflight in bounded memory, and the windows it cuts. */
+/**
+ * The text source through the data-source API: preflight in bounded memory, and the windows it
+ * cuts.
+ */
 class TextSourceTest {
   private static final Configuration CONF = new Configuration();
   private static final int CONTEXT = 16;
@@ -52,7 +55,9 @@ class TextSourceTest {
     SpecException e = assertThrows(SpecException.class, () -> preflight(dir.toUri().toString()));
     assertEquals("data.path", e.field());
     assertTrue(e.getMessage().contains(bad.getFileName().toString()), e.getMessage());
-    assertTrue(e.getMessage().endsWith("is not valid UTF-8: bad byte sequence at byte offset 100000"), e.getMessage());
+    assertTrue(
+        e.getMessage().endsWith("is not valid UTF-8: bad byte sequence at byte offset 100000"),
+        e.getMessage());
 
     bytes[100_000] = 'x';
     Files.write(bad, bytes);
@@ -67,16 +72,21 @@ class TextSourceTest {
     bytes[201] = (byte) 0x82;
     Path file = Files.write(dir.resolve("cut.txt"), bytes);
     SpecException e = assertThrows(SpecException.class, () -> preflight(file.toUri().toString()));
-    assertTrue(e.getMessage().contains("cut.txt is not valid UTF-8: bad byte sequence at byte offset 200"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("cut.txt is not valid UTF-8: bad byte sequence at byte offset 200"),
+        e.getMessage());
   }
 
   @Test
   void preflight_rejectsACorpusTooSmallForOneWindowPerSplit(@TempDir Path dir) throws IOException {
-    // 64 bytes with a quarter held out: 48 train and 16 held out, one short of a window (context + 1 = 17).
+    // 64 bytes with a quarter held out: 48 train and 16 held out, one short of a window (context +
+    // 1 = 17).
     Path file = Files.writeString(dir.resolve("tiny.txt"), "y".repeat(64));
     SpecException e = assertThrows(SpecException.class, () -> preflight(file.toUri().toString()));
     assertEquals(
-        "data.path: text corpus " + file.toUri() + " is too small for context 16: its training split has 48 bytes"
+        "data.path: text corpus "
+            + file.toUri()
+            + " is too small for context 16: its training split has 48 bytes"
             + " and its held-out split 16, each needs at least 17",
         e.getMessage());
     // 68 bytes: 17 held out, exactly one window.
@@ -140,15 +150,23 @@ class TextSourceTest {
     data.evalBatch(0, data.evalWindows(), evalInputs, evalLabels);
     SplittableRandom evalDraws = new SplittableRandom(trial.evalSeed());
     for (int j = 0; j < data.evalWindows(); j++) {
-      assertWindow(validation, evalDraws.nextInt(validation.length - CONTEXT), j, evalInputs, evalLabels);
+      assertWindow(
+          validation, evalDraws.nextInt(validation.length - CONTEXT), j, evalInputs, evalLabels);
     }
   }
 
-  /** Row {@code row} holds corpus bytes {@code offset ..} as inputs and the bytes one further as labels. */
+  /**
+   * Row {@code row} holds corpus bytes {@code offset ..} as inputs and the bytes one further as
+   * labels.
+   */
   static void assertWindow(byte[] corpus, int offset, int row, long[] inputs, long[] labels) {
     for (int i = 0; i < CONTEXT; i++) {
-      assertEquals(corpus[offset + i] & 0xFF, inputs[row * CONTEXT + i], "input " + i + " of row " + row);
-      assertEquals(corpus[offset + i + 1] & 0xFF, labels[row * CONTEXT + i], "label " + i + " of row " + row);
+      assertEquals(
+          corpus[offset + i] & 0xFF, inputs[row * CONTEXT + i], "input " + i + " of row " + row);
+      assertEquals(
+          corpus[offset + i + 1] & 0xFF,
+          labels[row * CONTEXT + i],
+          "label " + i + " of row " + row);
     }
   }
 }

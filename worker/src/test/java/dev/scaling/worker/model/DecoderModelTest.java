@@ -26,7 +26,8 @@ class DecoderModelTest {
   private static float[] logits(DecoderModel model, NDManager manager, long[] tokens) {
     try (NDManager step = manager.newSubManager()) {
       NDArray in = step.create(tokens, new Shape(1, tokens.length));
-      NDArray out = model.forward(new ParameterStore(step, false), new NDList(in), false).singletonOrThrow();
+      NDArray out =
+          model.forward(new ParameterStore(step, false), new NDList(in), false).singletonOrThrow();
       assertEquals(new Shape(1, tokens.length, model.vocab()), out.getShape());
       return out.toFloatArray();
     }

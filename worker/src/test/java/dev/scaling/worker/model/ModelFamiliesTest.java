@@ -30,7 +30,8 @@ class ModelFamiliesTest {
   @Test
   void trial_carriesItsFamilysCountsAndBuildsTheSameModel() {
     Engines.configure(1);
-    Trial trial = TestTrials.synthetic(TestTrials.SMALL_LANGUAGE, 48, 3, 4, 24, 4096, 8, 1e-3, 1.0, 10);
+    Trial trial =
+        TestTrials.synthetic(TestTrials.SMALL_LANGUAGE, 48, 3, 4, 24, 4096, 8, 1e-3, 1.0, 10);
     assertEquals(new TransformerFamily().paramCounts(trial.shape()), trial.params());
     try (NDManager manager = NDManager.newBaseManager(Engines.ENGINE)) {
       LanguageModel model = ModelFamilies.build(trial);

@@ -19,9 +19,9 @@ class TransformerFamilyTest {
   }
 
   /**
-   * The stated counts against the built block: the total against every trainable scalar DJL holds, and
-   * Kaplan's N against the blocks' weight matrices (the 2-D parameters inside the layers: no embeddings,
-   * output layer, biases or norms).
+   * The stated counts against the built block: the total against every trainable scalar DJL holds,
+   * and Kaplan's N against the blocks' weight matrices (the 2-D parameters inside the layers: no
+   * embeddings, output layer, biases or norms).
    */
   @Test
   void paramCounts_matchTheBuiltBlock() {
@@ -42,7 +42,8 @@ class TransformerFamilyTest {
         for (Pair<String, Parameter> p : model.getParameters()) {
           long size = p.getValue().getArray().size();
           total += size;
-          if (p.getKey().matches("\\d*layer\\d+_.*") && p.getValue().getArray().getShape().dimension() == 2) {
+          if (p.getKey().matches("\\d*layer\\d+_.*")
+              && p.getValue().getArray().getShape().dimension() == 2) {
             blockMatrices += size;
           }
         }
@@ -50,7 +51,10 @@ class TransformerFamilyTest {
         assertEquals(total, model.parameterCount(), "parameterCount of " + shape);
         assertEquals(blockMatrices, counts.nonEmbedding(), "non-embedding N of " + shape);
         // Kaplan's N written out: 12 depth width^2.
-        assertEquals(12L * shape.depth() * shape.width() * shape.width(), counts.nonEmbedding(), "12 L w^2 of " + shape);
+        assertEquals(
+            12L * shape.depth() * shape.width() * shape.width(),
+            counts.nonEmbedding(),
+            "12 L w^2 of " + shape);
       }
     }
   }

@@ -65,7 +65,8 @@ class AdamTest {
           assertEquals(expected[i], actual[i], 1e-6, "weight " + i + " after step " + t);
         }
       }
-      // With a constant gradient each step moves every weight by about lr against its gradient's sign.
+      // With a constant gradient each step moves every weight by about lr against its gradient's
+      // sign.
       assertEquals(0.8, expected[0], 1e-6);
       assertEquals(2.2, expected[1], 1e-6);
     }

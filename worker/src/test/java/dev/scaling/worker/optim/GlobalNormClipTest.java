@@ -17,11 +17,13 @@ class GlobalNormClipTest {
   @Test
   void apply_scalesAllGradientsToTheMaxNormTogether() {
     try (NDManager manager = NDManager.newBaseManager(Engines.ENGINE)) {
-      // Global norm sqrt(3^2 + 4^2 + 12^2) = 13; clipping to 6.5 halves every gradient (up to the 1e-6).
+      // Global norm sqrt(3^2 + 4^2 + 12^2) = 13; clipping to 6.5 halves every gradient (up to the
+      // 1e-6).
       NDArray[] grads = {manager.create(new float[] {3f, 4f}), manager.create(new float[] {12f})};
       GlobalNormClip.apply(grads, 6.5);
       double factor = 6.5 / (13 + 1e-6);
-      assertArrayEquals(new float[] {(float) (3 * factor), (float) (4 * factor)}, grads[0].toFloatArray(), 1e-6f);
+      assertArrayEquals(
+          new float[] {(float) (3 * factor), (float) (4 * factor)}, grads[0].toFloatArray(), 1e-6f);
       assertArrayEquals(new float[] {(float) (12 * factor)}, grads[1].toFloatArray(), 1e-6f);
     }
   }
