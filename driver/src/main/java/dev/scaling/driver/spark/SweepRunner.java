@@ -4,11 +4,15 @@ import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.driver.plan.Plan;
 import java.io.PrintStream;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
@@ -104,7 +108,7 @@ public final class SweepRunner {
       Map<String, Integer> planIndex = subPlan.positions();
       outcomes.sort(Comparator.comparingInt(o -> planIndex.get(o.trial().trialId())));
       return new Trained(runId, outcomes);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
     } finally {
       monitor.finish();
@@ -170,9 +174,9 @@ public final class SweepRunner {
   public static String runId(SparkSession spark) {
     return spark.sparkContext().applicationId()
         + "@"
-        + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC)
-            .format(java.time.Instant.now());
+        + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
   }
 
   /**

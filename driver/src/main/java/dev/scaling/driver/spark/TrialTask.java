@@ -1,6 +1,7 @@
 package dev.scaling.driver.spark;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import dev.scaling.common.trial.Provenance;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
@@ -166,7 +167,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
     if (!assigned.isGpu()) {
       return assigned;
     }
-    int gpus = ai.djl.engine.Engine.getInstance().getGpuCount();
+    int gpus = Engine.getInstance().getGpuCount();
     if (gpus > assigned.getDeviceId()) {
       return assigned;
     }
@@ -179,7 +180,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
             + " to this task but the PyTorch engine sees "
             + gpus
             + " usable GPU(s) (libtorch flavour "
-            + ai.djl.engine.Engine.getInstance().getVersion()
+            + Engine.getInstance().getVersion()
             + "; a CPU-only libtorch, no CUDA driver, or CUDA_VISIBLE_DEVICES hiding it). Use a CUDA libtorch"
             + " (deploy/docker/Dockerfile, PYTORCH_LIBRARY_PATH/PYTORCH_FLAVOR) or set "
             + ALLOW_CPU_FALLBACK
