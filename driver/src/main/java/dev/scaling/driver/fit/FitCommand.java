@@ -1,5 +1,6 @@
 package dev.scaling.driver.fit;
 
+import dev.scaling.common.fit.ApproachKind;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.StartGrid;
@@ -52,6 +53,21 @@ public final class FitCommand implements Callable<Integer> {
       description =
           "all (the default laws) or a comma-separated list of: chinchilla, kaplan, power_n, power_d")
   String form;
+
+  @Option(
+      names = "--approach",
+      defaultValue = "all",
+      description =
+          "compute-optimal approaches: all or a comma-separated list of: envelope, isoflop,"
+              + " parametric")
+  String approach;
+
+  @Option(
+      names = "--compute-col",
+      description =
+          "training-compute column (FLOPs); rows are grouped into budgets by it (within 5%%), and"
+              + " a missing N or D column is derived from C = 6ND (default: C = 6ND)")
+  String computeCol;
 
   @Option(
       names = "--huber-delta",
@@ -107,12 +123,28 @@ public final class FitCommand implements Callable<Integer> {
 
   FitOutcome fit(PrintWriter outWriter) {
     List<LawForm> forms = forms(form);
+    List<ApproachKind> approaches = ApproachKind.parseList("--approach", approach);
     FitOptions options = options();
     InputTable table =
         TableReader.read(
-            input, HadoopConfs.fromSparkConf(new SparkConf()), nCol, dCol, lossCol, dropInvalid);
+            input,
+            HadoopConfs.fromSparkConf(new SparkConf()),
+            nCol,
+            dCol,
+            lossCol,
+            computeCol,
+            dropInvalid);
     outcome =
-        SweepFit.fitAndReport(table.rows(), List.of(), null, table.notes(), options, forms, out);
+        SweepFit.fitAndReport(
+            table.rows(),
+            table.computeOrNull(),
+            List.of(),
+            null,
+            table.notes(),
+            options,
+            forms,
+            approaches,
+            out);
     outWriter.print(outcome.summary());
     outWriter.println("fits: " + outcome.fitsFile());
     outWriter.println("report: " + outcome.report());

@@ -1,15 +1,17 @@
 package dev.scaling.driver.fit;
 
+import dev.scaling.common.fit.AllocationStudy;
 import dev.scaling.common.fit.ScalingAnalysis;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What a fit run produced: the analysis, where it wrote, the notes on excluded rows, the printed
- * summary and the JSON object.
+ * What a fit run produced: the analysis, the compute-optimal approaches side by side, where it
+ * wrote, the notes on excluded rows, the printed summary and the JSON object.
  */
 public record FitOutcome(
     ScalingAnalysis analysis,
+    AllocationStudy allocations,
     Path fitsFile,
     Path report,
     List<String> notes,

@@ -1,7 +1,8 @@
 package dev.scaling.driver.fit;
 
+import dev.scaling.common.fit.Allocation;
+import dev.scaling.common.fit.AllocationStudy;
 import dev.scaling.common.fit.BootstrapResult;
-import dev.scaling.common.fit.ComputeOptimal;
 import dev.scaling.common.fit.FitResult;
 import dev.scaling.common.fit.Interval;
 import dev.scaling.common.fit.LawFit;
@@ -25,34 +26,43 @@ import org.apache.parquet.schema.MessageTypeParser;
 
 /**
  * Writes {@code OUT/fits/part-00000.parquet}: one row per (form, parameter) with columns form,
- * parameter, estimate, ci_low, ci_high (null without bootstrap), objective, n_points, delta and
- * at_bound (the parameter ended at a bound of the law's domain, e.g. B = 0 or beta <= 0); a law
- * with a compute-optimal allocation adds rows a, b and N_opt (at the table's largest 6ND).
+ * approach (null), parameter, estimate, ci_low, ci_high (null without bootstrap), objective,
+ * n_points, delta and at_bound (the parameter ended at a bound of the law's domain, e.g. B = 0 or
+ * beta <= 0); then the compute-optimal rows, form {@code compute_optimal} and one approach each: a,
+ * b (with intervals), N_opt, D_opt, tokens_per_param and at_compute (the target compute), with
+ * objective, n_points and delta null.
  */
 public final class FitsTable {
   /** The Parquet schema of the fits table. */
   public static final MessageType SCHEMA =
       MessageTypeParser.parseMessageType(
-          "message fits { required binary form (STRING); required binary parameter (STRING);"
-              + " required double estimate; optional double ci_low; optional double ci_high;"
-              + " required double objective; required int32 n_points; required double delta;"
-              + " required boolean at_bound; }");
+          "message fits { required binary form (STRING); optional binary approach (STRING);"
+              + " required binary parameter (STRING); required double estimate;"
+              + " optional double ci_low; optional double ci_high; optional double objective;"
+              + " optional int32 n_points; optional double delta; required boolean at_bound; }");
+
+  /** The form column of the compute-optimal rows. */
+  public static final String COMPUTE_OPTIMAL = "compute_optimal";
 
   private FitsTable() {}
 
-  /** One row of the table. */
+  /** One row of the table; approach, objective, nPoints and delta may be null. */
   public record Row(
       String form,
+      String approach,
       String parameter,
       double estimate,
       Interval ci,
-      double objective,
-      int nPoints,
-      double delta,
+      Double objective,
+      Integer nPoints,
+      Double delta,
       boolean atBound) {}
 
-  /** The rows for an analysis: every parameter of every law, then its allocation's quantities. */
-  public static List<Row> rows(ScalingAnalysis a) {
+  /**
+   * The rows for an analysis: every parameter of every law, then each approach's compute-optimal
+   * allocation.
+   */
+  public static List<Row> rows(ScalingAnalysis a, AllocationStudy study) {
     List<Row> out = new ArrayList<>();
     for (LawFit lf : a.fits()) {
       FitResult r = lf.fit();
@@ -61,6 +71,7 @@ public final class FitsTable {
         out.add(
             new Row(
                 r.form().label(),
+                null,
                 e.getKey(),
                 e.getValue(),
                 boot == null ? null : boot.get(e.getKey()),
@@ -69,28 +80,32 @@ public final class FitsTable {
                 r.delta(),
                 r.atBound().contains(e.getKey())));
       }
-      lf.computeOptimal()
-          .ifPresent(
-              o -> {
-                for (ComputeOptimal.Quantity q : ComputeOptimal.Quantity.values()) {
-                  out.add(
-                      new Row(
-                          r.form().label(),
-                          q.label(),
-                          q.of(o, a.optimalCompute()),
-                          boot == null ? null : boot.get(q),
-                          r.objective(),
-                          r.nPoints(),
-                          r.delta(),
-                          false));
-                }
-              });
+    }
+    for (Allocation e : study.estimates()) {
+      String ap = e.approach().label();
+      out.add(new Row(COMPUTE_OPTIMAL, ap, "a", e.a(), e.ciA(), null, null, null, false));
+      out.add(new Row(COMPUTE_OPTIMAL, ap, "b", e.b(), e.ciB(), null, null, null, false));
+      out.add(new Row(COMPUTE_OPTIMAL, ap, "N_opt", e.nOpt(), null, null, null, null, false));
+      out.add(new Row(COMPUTE_OPTIMAL, ap, "D_opt", e.dOpt(), null, null, null, null, false));
+      out.add(
+          new Row(
+              COMPUTE_OPTIMAL,
+              ap,
+              "tokens_per_param",
+              e.tokensPerParam(),
+              null,
+              null,
+              null,
+              null,
+              false));
+      out.add(
+          new Row(COMPUTE_OPTIMAL, ap, "at_compute", e.atCompute(), null, null, null, null, false));
     }
     return out;
   }
 
   /** Writes the table into folder {@code dir} (replacing its part file) and returns the file. */
-  public static Path write(ScalingAnalysis a, Path dir) {
+  public static Path write(ScalingAnalysis a, AllocationStudy study, Path dir) {
     Path file = dir.resolve("part-00000.parquet");
     try {
       Files.createDirectories(dir);
@@ -101,19 +116,21 @@ public final class FitsTable {
               .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
               .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
               .build()) {
-        for (Row r : rows(a)) {
-          Group g =
-              f.newGroup()
-                  .append("form", r.form())
-                  .append("parameter", r.parameter())
-                  .append("estimate", r.estimate());
+        for (Row r : rows(a, study)) {
+          Group g = f.newGroup().append("form", r.form());
+          if (r.approach() != null) {
+            g.append("approach", r.approach());
+          }
+          g.append("parameter", r.parameter()).append("estimate", r.estimate());
           if (r.ci() != null) {
             g.append("ci_low", r.ci().lo()).append("ci_high", r.ci().hi());
           }
-          g.append("objective", r.objective())
-              .append("n_points", r.nPoints())
-              .append("delta", r.delta())
-              .append("at_bound", r.atBound());
+          if (r.objective() != null) {
+            g.append("objective", r.objective())
+                .append("n_points", r.nPoints())
+                .append("delta", r.delta());
+          }
+          g.append("at_bound", r.atBound());
           w.write(g);
         }
       }

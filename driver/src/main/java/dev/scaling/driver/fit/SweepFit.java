@@ -3,8 +3,11 @@ package dev.scaling.driver.fit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scaling.common.fit.Allocation;
+import dev.scaling.common.fit.AllocationStudy;
+import dev.scaling.common.fit.ApproachKind;
 import dev.scaling.common.fit.BootstrapResult;
-import dev.scaling.common.fit.ComputeOptimal;
+import dev.scaling.common.fit.DesignCheck;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.Interval;
 import dev.scaling.common.fit.LawFit;
@@ -29,8 +32,9 @@ public final class SweepFit {
   private SweepFit() {}
 
   /**
-   * Fits {@code forms} over {@code rows}, writes the fits table and the report under {@code
-   * outDir}, and returns what was done (the summary and JSON are returned, not printed).
+   * Fits {@code forms} over {@code rows}, estimates the compute-optimal allocation by every
+   * approach with C = 6ND, writes the fits table and the report under {@code outDir}, and returns
+   * what was done (the summary and JSON are returned, not printed).
    */
   public static FitOutcome fitAndReport(
       List<TrialPoint> rows,
@@ -40,15 +44,44 @@ public final class SweepFit {
       FitOptions options,
       List<LawForm> forms,
       Path outDir) {
+    return fitAndReport(
+        rows,
+        null,
+        curves,
+        entropyFloor,
+        notes,
+        options,
+        forms,
+        List.of(ApproachKind.values()),
+        outDir);
+  }
+
+  /**
+   * As above, with each row's compute from {@code compute} (null for 6ND) and only {@code
+   * approaches}.
+   */
+  public static FitOutcome fitAndReport(
+      List<TrialPoint> rows,
+      List<Double> compute,
+      List<CurveSample> curves,
+      Double entropyFloor,
+      List<String> notes,
+      FitOptions options,
+      List<LawForm> forms,
+      List<ApproachKind> approaches,
+      Path outDir) {
     ScalingAnalysis a =
         new ScalingFitter(options).analyse(rows.stream().map(TrialPoint::point).toList(), forms);
-    Path fits = FitsTable.write(a, outDir.resolve("fits"));
-    Path report = ReportWriter.write(a, rows, curves, entropyFloor, notes, outDir);
-    return new FitOutcome(a, fits, report, notes, summary(a, notes, entropyFloor), json(a));
+    AllocationStudy study = AllocationStudy.run(a, compute, approaches);
+    Path fits = FitsTable.write(a, study, outDir.resolve("fits"));
+    Path report = ReportWriter.write(a, study, rows, curves, entropyFloor, notes, outDir);
+    return new FitOutcome(
+        a, study, fits, report, notes, summary(a, study, notes, entropyFloor), json(a, study));
   }
 
   /** A few lines for people: each law's parameters with intervals, the backtest, the warnings. */
-  public static String summary(ScalingAnalysis a, List<String> notes, Double entropyFloor) {
+  public static String summary(
+      ScalingAnalysis a, AllocationStudy study, List<String> notes, Double entropyFloor) {
     StringBuilder s =
         new StringBuilder(
             String.format(
@@ -92,15 +125,37 @@ public final class SweepFit {
       s.append(
           String.format(Locale.ROOT, "  %-10s not fitted: %s%n", k.form().label(), k.reason()));
     }
-    a.computeOptimal()
-        .ifPresent(
-            o ->
-                s.append(
-                    String.format(
-                        Locale.ROOT,
-                        "  compute-optimal: N_opt ~ C^%.4f, D_opt ~ C^%.4f%n",
-                        o.a(),
-                        o.b())));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "  compute-optimal N_opt = G C^a, D_opt = H C^b, at C=%.3g (10x the largest budget):%n",
+            study.study().targetCompute()));
+    for (Allocation e : study.estimates()) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "  %-10s a=%.4f%s b=%.4f%s N_opt=%.4g D_opt=%.4g (%.1f tokens/param, %d ms)%n",
+              e.approach().label(),
+              e.a(),
+              ci(e.ciA()),
+              e.b(),
+              ci(e.ciB()),
+              e.nOpt(),
+              e.dOpt(),
+              e.tokensPerParam(),
+              e.millis()));
+    }
+    for (AllocationStudy.Skipped k : study.skipped()) {
+      s.append(
+          String.format(
+              Locale.ROOT, "  %-10s not applied: %s%n", k.approach().label(), k.reason()));
+    }
+    if (study.crossCheck() != null && study.crossCheck().agrees()) {
+      s.append("  check: ").append(study.crossCheck().message()).append('\n');
+    }
+    for (DesignCheck c : study.checks()) {
+      s.append(c.isWarning() ? "  warning: " : "  check: ").append(c.message()).append('\n');
+    }
     if (entropyFloor != null) {
       s.append(String.format(Locale.ROOT, "  true entropy floor %.4f%n", entropyFloor));
     }
@@ -108,12 +163,17 @@ public final class SweepFit {
     return s.toString();
   }
 
+  private static String ci(Interval i) {
+    return i == null ? "" : String.format(Locale.ROOT, " [%.4f, %.4f]", i.lo(), i.hi());
+  }
+
   /**
    * The JSON object of the command-line contract: n, and per law form, objective, params, ci, the
-   * parameters at a bound, the compute-optimal allocation where the law has one, and the backtest;
-   * then the forms not fitted and the warnings.
+   * parameters at a bound and the backtest; the forms not fitted; {@code compute_optimal}, one
+   * object per approach (a, b, their intervals, N_opt and D_opt at {@code at_compute}); the
+   * approaches not applied; the design checks; and the warnings.
    */
-  public static String json(ScalingAnalysis a) {
+  public static String json(ScalingAnalysis a, AllocationStudy study) {
     ObjectNode root = JSON.createObjectNode();
     root.put("n", a.points().size());
     ArrayNode fits = root.putArray("fits");
@@ -133,15 +193,6 @@ public final class SweepFit {
         b.intervals().forEach((k, v) -> ci.putArray(k).add(v.lo()).add(v.hi()));
         b.allocation().forEach((k, v) -> ci.putArray(k.label()).add(v.lo()).add(v.hi()));
       }
-      f.computeOptimal()
-          .ifPresent(
-              c -> {
-                ObjectNode co = o.putObject("compute_optimal");
-                co.put("compute", a.optimalCompute());
-                for (ComputeOptimal.Quantity q : ComputeOptimal.Quantity.values()) {
-                  co.put(q.label(), q.of(c, a.optimalCompute()));
-                }
-              });
       if (f.backtest() != null) {
         o.putObject("backtest")
             .put("mean_rel_error", f.backtest().meanRelError())
@@ -152,6 +203,50 @@ public final class SweepFit {
     ArrayNode skipped = root.putArray("not_fitted");
     a.skipped()
         .forEach(k -> skipped.addObject().put("form", k.form().label()).put("reason", k.reason()));
+    ArrayNode co = root.putArray("compute_optimal");
+    for (Allocation e : study.estimates()) {
+      ObjectNode o = co.addObject();
+      o.put("approach", e.approach().label());
+      o.put("a", e.a());
+      o.put("b", e.b());
+      ObjectNode ci = o.putObject("ci");
+      if (e.ciA() != null) {
+        ci.putArray("a").add(e.ciA().lo()).add(e.ciA().hi());
+      }
+      if (e.ciB() != null) {
+        ci.putArray("b").add(e.ciB().lo()).add(e.ciB().hi());
+      }
+      o.put("n_opt", e.nOpt());
+      o.put("d_opt", e.dOpt());
+      o.put("at_compute", e.atCompute());
+    }
+    ArrayNode notApplied = root.putArray("approaches_not_applied");
+    study
+        .skipped()
+        .forEach(
+            k ->
+                notApplied
+                    .addObject()
+                    .put("approach", k.approach().label())
+                    .put("reason", k.reason()));
+    ArrayNode checks = root.putArray("design_checks");
+    study
+        .checks()
+        .forEach(
+            c ->
+                checks
+                    .addObject()
+                    .put("kind", c.kind().name().toLowerCase(Locale.ROOT))
+                    .put("message", c.message()));
+    if (study.crossCheck() != null) {
+      var vp = study.crossCheck();
+      ObjectNode v = root.putObject("variable_projection");
+      v.put("objective", vp.objective());
+      v.put("bfgs_objective", vp.bfgsObjective());
+      v.put("a", vp.a());
+      v.put("bfgs_a", vp.bfgsA());
+      v.put("agrees", vp.agrees());
+    }
     ArrayNode w = root.putArray("warnings");
     a.warnings().forEach(x -> w.add(x.message()));
     return root.toString();

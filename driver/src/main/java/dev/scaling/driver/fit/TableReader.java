@@ -58,6 +58,23 @@ public final class TableReader {
       String dCol,
       String lossCol,
       boolean dropInvalid) {
+    return read(input, hadoop, nCol, dCol, lossCol, null, dropInvalid);
+  }
+
+  /**
+   * As {@link #read(String, Configuration, String, String, String, boolean)}, and with {@code
+   * computeCol} (non-null) each row's training compute C is read from that column and returned
+   * beside the rows; then N or D may be absent from the table and is derived as D = C/(6N) or N =
+   * C/(6D).
+   */
+  public static InputTable read(
+      String input,
+      Configuration hadoop,
+      String nCol,
+      String dCol,
+      String lossCol,
+      String computeCol,
+      boolean dropInvalid) {
     List<String> header;
     List<String[]> cells;
     Path path = toPath(input);
@@ -117,9 +134,22 @@ public final class TableReader {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + input, e);
     }
-    int in = column(header, nCol, "n_params", "N", "--n-col", input);
-    int id = column(header, dCol, "tokens", "D", "--d-col", input);
+    int ic =
+        computeCol == null ? -1 : column(header, computeCol, null, null, "--compute-col", input);
+    int in = optionalColumn(header, nCol, "n_params", "N", "--n-col", input, ic >= 0);
+    int id = optionalColumn(header, dCol, "tokens", "D", "--d-col", input, ic >= 0);
+    if (in < 0 && id < 0) {
+      throw SpecException.of(
+          "--n-col",
+          String.format(
+              Locale.ROOT,
+              "with --compute-col at least one of N (n_params, N) and D (tokens, D) is needed;"
+                  + " columns of %s are %s",
+              input,
+              header));
+    }
     int il = column(header, lossCol, "final_eval_loss", "loss", "--loss-col", input);
+    List<Double> compute = new ArrayList<>();
     int is = header.indexOf("status");
     int it = header.indexOf("trial_id");
     List<TrialPoint> rows = new ArrayList<>();
@@ -137,9 +167,12 @@ public final class TableReader {
         continue;
       }
       String bad = null;
-      double[] v = new double[3];
-      int[] idx = {in, id, il};
-      for (int k = 0; k < 3 && bad == null; k++) {
+      double[] v = new double[4];
+      int[] idx = {in, id, il, ic};
+      for (int k = 0; k < 4 && bad == null; k++) {
+        if (idx[k] < 0) {
+          continue;
+        }
         String s = cell(c, idx[k]);
         if (s == null || s.isBlank()) {
           bad = "column " + header.get(idx[k]) + " is missing";
@@ -168,6 +201,12 @@ public final class TableReader {
         dropped.add((r + 1) + "");
         continue;
       }
+      if (ic >= 0) {
+        // The missing one of N and D from C = 6ND.
+        v[0] = in >= 0 ? v[0] : v[3] / (6 * v[1]);
+        v[1] = id >= 0 ? v[1] : v[3] / (6 * v[0]);
+        compute.add(v[3]);
+      }
       rows.add(new TrialPoint(it >= 0 ? cell(c, it) : null, new ScalingPoint(v[0], v[1], v[2])));
     }
     List<String> notes = new ArrayList<>();
@@ -188,11 +227,34 @@ public final class TableReader {
       throw SpecException.of(
           "--input", "no usable rows in " + input + (notes.isEmpty() ? "" : ": " + notes));
     }
-    return new InputTable(rows, notes);
+    if (ic >= 0 && (in < 0 || id < 0)) {
+      notes.add(
+          (in < 0 ? "N" : "D")
+              + " derived from the compute column "
+              + computeCol
+              + " as "
+              + (in < 0 ? "N = C/(6D)" : "D = C/(6N)"));
+    }
+    return new InputTable(rows, notes, compute);
   }
 
   private static String cell(String[] c, int i) {
     return i < c.length ? c[i] : null;
+  }
+
+  /** A column that may be absent (-1) when {@code optional} and not asked for by name. */
+  private static int optionalColumn(
+      List<String> header,
+      String asked,
+      String first,
+      String second,
+      String option,
+      String input,
+      boolean optional) {
+    if (optional && asked == null && !header.contains(first) && !header.contains(second)) {
+      return -1;
+    }
+    return column(header, asked, first, second, option, input);
   }
 
   private static int column(

@@ -1,7 +1,11 @@
 package dev.scaling.driver.report;
 
+import dev.scaling.common.fit.Allocation;
+import dev.scaling.common.fit.AllocationStudy;
+import dev.scaling.common.fit.ApproachKind;
 import dev.scaling.common.fit.BootstrapResult;
 import dev.scaling.common.fit.ComputeOptimal;
+import dev.scaling.common.fit.DesignCheck;
 import dev.scaling.common.fit.FitResult;
 import dev.scaling.common.fit.IdentifiabilityWarning;
 import dev.scaling.common.fit.Interval;
@@ -10,12 +14,14 @@ import dev.scaling.common.fit.LawFit;
 import dev.scaling.common.fit.LawParams;
 import dev.scaling.common.fit.ScalingAnalysis;
 import dev.scaling.common.fit.ScalingPoint;
+import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +32,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -44,6 +51,7 @@ public final class ReportWriter {
    * Writes the report under {@code outDir/report} and returns the path of {@code index.html}.
    *
    * @param analysis the fitted laws
+   * @param study the compute-optimal approaches side by side, with the design checks
    * @param rows the rows fitted, with trial ids when known
    * @param curves learning curves, empty when fitting a plain table
    * @param entropyFloor the true entropy floor of a synthetic source (nats/token), null otherwise
@@ -52,6 +60,7 @@ public final class ReportWriter {
    */
   public static Path write(
       ScalingAnalysis analysis,
+      AllocationStudy study,
       List<TrialPoint> rows,
       List<CurveSample> curves,
       Double entropyFloor,
@@ -95,21 +104,7 @@ public final class ReportWriter {
           .append("</p>");
     }
     html.append(backtestTable(analysis));
-    analysis
-        .allocationLaw()
-        .ifPresent(
-            lf -> {
-              ComputeOptimal o = lf.computeOptimal().orElseThrow();
-              html.append(
-                  String.format(
-                      Locale.ROOT,
-                      "<p>Compute-optimal allocation (%s): N_opt = %s &middot; (C/6)^%.4f, D_opt = (C/6)/N_opt,"
-                          + " b = %.4f.</p>",
-                      lf.form().label(),
-                      fmt(o.g()),
-                      o.a(),
-                      o.b()));
-            });
+    html.append(allocationSection(study));
     html.append("<h2>Plots</h2>");
     List<ScalingPoint> pts = rows.stream().map(TrialPoint::point).toList();
     LawParams main = mainLaw(analysis);
@@ -117,6 +112,13 @@ public final class ReportWriter {
     html.append(img(lossVs(pts, main, false), "Loss vs D for each N"));
     html.append(img(lossVsCompute(pts, analysis.allocationLaw().orElse(null)), "Loss vs compute"));
     html.append(img(residuals(pts, analysis), "Residuals"));
+    Allocation iso = study.estimate(ApproachKind.ISOFLOP);
+    if (iso != null) {
+      html.append(img(isoflopProfiles(iso), "IsoFLOP profiles"));
+    }
+    if (!study.estimates().isEmpty()) {
+      html.append(img(nOptVsCompute(study), "N_opt against compute"));
+    }
     if (!curves.isEmpty()) {
       html.append(img(learningCurves(curves), "Learning curves"));
     }
@@ -236,6 +238,200 @@ public final class ReportWriter {
       }
     }
     return any ? t.append("</table>").toString() : "<p>No backtest (disabled or too few rows).</p>";
+  }
+
+  /**
+   * The agreement table of the approaches at the target compute, the approaches not applied, the
+   * variable-projection cross-check and the design checks.
+   */
+  private static String allocationSection(AllocationStudy study) {
+    StringBuilder t = new StringBuilder("<h2>Compute-optimal allocation: three approaches</h2>");
+    t.append(
+        String.format(
+            Locale.ROOT,
+            "<p>N_opt(C) = G&middot;C<sup>a</sup>, D_opt(C) = H&middot;C<sup>b</sup>, at the target"
+                + " compute C = %s FLOPs (10x the largest budget); intervals are %.0f%% bootstrap"
+                + " percentiles over runs.</p>",
+            fmt(study.study().targetCompute()),
+            100 * study.study().options().ciLevel()));
+    t.append(
+        "<table><tr><th>approach</th><th>a</th><th>a interval</th><th>b</th><th>b interval</th>"
+            + "<th>N_opt</th><th>D_opt</th><th>tokens per parameter</th><th>time (ms)</th></tr>");
+    for (Allocation e : study.estimates()) {
+      t.append("<tr><td>")
+          .append(e.approach().label())
+          .append("</td><td>")
+          .append(String.format(Locale.ROOT, "%.4f", e.a()))
+          .append("</td><td>")
+          .append(interval(e.ciA()))
+          .append("</td><td>")
+          .append(String.format(Locale.ROOT, "%.4f", e.b()))
+          .append("</td><td>")
+          .append(interval(e.ciB()))
+          .append("</td><td>")
+          .append(fmt(e.nOpt()))
+          .append("</td><td>")
+          .append(fmt(e.dOpt()))
+          .append("</td><td>")
+          .append(String.format(Locale.ROOT, "%.1f", e.tokensPerParam()))
+          .append("</td><td>")
+          .append(e.millis())
+          .append("</td></tr>");
+    }
+    t.append("</table>");
+    for (AllocationStudy.Skipped k : study.skipped()) {
+      t.append("<p class=\"warn\"><b>")
+          .append(k.approach().label())
+          .append(" not applied:</b> ")
+          .append(esc(k.reason()))
+          .append("</p>");
+    }
+    if (study.crossCheck() != null && study.crossCheck().agrees()) {
+      t.append("<p>Variable-projection cross-check: ")
+          .append(esc(study.crossCheck().message()))
+          .append("</p>");
+    }
+    for (DesignCheck c : study.checks()) {
+      t.append(c.isWarning() ? "<p class=\"warn\"><b>" : "<p><b>")
+          .append(c.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '))
+          .append(":</b> ")
+          .append(esc(c.message()))
+          .append("</p>");
+    }
+    return t.toString();
+  }
+
+  private static String interval(Interval i) {
+    return i == null ? "" : String.format(Locale.ROOT, "[%.4f, %.4f]", i.lo(), i.hi());
+  }
+
+  /** Loss against N per budget, the fitted quadratics in log N and their vertices. */
+  private static XYChart isoflopProfiles(Allocation iso) {
+    XYChart c =
+        chart(
+            "IsoFLOP profiles: loss vs N per budget, quadratics in log N and their vertices",
+            "N (parameters)",
+            "loss");
+    c.getStyler().setYAxisLogarithmic(false);
+    c.getStyler().setYAxisDecimalPattern("0.00");
+    Color[] palette = c.getStyler().getSeriesColors();
+    List<Allocation.Profile> profiles = iso.profiles();
+    List<Double> vx = new ArrayList<>();
+    List<Double> vy = new ArrayList<>();
+    List<Double> ex = new ArrayList<>();
+    List<Double> ey = new ArrayList<>();
+    for (int k = 0; k < profiles.size(); k++) {
+      Allocation.Profile p = profiles.get(k);
+      Color color = palette[k % palette.length];
+      String name = "C=" + fmt(p.compute());
+      XYSeries pts =
+          c.addSeries(
+              name,
+              p.n().stream().mapToDouble(Double::doubleValue).toArray(),
+              p.loss().stream().mapToDouble(Double::doubleValue).toArray());
+      pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      pts.setMarkerColor(color);
+      pts.setMarker(SeriesMarkers.CIRCLE);
+      if (Double.isFinite(p.c2())) {
+        double[] xs = logSpace(p.n().get(0), p.n().get(p.n().size() - 1), 50);
+        double[] ys = new double[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+          ys[i] = p.predict(xs[i]);
+        }
+        XYSeries q = c.addSeries(name + " quadratic", xs, ys);
+        q.setMarker(SeriesMarkers.NONE);
+        q.setLineColor(color);
+        q.setShowInLegend(false);
+      }
+      if (Double.isFinite(p.vertexN())) {
+        (p.atEdge() ? ex : vx).add(p.vertexN());
+        (p.atEdge() ? ey : vy).add(p.predict(p.vertexN()));
+      }
+    }
+    if (!vx.isEmpty()) {
+      XYSeries v = c.addSeries("vertex N*(C)", vx, vy);
+      v.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      v.setMarker(SeriesMarkers.DIAMOND);
+      v.setMarkerColor(Color.BLACK);
+    }
+    if (!ex.isEmpty()) {
+      XYSeries v = c.addSeries("vertex at the grid's edge (left out)", ex, ey);
+      v.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      v.setMarker(SeriesMarkers.CROSS);
+      v.setMarkerColor(Color.RED);
+    }
+    return c;
+  }
+
+  /**
+   * N_opt against C: each approach's line N = G C^a out to the target compute, dashed lines at the
+   * ends of a's interval (pivoting where the approach's points are), and the points it fitted.
+   */
+  private static XYChart nOptVsCompute(AllocationStudy study) {
+    XYChart c = chart("Compute-optimal N against compute, by approach", "C (FLOPs)", "N_opt");
+    Color[] palette = {new Color(0, 114, 178), new Color(213, 94, 0), new Color(0, 158, 115)};
+    double lo = study.study().compute().stream().mapToDouble(Double::doubleValue).min().orElse(1);
+    double hi = study.study().targetCompute();
+    for (int k = 0; k < study.estimates().size(); k++) {
+      Allocation e = study.estimates().get(k);
+      Color color = palette[k % palette.length];
+      double[] xs = logSpace(lo, hi, 40);
+      XYSeries line =
+          c.addSeries(
+              e.approach().label() + String.format(Locale.ROOT, " (a=%.3f)", e.a()),
+              xs,
+              Arrays.stream(xs).map(e::nOpt).toArray());
+      line.setMarker(SeriesMarkers.NONE);
+      line.setLineColor(color);
+      if (e.ciA() != null) {
+        double pivot =
+            e.frontier().isEmpty()
+                ? Math.sqrt(
+                    lo
+                        * study.study().compute().stream()
+                            .mapToDouble(Double::doubleValue)
+                            .max()
+                            .orElse(lo))
+                : Math.exp(
+                    e.frontier().stream()
+                        .mapToDouble(f -> Math.log(f.compute()))
+                        .average()
+                        .orElseThrow());
+        for (double a : new double[] {e.ciA().lo(), e.ciA().hi()}) {
+          XYSeries band =
+              c.addSeries(
+                  e.approach().label() + " a=" + fmt(a),
+                  xs,
+                  Arrays.stream(xs).map(x -> e.nOpt(pivot) * Math.pow(x / pivot, a)).toArray());
+          band.setMarker(SeriesMarkers.NONE);
+          band.setLineColor(color);
+          band.setLineStyle(SeriesLines.DASH_DASH);
+          band.setShowInLegend(false);
+        }
+      }
+      if (!e.frontier().isEmpty()) {
+        XYSeries pts =
+            c.addSeries(
+                e.approach().label() + " points",
+                e.frontier().stream().mapToDouble(Allocation.FrontierPoint::compute).toArray(),
+                e.frontier().stream().mapToDouble(Allocation.FrontierPoint::n).toArray());
+        pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        pts.setMarkerColor(color);
+        pts.setMarker(
+            e.approach() == ApproachKind.ISOFLOP ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
+        pts.setShowInLegend(false);
+      }
+    }
+    double target = study.study().targetCompute();
+    double yLo = study.estimates().stream().mapToDouble(e -> e.nOpt(lo)).min().orElse(1);
+    double yHi = study.estimates().stream().mapToDouble(e -> e.nOpt(target)).max().orElse(10);
+    XYSeries t =
+        c.addSeries(
+            "target C=" + fmt(target), new double[] {target, target}, new double[] {yLo, yHi});
+    t.setMarker(SeriesMarkers.NONE);
+    t.setLineColor(Color.GRAY);
+    t.setLineStyle(SeriesLines.DOT_DOT);
+    return c;
   }
 
   private static XYChart chart(String title, String x, String y) {

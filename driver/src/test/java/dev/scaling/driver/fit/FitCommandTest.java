@@ -120,35 +120,53 @@ class FitCommandTest {
                 * chin.get("params").get("A").asDouble()
                 / (beta * chin.get("params").get("B").asDouble()),
             1 / (alpha + beta));
-    double c = data.stream().mapToDouble(r -> 6 * r[0] * r[1]).max().orElseThrow();
+    // A crossed grid groups into no budgets: the target is 10x the largest 6ND.
+    double c = 10 * data.stream().mapToDouble(r -> 6 * r[0] * r[1]).max().orElseThrow();
+    JsonNode co = json.get("compute_optimal");
+    assertEquals(
+        List.of("envelope", "parametric"),
+        List.of(co.findValuesAsText("approach").toArray(new String[0])),
+        "isoflop does not apply to a crossed grid: " + json.get("approaches_not_applied"));
+    assertEquals("isoflop", json.get("approaches_not_applied").get(0).get("approach").asText());
+    JsonNode par = co.get(1);
+    assertEquals(c, par.get("at_compute").asDouble(), 1e-9 * c);
+    assertEquals(beta / (alpha + beta), par.get("a").asDouble(), 1e-12);
     assertEquals(
         g * Math.pow(c / 6, beta / (alpha + beta)),
-        chin.get("compute_optimal").get("N_opt").asDouble(),
-        1e-9 * chin.get("compute_optimal").get("N_opt").asDouble());
+        par.get("n_opt").asDouble(),
+        1e-9 * par.get("n_opt").asDouble());
+    assertEquals(c / 6 / par.get("n_opt").asDouble(), par.get("d_opt").asDouble(), 1e-6 * c);
+    assertEquals(2, par.get("ci").get("a").size());
+    assertTrue(
+        par.get("ci").get("a").get(0).asDouble() <= par.get("a").asDouble()
+            && par.get("a").asDouble() <= par.get("ci").get("a").get(1).asDouble());
     assertTrue(json.get("fits").get(1).get("params").has("alphaN"));
     String html = Files.readString(out.resolve("report/index.html"));
     assertTrue(html.contains("data:image/png;base64,"), "plots are embedded");
     assertEquals(out.resolve("fits/part-00000.parquet"), outcome[0].fitsFile());
-    // Published parameter counts: Chinchilla 5 (+ a, b, N_opt), Kaplan 4, each power law 3.
-    int expectedRows = (5 + 3) + 4 + 3 + 3;
+    // Published parameter counts: Chinchilla 5, Kaplan 4, each power law 3; then per approach
+    // applied (envelope, parametric) a, b, N_opt, D_opt, tokens_per_param and at_compute.
+    int expectedRows = 5 + 4 + 3 + 3 + 2 * 6;
     try (Connection conn = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = conn.createStatement();
         ResultSet rs =
             st.executeQuery(
                 "SELECT count(*), count(DISTINCT form), max(delta),"
                     + " max(n_points) FILTER (WHERE form = 'power_n'), max(n_points) FILTER (WHERE form = 'power_d'),"
-                    + " max(n_points) FILTER (WHERE form = 'chinchilla'), count(*) FILTER (WHERE at_bound)"
+                    + " max(n_points) FILTER (WHERE form = 'chinchilla'), count(*) FILTER (WHERE at_bound),"
+                    + " count(DISTINCT approach)"
                     + " FROM read_parquet('"
                     + out.resolve("fits")
                     + "/*.parquet')")) {
       rs.next();
       assertEquals(expectedRows, rs.getInt(1));
-      assertEquals(4, rs.getInt(2), "chinchilla, kaplan, power_n, power_d");
+      assertEquals(5, rs.getInt(2), "chinchilla, kaplan, power_n, power_d, compute_optimal");
       assertEquals(1e-3, rs.getDouble(3), 0);
       assertEquals(atMaxD, rs.getInt(4), "L(N) uses the rows at the largest D");
       assertEquals(atMaxN, rs.getInt(5), "L(D) uses the rows at the largest N");
       assertEquals(data.size(), rs.getInt(6));
       assertEquals(0, rs.getInt(7));
+      assertEquals(2, rs.getInt(8), "envelope and parametric");
     }
     try (Connection conn = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = conn.createStatement();
@@ -313,6 +331,8 @@ class FitCommandTest {
       exitAndError("--input", tmp.resolve("missing.csv").toString(), "--out", out),
       exitAndError("--input", in, "--out", out, "--bootstrap", "-3"),
       exitAndError("--input", "nosuchfs://bucket/table.csv", "--out", out),
+      exitAndError("--input", in, "--out", out, "--approach", "isoflop,chinchilla"),
+      exitAndError("--input", in, "--out", out, "--compute-col", "flops"),
     };
     String[] expected = {
       "error: --form must be all or a comma-separated list of chinchilla, kaplan, power_n, power_d, found \"chinchila\"",
@@ -327,11 +347,114 @@ class FitCommandTest {
       "error: --bootstrap must be a whole number >= 0, found \"-3\"",
       "error: --input must be a local path or a URI of a file system on the classpath (file:, hdfs:, s3a: with"
           + " hadoop-aws), found \"nosuchfs://bucket/table.csv\"",
+      "error: --approach must be all or a comma-separated list of envelope, isoflop, parametric,"
+          + " found \"isoflop,chinchilla\"",
+      "error: --compute-col must be a column of "
+          + in
+          + " (columns are [N, D, loss]), found \"flops\"",
     };
     for (int i = 0; i < cases.length; i++) {
       assertEquals(2, cases[i][0], "exit code of case " + i + ": " + cases[i][1]);
       assertEquals(expected[i], cases[i][1]);
       assertFalse(((String) cases[i][1]).contains("\n"), "one line");
+    }
+  }
+
+  /**
+   * An IsoFLOP table with columns C, N, loss (no D): Chinchilla truth, 5 budgets of 9 sizes over
+   * 16x centred on the true optimum.
+   */
+  private Path isoflopTable() throws Exception {
+    double alpha = 0.34;
+    double beta = 0.28;
+    double g = Math.pow(alpha * 406.4 / (beta * 410.7), 1 / (alpha + beta));
+    StringBuilder s = new StringBuilder("C,N,loss\n");
+    Random rng = new Random(4);
+    for (int k = 0; k < 5; k++) {
+      double c = 1e18 * Math.pow(10, k * 0.75);
+      double opt = g * Math.pow(c / 6, beta / (alpha + beta));
+      for (int i = 0; i < 9; i++) {
+        double n = opt * Math.pow(16, i / 8.0 - 0.5);
+        double d = c / (6 * n);
+        double loss =
+            (1.69 + 406.4 / Math.pow(n, alpha) + 410.7 / Math.pow(d, beta))
+                * Math.exp(0.001 * rng.nextGaussian());
+        s.append(String.format(Locale.ROOT, "%.6e,%.6e,%.8f%n", c, n, loss));
+      }
+    }
+    Path f = tmp.resolve("isoflop.csv");
+    Files.writeString(f, s);
+    return f;
+  }
+
+  @Test
+  void run_computeColAndApproach_derivesDAndReportsChosenApproachesInJsonAndTable()
+      throws Exception {
+    Path in = isoflopTable();
+    Path out = tmp.resolve("iso");
+    FitOutcome[] outcome = new FitOutcome[1];
+    String[] lines =
+        stdout(
+            () ->
+                outcome[0] =
+                    FitCommand.run(
+                        "--input",
+                        in.toString(),
+                        "--out",
+                        out.toString(),
+                        "--compute-col",
+                        "C",
+                        "--approach",
+                        "parametric,isoflop",
+                        "--form",
+                        "chinchilla",
+                        "--bootstrap",
+                        "100",
+                        "--grid",
+                        "coarse",
+                        "--json"));
+    JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
+    JsonNode co = json.get("compute_optimal");
+    assertEquals(
+        List.of("parametric", "isoflop"),
+        List.of(co.findValuesAsText("approach").toArray(new String[0])));
+    double trueA = 0.28 / (0.34 + 0.28);
+    double largest = 1e18 * Math.pow(10, 3.0);
+    for (JsonNode e : co) {
+      assertEquals(trueA, e.get("a").asDouble(), 0.01, e.toString());
+      assertEquals(10 * largest, e.get("at_compute").asDouble(), 1e-6 * largest, e.toString());
+      // Coverage of the truth is AllocationStudyTest's; here the interval brackets the estimate.
+      assertTrue(
+          e.get("ci").get("a").get(0).asDouble() <= e.get("a").asDouble()
+              && e.get("a").asDouble() <= e.get("ci").get("a").get(1).asDouble(),
+          e.toString());
+    }
+    // D derived from C = 6ND for every row.
+    List<double[]> data = parse(in);
+    for (int i = 0; i < data.size(); i++) {
+      var p = outcome[0].analysis().points().get(i);
+      assertEquals(data.get(i)[0] / (6 * data.get(i)[1]), p.d(), 1e-9 * p.d());
+    }
+    assertTrue(outcome[0].notes().get(0).contains("D derived"), outcome[0].notes().toString());
+    String summary = String.join("\n", lines);
+    assertTrue(summary.contains("isoflop    a="), summary);
+    String html = Files.readString(out.resolve("report/index.html"));
+    assertTrue(html.contains("IsoFLOP profiles"), "the IsoFLOP plot is in the report");
+    assertTrue(html.contains("N_opt against compute"));
+    try (Connection conn = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT approach, estimate, ci_low, ci_high FROM read_parquet('"
+                    + out.resolve("fits")
+                    + "/*.parquet') WHERE form = 'compute_optimal' AND parameter = 'a'"
+                    + " ORDER BY approach")) {
+      assertTrue(rs.next());
+      assertEquals("isoflop", rs.getString(1));
+      assertEquals(co.get(1).get("a").asDouble(), rs.getDouble(2), 1e-12);
+      assertTrue(rs.next());
+      assertEquals("parametric", rs.getString(1));
+      assertFalse(rs.next());
     }
   }
 }
