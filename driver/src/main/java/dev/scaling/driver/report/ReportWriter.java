@@ -301,6 +301,24 @@ public final class ReportWriter {
     return t.toString();
   }
 
+  /**
+   * A colour from dark blue through green to orange for {@code t} in [0, 1]: budgets in order of
+   * compute, readable on white (no pale yellow or grey).
+   */
+  private static Color ramp(double t) {
+    float[][] stops = {
+      {0.13f, 0.19f, 0.55f}, {0.0f, 0.55f, 0.55f}, {0.2f, 0.65f, 0.2f}, {0.9f, 0.45f, 0.0f}
+    };
+    double x = Math.max(0, Math.min(1, t)) * (stops.length - 1);
+    int i = Math.min((int) x, stops.length - 2);
+    double f = x - i;
+    float[] rgb = new float[3];
+    for (int j = 0; j < 3; j++) {
+      rgb[j] = (float) (stops[i][j] + f * (stops[i + 1][j] - stops[i][j]));
+    }
+    return new Color(rgb[0], rgb[1], rgb[2]);
+  }
+
   private static String interval(Interval i) {
     return i == null ? "" : String.format(Locale.ROOT, "[%.4f, %.4f]", i.lo(), i.hi());
   }
@@ -314,7 +332,6 @@ public final class ReportWriter {
             "loss");
     c.getStyler().setYAxisLogarithmic(false);
     c.getStyler().setYAxisDecimalPattern("0.00");
-    Color[] palette = c.getStyler().getSeriesColors();
     List<Allocation.Profile> profiles = iso.profiles();
     List<Double> vx = new ArrayList<>();
     List<Double> vy = new ArrayList<>();
@@ -322,8 +339,8 @@ public final class ReportWriter {
     List<Double> ey = new ArrayList<>();
     for (int k = 0; k < profiles.size(); k++) {
       Allocation.Profile p = profiles.get(k);
-      Color color = palette[k % palette.length];
-      String name = "C=" + fmt(p.compute());
+      Color color = ramp(profiles.size() == 1 ? 0 : k / (double) (profiles.size() - 1));
+      String name = String.format(Locale.ROOT, "C=%.3g", p.compute());
       XYSeries pts =
           c.addSeries(
               name,
@@ -368,7 +385,11 @@ public final class ReportWriter {
    * ends of a's interval (pivoting where the approach's points are), and the points it fitted.
    */
   private static XYChart nOptVsCompute(AllocationStudy study) {
-    XYChart c = chart("Compute-optimal N against compute, by approach", "C (FLOPs)", "N_opt");
+    XYChart c =
+        chart(
+            "Compute-optimal N against compute by approach (dashed: ends of the interval of a)",
+            "C (FLOPs)",
+            "N_opt");
     Color[] palette = {new Color(0, 114, 178), new Color(213, 94, 0), new Color(0, 158, 115)};
     double lo = study.study().compute().stream().mapToDouble(Double::doubleValue).min().orElse(1);
     double hi = study.study().targetCompute();
@@ -397,10 +418,12 @@ public final class ReportWriter {
                         .mapToDouble(f -> Math.log(f.compute()))
                         .average()
                         .orElseThrow());
-        for (double a : new double[] {e.ciA().lo(), e.ciA().hi()}) {
+        double[] ends = {e.ciA().lo(), e.ciA().hi()};
+        for (int end = 0; end < 2; end++) {
+          double a = ends[end];
           XYSeries band =
               c.addSeries(
-                  e.approach().label() + " a=" + fmt(a),
+                  e.approach().label() + (end == 0 ? " interval low" : " interval high"),
                   xs,
                   Arrays.stream(xs).map(x -> e.nOpt(pivot) * Math.pow(x / pivot, a)).toArray());
           band.setMarker(SeriesMarkers.NONE);
@@ -419,7 +442,11 @@ public final class ReportWriter {
         pts.setMarkerColor(color);
         pts.setMarker(
             e.approach() == ApproachKind.ISOFLOP ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
-        pts.setShowInLegend(false);
+        pts.setShowInLegend(true);
+        pts.setLabel(
+            e.approach() == ApproachKind.ISOFLOP
+                ? "isoflop: budget vertices"
+                : e.approach().label() + ": runs on the hull");
       }
     }
     double target = study.study().targetCompute();
@@ -427,7 +454,9 @@ public final class ReportWriter {
     double yHi = study.estimates().stream().mapToDouble(e -> e.nOpt(target)).max().orElse(10);
     XYSeries t =
         c.addSeries(
-            "target C=" + fmt(target), new double[] {target, target}, new double[] {yLo, yHi});
+            String.format(Locale.ROOT, "target C=%.3g", target),
+            new double[] {target, target},
+            new double[] {yLo, yHi});
     t.setMarker(SeriesMarkers.NONE);
     t.setLineColor(Color.GRAY);
     t.setLineStyle(SeriesLines.DOT_DOT);
