@@ -338,7 +338,7 @@ class RunCommandTest {
           st.executeQuery(
               "SELECT form, parameter, estimate, ci_low, ci_high, n_points FROM read_parquet('"
                   + out.resolve("fits")
-                  + "/*.parquet')")) {
+                  + "/*.parquet') WHERE approach IS NULL")) {
         while (rs.next()) {
           String form = rs.getString("form");
           String what = form + "." + rs.getString("parameter");
@@ -360,6 +360,20 @@ class RunCommandTest {
         }
       }
       assertTrue(forms.containsAll(List.of("chinchilla", "kaplan")), "forms " + forms);
+      // The compute-optimal rows: one approach each, a and b with intervals.
+      try (ResultSet rs =
+          st.executeQuery(
+              "SELECT approach, estimate, ci_low, ci_high FROM read_parquet('"
+                  + out.resolve("fits")
+                  + "/*.parquet') WHERE form = 'compute_optimal' AND parameter = 'a'")) {
+        int approaches = 0;
+        while (rs.next()) {
+          approaches++;
+          double a = rs.getDouble(2);
+          assertTrue(rs.getDouble(3) <= a && a <= rs.getDouble(4), rs.getString(1) + " a=" + a);
+        }
+        assertTrue(approaches >= 1, "at least the parametric approach applies");
+      }
     }
 
     Path report = out.resolve("report/index.html");
