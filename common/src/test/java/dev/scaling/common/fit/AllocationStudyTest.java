@@ -151,6 +151,30 @@ class AllocationStudyTest {
   }
 
   @Test
+  void variableProjection_reportsWhenBfgsStoppedElsewhere() {
+    List<ScalingPoint> pts = Synthetic.crossed(TRUTH, 8, 8, 0.002, 5);
+    ScalingFitter fitter = new ScalingFitter(FitOptions.defaults().withGrid(StartGrid.COARSE));
+    // A "BFGS result" stopped away from the optimum: beta pushed from 0.28 to 0.6.
+    ChinchillaParams off = new ChinchillaParams(1.69, 406.4, 410.7, 0.34, 0.6);
+    FitResult stopped =
+        new FitResult(
+            LawForm.CHINCHILLA,
+            off,
+            fitter.objective(off, pts),
+            pts.size(),
+            1e-3,
+            1,
+            List.of(off),
+            List.of(),
+            0);
+    VariableProjection.Check c = VariableProjection.check(pts, stopped);
+    assertTrue(!c.agrees(), c.message());
+    assertTrue(c.objective() < stopped.objective(), c.message());
+    assertTrue(c.message().contains("variable projection found the lower objective"), c.message());
+    assertEquals(TRUE_A, c.a(), 0.05, c.message());
+  }
+
+  @Test
   void nnls_keepsCoefficientsNonNegative() {
     // y = 2 + 3 x1 exactly, x2 anti-correlated noise that unconstrained LS would give a negative
     // weight; checked against the solution computed by hand.
