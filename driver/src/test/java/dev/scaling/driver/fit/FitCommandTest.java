@@ -457,4 +457,38 @@ class FitCommandTest {
       assertFalse(rs.next());
     }
   }
+
+  @Test
+  void run_computeColWithDOnly_derivesNFromC() throws Exception {
+    // The same IsoFLOP table with D = C/(6N) in place of N.
+    List<double[]> rows = parse(isoflopTable());
+    StringBuilder csv = new StringBuilder("C,D,loss\n");
+    for (double[] r : rows) {
+      csv.append(String.format(Locale.ROOT, "%.6e,%.10e,%.8f%n", r[0], r[0] / (6 * r[1]), r[2]));
+    }
+    Path in = tmp.resolve("cd.csv");
+    Files.writeString(in, csv);
+    FitOutcome o =
+        FitCommand.run(
+            "--input",
+            in.toString(),
+            "--out",
+            tmp.resolve("cd").toString(),
+            "--compute-col",
+            "C",
+            "--approach",
+            "isoflop",
+            "--form",
+            "chinchilla",
+            "--bootstrap",
+            "0",
+            "--grid",
+            "coarse");
+    for (int i = 0; i < rows.size(); i++) {
+      assertEquals(rows.get(i)[1], o.analysis().points().get(i).n(), 1e-6 * rows.get(i)[1]);
+    }
+    assertTrue(o.notes().get(0).startsWith("N derived"), o.notes().toString());
+    assertEquals(5, o.allocations().study().budgets().size(), "5 budgets of the given C");
+    assertEquals(1, o.allocations().estimates().size());
+  }
 }
