@@ -151,6 +151,16 @@ public record AllocationStudy(
                     NEAR)));
       }
     }
+    if (chin != null && chin.fit().isAtBound()) {
+      out.add(
+          new DesignCheck(
+              DesignCheck.Kind.AT_BOUND,
+              "the Chinchilla fit is at bound ("
+                  + chin.fit().boundNote()
+                  + "): the data do not support that part of the law, and the parametric"
+                  + " allocation is "
+                  + (chin.computeOptimal().isPresent() ? "shown with care" : "not defined")));
+    }
     if (vp != null && !vp.agrees()) {
       out.add(new DesignCheck(DesignCheck.Kind.VARIABLE_PROJECTION_DISAGREES, vp.message()));
     }
@@ -197,7 +207,8 @@ public record AllocationStudy(
             loN.approach().label(),
             hiN.nOpt(),
             hiN.approach().label(),
-            meaning));
+            meaning),
+        factor > AGREE_FACTOR);
   }
 
   /** The approaches' values of a, for tests and messages. */

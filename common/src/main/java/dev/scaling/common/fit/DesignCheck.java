@@ -8,8 +8,9 @@ import dev.scaling.common.spec.InvariantViolation;
  *
  * @param kind what was found
  * @param message a sentence with the numbers, for people
+ * @param warning whether it calls for attention (every kind except an agreeing spread)
  */
-public record DesignCheck(Kind kind, String message) {
+public record DesignCheck(Kind kind, String message, boolean warning) {
   /** The kinds of finding. */
   public enum Kind {
     /** A budget's lowest loss lies at its smallest or largest N: its vertex is left out. */
@@ -20,6 +21,8 @@ public record DesignCheck(Kind kind, String message) {
     TOKENS_PER_PARAM_VARIETY,
     /** The fitted alpha and beta are close: A and B are poorly identified. */
     ALPHA_NEAR_BETA,
+    /** A parameter of the parametric fit ended at a bound: shown as at bound, not an interval. */
+    AT_BOUND,
     /** How far the approaches' a and N_opt at the target compute spread (always reported). */
     APPROACH_SPREAD,
     /** The variable-projection cross-check and BFGS reached different parametric fits. */
@@ -31,8 +34,8 @@ public record DesignCheck(Kind kind, String message) {
         kind != null && message != null && !message.isBlank(), "a check needs a kind and message");
   }
 
-  /** Whether this is a warning (everything except the spread line when the approaches agree). */
-  public boolean isWarning() {
-    return kind != Kind.APPROACH_SPREAD || message.contains("disagree");
+  /** A warning of {@code kind}. */
+  public DesignCheck(Kind kind, String message) {
+    this(kind, message, true);
   }
 }

@@ -235,6 +235,18 @@ class AllocationStudyTest {
     assertEquals(0.1332, iso.g(), 0.1332 * 0.02, "its intercept");
     Allocation par = s.estimate(ApproachKind.PARAMETRIC);
     assertEquals(0.5143, par.a(), 1e-3, "a noise-free table: the law's own exponents");
+    double lo = s.estimates().stream().mapToDouble(Allocation::nOpt).min().orElseThrow();
+    double hi = s.estimates().stream().mapToDouble(Allocation::nOpt).max().orElseThrow();
+    DesignCheck spread =
+        s.checks().stream()
+            .filter(k -> k.kind() == DesignCheck.Kind.APPROACH_SPREAD)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(hi / lo > AllocationStudy.AGREE_FACTOR, spread.warning(), spread.message());
+    assertTrue(spread.message().contains(String.format(java.util.Locale.ROOT, "%.2f", hi / lo)));
+    assertTrue(
+        s.checks().stream().anyMatch(k -> k.kind() == DesignCheck.Kind.ALPHA_NEAR_BETA),
+        "alpha 0.34 and beta 0.36");
   }
 
   @Test

@@ -154,7 +154,7 @@ public final class SweepFit {
       s.append("  check: ").append(study.crossCheck().message()).append('\n');
     }
     for (DesignCheck c : study.checks()) {
-      s.append(c.isWarning() ? "  warning: " : "  check: ").append(c.message()).append('\n');
+      s.append(c.warning() ? "  warning: " : "  check: ").append(c.message()).append('\n');
     }
     if (entropyFloor != null) {
       s.append(String.format(Locale.ROOT, "  true entropy floor %.4f%n", entropyFloor));
@@ -237,6 +237,7 @@ public final class SweepFit {
                 checks
                     .addObject()
                     .put("kind", c.kind().name().toLowerCase(Locale.ROOT))
+                    .put("warning", c.warning())
                     .put("message", c.message()));
     if (study.crossCheck() != null) {
       var vp = study.crossCheck();

@@ -292,7 +292,7 @@ public final class ReportWriter {
           .append("</p>");
     }
     for (DesignCheck c : study.checks()) {
-      t.append(c.isWarning() ? "<p class=\"warn\"><b>" : "<p><b>")
+      t.append(c.warning() ? "<p class=\"warn\"><b>" : "<p><b>")
           .append(c.kind().name().toLowerCase(Locale.ROOT).replace('_', ' '))
           .append(":</b> ")
           .append(esc(c.message()))
