@@ -325,11 +325,7 @@ public final class ReportWriter {
 
   /** Loss against N per budget, the fitted quadratics in log N and their vertices. */
   private static XYChart isoflopProfiles(Allocation iso) {
-    XYChart c =
-        chart(
-            "IsoFLOP profiles: loss vs N per budget, quadratics in log N and their vertices",
-            "N (parameters)",
-            "loss");
+    XYChart c = chart("IsoFLOP profiles: loss vs N, quadratics in log N", "N (parameters)", "loss");
     c.getStyler().setYAxisLogarithmic(false);
     c.getStyler().setYAxisDecimalPattern("0.00");
     List<Allocation.Profile> profiles = iso.profiles();
@@ -385,11 +381,7 @@ public final class ReportWriter {
    * ends of a's interval (pivoting where the approach's points are), and the points it fitted.
    */
   private static XYChart nOptVsCompute(AllocationStudy study) {
-    XYChart c =
-        chart(
-            "Compute-optimal N against compute by approach (dashed: ends of the interval of a)",
-            "C (FLOPs)",
-            "N_opt");
+    XYChart c = chart("N_opt vs compute by approach (dashed: interval of a)", "C (FLOPs)", "N_opt");
     Color[] palette = {new Color(0, 114, 178), new Color(213, 94, 0), new Color(0, 158, 115)};
     double lo = study.study().compute().stream().mapToDouble(Double::doubleValue).min().orElse(1);
     double hi = study.study().targetCompute();
