@@ -9,14 +9,19 @@ import java.util.stream.IntStream;
 
 /**
  * One compute budget of an IsoFLOP study: the rows trained with about the same compute. Rows are
- * grouped when their compute is within {@link #TOLERANCE} of the group's smallest.
+ * grouped when their compute lies within {@link #TOLERANCE} of one centre (a planner's points may
+ * be up to 5% either side of their budget), that is when the group's largest compute is at most
+ * 1.05/0.95 times its smallest.
  *
  * @param compute the budget in FLOPs: the geometric mean of its rows' compute
  * @param rows indices of its rows in the study's table, in increasing N
  */
 public record Budget(double compute, List<Integer> rows) {
-  /** Rows whose compute is within this relative distance of a group's smallest share a budget. */
+  /** Rows whose compute is within this relative distance of a common centre share a budget. */
   public static final double TOLERANCE = 0.05;
+
+  /** The largest ratio of compute within one budget: (1 + TOLERANCE) / (1 - TOLERANCE). */
+  static final double SPAN = (1 + TOLERANCE) / (1 - TOLERANCE);
 
   public Budget {
     InvariantViolation.check(
@@ -27,7 +32,8 @@ public record Budget(double compute, List<Integer> rows) {
 
   /**
    * Groups rows by compute: sorted by compute, a row joins the current group while its compute is
-   * within 5% of the group's smallest; each group's rows are sorted by N.
+   * at most {@link #SPAN} times the group's smallest (all within 5% of one centre); each group's
+   * rows are sorted by N.
    */
   public static List<Budget> group(double[] compute, List<ScalingPoint> points) {
     Integer[] order = IntStream.range(0, compute.length).boxed().toArray(Integer[]::new);
@@ -36,7 +42,7 @@ public record Budget(double compute, List<Integer> rows) {
     List<Integer> current = new ArrayList<>();
     double first = Double.NaN;
     for (int i : order) {
-      if (!current.isEmpty() && compute[i] > first * (1 + TOLERANCE)) {
+      if (!current.isEmpty() && compute[i] > first * SPAN * (1 + 1e-12)) {
         out.add(of(current, compute, points));
         current = new ArrayList<>();
       }

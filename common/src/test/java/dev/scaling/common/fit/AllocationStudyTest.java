@@ -139,6 +139,30 @@ class AllocationStudyTest {
   }
 
   @Test
+  void group_budgetsWithPointsUpTo5PercentEitherSideStayWhole() {
+    // Two budgets 1e18 and 3e18, each point 5% below, at, or 5% above its budget.
+    double[] factors = {0.95, 1.0, 1.05, 0.97, 1.03};
+    List<ScalingPoint> pts = new ArrayList<>();
+    List<Double> c = new ArrayList<>();
+    for (double budget : new double[] {1e18, 3e18}) {
+      for (int i = 0; i < factors.length; i++) {
+        double n = 1e8 * (i + 1);
+        c.add(budget * factors[i]);
+        pts.add(new ScalingPoint(n, budget * factors[i] / (6 * n), 3.0));
+      }
+    }
+    List<Budget> b = Budget.group(c.stream().mapToDouble(Double::doubleValue).toArray(), pts);
+    assertEquals(2, b.size(), b.toString());
+    assertEquals(5, b.get(0).rows().size());
+    assertEquals(5, b.get(1).rows().size());
+    // The geometric mean of the members: 1e18 * (0.95 * 1.05 * 0.97 * 1.03)^(1/5).
+    assertEquals(1e18 * Math.pow(0.95 * 1.05 * 0.97 * 1.03, 0.2), b.get(0).compute(), 1e6);
+    // 11% apart is two budgets.
+    List<Budget> split = Budget.group(new double[] {1e18, 1.11e18}, pts.subList(0, 2));
+    assertEquals(2, split.size());
+  }
+
+  @Test
   void variableProjection_agreesWithBfgsOnCleanData() {
     List<ScalingPoint> pts = Synthetic.crossed(TRUTH, 8, 8, 0.002, 5);
     FitResult bfgs =
