@@ -116,7 +116,7 @@ public final class SpecParser {
         new GridSpec(
             n.intList("width"),
             n.intList("depth"),
-            n.has("tokens") ? n.longList("tokens") : List.of(),
+            n.has("tokens") ? n.longList("tokens") : null,
             n.has("learning_rate") ? n.doubleList("learning_rate") : List.of(),
             n.has("seeds") ? n.intList("seeds") : List.of(0),
             isoflop);
