@@ -338,6 +338,27 @@ class PlannerTest {
   }
 
   @Test
+  void isoflop_plansATargetsSharedShapeOnceAndKeepsFiveDistinctN() {
+    // Ladder 3072 .. 98304 in factors of 2 (widths 16, 32, 64 x depths 1, 2); 7 targets 24576 x
+    // 16^(k/6 - 1/2) = 6144, 9753, 15482, 24576, 39014, 61932, 98304: 9753 and 15482 both land on
+    // 12288, 39014 and 61932 on 49152, so 5 distinct models remain, each planned once.
+    SweepSpec spec =
+        SpecParser.parse(
+            isoYaml("[" + C1 + "]", 7, 16, 20, 4, "[16, 32, 64]")
+                .replace("[1, 2, 3, 4]", "[1, 2]"));
+    Plan plan = Planner.plan(spec);
+    assertEquals(
+        List.of(6144L, 12288L, 24576L, 49152L, 98304L),
+        plan.trials().stream().map(Trial::nParams).distinct().sorted().toList());
+    assertEquals(5 * 2 * 2, plan.trials().size(), "5 models x 2 rates x 2 seeds");
+    assertTrue(
+        plan.describe(1)
+            .startsWith(
+                "Plan for sweep 'iso-test': 20 trials (1 budgets x 5 models x 2 learning rates"),
+        plan.describe(1));
+  }
+
+  @Test
   void isoflop_refusesALadderThatCannotCoverTheSpan() {
     // 1e13 FLOPs: N0 = sqrt(1e13 / 120), the span reaches 4 N0 (over 1.1e6); the ladder stops at
     // 196608, below the 4 N0 / sqrt(2) it would need.
