@@ -8,22 +8,36 @@ import java.util.List;
 
 /**
  * The axes of the sweep: every combination of width x depth x tokens x learning rate x seed is one
- * trial.
+ * trial. With {@code isoflop} instead of {@code tokens}, width x depth is a shape ladder from which
+ * the planner picks each budget's models and sets their tokens (see {@link IsoflopSpec}).
  *
  * @param width model widths (d_model)
  * @param depth numbers of transformer blocks
- * @param tokens training tokens D per trial
+ * @param tokens training tokens D per trial; empty when {@code isoflop} is given
  * @param learningRate peak learning rates to try per grid point; empty means training.learning_rate
  * @param seeds replica seeds (each trial's own seed is derived from the sweep seed and these)
+ * @param isoflop planning by compute budget, or null for the full width x depth x tokens grid
  */
 public record GridSpec(
     List<Integer> width,
     List<Integer> depth,
     List<Long> tokens,
     List<Double> learningRate,
-    List<Integer> seeds)
+    List<Integer> seeds,
+    IsoflopSpec isoflop)
     implements Serializable {
   public GridSpec {
+    boolean noTokens = tokens == null || tokens.isEmpty();
+    require(
+        isoflop == null || noTokens,
+        "grid.tokens",
+        "absent when grid.isoflop is given (each budget sets its models' tokens)",
+        tokens);
+    require(
+        isoflop != null || !noTokens,
+        "grid.tokens",
+        "a non-empty list (or grid.isoflop instead)",
+        tokens);
     learningRate =
         learningRate == null || learningRate.isEmpty()
             ? List.of()
@@ -34,7 +48,7 @@ public record GridSpec(
     }
     width = checked("grid.width", width);
     depth = checked("grid.depth", depth);
-    tokens = checked("grid.tokens", tokens);
+    tokens = isoflop != null ? List.of() : checked("grid.tokens", tokens);
     seeds = checked("grid.seeds", seeds);
     for (int i = 0; i < width.size(); i++) {
       require(width.get(i) > 0, "grid.width[" + i + "]", "positive", width.get(i));
@@ -47,13 +61,16 @@ public record GridSpec(
     }
   }
 
-  /** Number of trials the grid expands to. */
+  /**
+   * Number of trials the grid expands to; for an isoflop grid, the most it can (budgets x models x
+   * learning rates x seeds: a budget whose ladder gives two targets one shape plans it once).
+   */
   public int size() {
-    return width.size()
-        * depth.size()
-        * tokens.size()
-        * Math.max(1, learningRate.size())
-        * seeds.size();
+    int points =
+        isoflop != null
+            ? isoflop.budgets().size() * isoflop.models()
+            : width.size() * depth.size() * tokens.size();
+    return points * Math.max(1, learningRate.size()) * seeds.size();
   }
 
   private static <T> List<T> checked(String field, List<T> values) {

@@ -101,14 +101,26 @@ public final class SpecParser {
   }
 
   private static GridSpec grid(Node n) {
+    IsoflopSpec isoflop = null;
+    if (n.has("isoflop")) {
+      Node i = n.child("isoflop");
+      isoflop =
+          new IsoflopSpec(
+              i.doubleList("budgets"),
+              i.intValue("models", null),
+              i.doubleValue("span", null),
+              i.doubleValue("tokens_per_param", null));
+      i.rejectUnknown(Set.of("budgets", "models", "span", "tokens_per_param"));
+    }
     GridSpec g =
         new GridSpec(
             n.intList("width"),
             n.intList("depth"),
-            n.longList("tokens"),
+            n.has("tokens") ? n.longList("tokens") : null,
             n.has("learning_rate") ? n.doubleList("learning_rate") : List.of(),
-            n.has("seeds") ? n.intList("seeds") : List.of(0));
-    n.rejectUnknown(Set.of("width", "depth", "tokens", "learning_rate", "seeds"));
+            n.has("seeds") ? n.intList("seeds") : List.of(0),
+            isoflop);
+    n.rejectUnknown(Set.of("width", "depth", "tokens", "learning_rate", "seeds", "isoflop"));
     return g;
   }
 

@@ -20,7 +20,9 @@ import java.util.HexFormat;
  * <p>Not part of the id, by design: the id itself; {@code sweepName}, because renaming a sweep does
  * not change what any of its trials computes; and {@code vocab} and {@code params}, because the
  * data source and the model family derive them from the configuration (equal configurations have
- * equal counts).
+ * equal counts); and {@code budget}, a label for grouping an IsoFLOP plan's trials (what the trial
+ * computes is its configuration, whose tokens the budget already set; the planner refuses two
+ * budgets that would plan one configuration twice).
  *
  * @param trialId stable id, see {@link #idOf}
  * @param sweepName the sweep this trial belongs to (not part of the id)
@@ -29,9 +31,16 @@ import java.util.HexFormat;
  *     data)
  * @param params the model family's parameter counts for {@code config} (not part of the id:
  *     derived)
+ * @param budget the nominal training FLOPs (6ND) of the IsoFLOP budget the planner aimed this trial
+ *     at ({@code grid.isoflop.budgets}); null for a trial of a full grid (not part of the id)
  */
 public record Trial(
-    String trialId, String sweepName, TrialConfig config, int vocab, ParamCounts params)
+    String trialId,
+    String sweepName,
+    TrialConfig config,
+    int vocab,
+    ParamCounts params,
+    Double budget)
     implements Serializable {
 
   /**
@@ -50,6 +59,11 @@ public record Trial(
             + " has neither, so its OUT folder cannot be resumed: use a new --out)",
         null);
     require(vocab > 0, "vocab", "positive", vocab);
+    require(
+        budget == null || (Double.isFinite(budget) && budget > 0),
+        "budget",
+        "a positive number of FLOPs or absent",
+        budget);
     String expected = idOf(config);
     require(
         expected.equals(trialId),
@@ -62,9 +76,14 @@ public record Trial(
         trialId);
   }
 
-  /** Builds a trial, computing its id. */
+  /** Builds a trial of a full grid (no budget), computing its id. */
   public static Trial of(String sweepName, TrialConfig config, int vocab, ParamCounts params) {
-    return new Trial(idOf(config), sweepName, config, vocab, params);
+    return new Trial(idOf(config), sweepName, config, vocab, params, null);
+  }
+
+  /** This trial as a point of the IsoFLOP budget {@code budget} (same id). */
+  public Trial withBudget(double budget) {
+    return new Trial(trialId, sweepName, config, vocab, params, budget);
   }
 
   /**

@@ -145,6 +145,101 @@ class SpecParserTest {
         () -> "expected message containing <" + expected + "> but was <" + e.getMessage() + ">");
   }
 
+  static final String ISOFLOP =
+      VALID.replace(
+          "  tokens: [4096, 8192]\n",
+          """
+            isoflop:
+              budgets: [1.0e11, 3.0e+11, 1000000000000]
+              models: 7
+              span: 16
+              tokens_per_param: 20
+          """);
+
+  @Test
+  void parse_readsAnIsoflopGridInPlaceOfTokens() {
+    SweepSpec s = SpecParser.parse(ISOFLOP);
+    IsoflopSpec iso = s.grid().isoflop();
+    assertEquals(List.of(1.0e11, 3.0e11, 1.0e12), iso.budgets());
+    assertEquals(7, iso.models());
+    assertEquals(16.0, iso.span());
+    assertEquals(20.0, iso.tokensPerParam());
+    assertEquals(List.of(), s.grid().tokens());
+    assertEquals(3 * 7, s.grid().size(), "budgets x models x 1 rate x 1 seed");
+    assertEquals(Math.sqrt(1.0e11 / 120), iso.centre(1.0e11), 1e-9);
+    assertEquals(null, SpecParser.parse(VALID).grid().isoflop());
+  }
+
+  @Test
+  void parse_isoflopExampleIsValid() throws Exception {
+    SweepSpec s = SpecParser.parse(Path.of("..", "examples", "isoflop.yaml"));
+    assertEquals(4, s.grid().isoflop().budgets().size());
+    assertEquals(7, s.grid().isoflop().models());
+  }
+
+  static Stream<Arguments> malformedIsoflop() {
+    return Stream.of(
+        Arguments.of(
+            "  width: [32, 64]",
+            "  tokens: [4096, 8192]\n  width: [32, 64]",
+            "grid.tokens must be absent when grid.isoflop is given (each budget sets its models'"
+                + " tokens), found [4096, 8192]"),
+        Arguments.of(
+            "    models: 7",
+            "    models: 4",
+            "grid.isoflop.models must be at least 5 (a parabola in log N needs them), found 4"),
+        Arguments.of(
+            "    span: 16", "    span: 1", "grid.isoflop.span must be greater than 1, found 1.0"),
+        Arguments.of(
+            "    tokens_per_param: 20",
+            "    tokens_per_param: 0",
+            "grid.isoflop.tokens_per_param must be positive, found 0.0"),
+        Arguments.of(
+            "[1.0e11, 3.0e+11, 1000000000000]",
+            "[1.0e11, -3.0e+11]",
+            "grid.isoflop.budgets[1] must be a positive number of FLOPs, found -3.0E11"),
+        Arguments.of(
+            "[1.0e11, 3.0e+11, 1000000000000]",
+            "[1.0e11, 100000000000]",
+            "grid.isoflop.budgets[1] must be distinct from earlier values, found 1.0E11"),
+        Arguments.of(
+            "[1.0e11, 3.0e+11, 1000000000000]",
+            "[1.0e11, lots]",
+            "grid.isoflop.budgets[1] must be a number, found \"lots\""),
+        Arguments.of(
+            "[1.0e11, 3.0e+11, 1000000000000]",
+            "[]",
+            "grid.isoflop.budgets must be a non-empty list, found []"),
+        Arguments.of(
+            "    span: 16",
+            "    span: 16\n    centre: 3",
+            "grid.isoflop.centre must be one of the known keys [budgets, models, span,"
+                + " tokens_per_param], found \"centre (unknown key)\""),
+        Arguments.of(
+            "    models: 7\n", "", "grid.isoflop.models must be present, found nothing (missing)"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("malformedIsoflop")
+  void parse_rejectsMalformedIsoflopGridWithFieldRuleAndValue(
+      String from, String to, String expected) {
+    String yaml = ISOFLOP.replace(from, to);
+    org.junit.jupiter.api.Assertions.assertNotEquals(ISOFLOP, yaml, "the case edits the spec");
+    SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(yaml));
+    assertEquals(expected, e.getMessage());
+  }
+
+  @Test
+  void parse_rejectsAGridWithNeitherTokensNorIsoflop() {
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () -> SpecParser.parse(VALID.replace("  tokens: [4096, 8192]\n", "")));
+    assertEquals(
+        "grid.tokens must be a non-empty list (or grid.isoflop instead), found nothing (missing)",
+        e.getMessage());
+  }
+
   @Test
   void parse_rejectsUnknownTopLevelKey() {
     SpecException e =

@@ -245,7 +245,7 @@ class TrialTest {
     TrialConfig c = config(64, 2, 65536);
     SpecException e =
         assertThrows(
-            SpecException.class, () -> new Trial("0123456789abcdef", "s", c, VOCAB, COUNTS));
+            SpecException.class, () -> new Trial("0123456789abcdef", "s", c, VOCAB, COUNTS, null));
     assertTrue(
         e.getMessage()
             .startsWith(

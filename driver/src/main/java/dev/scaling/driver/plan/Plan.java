@@ -1,6 +1,7 @@
 package dev.scaling.driver.plan;
 
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.spec.IsoflopSpec;
 import dev.scaling.common.spec.SweepSpec;
 import dev.scaling.common.trial.Trial;
 import java.util.HashMap;
@@ -90,26 +91,52 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
   /** The human-readable plan printed before training starts. */
   public String describe(int slots) {
     StringBuilder sb = new StringBuilder();
+    IsoflopSpec iso = spec.grid().isoflop();
+    String axes =
+        iso == null
+            ? String.format(
+                Locale.ROOT,
+                "%d widths x %d depths x %d token counts",
+                spec.grid().width().size(),
+                spec.grid().depth().size(),
+                spec.grid().tokens().size())
+            : String.format(
+                Locale.ROOT, "%d budgets x %s models", iso.budgets().size(), modelCounts(iso));
     sb.append(
         String.format(
             Locale.ROOT,
-            "Plan for sweep '%s': %d trials (%d widths x %d depths x %d token counts x %d learning rates x %d seeds),"
+            "Plan for sweep '%s': %d trials (%s x %d learning rates x %d seeds),"
                 + " %.3g FLOPs (6ND),"
                 + " estimated %s on %d slot(s)%n",
             spec.name(),
             trials.size(),
-            spec.grid().width().size(),
-            spec.grid().depth().size(),
-            spec.grid().tokens().size(),
+            axes,
             Math.max(1, spec.grid().learningRate().size()),
             spec.grid().seeds().size(),
             totalFlops(),
             Durations.format(estimatedSeconds(slots, DEFAULT_FLOPS_PER_SLOT)),
             slots));
+    if (iso != null) {
+      for (double c : iso.budgets()) {
+        List<Trial> of = ofBudget(c);
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "  budget %.3g: %d models, N %d to %d (centre guess %.3g), 6ND %.3f to %.3f of"
+                    + " the budget%n",
+                c,
+                of.stream().map(Trial::nParams).distinct().count(),
+                of.stream().mapToLong(Trial::nParams).min().orElse(0),
+                of.stream().mapToLong(Trial::nParams).max().orElse(0),
+                iso.centre(c),
+                of.stream().mapToDouble(t -> t.flops() / c).min().orElse(0),
+                of.stream().mapToDouble(t -> t.flops() / c).max().orElse(0)));
+      }
+    }
     sb.append(
         String.format(
             Locale.ROOT,
-            "  %-16s %6s %5s %5s %12s %12s %10s %8s %10s %9s%n",
+            "  %-16s %6s %5s %5s %12s %12s %10s %8s %10s %9s",
             "trial_id",
             "width",
             "depth",
@@ -120,11 +147,13 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
             "D/N",
             "steps",
             "lr"));
+    sb.append(iso == null ? "" : String.format(Locale.ROOT, " %10s %6s", "budget", "share"));
+    sb.append(System.lineSeparator());
     for (Trial t : trials) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "  %-16s %6d %5d %5d %12d %12d %10.3g %8.2f %10d %9.3g%n",
+              "  %-16s %6d %5d %5d %12d %12d %10.3g %8.2f %10d %9.3g",
               t.trialId(),
               t.width(),
               t.depth(),
@@ -135,7 +164,27 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
               t.tokensPerParam(),
               t.steps(),
               t.training().learningRate()));
+      if (t.budget() != null) {
+        sb.append(String.format(Locale.ROOT, " %10.3g %6.3f", t.budget(), t.flops() / t.budget()));
+      }
+      sb.append(System.lineSeparator());
     }
     return sb.toString();
+  }
+
+  /** The trials planned for IsoFLOP budget {@code c}, in plan order. */
+  public List<Trial> ofBudget(double c) {
+    return trials.stream().filter(t -> t.budget() != null && t.budget() == c).toList();
+  }
+
+  /** "7" when every budget has that many models (distinct N), else "7/6/7". */
+  private String modelCounts(IsoflopSpec iso) {
+    List<Long> counts =
+        iso.budgets().stream()
+            .map(c -> ofBudget(c).stream().map(Trial::nParams).distinct().count())
+            .toList();
+    return counts.stream().distinct().count() == 1
+        ? String.valueOf(counts.get(0))
+        : String.join("/", counts.stream().map(String::valueOf).toList());
   }
 }

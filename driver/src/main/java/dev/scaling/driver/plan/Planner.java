@@ -1,19 +1,29 @@
 package dev.scaling.driver.plan;
 
+import dev.scaling.common.spec.IsoflopSpec;
+import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SweepSpec;
 import dev.scaling.common.spec.TrainingSpec;
+import dev.scaling.common.trial.ModelShape;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialConfig;
+import dev.scaling.worker.data.DataSources;
 import dev.scaling.worker.model.ModelFamilies;
 import dev.scaling.worker.model.ModelFamily;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Expands a sweep spec's grid into trials and orders them for the scheduler. Pure: no Spark, no
  * I/O. The spec's {@code model.family} is looked up here, so an unknown family stops the run before
- * Spark starts, and each trial carries the parameter counts its family states.
+ * Spark starts, and each trial carries the parameter counts its family states. An IsoFLOP grid
+ * ({@code grid.isoflop}) is planned by budget: see {@link #isoflopPoints}.
  */
 public final class Planner {
   private Planner() {}
@@ -26,39 +36,226 @@ public final class Planner {
           .thenComparing(Trial::trialId);
 
   /**
+   * One shape of the grid's width x depth ladder with the model family's N for it.
+   *
+   * @param width model width
+   * @param depth blocks
+   * @param n the family's non-embedding parameters
+   */
+  record Shape(int width, int depth, long n) {}
+
+  /**
+   * One planned model of an IsoFLOP budget.
+   *
+   * @param shape the ladder shape picked
+   * @param tokens D = C / (6N) rounded to whole batches
+   * @param budget the nominal budget C
+   */
+  record Point(Shape shape, long tokens, double budget) {}
+
+  /**
    * Every grid point as a trial, most expensive first.
    *
-   * @throws dev.scaling.common.spec.SpecException when {@code model.family} names no registered
-   *     family
+   * @throws SpecException when {@code model.family} names no registered family, or an IsoFLOP
+   *     budget cannot be planned (naming {@code grid.isoflop.budgets[i]}, the rule and the budget)
    */
   public static Plan plan(SweepSpec spec) {
     ModelFamily family = ModelFamilies.named(spec.model().family());
     List<Trial> trials = new ArrayList<>(spec.grid().size());
-    for (int width : spec.grid().width()) {
-      for (int depth : spec.grid().depth()) {
-        for (long tokens : spec.grid().tokens()) {
-          for (TrainingSpec training : trainings(spec)) {
-            for (int replica : spec.grid().seeds()) {
-              TrialConfig config =
-                  new TrialConfig(
-                      spec.seed(),
-                      family.name(),
-                      width,
-                      depth,
-                      width / spec.model().headSize(),
-                      spec.model().context(),
-                      tokens,
-                      replica,
-                      spec.data(),
-                      training);
-              trials.add(ModelFamilies.trial(spec.name(), config));
-            }
+    if (spec.grid().isoflop() == null) {
+      for (int width : spec.grid().width()) {
+        for (int depth : spec.grid().depth()) {
+          for (long tokens : spec.grid().tokens()) {
+            addTrials(spec, family, width, depth, tokens, null, trials);
           }
         }
+      }
+    } else {
+      Map<String, Integer> budgetOfId = new HashMap<>();
+      List<Double> budgets = spec.grid().isoflop().budgets();
+      for (int i = 0; i < budgets.size(); i++) {
+        List<Trial> ofBudget = new ArrayList<>();
+        for (Point p : isoflopPoints(spec, family, i)) {
+          addTrials(
+              spec, family, p.shape().width(), p.shape().depth(), p.tokens(), p.budget(), ofBudget);
+        }
+        for (Trial t : ofBudget) {
+          Integer earlier = budgetOfId.putIfAbsent(t.trialId(), i);
+          if (earlier != null) {
+            throw new SpecException(
+                budgetField(i),
+                String.format(
+                    Locale.ROOT,
+                    "far enough from grid.isoflop.budgets[%d] (%s) that no model gets the same"
+                        + " tokens in both (width %d, depth %d gets %d tokens in both)",
+                    earlier,
+                    budgets.get(earlier),
+                    t.width(),
+                    t.depth(),
+                    t.tokens()),
+                budgets.get(i));
+          }
+        }
+        trials.addAll(ofBudget);
       }
     }
     trials.sort(BY_DESCENDING_COST);
     return new Plan(spec, trials);
+  }
+
+  private static void addTrials(
+      SweepSpec spec,
+      ModelFamily family,
+      int width,
+      int depth,
+      long tokens,
+      Double budget,
+      List<Trial> out) {
+    for (TrainingSpec training : trainings(spec)) {
+      for (int replica : spec.grid().seeds()) {
+        TrialConfig config =
+            new TrialConfig(
+                spec.seed(),
+                family.name(),
+                width,
+                depth,
+                width / spec.model().headSize(),
+                spec.model().context(),
+                tokens,
+                replica,
+                spec.data(),
+                training);
+        Trial trial = ModelFamilies.trial(spec.name(), config);
+        out.add(budget == null ? trial : trial.withBudget(budget));
+      }
+    }
+  }
+
+  /**
+   * The shape ladder: every width x depth pair of the grid with its family's N, ascending in N. Two
+   * shapes with one N are one point of an IsoFLOP profile, so only the shallower (wider) of them is
+   * kept.
+   */
+  static List<Shape> ladder(SweepSpec spec, ModelFamily family) {
+    int vocab = DataSources.vocab(spec.data());
+    List<Shape> all = new ArrayList<>();
+    for (int width : spec.grid().width()) {
+      for (int depth : spec.grid().depth()) {
+        ModelShape shape =
+            new ModelShape(
+                vocab, spec.model().context(), width, depth, width / spec.model().headSize());
+        all.add(new Shape(width, depth, family.paramCounts(shape).nonEmbedding()));
+      }
+    }
+    all.sort(Comparator.comparingLong(Shape::n).thenComparingInt(Shape::depth));
+    List<Shape> distinct = new ArrayList<>();
+    for (Shape s : all) {
+      if (distinct.isEmpty() || distinct.get(distinct.size() - 1).n() != s.n()) {
+        distinct.add(s);
+      }
+    }
+    return distinct;
+  }
+
+  /**
+   * The models of budget {@code i}: {@code models} targets spread evenly in log N from N0 /
+   * sqrt(span) to N0 · sqrt(span) around N0 = sqrt(C / (6 · tokens_per_param)), each mapped to the
+   * ladder shape nearest in log N (two targets with one nearest shape plan it once), each trained
+   * on D = C / (6N) tokens rounded to whole batches of {@code batch_size x context}.
+   *
+   * @throws SpecException naming {@code grid.isoflop.budgets[i]} when the ladder cannot cover the
+   *     span (its smallest or largest N is more than half a target step beyond the span's ends),
+   *     when fewer than {@link IsoflopSpec#MIN_MODELS} distinct N remain, or when a model's 6ND is
+   *     more than {@link IsoflopSpec#TOLERANCE} off the budget
+   */
+  static List<Point> isoflopPoints(SweepSpec spec, ModelFamily family, int i) {
+    IsoflopSpec iso = spec.grid().isoflop();
+    double c = iso.budgets().get(i);
+    String field = budgetField(i);
+    List<Shape> ladder = ladder(spec, family);
+    double n0 = iso.centre(c);
+    double lo = n0 / Math.sqrt(iso.span());
+    double hi = n0 * Math.sqrt(iso.span());
+    double step = Math.pow(iso.span(), 1.0 / (iso.models() - 1));
+    double halfStep = Math.sqrt(step);
+    long smallest = ladder.get(0).n();
+    long largest = ladder.get(ladder.size() - 1).n();
+    if (smallest > lo * halfStep || largest < hi / halfStep) {
+      throw new SpecException(
+          field,
+          String.format(
+              Locale.ROOT,
+              "covered by the shape ladder (its models' N run from %.3g to %.3g around N0 = %.3g,"
+                  + " which needs a shape with N <= %.3g and one with N >= %.3g; the ladder's N"
+                  + " run from %d to %d)",
+              lo,
+              hi,
+              n0,
+              lo * halfStep,
+              hi / halfStep,
+              smallest,
+              largest),
+          c);
+    }
+    Set<Shape> picked = new LinkedHashSet<>();
+    for (int k = 0; k < iso.models(); k++) {
+      double target = lo * Math.pow(step, k);
+      Shape best = null;
+      for (Shape s : ladder) {
+        if (best == null
+            || Math.abs(Math.log(s.n() / target)) < Math.abs(Math.log(best.n() / target))) {
+          best = s;
+        }
+      }
+      picked.add(best);
+    }
+    if (picked.size() < IsoflopSpec.MIN_MODELS) {
+      throw new SpecException(
+          field,
+          String.format(
+              Locale.ROOT,
+              "given at least %d distinct N by the shape ladder (its %d targets from N = %.3g to"
+                  + " %.3g find only %d distinct shapes: N = %s; add widths or depths in that"
+                  + " range)",
+              IsoflopSpec.MIN_MODELS,
+              iso.models(),
+              lo,
+              hi,
+              picked.size(),
+              picked.stream().map(Shape::n).toList()),
+          c);
+    }
+    long batch = (long) spec.training().batchSize() * spec.model().context();
+    List<Point> points = new ArrayList<>();
+    for (Shape s : picked) {
+      long batches = Math.max(1, Math.round(c / (6.0 * s.n()) / batch));
+      long tokens = batches * batch;
+      double share = 6.0 * s.n() * tokens / c;
+      if (Math.abs(share - 1) > IsoflopSpec.TOLERANCE) {
+        throw new SpecException(
+            field,
+            String.format(
+                Locale.ROOT,
+                "within %.0f%% of 6·N·D for each of its models (width %d, depth %d, N = %d gets D ="
+                    + " %d tokens in whole batches of %d, so 6·N·D = %.4g, %.3f of the budget;"
+                    + " raise the budget or lower training.batch_size x model.context)",
+                100 * IsoflopSpec.TOLERANCE,
+                s.width(),
+                s.depth(),
+                s.n(),
+                tokens,
+                batch,
+                6.0 * s.n() * tokens,
+                share),
+            c);
+      }
+      points.add(new Point(s, tokens, c));
+    }
+    return points;
+  }
+
+  private static String budgetField(int i) {
+    return "grid.isoflop.budgets[" + i + "]";
   }
 
   /**

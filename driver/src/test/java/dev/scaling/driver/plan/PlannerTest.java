@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -208,5 +211,244 @@ class PlannerTest {
     assertTrue(e.getMessage().contains(a.trialId()), e.getMessage());
     assertTrue(e.getMessage().contains("(sweep plan-test: " + point + ")"), e.getMessage());
     assertTrue(e.getMessage().contains("(sweep other-sweep: " + point + ")"), e.getMessage());
+  }
+
+  // ---- planning by budget (grid.isoflop) ----
+
+  /**
+   * The IsoFLOP test ladder: widths 16..64 x depths 1..4, N = 12 d w^2 (3072 .. 196608); 12288
+   * (16x4 and 32x1) and 49152 (32x4 and 64x1) are each reached by two shapes.
+   */
+  static String isoYaml(
+      String budgets, int models, double span, double tpp, int batch, String widths) {
+    return """
+        name: iso-test
+        seed: 5
+        data: {source: synthetic}
+        model: {family: transformer, context: %d, head_size: 16}
+        grid:
+          width: %s
+          depth: [1, 2, 3, 4]
+          isoflop: {budgets: %s, models: %d, span: %s, tokens_per_param: %s}
+          learning_rate: [1.0e-3, 3.0e-3]
+          seeds: [0, 1]
+        training: {batch_size: %d, learning_rate: 2.0e-3, eval_interval: 7}
+        """
+        .formatted(CONTEXT, widths, budgets, models, span, tpp, batch);
+  }
+
+  static final String LADDER = "[16, 32, 48, 64]";
+
+  /** N0 = 24576 at 20 tokens per parameter: C = 6 x 20 x 24576^2. */
+  static final double C1 = 6.0 * 20 * 24576 * 24576;
+
+  /** Four times C1: N0 doubles to 49152. */
+  static final double C2 = 4 * C1;
+
+  static SweepSpec isoSpec() {
+    return SpecParser.parse(isoYaml("[" + C1 + ", " + C2 + "]", 5, 16, 20, 4, LADDER));
+  }
+
+  /** D = C / (6N) in whole batches of batch x context tokens, at least one. */
+  static long tokensFor(double c, long n, long batchTokens) {
+    return Math.max(1, Math.round(c / (6.0 * n) / batchTokens)) * batchTokens;
+  }
+
+  @Test
+  void isoflop_picksShapesSpreadEvenlyInLogNAroundTheCentre() {
+    Plan plan = Planner.plan(isoSpec());
+    // Targets N0 / 4 .. 4 N0 in steps of 2 (span 16, 5 models). Around N0 = 24576 the nearest
+    // ladder shapes are exactly 6144 (16x2), 12288 (32x1, not 16x4), 24576 (32x2), 49152 (64x1,
+    // not 32x4), 98304 (64x2); around 49152 the ladder's 12288 .. 196608 (64x4).
+    List<String> first = List.of("16x2", "32x1", "32x2", "64x1", "64x2");
+    List<String> second = List.of("32x1", "32x2", "64x1", "64x2", "64x4");
+    for (var budget : List.of(Map.entry(C1, first), Map.entry(C2, second))) {
+      double c = budget.getKey();
+      List<Trial> of = plan.ofBudget(c);
+      assertEquals(5 * 2 * 2, of.size(), "5 models x 2 rates x 2 seeds at " + c);
+      List<String> shapes =
+          of.stream()
+              .sorted(Comparator.comparingLong(Trial::nParams))
+              .map(t -> t.width() + "x" + t.depth())
+              .distinct()
+              .toList();
+      assertEquals(budget.getValue(), shapes);
+      List<Long> ns = of.stream().map(Trial::nParams).distinct().sorted().toList();
+      double n0 = Math.sqrt(c / (6 * 20));
+      for (int k = 0; k < ns.size(); k++) {
+        double target = n0 / 4 * Math.pow(2, k);
+        assertEquals(1.0, ns.get(k) / target, 0.01, "model " + k + " of " + c + " on its target");
+      }
+      assertEquals(16.0, (double) ns.get(4) / ns.get(0), 1e-12, "the span");
+      for (Trial t : of) {
+        long d = tokensFor(c, 12L * t.depth() * t.width() * t.width(), 4 * CONTEXT);
+        assertEquals(d, t.tokens(), t.width() + "x" + t.depth());
+        assertEquals(c, t.budget());
+        assertEquals(1.0, 6.0 * t.nParams() * t.tokens() / c, 0.05);
+      }
+    }
+    assertEquals(40, plan.trials().size());
+    assertEquals(
+        40,
+        plan.trials().stream().map(Trial::trialId).collect(Collectors.toSet()).size(),
+        "ids unique: the shapes both budgets share (32x1 .. 64x2) differ in tokens");
+    assertEquals(
+        Set.of(1.0e-3, 3.0e-3),
+        plan.trials().stream().map(t -> t.training().learningRate()).collect(Collectors.toSet()));
+    assertEquals(
+        Set.of(0, 1), plan.trials().stream().map(Trial::replica).collect(Collectors.toSet()));
+  }
+
+  @Test
+  void isoflop_twoShapesWithOneNArePlannedOnceAsTheShallowerShape() {
+    Planner.Shape dup16x4 = new Planner.Shape(16, 4, 12288);
+    List<Planner.Shape> ladder =
+        Planner.ladder(isoSpec(), dev.scaling.worker.model.ModelFamilies.named("transformer"));
+    List<Long> ns = ladder.stream().map(Planner.Shape::n).toList();
+    assertEquals(ns.stream().distinct().sorted().toList(), ns, "ascending, each N once");
+    assertEquals(16 - 2, ladder.size(), "16 shapes, two of them repeating an N");
+    assertTrue(ladder.contains(new Planner.Shape(32, 1, 12288)));
+    assertTrue(ladder.contains(new Planner.Shape(64, 1, 49152)));
+    assertTrue(!ladder.contains(dup16x4) && !ladder.contains(new Planner.Shape(32, 4, 49152)));
+  }
+
+  @Test
+  void isoflop_describePrintsEachTrialsBudgetAndShare() {
+    Plan plan = Planner.plan(isoSpec());
+    String text = plan.describe(2);
+    assertTrue(
+        text.startsWith(
+            "Plan for sweep 'iso-test': 40 trials (2 budgets x 5 models x 2 learning rates x 2"
+                + " seeds)"),
+        text);
+    Trial t = plan.ofBudget(C1).get(0);
+    String share =
+        String.format(
+            Locale.ROOT, "%.3f", 6.0 * 12 * t.depth() * t.width() * t.width() * t.tokens() / C1);
+    String line = text.lines().filter(l -> l.contains(t.trialId())).findFirst().orElseThrow();
+    assertTrue(line.endsWith(String.format(Locale.ROOT, " %10.3g %6s", C1, share)), line);
+    assertTrue(
+        text.contains(
+            String.format(
+                Locale.ROOT,
+                "  budget %.3g: 5 models, N 6144 to 98304 (centre guess %.3g)",
+                C1,
+                24576.0)),
+        text);
+  }
+
+  @Test
+  void isoflop_plansATargetsSharedShapeOnceAndKeepsFiveDistinctN() {
+    // Ladder 3072 .. 98304 in factors of 2 (widths 16, 32, 64 x depths 1, 2); 7 targets 24576 x
+    // 16^(k/6 - 1/2) = 6144, 9753, 15482, 24576, 39014, 61932, 98304: 9753 and 15482 both land on
+    // 12288, 39014 and 61932 on 49152, so 5 distinct models remain, each planned once.
+    SweepSpec spec =
+        SpecParser.parse(
+            isoYaml("[" + C1 + "]", 7, 16, 20, 4, "[16, 32, 64]")
+                .replace("[1, 2, 3, 4]", "[1, 2]"));
+    Plan plan = Planner.plan(spec);
+    assertEquals(
+        List.of(6144L, 12288L, 24576L, 49152L, 98304L),
+        plan.trials().stream().map(Trial::nParams).distinct().sorted().toList());
+    assertEquals(5 * 2 * 2, plan.trials().size(), "5 models x 2 rates x 2 seeds");
+    assertTrue(
+        plan.describe(1)
+            .startsWith(
+                "Plan for sweep 'iso-test': 20 trials (1 budgets x 5 models x 2 learning rates"),
+        plan.describe(1));
+  }
+
+  @Test
+  void isoflop_refusesALadderThatCannotCoverTheSpan() {
+    // 1e13 FLOPs: N0 = sqrt(1e13 / 120), the span reaches 4 N0 (over 1.1e6); the ladder stops at
+    // 196608, below the 4 N0 / sqrt(2) it would need.
+    double c = 1.0e13;
+    SweepSpec spec = SpecParser.parse(isoYaml("[" + C1 + ", " + c + "]", 5, 16, 20, 4, LADDER));
+    SpecException e = assertThrows(SpecException.class, () -> Planner.plan(spec));
+    double n0 = Math.sqrt(c / 120);
+    assertEquals("grid.isoflop.budgets[1]", e.field());
+    assertEquals(
+        String.format(
+            Locale.ROOT,
+            "grid.isoflop.budgets[1] must be covered by the shape ladder (its models' N run from"
+                + " %.3g to %.3g around N0 = %.3g, which needs a shape with N <= %.3g and one with"
+                + " N >= %.3g; the ladder's N run from 3072 to 196608), found 1.0E13",
+            n0 / 4,
+            n0 * 4,
+            n0,
+            n0 / 4 * Math.sqrt(2),
+            n0 * 4 / Math.sqrt(2)),
+        e.getMessage());
+  }
+
+  @Test
+  void isoflop_refusesABudgetWithFewerThanFiveDistinctN() {
+    // Ladder 3072, 12288, 196608 (widths 16, 32, 128 at depth 1; deeper ones too, see below),
+    // span 64 around N0 = 24576: targets 3072, 8689, 24576, 69510, 196608 land on only 3 shapes.
+    double c = 6.0 * 20 * 24576 * 24576;
+    SweepSpec spec =
+        SpecParser.parse(
+            isoYaml("[" + c + "]", 5, 64, 20, 4, "[16, 32, 128]").replace("[1, 2, 3, 4]", "[1]"));
+    SpecException e = assertThrows(SpecException.class, () -> Planner.plan(spec));
+    assertEquals(
+        String.format(
+            Locale.ROOT,
+            "grid.isoflop.budgets[0] must be given at least 5 distinct N by the shape ladder (its 5"
+                + " targets from N = %.3g to %.3g find only 3 distinct shapes: N = [3072, 12288,"
+                + " 196608]; add widths or depths in that range), found %s",
+            3072.0,
+            196608.0,
+            c),
+        e.getMessage());
+  }
+
+  @Test
+  void isoflop_refusesAPointMoreThanFivePercentOffItsBudget() {
+    // 1 token per parameter, N0 = 24576: the largest model, 64x2 (N 98304), gets C / 6N = 6144
+    // tokens, 1.5 batches of 256 x 16, rounded to 2 batches: 4/3 of the budget.
+    double c = 6.0 * 24576 * 24576;
+    SweepSpec spec = SpecParser.parse(isoYaml("[" + c + "]", 5, 16, 1, 256, LADDER));
+    SpecException e = assertThrows(SpecException.class, () -> Planner.plan(spec));
+    assertEquals(
+        String.format(
+            Locale.ROOT,
+            "grid.isoflop.budgets[0] must be within 5%% of 6·N·D for each of its models (width 64,"
+                + " depth 2, N = 98304 gets D = 8192 tokens in whole batches of 4096, so 6·N·D ="
+                + " %.4g, 1.333 of the budget; raise the budget or lower training.batch_size x"
+                + " model.context), found %s",
+            6.0 * 98304 * 8192,
+            c),
+        e.getMessage());
+  }
+
+  @Test
+  void isoflop_refusesTwoBudgetsThatPlanOneTrialTwice() {
+    // Batches of 4096 tokens: at 7.2e10 and 7.22e10, 64x1 (N 49152) gets round(59.6) and
+    // round(59.8) = 60 batches in both, so both budgets would plan one configuration.
+    SweepSpec spec = SpecParser.parse(isoYaml("[7.2e10, 7.22e10]", 5, 16, 20, 256, LADDER));
+    assertEquals(
+        tokensFor(7.2e10, 49152, 4096), tokensFor(7.22e10, 49152, 4096), "the test's premise");
+    SpecException e = assertThrows(SpecException.class, () -> Planner.plan(spec));
+    assertEquals(
+        "grid.isoflop.budgets[1] must be far enough from grid.isoflop.budgets[0] (7.2E10) that no"
+            + " model gets the same tokens in both (width 64, depth 1 gets 245760 tokens in both),"
+            + " found 7.22E10",
+        e.getMessage());
+  }
+
+  @Test
+  void isoflop_examplePlansFourBudgetsOfSevenModels() throws Exception {
+    SweepSpec example = SpecParser.parse(Path.of("..", "examples", "isoflop.yaml"));
+    Plan plan = Planner.plan(example);
+    List<Double> budgets = example.grid().isoflop().budgets();
+    assertTrue(budgets.size() >= 4);
+    for (double c : budgets) {
+      List<Trial> of = plan.ofBudget(c);
+      assertEquals(7, of.stream().map(Trial::nParams).distinct().count(), "7 distinct N at " + c);
+      for (Trial t : of) {
+        assertEquals(1.0, 6.0 * t.nParams() * t.tokens() / c, 0.05);
+      }
+    }
+    assertEquals(budgets.size() * 7, plan.trials().size());
   }
 }
