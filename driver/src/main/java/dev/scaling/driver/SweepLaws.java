@@ -1,5 +1,6 @@
 package dev.scaling.driver;
 
+import dev.scaling.common.fit.ApproachKind;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.ScalingPoint;
@@ -94,7 +95,16 @@ final class SweepLaws {
     }
     Path local = localFolder(outDir);
     FitOutcome fit =
-        SweepFit.fitAndReport(rows, curves, floor, notes, options, LawForm.defaults(), local);
+        SweepFit.fitAndReport(
+            rows,
+            budgets(rows, outcomes),
+            curves,
+            floor,
+            notes,
+            options,
+            LawForm.defaults(),
+            List.of(ApproachKind.values()),
+            local);
     if (!outDir.startsWith("file:")) {
       org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(outDir);
       FileSystem fs = target.getFileSystem(hadoop);
@@ -113,6 +123,21 @@ final class SweepLaws {
    * loss over learning rates: learning-rate siblings are merged, different models (one N can come
    * from several shapes) never are.
    */
+  /**
+   * Each row's nominal compute budget when the sweep was planned by budget (every trial carries
+   * one), so the IsoFLOP approach groups trials by the plan instead of by 6ND; null otherwise.
+   */
+  static List<Double> budgets(List<TrialPoint> rows, List<TrialOutcome> outcomes) {
+    Map<String, Double> byId = new HashMap<>();
+    for (TrialOutcome o : outcomes) {
+      if (o.trial().budget() == null) {
+        return null;
+      }
+      byId.put(o.trial().trialId(), o.trial().budget());
+    }
+    return rows.stream().map(r -> byId.get(r.trialId())).toList();
+  }
+
   /** The learning rate's path in the configuration walk. */
   private static final String LEARNING_RATE = "training.learning_rate";
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scaling.common.fit.Budget;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
 import java.io.PrintWriter;
@@ -297,6 +298,76 @@ class RunCommandTest {
           files.filter(p -> p.getFileName().toString().endsWith(".json")).count(),
           "the old commit is gone, the new one is there");
     }
+  }
+
+  /**
+   * A sweep planned by budget: every trial carries its nominal budget into OUT/trials, and the fit
+   * at the end groups the IsoFLOP profiles by those budgets (the plan's, exactly) and estimates the
+   * compute-optimal allocation by the approaches that apply.
+   */
+  @Test
+  void run_isoflopPlanWritesBudgetsAndFitsByThem(@TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("iso.yaml");
+    Files.writeString(
+        spec,
+        """
+        name: iso
+        seed: 5
+        data:
+          source: synthetic
+          eval_tokens: 1024
+          synthetic: {vocab: 32, order: 2, branching: 4, zipf: 1.0}
+        model:
+          context: 16
+          head_size: 2
+        grid:
+          width: [8, 10, 12, 14, 16, 18, 20, 24, 28, 32]
+          depth: [1]
+          isoflop:
+            budgets: [3.6e8, 7.2e8]
+            models: 5
+            span: 8
+            tokens_per_param: 20
+        training:
+          batch_size: 4
+          learning_rate: 3.0e-3
+          eval_interval: 200
+        """);
+    Path out = dir.resolve("out");
+    RunCommand.RunOutcome outcome =
+        RunCommand.run(spec.toString(), "--out", out.toString(), "--bootstrap", "20");
+
+    assertEquals(10, outcome.outcomes().size(), () -> outcome.plan().describe(2));
+    Map<Double, Integer> perBudget = new HashMap<>();
+    try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = db.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT budget, n_params, tokens FROM read_parquet('"
+                    + out.resolve("trials")
+                    + "/*.parquet')")) {
+      while (rs.next()) {
+        double budget = rs.getDouble("budget");
+        perBudget.merge(budget, 1, Integer::sum);
+        double cost = 6.0 * rs.getLong("n_params") * rs.getLong("tokens");
+        assertEquals(1.0, cost / budget, 0.05, "each trial's 6ND is within 5% of its budget");
+      }
+    }
+    assertEquals(Map.of(3.6e8, 5, 7.2e8, 5), perBudget);
+    assertNotNull(outcome.fit(), "10 trials, 5+ distinct N and D: the fit gate passes");
+    List<Double> grouped =
+        outcome.fit().allocations().study().budgets().stream()
+            .map(Budget::compute)
+            .sorted()
+            .toList();
+    assertEquals(2, grouped.size(), "the IsoFLOP profiles are the plan's budgets: " + grouped);
+    assertEquals(3.6e8, grouped.get(0), 3.6e8 * 1e-9);
+    assertEquals(7.2e8, grouped.get(1), 7.2e8 * 1e-9);
+    assertTrue(
+        outcome.fit().allocations().estimates().size()
+                + outcome.fit().allocations().skipped().size()
+            == 3,
+        "each of the three approaches either estimates or says why not");
   }
 
   /**

@@ -62,7 +62,8 @@ public final class ResultTables {
             field("libtorch_version", DataTypes.StringType, true),
             field("java_version", DataTypes.StringType, true),
             field("os_arch", DataTypes.StringType, true),
-            field("intra_op_threads", DataTypes.IntegerType, true)
+            field("intra_op_threads", DataTypes.IntegerType, true),
+            field("budget", DataTypes.DoubleType, true)
           });
 
   /** Schema of {@code OUT/curves}. */
@@ -121,7 +122,8 @@ public final class ResultTables {
         p == null ? null : p.libtorchVersion(),
         p == null ? null : p.javaVersion(),
         p == null ? null : p.osArch(),
-        p == null ? null : p.intraOpThreads());
+        p == null ? null : p.intraOpThreads(),
+        t.budget());
   }
 
   /** The learning-curve rows of one outcome. */
