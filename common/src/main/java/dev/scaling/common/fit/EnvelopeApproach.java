@@ -3,32 +3,47 @@ package dev.scaling.common.fit;
 import dev.scaling.common.trial.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * Chinchilla's approach 1 in the robust form of Gemstones: the lower convex hull of log loss
- * against log compute over every run's final point, cut at its lowest loss (the lowest loss reached
- * at each compute), then lines of log N and log D of the runs on it against log C. Intervals come
- * from a bootstrap over runs.
+ * Chinchilla's approach 1: the lowest loss reached at each compute over every run's final point,
+ * then lines of log N and log D of the runs on that frontier against log C. Intervals come from a
+ * bootstrap over runs.
+ *
+ * <p>The frontier depends on the design. On an IsoFLOP design (at least {@link #MIN_HULL} budgets
+ * with {@link #MIN_PROFILE_N} or more distinct N each) it is each budget's lowest-loss run, kept
+ * while the loss keeps falling with compute: the budgets are the computes the study asked about,
+ * and a frontier that bends the other way (loss falling faster at larger budgets, as small models
+ * on a structured source do) still has one point per budget. On any other design it is the lower
+ * convex hull of log loss against log compute, cut at its lowest loss (the robust form of
+ * Gemstones).
  */
 final class EnvelopeApproach implements Approach {
   /** Fewest points on the hull for a line through them. */
   static final int MIN_HULL = 3;
+
+  /** Distinct N a budget needs to count as an IsoFLOP profile. */
+  static final int MIN_PROFILE_N = 3;
 
   @Override
   public Allocation estimate(ApproachKind kind, Study s) {
     long t0 = System.nanoTime();
     int n = s.points().size();
     int[] all = IntStream.range(0, n).toArray();
-    int[] hull = hull(s, all);
+    List<Budget> profiles = profiles(s);
+    int[] hull = frontier(s, profiles, all);
     if (hull.length < MIN_HULL) {
       throw new NotApplicable(
           String.format(
               Locale.ROOT,
-              "the lower convex hull of loss against compute has %d points, need %d",
+              profiles == null
+                  ? "the lower convex hull of loss against compute has %d points, need %d"
+                  : "the budgets' lowest losses fall with compute at %d budgets, need %d",
               hull.length,
               MIN_HULL));
     }
@@ -51,7 +66,7 @@ final class EnvelopeApproach implements Approach {
                     for (int i = 0; i < n; i++) {
                       pick[i] = rng.nextInt(n);
                     }
-                    int[] h = hull(s, pick);
+                    int[] h = frontier(s, profiles, pick);
                     double[][] l = h.length < MIN_HULL ? null : lines(s, h);
                     return l == null
                         ? new double[] {Double.NaN, Double.NaN}
@@ -79,6 +94,55 @@ final class EnvelopeApproach implements Approach {
         frontier,
         List.of(),
         (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * The budgets that are IsoFLOP profiles, in increasing compute, when there are at least {@link
+   * #MIN_HULL} of them; else null (not an IsoFLOP design).
+   */
+  static List<Budget> profiles(Study s) {
+    List<Budget> out =
+        s.budgets().stream()
+            .filter(
+                b ->
+                    b.rows().stream().mapToDouble(i -> s.points().get(i).n()).distinct().count()
+                        >= MIN_PROFILE_N)
+            .sorted((x, y) -> Double.compare(x.compute(), y.compute()))
+            .toList();
+    return out.size() >= MIN_HULL ? out : null;
+  }
+
+  /** The frontier's rows among {@code rows} (repeats allowed), in increasing compute. */
+  static int[] frontier(Study s, List<Budget> profiles, int[] rows) {
+    return profiles == null ? hull(s, rows) : budgetMinima(s, profiles, rows);
+  }
+
+  /**
+   * Each profile's lowest-loss row among {@code rows}, in increasing compute, kept while the loss
+   * keeps falling (a budget whose best run is no better than a smaller budget's is off the
+   * frontier).
+   */
+  static int[] budgetMinima(Study s, List<Budget> profiles, int[] rows) {
+    Set<Integer> picked = new HashSet<>();
+    for (int i : rows) {
+      picked.add(i);
+    }
+    List<Integer> out = new ArrayList<>();
+    double best = Double.POSITIVE_INFINITY;
+    for (Budget b : profiles) {
+      int argmin = -1;
+      for (int i : b.rows()) {
+        if (picked.contains(i)
+            && (argmin < 0 || s.points().get(i).loss() < s.points().get(argmin).loss())) {
+          argmin = i;
+        }
+      }
+      if (argmin >= 0 && s.points().get(argmin).loss() < best) {
+        out.add(argmin);
+        best = s.points().get(argmin).loss();
+      }
+    }
+    return out.stream().mapToInt(i -> i).toArray();
   }
 
   /** Lines of log10 N and log10 D on log10 C through the hull's runs; null when C is constant. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class AllocationStudyTest {
@@ -85,6 +86,36 @@ class AllocationStudyTest {
     assertTrue(
         s.checks().stream().anyMatch(c -> c.kind() == DesignCheck.Kind.APPROACH_SPREAD),
         s.checks().toString());
+  }
+
+  /**
+   * An IsoFLOP design whose budget minima bend down in log-log (loss falls faster at larger
+   * budgets): the lower convex hull keeps only its two ends, but the envelope is each budget's best
+   * run, so it still applies, and its exponent is the one the minima were placed on (N* = 1000
+   * (C/1e10)^0.6).
+   */
+  @Test
+  void envelope_isoflopDesignWithADownBendingFrontier_usesEachBudgetsBestRun() {
+    double[] minima = {2.97, 2.93, 2.65, 2.30};
+    List<ScalingPoint> pts = new ArrayList<>();
+    for (int k = 0; k < minima.length; k++) {
+      double c = 1e10 * Math.pow(2, k);
+      double best = 1000 * Math.pow(c / 1e10, 0.6);
+      for (int i = 0; i < 7; i++) {
+        double n = best * Math.pow(1.5, i - 3);
+        double x = Math.log(n / best);
+        pts.add(new ScalingPoint(n, c / (6 * n), minima[k] + 0.05 * x * x));
+      }
+    }
+    Study s = Study.of(new ScalingFitter(FitOptions.defaults()).analyse(pts, List.of()), null);
+    assertEquals(2, EnvelopeApproach.hull(s, IntStream.range(0, pts.size()).toArray()).length);
+
+    AllocationStudy study = study(pts, 0);
+    Allocation envelope = study.estimate(ApproachKind.ENVELOPE);
+    assertNotNull(envelope, study.skipped().toString());
+    assertEquals(4, envelope.frontier().size());
+    assertEquals(0.6, envelope.a(), 1e-9);
+    assertEquals(0.4, envelope.b(), 1e-9);
   }
 
   @Test
