@@ -9,13 +9,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,18 +44,6 @@ public final class SweepMain {
   /** Exit code of an I/O failure that is not the input's fault (sysexits' EX_IOERR). */
   public static final int EXIT_IO = 74;
 
-  /**
-   * Rules for options of {@code sweep fit} that {@link FitCommand} declares without a converter of
-   * its own (a plain String or number): applied only while the option has that plain type and no
-   * converter, so a converter declared on the option itself always wins.
-   */
-  private static final Map<String, ITypeConverter<?>> FIT_RULES =
-      Map.of(
-          "--bootstrap", new OptionRules.NonNegativeInt(),
-          "--huber-delta", new OptionRules.PositiveDouble(),
-          "--backtest-share", new OptionRules.Share(),
-          "--seed", new OptionRules.AnyLong());
-
   /** Parses the arguments, runs the chosen command and returns its exit code. */
   public static int run(String... args) {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
@@ -74,7 +59,6 @@ public final class SweepMain {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new SweepMain());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
-    applyRules(cli.getSubcommands().get("fit").getCommandSpec(), FIT_RULES);
     cli.setParameterExceptionHandler(
         (e, args) -> {
           PrintWriter err = e.getCommandLine().getErr();
@@ -219,31 +203,6 @@ public final class SweepMain {
   private static String paramLabels(CommandSpec command) {
     return String.join(
         " ", command.positionalParameters().stream().map(ArgSpec::paramLabel).toList());
-  }
-
-  /**
-   * Replaces each named option that has a plain type and no converter with a copy that has the
-   * rule's converter.
-   */
-  private static void applyRules(CommandSpec command, Map<String, ITypeConverter<?>> rules) {
-    for (OptionSpec option : new ArrayList<>(command.options())) {
-      ITypeConverter<?> converter = rules.get(option.longestName());
-      if (converter == null || option.converters().length > 0 || !isPlain(option.type())) {
-        continue;
-      }
-      command.remove(option);
-      command.addOption(OptionSpec.builder(option).converters(converter).build());
-    }
-  }
-
-  private static boolean isPlain(Class<?> type) {
-    return type == String.class
-        || type == int.class
-        || type == Integer.class
-        || type == long.class
-        || type == Long.class
-        || type == double.class
-        || type == Double.class;
   }
 
   private static <T extends Throwable> T causeOfType(Throwable e, Class<T> type) {

@@ -5,6 +5,7 @@ import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.StartGrid;
 import dev.scaling.common.spec.SpecException;
+import dev.scaling.driver.OptionRules;
 import dev.scaling.driver.spark.HadoopConfs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -72,21 +73,28 @@ public final class FitCommand implements Callable<Integer> {
   @Option(
       names = "--huber-delta",
       defaultValue = "1e-3",
+      converter = OptionRules.PositiveDouble.class,
       description = "Huber delta on log residuals")
   double huberDelta;
 
   @Option(
       names = "--bootstrap",
       defaultValue = "1000",
+      converter = OptionRules.NonNegativeInt.class,
       description = "bootstrap resamples (0 for none)")
   int bootstrap;
 
-  @Option(names = "--seed", defaultValue = "20240917", description = "bootstrap seed")
+  @Option(
+      names = "--seed",
+      defaultValue = "20240917",
+      converter = OptionRules.AnyLong.class,
+      description = "bootstrap seed")
   long seed;
 
   @Option(
       names = "--backtest-share",
       defaultValue = "0.2",
+      converter = OptionRules.Share.class,
       description = "share of highest-compute rows held out")
   double backtestShare;
 
@@ -157,14 +165,6 @@ public final class FitCommand implements Callable<Integer> {
 
   /** The options, each checked with the option's name, its rule and the value found. */
   private FitOptions options() {
-    SpecException.require(
-        huberDelta > 0 && Double.isFinite(huberDelta),
-        "--huber-delta",
-        "positive and finite",
-        huberDelta);
-    SpecException.require(bootstrap >= 0, "--bootstrap", ">= 0 (0 for none)", bootstrap);
-    SpecException.require(
-        backtestShare >= 0 && backtestShare < 1, "--backtest-share", "in [0, 1)", backtestShare);
     StartGrid startGrid =
         Arrays.stream(StartGrid.values())
             .filter(g -> g.name().equalsIgnoreCase(grid.trim()))
