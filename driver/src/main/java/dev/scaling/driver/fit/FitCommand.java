@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -135,13 +134,7 @@ public final class FitCommand implements Callable<Integer> {
     FitOptions options = options();
     InputTable table =
         TableReader.read(
-            input,
-            HadoopConfs.fromSparkConf(new SparkConf()),
-            nCol,
-            dCol,
-            lossCol,
-            computeCol,
-            dropInvalid);
+            input, HadoopConfs.forDriver(), nCol, dCol, lossCol, computeCol, dropInvalid);
     outcome =
         SweepFit.fitAndReport(
             table.rows(),
