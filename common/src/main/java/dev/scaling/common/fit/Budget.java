@@ -1,6 +1,7 @@
 package dev.scaling.common.fit;
 
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.spec.IsoflopSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -17,8 +18,11 @@ import java.util.stream.IntStream;
  * @param rows indices of its rows in the study's table, in increasing N
  */
 public record Budget(double compute, List<Integer> rows) {
-  /** Rows whose compute is within this relative distance of a common centre share a budget. */
-  public static final double TOLERANCE = 0.05;
+  /**
+   * Rows whose compute is within this relative distance of a common centre share a budget: the
+   * planner's own tolerance, so every point it plans for a budget groups back into that budget.
+   */
+  public static final double TOLERANCE = IsoflopSpec.TOLERANCE;
 
   /** The largest ratio of compute within one budget: (1 + TOLERANCE) / (1 - TOLERANCE). */
   static final double SPAN = (1 + TOLERANCE) / (1 - TOLERANCE);

@@ -16,19 +16,15 @@ import java.util.stream.IntStream;
  * bootstrap over runs.
  *
  * <p>The frontier depends on the design. On an IsoFLOP design (at least {@link #MIN_HULL} budgets
- * with {@link #MIN_PROFILE_N} or more distinct N each) it is each budget's lowest-loss run, kept
- * while the loss keeps falling with compute: the budgets are the computes the study asked about,
- * and a frontier that bends the other way (loss falling faster at larger budgets, as small models
- * on a structured source do) still has one point per budget. On any other design it is the lower
- * convex hull of log loss against log compute, cut at its lowest loss (the robust form of
- * Gemstones).
+ * that are {@linkplain Study#profiles() profiles}) it is each budget's lowest-loss run, kept while
+ * the loss keeps falling with compute: the budgets are the computes the study asked about, and a
+ * frontier that bends the other way (loss falling faster at larger budgets, as small models on a
+ * structured source do) still has one point per budget. On any other design it is the lower convex
+ * hull of log loss against log compute, cut at its lowest loss (the robust form of Gemstones).
  */
 final class EnvelopeApproach implements Approach {
   /** Fewest points on the hull for a line through them. */
   static final int MIN_HULL = 3;
-
-  /** Distinct N a budget needs to count as an IsoFLOP profile. */
-  static final int MIN_PROFILE_N = 3;
 
   @Override
   public Allocation estimate(ApproachKind kind, Study s) {
@@ -97,18 +93,11 @@ final class EnvelopeApproach implements Approach {
   }
 
   /**
-   * The budgets that are IsoFLOP profiles, in increasing compute, when there are at least {@link
-   * #MIN_HULL} of them; else null (not an IsoFLOP design).
+   * The study's IsoFLOP profiles when there are at least {@link #MIN_HULL} of them; else null (not
+   * an IsoFLOP design).
    */
   static List<Budget> profiles(Study s) {
-    List<Budget> out =
-        s.budgets().stream()
-            .filter(
-                b ->
-                    b.rows().stream().mapToDouble(i -> s.points().get(i).n()).distinct().count()
-                        >= MIN_PROFILE_N)
-            .sorted((x, y) -> Double.compare(x.compute(), y.compute()))
-            .toList();
+    List<Budget> out = s.profiles();
     return out.size() >= MIN_HULL ? out : null;
   }
 

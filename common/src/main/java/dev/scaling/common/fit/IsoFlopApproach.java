@@ -26,7 +26,7 @@ final class IsoFlopApproach implements Approach {
   public Allocation estimate(ApproachKind kind, Study s) {
     long t0 = System.nanoTime();
     List<ScalingPoint> pts = s.points();
-    List<Budget> usable = s.budgets().stream().filter(b -> b.distinctN(pts) >= MIN_SIZES).toList();
+    List<Budget> usable = s.profiles();
     if (usable.size() < MIN_BUDGETS) {
       throw new NotApplicable(
           String.format(

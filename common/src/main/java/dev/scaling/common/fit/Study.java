@@ -52,8 +52,7 @@ public record Study(
             : given.stream().mapToDouble(Double::doubleValue).toArray();
     List<Budget> budgets = Budget.group(c, pts);
     double largest =
-        budgets.stream()
-            .filter(b -> b.distinctN(pts) >= IsoFlopApproach.MIN_SIZES)
+        profiles(budgets, pts).stream()
             .mapToDouble(Budget::compute)
             .max()
             .orElse(Arrays.stream(c).max().orElse(1));
@@ -64,6 +63,18 @@ public record Study(
         budgets,
         analysis,
         TARGET_MULTIPLE * largest);
+  }
+
+  /**
+   * The budgets that are IsoFLOP profiles ({@link IsoFlopApproach#MIN_SIZES} or more distinct N),
+   * in increasing compute.
+   */
+  public List<Budget> profiles() {
+    return profiles(budgets, points);
+  }
+
+  private static List<Budget> profiles(List<Budget> budgets, List<ScalingPoint> pts) {
+    return budgets.stream().filter(b -> b.distinctN(pts) >= IsoFlopApproach.MIN_SIZES).toList();
   }
 
   /** The options the laws were fitted with (bootstrap resamples, seed, interval level). */
