@@ -16,6 +16,7 @@ import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialResult;
 import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.common.trial.TrunkResult;
 import dev.scaling.worker.checkpoint.CheckpointState;
 import dev.scaling.worker.checkpoint.ParameterTensor;
 import dev.scaling.worker.data.TrialData;
@@ -29,6 +30,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -103,7 +105,87 @@ public final class TrialTrainer {
     Engines.applyThreadsToCurrentThread();
     boolean previousGradMode = JniUtils.isGradMode();
     try (NDManager manager = NDManager.newBaseManager(device, Engines.ENGINE)) {
-      return new Run(trial, device, data, progress, manager, startNanos, policy).execute();
+      return new Run(
+              trial,
+              trial.trialId(),
+              trial.steps(),
+              Map.of(),
+              device,
+              data,
+              progress,
+              manager,
+              startNanos,
+              policy)
+          .execute();
+    } finally {
+      JniUtils.setGradMode(previousGradMode);
+    }
+  }
+
+  /**
+   * Trains the trunk {@code trunk} belongs to up to {@code stopStep}: the run of {@code trunk} (the
+   * trunk's longest branch, whose schedule every shorter branch shares before its fork), resumed
+   * from the trunk's newest checkpoint, stopped at {@code stopStep}. At each fork step it saves the
+   * run's complete state as the newest checkpoint of the branches forking there, so each branch
+   * continues from it with {@link #train(Trial, Device, StepListener, Checkpoints)}, and at {@code
+   * stopStep} also as the trunk's own checkpoint, where the next segment resumes.
+   *
+   * @param trunk the trunk's longest branch; its {@link Trial#trunkId()} names the trunk's
+   *     checkpoints
+   * @param stopStep where this segment stops, a fork step before {@code trunk.steps()}
+   * @param forks the branches to fork in this segment, by step; none after {@code stopStep}
+   * @param device where to train
+   * @param listener progress callback, {@link StepListener#NONE} for none
+   * @param checkpoints where checkpoints live (forks are written even when periodic checkpoints are
+   *     off), not {@link Checkpoints#NONE}
+   * @return FINISHED once at {@code stopStep}, or DIVERGED (with the step in its error)
+   * @throws UncheckedIOException when the data cannot be read or a checkpoint cannot be written
+   */
+  public TrunkResult trainTrunk(
+      Trial trunk,
+      long stopStep,
+      Map<Long, List<String>> forks,
+      Device device,
+      StepListener listener,
+      Checkpoints checkpoints) {
+    InvariantViolation.check(
+        trunk.branched() && stopStep > 0 && stopStep < trunk.steps(),
+        "a trunk segment needs a branched trial and a stop step in (0, "
+            + trunk.steps()
+            + "), found "
+            + trunk.trunkId()
+            + " and "
+            + stopStep);
+    InvariantViolation.check(
+        checkpoints != null && checkpoints.enabled(), "a trunk needs a checkpoint store");
+    InvariantViolation.check(
+        forks.keySet().stream().allMatch(step -> step > 0 && step <= stopStep),
+        "forks of a trunk segment must lie in (0, " + stopStep + "], found " + forks.keySet());
+    long startNanos = System.nanoTime();
+    StepListener progress = listener == null ? StepListener.NONE : listener;
+    TrialData data;
+    try {
+      data = TrialData.forTrial(trunk, hadoopConf);
+    } catch (IOException e) {
+      throw new UncheckedIOException("trunk " + trunk.trunkId() + ": " + e.getMessage(), e);
+    }
+    Engines.pytorch();
+    Engines.applyThreadsToCurrentThread();
+    boolean previousGradMode = JniUtils.isGradMode();
+    try (NDManager manager = NDManager.newBaseManager(device, Engines.ENGINE)) {
+      Run run =
+          new Run(
+              trunk,
+              trunk.trunkId(),
+              stopStep,
+              forks,
+              device,
+              data,
+              progress,
+              manager,
+              startNanos,
+              checkpoints);
+      return run.executeTrunk();
     } finally {
       JniUtils.setGradMode(previousGradMode);
     }
@@ -112,6 +194,16 @@ public final class TrialTrainer {
   /** One training run: builds the model, optimizer state and schedule, then runs the loop. */
   private static final class Run {
     private final Trial trial;
+
+    /** The checkpoint key: the trial's id, or its trunk's id for a trunk segment. */
+    private final String key;
+
+    /** The step this run stops at: the trial's last, or a trunk segment's fork. */
+    private final long stopStep;
+
+    /** Branch ids to fork, by the step after which their state is saved for them. */
+    private final Map<Long, List<String>> forks;
+
     private final Device device;
     private final TrialData data;
     private final StepListener listener;
@@ -129,8 +221,14 @@ public final class TrialTrainer {
     private final long startNanos;
     private LearningRateSchedule schedule;
 
+    /** The checkpoint step this run resumed from, 0 when it started fresh. */
+    private long resumedStep;
+
     Run(
         Trial trial,
+        String key,
+        long stopStep,
+        Map<Long, List<String>> forks,
         Device device,
         TrialData data,
         StepListener listener,
@@ -139,6 +237,9 @@ public final class TrialTrainer {
         Checkpoints checkpoints) {
       this.checkpoints = checkpoints;
       this.trial = trial;
+      this.key = key;
+      this.stopStep = stopStep;
+      this.forks = forks;
       this.device = device;
       this.data = data;
       this.listener = listener;
@@ -160,27 +261,75 @@ public final class TrialTrainer {
         weights.add(entry.getValue().getArray());
       }
       this.adam = AdamState.zerosLike(weights);
-      this.schedule = Schedules.create(trial.training(), trial.steps());
+      this.schedule = trial.schedule();
     }
 
+    /** Trains the trial to its last step: its FINISHED or DIVERGED result. */
     TrialResult execute() {
+      TrialResult diverged = trainToStop();
+      if (diverged != null) {
+        return diverged;
+      }
+      return state.result(
+          key,
+          TrialStatus.FINISHED,
+          state.lastTrainLoss(),
+          state.lastEvalLoss(),
+          data.entropyFloor(),
+          null,
+          device.toString());
+    }
+
+    /**
+     * Trains a trunk segment to its stop step, writing its forks and, at the stop, the trunk's
+     * checkpoint the next segment resumes from.
+     */
+    TrunkResult executeTrunk() {
+      TrialResult diverged = trainToStop();
+      if (diverged == null) {
+        if (resumedStep < stopStep) {
+          saveCheckpoint(key);
+        } else {
+          // A retried segment whose earlier attempt had reached the stop: rewrite its forks.
+          for (String branch : forks.getOrDefault(stopStep, List.of())) {
+            saveCheckpoint(branch);
+          }
+        }
+      }
+      return new TrunkResult(
+          key,
+          diverged == null ? TrialStatus.FINISHED : diverged.status(),
+          state.stepsDone(),
+          resumedStep,
+          diverged == null ? null : diverged.error(),
+          (System.nanoTime() - startNanos) / 1e9,
+          device.toString());
+    }
+
+    /**
+     * Resumes from the newest fitting checkpoint and trains up to {@link #stopStep}, evaluating,
+     * forking and checkpointing on the way; returns null when it got there, else the DIVERGED
+     * result.
+     */
+    private TrialResult trainToStop() {
       long steps = trial.steps();
       int evalInterval = trial.training().evalInterval();
       CheckpointState resumed = loadCheckpoint();
       if (resumed != null) {
         restore(resumed);
+        resumedStep = resumed.step();
         listener.onResume(state.stepsDone());
       }
       long lastCheckpointNanos = resumed == null ? startNanos : System.nanoTime();
       long lastCheckpointStep = state.stepsDone();
-      for (long step = state.stepsDone(); step < steps; step++) {
+      for (long step = state.stepsDone(); step < stopStep; step++) {
         float lr = (float) schedule.at(step);
         long t0 = System.nanoTime();
         float value = trainStep(lr);
         state.addTrainNanos(System.nanoTime() - t0);
         if (!Float.isFinite(value)) {
           return state.result(
-              trial.trialId(),
+              key,
               TrialStatus.DIVERGED,
               value,
               Double.NaN,
@@ -198,7 +347,7 @@ public final class TrialTrainer {
           state.evaluated(lr, evalLoss);
           if (!Double.isFinite(evalLoss)) {
             return state.result(
-                trial.trialId(),
+                key,
                 TrialStatus.DIVERGED,
                 state.lastTrainLoss(),
                 evalLoss,
@@ -207,32 +356,28 @@ public final class TrialTrainer {
                 device.toString());
           }
         }
+        for (String branch : forks.getOrDefault(stepsDone, List.of())) {
+          saveCheckpoint(branch); // the branch's start: this run's complete state now
+        }
         long now = System.nanoTime();
-        if (stepsDone < steps
+        if (stepsDone < stopStep
             && checkpoints.due(now - lastCheckpointNanos, stepsDone - lastCheckpointStep)) {
-          saveCheckpoint();
+          saveCheckpoint(key);
           lastCheckpointNanos = System.nanoTime();
           lastCheckpointStep = stepsDone;
         }
       }
-      return state.result(
-          trial.trialId(),
-          TrialStatus.FINISHED,
-          state.lastTrainLoss(),
-          state.lastEvalLoss(),
-          data.entropyFloor(),
-          null,
-          device.toString());
+      return null;
     }
 
     /** The newest checkpoint of this trial that fits this run, or null. */
     private CheckpointState loadCheckpoint() {
       CheckpointState saved;
       try {
-        saved = checkpoints.load(trial.trialId());
+        saved = checkpoints.load(key);
       } catch (IOException e) {
         throw new UncheckedIOException(
-            "trial " + trial.trialId() + ": cannot read checkpoints: " + e.getMessage(), e);
+            "trial " + key + ": cannot read checkpoints: " + e.getMessage(), e);
       }
       if (saved == null || !matches(saved)) {
         return null;
@@ -248,6 +393,7 @@ public final class TrialTrainer {
     private boolean matches(CheckpointState saved) {
       if (saved.step() <= 0
           || saved.step() >= trial.steps()
+          || saved.step() > stopStep
           || saved.parameters().size() != weights.size()) {
         return false;
       }
@@ -259,7 +405,8 @@ public final class TrialTrainer {
         }
       }
       LearningRateSchedule resumedSchedule =
-          Schedules.resume(trial.training(), trial.steps(), saved.schedule());
+          Schedules.resume(
+              trial.training(), trial.steps(), trial.tokensPerStep(), saved.schedule());
       if (resumedSchedule == null) {
         System.err.printf(
             "trial %s: checkpoint at step %d followed schedule %s, this trial follows %s; not resumed%n",
@@ -290,7 +437,8 @@ public final class TrialTrainer {
       data.skipTrainWindows(saved.trainWindows());
     }
 
-    private void saveCheckpoint() {
+    /** Saves this run's complete state as the newest checkpoint under {@code id}. */
+    private void saveCheckpoint(String id) {
       List<ParameterTensor> parameters = new ArrayList<>(weights.size());
       for (int i = 0; i < weights.size(); i++) {
         NDArray w = weights.get(i);
@@ -300,7 +448,7 @@ public final class TrialTrainer {
       long stepsDone = state.stepsDone();
       CheckpointState saved =
           new CheckpointState(
-              trial.trialId(),
+              id,
               state.progress(),
               data.trainWindowsServed(),
               schedule.resumeState(stepsDone),
@@ -311,7 +459,7 @@ public final class TrialTrainer {
       } catch (IOException e) {
         throw new UncheckedIOException(
             "trial "
-                + trial.trialId()
+                + id
                 + ": cannot write a checkpoint at step "
                 + stepsDone
                 + ": "

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import dev.scaling.common.schedule.CosineSchedule;
 import dev.scaling.common.schedule.ScheduleState;
-import dev.scaling.common.schedule.Schedules;
 import dev.scaling.common.trial.CurvePoint;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialResult;
@@ -184,8 +183,7 @@ class CheckpointTest {
     assertThrows(Kill.class, () -> TRAINER.train(TRIAL, Device.cpu(), killAt(60), checkpoints));
     Path file = dir.resolve(TRIAL.trialId()).resolve(CheckpointStore.stepName(50));
     CheckpointState saved = CheckpointCodec.read(Files.readAllBytes(file));
-    assertEquals(
-        Schedules.create(TRIAL.training(), TRIAL.steps()).resumeState(50), saved.schedule());
+    assertEquals(TRIAL.schedule().resumeState(50), saved.schedule());
     // The same checkpoint, but claiming a cosine schedule with another floor: the trial must not
     // continue it.
     ScheduleState other =

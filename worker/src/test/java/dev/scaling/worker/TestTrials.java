@@ -1,9 +1,12 @@
 package dev.scaling.worker;
 
+import dev.scaling.common.schedule.WsdSchedule;
+import dev.scaling.common.spec.CooldownShape;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SyntheticSpec;
 import dev.scaling.common.spec.TrainingSpec;
+import dev.scaling.common.spec.WsdSpec;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialConfig;
 import dev.scaling.worker.model.ModelFamilies;
@@ -43,5 +46,26 @@ public final class TestTrials {
     return ModelFamilies.trial(
         "test",
         new TrialConfig(7L, TransformerFamily.NAME, 32, 1, 2, context, tokens, 0, data, training));
+  }
+
+  /**
+   * A synthetic trial under the wsd schedule (width 32, depth 2, context 16, batch 16: 256 tokens
+   * per step), whose trials of equal {@code lr} differing only in {@code tokens} share a trunk.
+   */
+  public static Trial wsd(long tokens, long warmupTokens, double cooldownFraction, double lr) {
+    DataSpec data = new DataSpec(DataSource.SYNTHETIC, null, "bytes", 0.1, 2048, SMALL_LANGUAGE);
+    TrainingSpec training =
+        new TrainingSpec(
+            16,
+            lr,
+            0.0,
+            0.0,
+            1.0,
+            20,
+            WsdSchedule.NAME,
+            new WsdSpec(warmupTokens, cooldownFraction, CooldownShape.ONE_MINUS_SQRT));
+    return ModelFamilies.trial(
+        "test",
+        new TrialConfig(7L, TransformerFamily.NAME, 32, 2, 2, 16, tokens, 0, data, training));
   }
 }

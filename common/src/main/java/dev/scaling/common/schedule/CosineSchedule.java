@@ -36,7 +36,7 @@ public record CosineSchedule(double peak, long steps, long warmupSteps, double m
    * The schedule a trial with {@code training} and {@code steps} updates follows (the registry's
    * factory).
    */
-  public static CosineSchedule forTraining(TrainingSpec training, long steps) {
+  public static CosineSchedule forTraining(TrainingSpec training, long steps, long tokensPerStep) {
     return of(training.learningRate(), steps, training.warmupFraction(), training.minLrFraction());
   }
 

@@ -44,6 +44,16 @@ public interface LearningRateSchedule {
   }
 
   /**
+   * The step from which this run may continue a longer run of the same model: every run of the same
+   * settings with more steps applies exactly this run's learning rates before it, so this run can
+   * start from that run's state at this step (a branch of a shared trunk). 0, the default, means
+   * the schedule has no such prefix (cosine depends on the run's length from step 1).
+   */
+  default long forkStep() {
+    return 0;
+  }
+
+  /**
    * What a checkpoint written after {@code step} completed updates records about this schedule, so
    * that a run rebuilt from the trial can continue at update {@code step} with identical values.
    *

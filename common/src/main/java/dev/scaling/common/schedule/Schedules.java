@@ -21,6 +21,7 @@ public final class Schedules {
 
   static {
     register(CosineSchedule.NAME, CosineSchedule::forTraining);
+    register(WsdSchedule.NAME, WsdSchedule::forTraining);
   }
 
   private Schedules() {}
@@ -46,13 +47,14 @@ public final class Schedules {
    * @param training the trial's training settings; {@link TrainingSpec#schedule()} picks the
    *     schedule
    * @param steps the trial's optimizer steps, at least 1
+   * @param tokensPerStep training tokens per optimizer step (batch size x context)
    * @return the schedule, whose {@link LearningRateSchedule#name()} is {@code training.schedule()}
    */
-  public static LearningRateSchedule create(TrainingSpec training, long steps) {
+  public static LearningRateSchedule create(TrainingSpec training, long steps, long tokensPerStep) {
     ScheduleFactory factory = FACTORIES.get(training.schedule());
     InvariantViolation.check(
         factory != null, "schedule " + training.schedule() + " is not registered in " + names());
-    LearningRateSchedule schedule = factory.create(training, steps);
+    LearningRateSchedule schedule = factory.create(training, steps, tokensPerStep);
     InvariantViolation.check(
         schedule.name().equals(training.schedule()) && schedule.steps() == steps,
         "schedule "
@@ -71,6 +73,7 @@ public final class Schedules {
    *
    * @param training the trial's training settings
    * @param steps the trial's optimizer steps
+   * @param tokensPerStep training tokens per optimizer step
    * @param saved the checkpoint's {@link LearningRateSchedule#resumeState(long)}
    * @return the schedule to continue with at update {@code saved.step()}, or null when the
    *     checkpoint cannot be continued with it: its step is past the trial's end, or the trial's
@@ -78,8 +81,8 @@ public final class Schedules {
    *     parameters)
    */
   public static LearningRateSchedule resume(
-      TrainingSpec training, long steps, ScheduleState saved) {
-    LearningRateSchedule schedule = create(training, steps);
+      TrainingSpec training, long steps, long tokensPerStep, ScheduleState saved) {
+    LearningRateSchedule schedule = create(training, steps, tokensPerStep);
     if (saved.step() > steps
         || ScheduleState.digest(schedule, saved.step()) != saved.appliedDigest()) {
       return null;

@@ -1,6 +1,7 @@
 package dev.scaling.common.spec;
 
 import dev.scaling.common.schedule.Schedules;
+import dev.scaling.common.schedule.WsdSchedule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -125,26 +126,69 @@ public final class SpecParser {
   }
 
   private static TrainingSpec training(Node n) {
+    String schedule = n.string("schedule", Schedules.DEFAULT);
+    boolean wsd = schedule.equals(WsdSchedule.NAME);
+    WsdSpec wsdSpec = null;
+    if (wsd) {
+      if (n.has("warmup_fraction")) {
+        throw new SpecException(
+            n.path("warmup_fraction"),
+            "absent with schedule wsd (a warmup that depends on D would give every D its own"
+                + " trunk: give training.warmup_tokens instead)",
+            n.map().get("warmup_fraction"));
+      }
+      if (!n.has("warmup_tokens")) {
+        throw new SpecException(
+            n.path("warmup_tokens"),
+            "present with schedule wsd (tokens of linear warmup, the same for every D, e.g."
+                + " 16384)",
+            null);
+      }
+      wsdSpec =
+          new WsdSpec(
+              n.longValue("warmup_tokens", null),
+              n.doubleValue("cooldown_fraction", WsdSpec.DEFAULT_COOLDOWN_FRACTION),
+              CooldownShape.parse(
+                  n.path("cooldown_shape"),
+                  n.string("cooldown_shape", CooldownShape.ONE_MINUS_SQRT.label())));
+    } else {
+      for (String key : WSD_KEYS) {
+        if (n.has(key)) {
+          throw new SpecException(
+              n.path(key),
+              "absent unless training.schedule is wsd (schedule is " + schedule + ")",
+              n.map().get(key));
+        }
+      }
+    }
     TrainingSpec t =
         new TrainingSpec(
             n.intValue("batch_size", null),
             n.doubleValue("learning_rate", null),
-            n.doubleValue("warmup_fraction", 0.05),
-            n.doubleValue("min_lr_fraction", 0.1),
+            wsd ? 0.0 : n.doubleValue("warmup_fraction", 0.05),
+            n.doubleValue("min_lr_fraction", wsd ? 0.0 : 0.1),
             n.doubleValue("grad_clip", 1.0),
             n.intValue("eval_interval", 100),
-            n.string("schedule", Schedules.DEFAULT));
-    n.rejectUnknown(
-        Set.of(
-            "batch_size",
-            "learning_rate",
-            "warmup_fraction",
-            "min_lr_fraction",
-            "grad_clip",
-            "eval_interval",
-            "schedule"));
+            schedule,
+            wsdSpec);
+    Set<String> known =
+        new TreeSet<>(
+            Set.of(
+                "batch_size",
+                "learning_rate",
+                "warmup_fraction",
+                "min_lr_fraction",
+                "grad_clip",
+                "eval_interval",
+                "schedule"));
+    known.addAll(WSD_KEYS);
+    n.rejectUnknown(known);
     return t;
   }
+
+  /** The keys of the wsd schedule's settings ({@link WsdSpec}). */
+  private static final List<String> WSD_KEYS =
+      List.of("warmup_tokens", "cooldown_fraction", "cooldown_shape");
 
   /** A YAML mapping with its dotted path, giving typed, named access to its keys. */
   private record Node(String prefix, Map<String, Object> map) {

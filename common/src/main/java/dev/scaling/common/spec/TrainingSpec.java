@@ -3,6 +3,7 @@ package dev.scaling.common.spec;
 import static dev.scaling.common.spec.SpecException.require;
 
 import dev.scaling.common.schedule.Schedules;
+import dev.scaling.common.schedule.WsdSchedule;
 import java.io.Serializable;
 
 /**
@@ -18,6 +19,8 @@ import java.io.Serializable;
  * @param evalInterval evaluate on held-out data every this many steps (and always at the end)
  * @param schedule the learning-rate schedule, a name registered in {@link Schedules}; null means
  *     the default ({@code cosine})
+ * @param wsd the warmup-stable-decay settings, present exactly when {@code schedule} is {@code wsd}
+ *     (absent, it adds nothing to trial ids, so cosine trials keep theirs)
  */
 public record TrainingSpec(
     int batchSize,
@@ -26,7 +29,8 @@ public record TrainingSpec(
     double minLrFraction,
     double gradClip,
     int evalInterval,
-    String schedule)
+    String schedule,
+    @OmitWhenNull WsdSpec wsd)
     implements Serializable {
   public TrainingSpec {
     require(batchSize > 0, "training.batch_size", "positive", batchSize);
@@ -58,6 +62,32 @@ public record TrainingSpec(
         "training.schedule",
         "one of the registered schedules " + Schedules.names(),
         schedule);
+    require(
+        schedule.equals(WsdSchedule.NAME) == (wsd != null),
+        "training.schedule",
+        "wsd exactly when the wsd settings (warmup_tokens, cooldown_fraction, cooldown_shape) are"
+            + " given",
+        schedule);
+  }
+
+  /** The settings of a schedule without settings of its own (not wsd). */
+  public TrainingSpec(
+      int batchSize,
+      double learningRate,
+      double warmupFraction,
+      double minLrFraction,
+      double gradClip,
+      int evalInterval,
+      String schedule) {
+    this(
+        batchSize,
+        learningRate,
+        warmupFraction,
+        minLrFraction,
+        gradClip,
+        evalInterval,
+        schedule,
+        null);
   }
 
   /** The settings with the default schedule ({@value Schedules#DEFAULT}). */
@@ -84,6 +114,6 @@ public record TrainingSpec(
    */
   public TrainingSpec withLearningRate(double peak) {
     return new TrainingSpec(
-        batchSize, peak, warmupFraction, minLrFraction, gradClip, evalInterval, schedule);
+        batchSize, peak, warmupFraction, minLrFraction, gradClip, evalInterval, schedule, wsd);
   }
 }

@@ -1,6 +1,7 @@
 package dev.scaling.common.trial;
 
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.spec.OmitWhenNull;
 import dev.scaling.common.spec.RegisteredName;
 import java.lang.reflect.Array;
 import java.lang.reflect.RecordComponent;
@@ -18,7 +19,7 @@ import java.util.UUID;
  * another declared type (an interface such as a schedule) also yields a {@code path#type} leaf with
  * its class's simple name, so two implementations with equal fields differ. The trial id hashes
  * this walk and {@code SpecDiff} compares specs with it, so a field added to any record is picked
- * up by both without editing either.
+ * up by both without editing either. A null component marked {@link OmitWhenNull} yields no leaf.
  */
 public final class ConfigWalk {
   private ConfigWalk() {}
@@ -92,7 +93,11 @@ public final class ConfigWalk {
       }
       for (RecordComponent c : r.getClass().getRecordComponents()) {
         String name = snake(c.getName());
-        walk(path.isEmpty() ? name : path + "." + name, read(c, r), c.getType(), out);
+        Object component = read(c, r);
+        if (component == null && c.isAnnotationPresent(OmitWhenNull.class)) {
+          continue; // an absent optional section: existing ids stay as they were
+        }
+        walk(path.isEmpty() ? name : path + "." + name, component, c.getType(), out);
       }
     } else if (value instanceof List<?> list) {
       if (list.isEmpty()) {

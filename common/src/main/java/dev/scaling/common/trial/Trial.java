@@ -2,6 +2,8 @@ package dev.scaling.common.trial;
 
 import static dev.scaling.common.spec.SpecException.require;
 
+import dev.scaling.common.schedule.LearningRateSchedule;
+import dev.scaling.common.schedule.Schedules;
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.spec.TrainingSpec;
@@ -91,7 +93,10 @@ public record Trial(
    * canonical text} of the whole configuration.
    */
   public static String idOf(TrialConfig config) {
-    String canonical = ID_SCHEME + "\n" + ConfigWalk.canonical(config);
+    return sha256Prefix(ID_SCHEME + "\n" + ConfigWalk.canonical(config));
+  }
+
+  private static String sha256Prefix(String canonical) {
     try {
       byte[] hash =
           MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
@@ -168,7 +173,53 @@ public record Trial(
 
   /** Optimizer steps: whole batches of {@code batch_size x context} tokens that fit in D. */
   public long steps() {
-    return tokens() / ((long) training().batchSize() * context());
+    return tokens() / tokensPerStep();
+  }
+
+  /** Training tokens per optimizer step: batch size x context. */
+  public long tokensPerStep() {
+    return (long) training().batchSize() * context();
+  }
+
+  /** The learning-rate schedule this trial follows over its {@link #steps()}. */
+  public LearningRateSchedule schedule() {
+    return Schedules.create(training(), steps(), tokensPerStep());
+  }
+
+  /**
+   * The step at which this trial branches off its trunk (its schedule's {@link
+   * LearningRateSchedule#forkStep()}), 0 when its schedule does not branch (cosine).
+   */
+  public long forkStep() {
+    return schedule().forkStep();
+  }
+
+  /** Whether this trial is a branch of a trunk shared by the trials that differ only in D. */
+  public boolean branched() {
+    return forkStep() > 0;
+  }
+
+  /**
+   * The id of the trunk this trial branches off: a hash of its configuration without {@code
+   * tokens}, so the trials of one model, learning rate and replica that differ only in D share it;
+   * null when the trial does not branch.
+   */
+  public String trunkId() {
+    return branched() ? trunkIdOf(config) : null;
+  }
+
+  /**
+   * First 16 hex digits of SHA-256 over {@code trunk/}{@link #ID_SCHEME} and the canonical text of
+   * {@code config} less its {@code tokens} leaf.
+   */
+  public static String trunkIdOf(TrialConfig config) {
+    StringBuilder canonical = new StringBuilder("trunk/" + ID_SCHEME + "\n");
+    for (ConfigWalk.Leaf leaf : ConfigWalk.leaves(config)) {
+      if (!leaf.path().equals("tokens")) {
+        canonical.append(leaf.path()).append('=').append(leaf.canonicalValue()).append('\n');
+      }
+    }
+    return sha256Prefix(canonical.toString());
   }
 
   /** Tokens actually trained on: steps x batch x context (at most one batch less than D). */
@@ -186,9 +237,14 @@ public record Trial(
     return (double) tokens() / nParams();
   }
 
-  /** Seed of this trial's model initialisation, derived from the sweep seed and the trial id. */
+  /**
+   * Seed of this trial's model initialisation, derived from the sweep seed and the trial id; for a
+   * branched trial from its trunk id instead, so every branch of a trunk (and the trunk) starts
+   * from the same weights.
+   */
   public long seed() {
-    return Seeds.derive(sweepSeed(), "init/" + trialId);
+    String trunk = trunkId();
+    return Seeds.derive(sweepSeed(), trunk != null ? "init/trunk/" + trunk : "init/" + trialId);
   }
 
   /**

@@ -54,7 +54,7 @@ class LearningRateScheduleTest {
 
   @Test
   void create_defaultSpecBuildsTheCosineScheduleOfTheTrial() {
-    LearningRateSchedule schedule = Schedules.create(TRAINING, 200);
+    LearningRateSchedule schedule = Schedules.create(TRAINING, 200, 1024);
     assertEquals("cosine", schedule.name());
     assertEquals(new CosineSchedule(1e-3, 200, 20, 0.1), schedule);
     assertEquals(200, schedule.steps());
@@ -62,13 +62,13 @@ class LearningRateScheduleTest {
 
   @Test
   void resume_rebuildsTheSameScheduleFromTheTrialAndGivesIdenticalValues() {
-    LearningRateSchedule original = Schedules.create(TRAINING, 200);
+    LearningRateSchedule original = Schedules.create(TRAINING, 200, 1024);
     ScheduleState saved = original.resumeState(37);
     assertEquals("cosine", saved.name());
     assertEquals(original.definition(), saved.definition());
     assertEquals(37, saved.step());
     LearningRateSchedule resumed =
-        Schedules.resume(new TrainingSpec(16, 1e-3, 0.1, 0.1, 1.0, 50), 200, saved);
+        Schedules.resume(new TrainingSpec(16, 1e-3, 0.1, 0.1, 1.0, 50), 200, 1024, saved);
     assertNotNull(resumed);
     for (long step = saved.step(); step < 200; step++) {
       assertEquals(original.at(step), resumed.at(step), 0.0, "step " + step);
@@ -77,18 +77,21 @@ class LearningRateScheduleTest {
 
   @Test
   void resume_refusesAStateOfAnotherSchedule() {
-    ScheduleState saved = Schedules.create(TRAINING, 200).resumeState(37);
+    ScheduleState saved = Schedules.create(TRAINING, 200, 1024).resumeState(37);
     assertNull(
-        Schedules.resume(new TrainingSpec(16, 1e-3, 0.1, 0.2, 1.0, 50), 200, saved), "other floor");
+        Schedules.resume(new TrainingSpec(16, 1e-3, 0.1, 0.2, 1.0, 50), 200, 1024, saved),
+        "other floor");
     assertNull(
-        Schedules.resume(new TrainingSpec(16, 2e-3, 0.1, 0.1, 1.0, 50), 200, saved), "other peak");
-    assertNull(Schedules.resume(TRAINING, 300, saved), "other length");
+        Schedules.resume(new TrainingSpec(16, 2e-3, 0.1, 0.1, 1.0, 50), 200, 1024, saved),
+        "other peak");
+    assertNull(Schedules.resume(TRAINING, 300, 1024, saved), "other length");
     assertNull(
-        Schedules.resume(TRAINING, 100, Schedules.create(TRAINING, 200).resumeState(150)),
+        Schedules.resume(
+            TRAINING, 100, 1024, Schedules.create(TRAINING, 200, 1024).resumeState(150)),
         "past the end");
     ScheduleState wrongDigest =
         new ScheduleState("cosine", saved.definition(), 37, saved.appliedDigest() + 1);
-    assertNull(Schedules.resume(TRAINING, 200, wrongDigest), "other learning rates applied");
+    assertNull(Schedules.resume(TRAINING, 200, 1024, wrongDigest), "other learning rates applied");
   }
 
   @Test
@@ -97,12 +100,13 @@ class LearningRateScheduleTest {
     // checkpoint in the warmup is a valid start for either (as a branched cooldown resumes a longer
     // run).
     TrainingSpec otherFloor = new TrainingSpec(16, 1e-3, 0.1, 0.5, 1.0, 50);
-    ScheduleState inWarmup = Schedules.create(TRAINING, 200).resumeState(15);
-    LearningRateSchedule branch = Schedules.resume(otherFloor, 200, inWarmup);
+    ScheduleState inWarmup = Schedules.create(TRAINING, 200, 1024).resumeState(15);
+    LearningRateSchedule branch = Schedules.resume(otherFloor, 200, 1024, inWarmup);
     assertNotNull(branch);
-    assertEquals(Schedules.create(otherFloor, 200), branch);
+    assertEquals(Schedules.create(otherFloor, 200, 1024), branch);
     assertNull(
-        Schedules.resume(otherFloor, 200, Schedules.create(TRAINING, 200).resumeState(25)),
+        Schedules.resume(
+            otherFloor, 200, 1024, Schedules.create(TRAINING, 200, 1024).resumeState(25)),
         "after the warmup");
   }
 
@@ -121,14 +125,14 @@ class LearningRateScheduleTest {
 
   @Test
   void registry_listsCosineAndTheSpecRejectsOtherNames() {
-    assertEquals(Set.of("cosine"), Schedules.names());
+    assertEquals(Set.of("cosine", "wsd"), Schedules.names());
     assertEquals("cosine", Schedules.DEFAULT);
     SpecException e =
         assertThrows(
             SpecException.class, () -> new TrainingSpec(16, 1e-3, 0.1, 0.1, 1.0, 50, "linear"));
     assertEquals("training.schedule", e.field());
     assertEquals(
-        "training.schedule must be one of the registered schedules [cosine], found \"linear\"",
+        "training.schedule must be one of the registered schedules [cosine, wsd], found \"linear\"",
         e.getMessage());
     assertThrows(SpecException.class, () -> new TrainingSpec(16, 1e-3, 0.1, 0.1, 1.0, 50, ""));
     // Commit files written before the field existed deserialize it as null: those trials ran

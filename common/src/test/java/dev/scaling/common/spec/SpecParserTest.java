@@ -58,6 +58,37 @@ class SpecParserTest {
   }
 
   @Test
+  void parse_readsWsdSettingsWithTheirDefaults() {
+    SweepSpec s =
+        SpecParser.parse(
+            VALID.replace(
+                "learning_rate: 1.0e-3",
+                "learning_rate: 1.0e-3\n  schedule: wsd\n  warmup_tokens: 512"));
+    assertEquals("wsd", s.training().schedule());
+    assertEquals(new WsdSpec(512, 0.2, CooldownShape.ONE_MINUS_SQRT), s.training().wsd());
+    assertEquals(0.0, s.training().minLrFraction(), "wsd cools down to 0 unless told");
+    SweepSpec linear =
+        SpecParser.parse(
+            VALID.replace(
+                "learning_rate: 1.0e-3",
+                "learning_rate: 1.0e-3\n  schedule: wsd\n  warmup_tokens: 0\n"
+                    + "  cooldown_fraction: 0.3\n  cooldown_shape: linear\n  min_lr_fraction: 0.1"));
+    assertEquals(new WsdSpec(0, 0.3, CooldownShape.LINEAR), linear.training().wsd());
+    assertEquals(0.1, linear.training().minLrFraction());
+    assertEquals(null, SpecParser.parse(VALID).training().wsd());
+  }
+
+  @Test
+  void parse_quickstartWsdExampleIsValidAndKeepsTheQuickstartGrid() throws Exception {
+    SweepSpec wsd = SpecParser.parse(Path.of("../examples/quickstart-wsd.yaml"));
+    SweepSpec cosine = SpecParser.parse(Path.of("../examples/quickstart.yaml"));
+    assertEquals("wsd", wsd.training().schedule());
+    assertEquals(cosine.grid(), wsd.grid());
+    assertEquals(cosine.model(), wsd.model());
+    assertEquals(cosine.data(), wsd.data());
+  }
+
+  @Test
   void parse_unknownScheduleNamesTheField() {
     SpecException e =
         assertThrows(
@@ -127,8 +158,37 @@ class SpecParserTest {
             "training.batch_size must be a whole number, found [8]"),
         Arguments.of(
             "learning_rate: 1.0e-3",
+            "learning_rate: 1.0e-3\n  schedule: wsdd",
+            "training.schedule must be one of the registered schedules [cosine, wsd], found"
+                + " \"wsdd\""),
+        Arguments.of(
+            "learning_rate: 1.0e-3",
+            "learning_rate: 1.0e-3\n  schedule: wsd\n  warmup_tokens: 1024\n  warmup_fraction: 0.1",
+            "training.warmup_fraction must be absent with schedule wsd"),
+        Arguments.of(
+            "learning_rate: 1.0e-3",
             "learning_rate: 1.0e-3\n  schedule: wsd",
-            "training.schedule must be one of the registered schedules [cosine], found \"wsd\""),
+            "training.warmup_tokens must be present with schedule wsd"),
+        Arguments.of(
+            "learning_rate: 1.0e-3",
+            "learning_rate: 1.0e-3\n  schedule: wsd\n  warmup_tokens: 1024\n  cooldown_fraction: 1.0",
+            "training.cooldown_fraction must be in (0, 1), found 1.0"),
+        Arguments.of(
+            "learning_rate: 1.0e-3",
+            "learning_rate: 1.0e-3\n  schedule: wsd\n  warmup_tokens: 1024\n  cooldown_fraction: 0",
+            "training.cooldown_fraction must be in (0, 1), found 0"),
+        Arguments.of(
+            "learning_rate: 1.0e-3",
+            "learning_rate: 1.0e-3\n  schedule: wsd\n  warmup_tokens: -1",
+            "training.warmup_tokens must be >= 0, found -1"),
+        Arguments.of(
+            "learning_rate: 1.0e-3",
+            "learning_rate: 1.0e-3\n  schedule: wsd\n  warmup_tokens: 1024\n  cooldown_shape: sqrt",
+            "training.cooldown_shape must be one of [1-sqrt, linear, cosine], found \"sqrt\""),
+        Arguments.of(
+            "learning_rate: 1.0e-3",
+            "learning_rate: 1.0e-3\n  cooldown_fraction: 0.2",
+            "training.cooldown_fraction must be absent unless training.schedule is wsd"),
         Arguments.of(
             "learning_rate: 1.0e-3",
             "learning_rate: 1.0e-3\n  schedule: 3",

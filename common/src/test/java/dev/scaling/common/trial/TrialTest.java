@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scaling.common.spec.CooldownShape;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SyntheticSpec;
 import dev.scaling.common.spec.TrainingSpec;
+import dev.scaling.common.spec.WsdSpec;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -88,7 +90,8 @@ class TrialTest {
     List<TrialConfig> bases =
         List.of(
             config(64, 2, 65536),
-            new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 3, TEXT, TRAINING));
+            new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 3, TEXT, TRAINING),
+            new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, DATA, WSD));
     Set<String> all = new LinkedHashSet<>();
     Set<String> varied = new TreeSet<>();
     for (TrialConfig base : bases) {
@@ -118,9 +121,10 @@ class TrialTest {
         all.size() >= TrialConfig.class.getRecordComponents().length, "leaves found: " + all);
     Set<String> notVaried = new TreeSet<>(all);
     notVaried.removeAll(varied);
-    // The only leaf without another valid value: the schedule (only cosine is registered).
+    // The leaves without another valid value on their own: the schedule and its wsd section
+    // change only together (their own leaves are varied on the wsd base).
     assertEquals(
-        Set.of("training.schedule"),
+        Set.of("training.schedule", "training.wsd"),
         notVaried,
         "leaves the test could not vary; varied: " + varied);
   }
@@ -278,5 +282,50 @@ class TrialTest {
   void trial_rejectsZeroTokens() {
     SpecException e = assertThrows(SpecException.class, () -> trial(64, 2, 0));
     assertEquals("tokens must be at least one batch (1024), found 0", e.getMessage());
+  }
+
+  static final TrainingSpec WSD =
+      new TrainingSpec(
+          16, 3e-3, 0.0, 0.0, 1.0, 50, "wsd", new WsdSpec(2048, 0.2, CooldownShape.ONE_MINUS_SQRT));
+
+  static Trial wsdTrial(int width, long tokens, int replica) {
+    return Trial.of(
+        "s",
+        new TrialConfig(42, "transformer", width, 2, width / 16, 64, tokens, replica, DATA, WSD),
+        VOCAB,
+        COUNTS);
+  }
+
+  @Test
+  void trunkId_isSharedByTheTokenCountsOfOneModelOnly() {
+    Trial a = wsdTrial(64, 65_536, 0);
+    Trial b = wsdTrial(64, 262_144, 0);
+    assertEquals(a.trunkId(), b.trunkId());
+    assertNotEquals(a.trialId(), b.trialId());
+    assertEquals(a.seed(), b.seed(), "branches of one trunk start from the same weights");
+    assertEquals(51, a.forkStep()); // round(0.8 * 65536 / 1024) = round(51.2)
+    assertNotEquals(a.trunkId(), wsdTrial(128, 65_536, 0).trunkId());
+    assertNotEquals(a.trunkId(), wsdTrial(64, 65_536, 1).trunkId());
+    assertNotEquals(a.trunkId(), a.trialId());
+  }
+
+  @Test
+  void trunkId_isNullAndSeedsDifferPerDWithCosine() {
+    Trial a = trial(64, 2, 65_536);
+    Trial b = trial(64, 2, 131_072);
+    assertEquals(null, a.trunkId());
+    assertEquals(0, a.forkStep());
+    assertNotEquals(a.seed(), b.seed());
+  }
+
+  @Test
+  void trialId_ofACosineTrialDoesNotDependOnTheAbsentWsdSection() {
+    // The wsd section is omitted from the canonical text while absent, so ids of cosine trials
+    // are those they had before wsd existed.
+    String canonical = ConfigWalk.canonical(config(64, 2, 65_536));
+    assertTrue(!canonical.contains("wsd"), canonical);
+    assertTrue(
+        ConfigWalk.canonical(wsdTrial(64, 65_536, 0).config())
+            .contains("training.wsd.cooldown_fraction=0.2"));
   }
 }
