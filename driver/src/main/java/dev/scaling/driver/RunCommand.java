@@ -16,6 +16,7 @@ import dev.scaling.driver.io.SweepFiles;
 import dev.scaling.driver.plan.Durations;
 import dev.scaling.driver.plan.Plan;
 import dev.scaling.driver.plan.Planner;
+import dev.scaling.driver.spark.GraphRunner;
 import dev.scaling.driver.spark.HadoopConfs;
 import dev.scaling.driver.spark.ResultTables;
 import dev.scaling.driver.spark.SweepRunner;
@@ -194,8 +195,15 @@ public final class RunCommand implements Callable<Integer> {
     console.flush();
     SweepFiles.writeText(outDir + "/spec.yaml", specText, hadoop);
 
-    SweepRunner.Trained trained =
-        SweepRunner.train(spark, plan, todo, outDir, checkpointSeconds, console);
+    SweepRunner.Trained trained;
+    if (plan.trials().stream().anyMatch(Trial::branched)) {
+      // wsd: trunks and their branched cooldowns as a task graph.
+      GraphRunner.Trained graph =
+          GraphRunner.train(spark, plan, todo, outDir, checkpointSeconds, hadoop, console);
+      trained = new SweepRunner.Trained(graph.runId(), graph.outcomes());
+    } else {
+      trained = SweepRunner.train(spark, plan, todo, outDir, checkpointSeconds, console);
+    }
     // The tables are consolidated from the commit files: every committed trial exactly once,
     // including those committed by earlier runs into the same OUT.
     List<TrialOutcome> all = new ArrayList<>(commits.readAll().values());

@@ -58,6 +58,36 @@ public final class Checkpoints {
         CheckpointPolicy.every(intervalSeconds, minSteps), new CheckpointStore(conf, dir));
   }
 
+  /**
+   * Checkpoints in {@code dir} that are read and written on request only (no periodic saves): what
+   * the branches of a wsd trunk need to start from their fork when periodic checkpoints are off.
+   *
+   * @param conf resolves {@code dir}
+   * @param dir any Hadoop file system URI or path
+   * @return the policy
+   */
+  public static Checkpoints storeOnly(Configuration conf, String dir) {
+    return new Checkpoints(CheckpointPolicy.NEVER, new CheckpointStore(conf, dir));
+  }
+
+  /**
+   * The step of {@code trialId}'s newest checkpoint file, -1 when it has none or checkpoints are
+   * off.
+   *
+   * @throws UncheckedIOException when the file system fails
+   */
+  public long newestStep(String trialId) {
+    if (!enabled()) {
+      return -1;
+    }
+    try {
+      return store.newestStep(trialId);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "cannot list the checkpoints of " + trialId + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Whether checkpoints are written and read at all. */
   public boolean enabled() {
     return store != null;

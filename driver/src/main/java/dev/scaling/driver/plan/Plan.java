@@ -116,6 +116,10 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
             totalFlops(),
             Durations.format(estimatedSeconds(slots, DEFAULT_FLOPS_PER_SLOT)),
             slots));
+    List<Trunk> trunks = Trunks.of(trials);
+    if (!trunks.isEmpty()) {
+      sb.append(Trunks.describe(trunks));
+    }
     if (iso != null) {
       for (double c : iso.budgets()) {
         List<Trial> of = ofBudget(c);

@@ -99,6 +99,7 @@ public final class Planner {
         trials.addAll(ofBudget);
       }
     }
+    Trunks.check(trials);
     trials.sort(BY_DESCENDING_COST);
     return new Plan(spec, trials);
   }

@@ -6,7 +6,9 @@ import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialResult;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -63,7 +65,11 @@ public final class ResultTables {
             field("java_version", DataTypes.StringType, true),
             field("os_arch", DataTypes.StringType, true),
             field("intra_op_threads", DataTypes.IntegerType, true),
-            field("budget", DataTypes.DoubleType, true)
+            field("budget", DataTypes.DoubleType, true),
+            field("schedule", DataTypes.StringType, false),
+            field("trunk_id", DataTypes.StringType, true),
+            field("fork_tokens", DataTypes.LongType, true),
+            field("cooldown_tokens", DataTypes.LongType, true)
           });
 
   /** Schema of {@code OUT/curves}. */
@@ -75,7 +81,8 @@ public final class ResultTables {
             field("tokens", DataTypes.LongType, false),
             field("lr", DataTypes.DoubleType, false),
             field("train_loss", DataTypes.DoubleType, true),
-            field("eval_loss", DataTypes.DoubleType, true)
+            field("eval_loss", DataTypes.DoubleType, true),
+            field("trunk_id", DataTypes.StringType, true)
           });
 
   /**
@@ -123,23 +130,64 @@ public final class ResultTables {
         p == null ? null : p.javaVersion(),
         p == null ? null : p.osArch(),
         p == null ? null : p.intraOpThreads(),
-        t.budget());
+        t.budget(),
+        t.training().schedule(),
+        t.trunkId(),
+        t.branched() ? t.forkStep() * t.tokensPerStep() : null,
+        t.branched() ? (t.steps() - t.forkStep()) * t.tokensPerStep() : null);
   }
 
-  /** The learning-curve rows of one outcome. */
+  /**
+   * The learning-curve rows of one outcome: every point, or for a branch of a trunk only the points
+   * after its fork (the points before it are the trunk's, see {@link #trunkCurveRows}).
+   */
   public static List<Row> curveRows(TrialOutcome o) {
+    Trial t = o.trial();
+    long after = t.branched() ? t.forkStep() : -1;
     List<Row> rows = new ArrayList<>(o.result().curve().size());
     for (CurvePoint p : o.result().curve()) {
-      rows.add(
-          RowFactory.create(
-              o.trial().trialId(),
-              p.step(),
-              p.tokens(),
-              p.lr(),
-              finiteOrNull(p.trainLoss()),
-              finiteOrNull(p.evalLoss())));
+      if (p.step() > after) {
+        rows.add(curveRow(t.trialId(), t.trunkId(), p));
+      }
     }
     return rows;
+  }
+
+  /**
+   * The curve rows of every trunk among {@code outcomes}, under the trunk's id: the constant
+   * learning-rate run up to the furthest fork of a committed branch (any branch's curve before its
+   * fork is the trunk's, bit for bit).
+   */
+  public static List<Row> trunkCurveRows(List<TrialOutcome> outcomes) {
+    Map<String, TrialOutcome> furthest = new LinkedHashMap<>();
+    for (TrialOutcome o : outcomes) {
+      Trial t = o.trial();
+      if (t.branched() && o.result().resumedFromStep() >= t.forkStep()) {
+        furthest.merge(
+            t.trunkId(), o, (a, b) -> b.trial().forkStep() > a.trial().forkStep() ? b : a);
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    for (TrialOutcome o : furthest.values()) {
+      Trial t = o.trial();
+      for (CurvePoint p : o.result().curve()) {
+        if (p.step() <= t.forkStep()) {
+          rows.add(curveRow(t.trunkId(), t.trunkId(), p));
+        }
+      }
+    }
+    return rows;
+  }
+
+  private static Row curveRow(String id, String trunkId, CurvePoint p) {
+    return RowFactory.create(
+        id,
+        p.step(),
+        p.tokens(),
+        p.lr(),
+        finiteOrNull(p.trainLoss()),
+        finiteOrNull(p.evalLoss()),
+        trunkId);
   }
 
   /** Writes both tables under {@code outDir} (any Hadoop FS URI), replacing earlier versions. */
@@ -150,6 +198,7 @@ public final class ResultTables {
       trials.add(trialRow(o));
       curves.addAll(curveRows(o));
     }
+    curves.addAll(trunkCurveRows(outcomes));
     spark
         .createDataFrame(trials, TRIALS)
         .coalesce(1)

@@ -115,16 +115,25 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
             public void onResume(long fromStep) {
               reported[0] = fromStep * trial.training().batchSize() * trial.context();
               System.err.printf(
-                  "trial %s attempt %d resumes from its checkpoint at step %d of %d%n",
-                  trial.trialId(), task.attemptNumber(), fromStep, trial.steps());
+                  "trial %s attempt %d resumes from its %s at step %d of %d%n",
+                  trial.trialId(),
+                  task.attemptNumber(),
+                  fromStep == trial.forkStep() ? "trunk's fork" : "checkpoint",
+                  fromStep,
+                  trial.steps());
             }
           };
       TrialResult result;
       long start = System.nanoTime();
       Device device = assigned;
+      // A branch of a wsd trunk starts from its fork checkpoint, even with periodic ones off.
+      Checkpoints store =
+          trial.branched() && !checkpoints.enabled()
+              ? TrunkTask.checkpoints(hadoop, outDir, 0)
+              : checkpoints;
       try {
         device = usableDevice(assigned, allowCpuFallback);
-        result = trainer.train(trial, device, listener, checkpoints);
+        result = trainer.train(trial, device, listener, store);
       } catch (Exception | Error e) {
         if (task.attemptNumber() + 1 < maxAttempts) {
           throw e instanceof Exception ex ? ex : new RuntimeException(e);
@@ -146,7 +155,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
               trial, result, runId, executorId, host, task.attemptNumber(), provenance);
       // The outcome on the store: this one, or an earlier attempt's that committed first.
       TrialOutcome committed = commits.commit(outcome);
-      checkpoints.clear(trial.trialId());
+      store.clear(trial.trialId());
       out.add(committed);
     }
     return out.iterator();

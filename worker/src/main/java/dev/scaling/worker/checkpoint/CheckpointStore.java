@@ -133,6 +133,23 @@ public final class CheckpointStore {
     return null;
   }
 
+  /**
+   * The step of the newest checkpoint file of {@code trialId} by its name, -1 when it has none;
+   * lists the folder without reading any file (the driver's view of which branches can start).
+   */
+  public long newestStep(String trialId) throws IOException {
+    Path trialDir = trialDir(trialId);
+    FileSystem fs = trialDir.getFileSystem(conf);
+    try {
+      return listCheckpoints(fs, trialDir).stream()
+          .mapToLong(s -> stepOf(s.getPath().getName()))
+          .max()
+          .orElse(-1);
+    } catch (FileNotFoundException e) {
+      return -1;
+    }
+  }
+
   /** Deletes every checkpoint of {@code trialId}; nothing happens when it has none. */
   public void clear(String trialId) throws IOException {
     Path trialDir = trialDir(trialId);
