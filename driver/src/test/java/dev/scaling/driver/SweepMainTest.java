@@ -208,7 +208,7 @@ class SweepMainTest {
         bad(
             List.of(BENCH, "--skip", "fit,gpu"),
             "--skip",
-            "one of [trainer, fit, schedule]",
+            "one of [trainer, fit, schedule, wsd]",
             "\"gpu\""),
         bad(
             List.of(BENCH, "--sweep-out"),

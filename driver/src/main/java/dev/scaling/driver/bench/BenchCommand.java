@@ -47,7 +47,8 @@ public final class BenchCommand implements Callable<Integer> {
   enum Section {
     TRAINER,
     FIT,
-    SCHEDULE
+    SCHEDULE,
+    WSD
   }
 
   @Option(
@@ -79,7 +80,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "trial slots the sweep ran with (default: the largest overlap of its trials)")
   Integer slots;
 
-  @Option(names = "--skip", split = ",", description = "sections to skip: trainer, fit, schedule")
+  @Option(
+      names = "--skip",
+      split = ",",
+      description = "sections to skip: trainer, fit, schedule, wsd (wsd trains two quickstarts)")
   List<Section> skip = new ArrayList<>();
 
   @Option(names = "--results-dir", description = "where the CSV goes (default bench/results)")
@@ -147,6 +151,9 @@ public final class BenchCommand implements Callable<Integer> {
         skip.contains(Section.FIT) ? null : new FitBench(quick, py, dir, log).run(rows);
     ScheduleResult schedule =
         skip.contains(Section.SCHEDULE) ? null : new ScheduleBench(sweepOut, slots).run(rows);
+    if (!skip.contains(Section.WSD)) {
+      new WsdBench(Path.of("examples"), log).run(rows);
+    }
 
     Path results = resultsDir != null ? resultsDir : dir.resolve("results");
     Path csv = results.resolve("bench-" + stamp + (quick ? "-quick" : "") + ".csv");
