@@ -344,6 +344,65 @@ class ClusterSweepIT {
   }
 
   @Test
+  void wsd_executorKillMidTrunkResumesTheTrunkFromItsCheckpointAndEveryRowOnce(@TempDir Path dir)
+      throws Exception {
+    Path spec = dir.resolve("wsd.yaml");
+    // One trunk: a first fork at step 51 (D = 16384), then on to step 1024 (D = 327680), saving
+    // a checkpoint every second: long enough to be killed mid-trunk.
+    Files.writeString(
+        spec,
+        spec("wsdkill", "[64]", "[16384, 327680]", "[0]")
+            .replace(
+                "eval_interval: 32", "eval_interval: 128\n  schedule: wsd\n  warmup_tokens: 2048"));
+    Path out = dir.resolve("out");
+    List<String> args =
+        List.of("run", spec.toString(), "--out", out.toString(), "--checkpoint-every", "1");
+    try (Submission run =
+        Submission.start(
+            cluster.masterUrl, spec, out, dir, Map.of("spark.task.maxFailures", "4"), args)) {
+      long deadline = System.nanoTime() + 240_000_000_000L;
+      long seen = -1;
+      String appId = null;
+      while (System.nanoTime() < deadline && run.process.isAlive() && seen < 150) {
+        seen = checkpointStep(out.resolve("checkpoints"));
+        String[] ids = run.uiAndAppId();
+        appId = ids == null ? null : ids[1];
+        Thread.sleep(100);
+      }
+      assertTrue(seen >= 150, "a trunk checkpoint past step 150 was written:\n" + run.output());
+      assertNotNull(appId);
+      Thread.sleep(500); // let the trunk train past its checkpoint, so a restart from 0 would show
+      List<ProcessHandle> executors = LocalCluster.executors(appId);
+      assertEquals(2, executors.size(), run.output());
+      for (ProcessHandle e : executors) { // the one running the trunk is among them
+        e.destroyForcibly();
+        e.onExit().get();
+      }
+      assertEquals(0, run.await(300), run.output());
+
+      List<Row> rows = trialsTable(out);
+      assertEquals(2, rows.size(), "every branch exactly once: " + rows);
+      assertEquals(2, rows.stream().map(Row::trialId).distinct().count(), rows.toString());
+      rows.forEach(r -> assertEquals("finished", r.status(), r.toString()));
+      Matcher m =
+          Pattern.compile("trunk \\S+ reached step 1024 \\(resumed at (\\d+)\\)")
+              .matcher(run.output());
+      assertTrue(m.find(), run.output());
+      long resumedAt = Long.parseLong(m.group(1));
+      assertTrue(
+          resumedAt >= seen && resumedAt < 1024,
+          "the retried trunk segment resumed from its checkpoint (>= "
+              + seen
+              + "), found "
+              + resumedAt);
+      System.out.printf(
+          "[it] wsd executor kill: executors killed after a trunk checkpoint at step >= %d; the"
+              + " retried segment resumed at step %d of 1024; rows %d, each once%n",
+          seen, resumedAt, rows.size());
+    }
+  }
+
+  @Test
   void gpuWithoutCuda_trialsRecordedFailedAfterSparkRetries(@TempDir Path dir) throws Exception {
     Path spec = dir.resolve("nocuda.yaml");
     Files.writeString(spec, spec("nocuda", "[16]", "[16384]", "[0, 1]"));

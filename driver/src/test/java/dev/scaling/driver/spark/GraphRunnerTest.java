@@ -213,4 +213,34 @@ class GraphRunnerTest {
         RunCommand.run(spec.toString(), "--out", dir.resolve("out").toString());
     assertEquals(0, again.trainedThisRun(), "a rerun trains no branch and no trunk");
   }
+
+  @Test
+  void graph_aDivergedTrunkRecordsEveryUnforkedBranchDivergedWithItsStep(@TempDir Path dir)
+      throws Exception {
+    Plan plan =
+        Planner.plan(
+            SpecParser.parse(
+                SPEC.replace("learning_rate: 3.0e-3", "learning_rate: 1.0e+6\n  grad_clip: 0")));
+    GraphRunner.Trained trained =
+        GraphRunner.train(
+            spark,
+            plan,
+            plan.trials(),
+            dir.resolve("out").toUri().toString(),
+            0,
+            new Configuration(),
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    assertEquals(3, trained.outcomes().size());
+    for (TrialOutcome o : trained.outcomes()) {
+      assertEquals(TrialStatus.DIVERGED, o.result().status(), o.toString());
+      assertTrue(
+          o.result().error().startsWith("trunk " + o.trial().trunkId() + " diverged at step "),
+          o.result().error());
+      assertTrue(o.result().stepsDone() < o.trial().forkStep(), "diverged before its fork");
+    }
+    assertEquals(
+        1,
+        trained.tasks().stream().filter(t -> t.kind() == GraphRunner.Kind.TRUNK).count(),
+        "no segment after the one that diverged");
+  }
 }
