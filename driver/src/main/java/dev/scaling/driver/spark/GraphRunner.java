@@ -263,6 +263,11 @@ public final class GraphRunner {
     for (Trunk trunk : Trunks.of(plan.trials())) {
       List<Trial> pending =
           trunk.branches().stream().filter(b -> todoIds.contains(b.trialId())).toList();
+      for (Trial b : trunk.branches()) {
+        if (!todoIds.contains(b.trialId())) {
+          store.clear(b.trialId()); // committed, but the driver died before its task cleaned up
+        }
+      }
       if (pending.isEmpty()) {
         store.clear(trunk.trunkId()); // every branch committed: the trunk is never trained again
         continue;
