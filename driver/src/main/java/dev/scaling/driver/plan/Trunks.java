@@ -41,8 +41,10 @@ public final class Trunks {
       if (!t.training().schedule().equals(WsdSchedule.NAME)) {
         continue;
       }
-      WsdSchedule s = (WsdSchedule) t.schedule();
+      // From the schedule's own rules, before building it: a schedule that breaks them is a bug.
       double f = t.training().wsd().cooldownFraction();
+      long forkStep = WsdSchedule.forkStep(t.steps(), f);
+      long warmupSteps = WsdSchedule.warmupSteps(t.training().wsd(), t.tokensPerStep());
       String at =
           String.format(
               Locale.ROOT,
@@ -50,24 +52,24 @@ public final class Trunks {
               t.tokens(),
               t.steps(),
               t.tokensPerStep(),
-              s.forkStep());
-      if (s.forkStep() < 1) {
+              forkStep);
+      if (forkStep < 1) {
         throw new SpecException(
             "training.cooldown_fraction",
             "small enough that every trial trains at least one step before its cooldown" + at,
             f);
       }
-      if (t.steps() - s.forkStep() < 1) {
+      if (t.steps() - forkStep < 1) {
         throw new SpecException(
             "training.cooldown_fraction",
             "large enough that every trial cools down for at least one step" + at,
             f);
       }
-      if (s.warmupSteps() > s.forkStep()) {
+      if (warmupSteps > forkStep) {
         throw new SpecException(
             "training.warmup_tokens",
             "at most the tokens before the shortest trial's cooldown ("
-                + s.forkStep() * t.tokensPerStep()
+                + forkStep * t.tokensPerStep()
                 + at
                 + ")",
             t.training().wsd().warmupTokens());
