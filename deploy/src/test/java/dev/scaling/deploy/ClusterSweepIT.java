@@ -363,13 +363,36 @@ class ClusterSweepIT {
       long deadline = System.nanoTime() + 240_000_000_000L;
       long seen = -1;
       String appId = null;
+      String jobs = "";
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       while (System.nanoTime() < deadline && run.process.isAlive() && seen < 150) {
         seen = checkpointStep(out.resolve("checkpoints"));
         String[] ids = run.uiAndAppId();
         appId = ids == null ? null : ids[1];
+        if (ids != null) {
+          try {
+            jobs =
+                http.send(
+                        HttpRequest.newBuilder(
+                                URI.create(
+                                    ids[0].replace("localhost", "127.0.0.1")
+                                        + "/api/v1/applications/"
+                                        + ids[1]
+                                        + "/jobs"))
+                            .timeout(Duration.ofSeconds(3))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body();
+          } catch (java.io.IOException e) {
+            // UI not up yet
+          }
+        }
         Thread.sleep(100);
       }
       assertTrue(seen >= 150, "a trunk checkpoint past step 150 was written:\n" + run.output());
+      // The Spark UI tells trunk segments and branches apart by their job descriptions.
+      assertTrue(jobs.contains("sweep wsdkill: trunk "), jobs);
+      assertTrue(jobs.contains("sweep wsdkill: branch "), jobs);
       assertNotNull(appId);
       Thread.sleep(500); // let the trunk train past its checkpoint, so a restart from 0 would show
       List<ProcessHandle> executors = LocalCluster.executors(appId);
