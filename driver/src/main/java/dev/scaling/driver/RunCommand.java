@@ -252,13 +252,10 @@ public final class RunCommand implements Callable<Integer> {
       return s;
     }
     DataSpec qualified =
-        new DataSpec(
-            d.source(),
+        d.withLocations(
             SweepFiles.qualify(d.path(), hadoop),
-            d.tokenizer(),
-            d.validationFraction(),
-            d.evalTokens(),
-            d.synthetic());
+            d.tokenizerFile() == null ? null : SweepFiles.qualify(d.tokenizerFile(), hadoop),
+            d.cache() == null ? null : SweepFiles.qualify(d.cache(), hadoop));
     return new SweepSpec(s.name(), s.seed(), qualified, s.model(), s.grid(), s.training());
   }
 
