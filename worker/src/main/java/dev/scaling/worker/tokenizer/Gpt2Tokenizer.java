@@ -57,7 +57,8 @@ public final class Gpt2Tokenizer implements Tokenizer {
   @Override
   public int[] tokenBytes() {
     int[] out = new int[VOCAB];
-    for (int id = 0; id < VOCAB; id++) {
+    // <|endoftext|> (the last id) marks a document's end and stands for no text of it.
+    for (int id = 0; id < VOCAB - 1; id++) {
       IntArrayList one = new IntArrayList(1);
       one.add(id);
       try {
