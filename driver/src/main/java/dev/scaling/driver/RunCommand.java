@@ -19,8 +19,10 @@ import dev.scaling.driver.plan.Planner;
 import dev.scaling.driver.spark.HadoopConfs;
 import dev.scaling.driver.spark.ResultTables;
 import dev.scaling.driver.spark.SweepRunner;
+import dev.scaling.driver.spark.TokenizeJob;
 import dev.scaling.driver.spark.TrialProvenance;
 import dev.scaling.worker.data.DataSources;
+import dev.scaling.worker.data.TokenCache;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -192,7 +194,16 @@ public final class RunCommand implements Callable<Integer> {
         spark.sparkContext().uiWebUrl().getOrElse(() -> "(disabled)"),
         spark.sparkContext().applicationId());
     console.flush();
+    TokenizeJob.Result tokens =
+        TokenizeJob.run(
+            spark,
+            sweep.data(),
+            sweep.model().context(),
+            plan.trials().stream().mapToLong(Trial::tokens).max().orElse(0),
+            hadoop,
+            console);
     SweepFiles.writeText(outDir + "/spec.yaml", specText, hadoop);
+    copyTrainedTokenizer(sweep.data(), tokens, outDir, hadoop);
 
     SweepRunner.Trained trained =
         SweepRunner.train(spark, plan, todo, outDir, checkpointSeconds, console);
@@ -260,13 +271,42 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /**
+   * Copies a trained tokenizer's file (bpe merges) from the token cache to {@code OUT/tokenizer/},
+   * so the sweep carries the tokenizer its trials used.
+   */
+  private static void copyTrainedTokenizer(
+      DataSpec data, TokenizeJob.Result tokens, String outDir, Configuration hadoop)
+      throws IOException {
+    if (tokens == null) {
+      return;
+    }
+    String file = TokenCache.trainedFile(data, tokens.location());
+    if (file == null) {
+      return;
+    }
+    String name = file.substring(file.lastIndexOf('/') + 1);
+    SweepFiles.writeText(outDir + "/tokenizer/" + name, SweepFiles.readText(file, hadoop), hadoop);
+  }
+
+  /**
    * Runs the data source's preflight before Spark starts: the source and tokenizer are registered,
    * the fields the source needs are there, and its files (for text: exist, UTF-8, big enough for
    * one window of the context in each split) are usable. It streams the files; the driver never
    * holds a corpus.
    */
-  private static void checkCorpus(Plan plan, Configuration hadoop) {
-    DataSources.preflight(plan.spec().data(), plan.spec().model().context(), hadoop);
+  private static void checkCorpus(Plan plan, Configuration hadoop) throws IOException {
+    DataSpec data = plan.spec().data();
+    int context = plan.spec().model().context();
+    DataSources.preflight(data, context, hadoop);
+    if (DataSources.documents(data)) {
+      // A token cache from an earlier sweep: its index gives the exact tokens, so a D above the
+      // training split is refused here, before Spark starts.
+      TokenCache.Location location = TokenCache.locate(data, hadoop);
+      if (TokenCache.complete(location, hadoop)) {
+        long maxTokens = plan.trials().stream().mapToLong(Trial::tokens).max().orElse(0);
+        DataSources.checkTokens(data, location, context, maxTokens, hadoop);
+      }
+    }
   }
 
   /**

@@ -63,7 +63,9 @@ public final class ResultTables {
             field("java_version", DataTypes.StringType, true),
             field("os_arch", DataTypes.StringType, true),
             field("intra_op_threads", DataTypes.IntegerType, true),
-            field("budget", DataTypes.DoubleType, true)
+            field("budget", DataTypes.DoubleType, true),
+            field("eval_bits_per_byte", DataTypes.DoubleType, true),
+            field("epochs", DataTypes.DoubleType, true)
           });
 
   /** Schema of {@code OUT/curves}. */
@@ -75,7 +77,8 @@ public final class ResultTables {
             field("tokens", DataTypes.LongType, false),
             field("lr", DataTypes.DoubleType, false),
             field("train_loss", DataTypes.DoubleType, true),
-            field("eval_loss", DataTypes.DoubleType, true)
+            field("eval_loss", DataTypes.DoubleType, true),
+            field("eval_bits_per_byte", DataTypes.DoubleType, true)
           });
 
   /**
@@ -123,7 +126,9 @@ public final class ResultTables {
         p == null ? null : p.javaVersion(),
         p == null ? null : p.osArch(),
         p == null ? null : p.intraOpThreads(),
-        t.budget());
+        t.budget(),
+        finiteOrNull(r.bitsPerByte(r.finalEvalLoss())),
+        r.epochs());
   }
 
   /** The learning-curve rows of one outcome. */
@@ -137,7 +142,8 @@ public final class ResultTables {
               p.tokens(),
               p.lr(),
               finiteOrNull(p.trainLoss()),
-              finiteOrNull(p.evalLoss())));
+              finiteOrNull(p.evalLoss()),
+              finiteOrNull(o.result().bitsPerByte(p.evalLoss()))));
     }
     return rows;
   }
