@@ -420,6 +420,44 @@ public final class RunCommand implements Callable<Integer> {
                         Locale.ROOT,
                         "Entropy floor of the synthetic source: %.4f nats/token%n",
                         f)));
+    sb.append(bitsPerByte(outcomes));
+    return sb.toString();
+  }
+
+  /**
+   * Held-out bits per UTF-8 byte and epochs of text trials (comparable across tokenizers), or
+   * nothing for synthetic ones.
+   */
+  static String bitsPerByte(List<TrialOutcome> outcomes) {
+    StringBuilder sb = new StringBuilder();
+    for (TrialOutcome o : outcomes) {
+      if (o.result().evalTokensPerByte() == null) {
+        continue;
+      }
+      if (sb.length() == 0) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "Held-out bits per byte (total nats / ln 2 / UTF-8 bytes of the held-out windows):%n"
+                    + "  %-16s %6s %5s %10s %10s %8s%n",
+                "trial_id",
+                "width",
+                "depth",
+                "tokens",
+                "eval_bpb",
+                "epochs"));
+      }
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %-16s %6d %5d %10d %10.4f %8.3f%n",
+              o.trial().trialId(),
+              o.trial().width(),
+              o.trial().depth(),
+              o.trial().tokens(),
+              o.result().bitsPerByte(o.result().finalEvalLoss()),
+              o.result().epochs() == null ? Double.NaN : o.result().epochs()));
+    }
     return sb.toString();
   }
 }
