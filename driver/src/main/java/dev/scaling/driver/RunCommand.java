@@ -20,8 +20,10 @@ import dev.scaling.driver.spark.GraphRunner;
 import dev.scaling.driver.spark.HadoopConfs;
 import dev.scaling.driver.spark.ResultTables;
 import dev.scaling.driver.spark.SweepRunner;
+import dev.scaling.driver.spark.TokenizeJob;
 import dev.scaling.driver.spark.TrialProvenance;
 import dev.scaling.worker.data.DataSources;
+import dev.scaling.worker.data.TokenCache;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -193,7 +195,16 @@ public final class RunCommand implements Callable<Integer> {
         spark.sparkContext().uiWebUrl().getOrElse(() -> "(disabled)"),
         spark.sparkContext().applicationId());
     console.flush();
+    TokenizeJob.Result tokens =
+        TokenizeJob.run(
+            spark,
+            sweep.data(),
+            sweep.model().context(),
+            plan.trials().stream().mapToLong(Trial::tokens).max().orElse(0),
+            hadoop,
+            console);
     SweepFiles.writeText(outDir + "/spec.yaml", specText, hadoop);
+    copyTrainedTokenizer(sweep.data(), tokens, outDir, hadoop);
 
     SweepRunner.Trained trained;
     if (plan.trials().stream().anyMatch(Trial::branched)) {
@@ -260,14 +271,29 @@ public final class RunCommand implements Callable<Integer> {
       return s;
     }
     DataSpec qualified =
-        new DataSpec(
-            d.source(),
+        d.withLocations(
             SweepFiles.qualify(d.path(), hadoop),
-            d.tokenizer(),
-            d.validationFraction(),
-            d.evalTokens(),
-            d.synthetic());
+            d.tokenizerFile() == null ? null : SweepFiles.qualify(d.tokenizerFile(), hadoop),
+            d.cache() == null ? null : SweepFiles.qualify(d.cache(), hadoop));
     return new SweepSpec(s.name(), s.seed(), qualified, s.model(), s.grid(), s.training());
+  }
+
+  /**
+   * Copies a trained tokenizer's file (bpe merges) from the token cache to {@code OUT/tokenizer/},
+   * so the sweep carries the tokenizer its trials used.
+   */
+  private static void copyTrainedTokenizer(
+      DataSpec data, TokenizeJob.Result tokens, String outDir, Configuration hadoop)
+      throws IOException {
+    if (tokens == null) {
+      return;
+    }
+    String file = TokenCache.trainedFile(data, tokens.location());
+    if (file == null) {
+      return;
+    }
+    String name = file.substring(file.lastIndexOf('/') + 1);
+    SweepFiles.writeText(outDir + "/tokenizer/" + name, SweepFiles.readText(file, hadoop), hadoop);
   }
 
   /**
@@ -276,8 +302,19 @@ public final class RunCommand implements Callable<Integer> {
    * one window of the context in each split) are usable. It streams the files; the driver never
    * holds a corpus.
    */
-  private static void checkCorpus(Plan plan, Configuration hadoop) {
-    DataSources.preflight(plan.spec().data(), plan.spec().model().context(), hadoop);
+  private static void checkCorpus(Plan plan, Configuration hadoop) throws IOException {
+    DataSpec data = plan.spec().data();
+    int context = plan.spec().model().context();
+    DataSources.preflight(data, context, hadoop);
+    if (DataSources.documents(data)) {
+      // A token cache from an earlier sweep: its index gives the exact tokens, so a D above the
+      // training split is refused here, before Spark starts.
+      TokenCache.Location location = TokenCache.locate(data, hadoop);
+      if (TokenCache.complete(location, hadoop)) {
+        long maxTokens = plan.trials().stream().mapToLong(Trial::tokens).max().orElse(0);
+        DataSources.checkTokens(data, location, context, maxTokens, hadoop);
+      }
+    }
   }
 
   /**
@@ -391,6 +428,44 @@ public final class RunCommand implements Callable<Integer> {
                         Locale.ROOT,
                         "Entropy floor of the synthetic source: %.4f nats/token%n",
                         f)));
+    sb.append(bitsPerByte(outcomes));
+    return sb.toString();
+  }
+
+  /**
+   * Held-out bits per UTF-8 byte and epochs of text trials (comparable across tokenizers), or
+   * nothing for synthetic ones.
+   */
+  static String bitsPerByte(List<TrialOutcome> outcomes) {
+    StringBuilder sb = new StringBuilder();
+    for (TrialOutcome o : outcomes) {
+      if (o.result().evalTokensPerByte() == null) {
+        continue;
+      }
+      if (sb.length() == 0) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "Held-out bits per byte (total nats / ln 2 / UTF-8 bytes of the held-out windows):%n"
+                    + "  %-16s %6s %5s %10s %10s %8s%n",
+                "trial_id",
+                "width",
+                "depth",
+                "tokens",
+                "eval_bpb",
+                "epochs"));
+      }
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %-16s %6d %5d %10d %10.4f %8.3f%n",
+              o.trial().trialId(),
+              o.trial().width(),
+              o.trial().depth(),
+              o.trial().tokens(),
+              o.result().bitsPerByte(o.result().finalEvalLoss()),
+              o.result().epochs() == null ? Double.NaN : o.result().epochs()));
+    }
     return sb.toString();
   }
 }

@@ -39,6 +39,44 @@ final class SweepLaws {
   /** Fewest finished trials worth a joint fit of a 5-parameter law. */
   static final int MIN_TRIALS = 6;
 
+  /**
+   * The report's line on text trials: held-out bits per byte (comparable across tokenizers) of the
+   * finished trials, best and worst, and how to fit on it; null when no trial has text.
+   */
+  static String bitsPerByteNote(List<TrialOutcome> outcomes) {
+    TrialOutcome best = null;
+    TrialOutcome worst = null;
+    for (TrialOutcome o : outcomes) {
+      double v = o.result().bitsPerByte(o.result().finalEvalLoss());
+      if (o.result().status() != TrialStatus.FINISHED || !Double.isFinite(v)) {
+        continue;
+      }
+      if (best == null || v < best.result().bitsPerByte(best.result().finalEvalLoss())) {
+        best = o;
+      }
+      if (worst == null || v > worst.result().bitsPerByte(worst.result().finalEvalLoss())) {
+        worst = o;
+      }
+    }
+    if (best == null) {
+      return null;
+    }
+    return String.format(
+        java.util.Locale.ROOT,
+        "held-out bits per byte (total nats / ln 2 / UTF-8 bytes of the held-out windows): from"
+            + " %.4f (width %d, depth %d, D %d) to %.4f (width %d, depth %d, D %d); the fits"
+            + " below use nats/token, fit bits per byte with ./sweep fit --input OUT/trials"
+            + " --loss-col eval_bits_per_byte",
+        best.result().bitsPerByte(best.result().finalEvalLoss()),
+        best.trial().width(),
+        best.trial().depth(),
+        best.trial().tokens(),
+        worst.result().bitsPerByte(worst.result().finalEvalLoss()),
+        worst.trial().width(),
+        worst.trial().depth(),
+        worst.trial().tokens());
+  }
+
   /** Fits and reports; returns null (and says why) when too few trials finished. */
   static FitOutcome fitAndReport(
       List<TrialOutcome> outcomes, String outDir, Configuration hadoop, FitOptions options)
@@ -83,6 +121,10 @@ final class SweepLaws {
           excluded.values().stream().mapToInt(Integer::intValue).sum()
               + " trial(s) excluded from the fits, status other than finished: "
               + excluded);
+    }
+    String bpb = bitsPerByteNote(outcomes);
+    if (bpb != null) {
+      notes.add(bpb);
     }
     long distinctN = rows.stream().mapToDouble(r -> r.point().n()).distinct().count();
     long distinctD = rows.stream().mapToDouble(r -> r.point().d()).distinct().count();

@@ -124,12 +124,32 @@ class RunValidationTest {
             "unknown data source",
             "  source: text",
             "  source: web",
-            "data.source must be one of [synthetic, text], found \"web\""),
+            "data.source must be one of [synthetic, text, parquet], found \"web\""),
         spec(
             "unknown tokenizer",
             "  source: text",
+            "  source: text\n  tokenizer: spm",
+            "data.tokenizer must be one of [bytes, gpt2, bpe, hf], found \"spm\""),
+        spec(
+            "bpe vocabulary below 257",
+            "  source: text",
+            "  source: text\n  tokenizer: bpe\n  vocab_size: 256",
+            "data.vocab_size must be in [257, 1048576]"),
+        spec(
+            "bpe without a vocabulary size",
+            "  source: text",
             "  source: text\n  tokenizer: bpe",
-            "data.tokenizer must be one of [bytes], found \"bpe\""),
+            "data.vocab_size must be present when data.tokenizer is bpe"),
+        spec(
+            "hf tokenizer file that does not parse",
+            "  source: text",
+            "  source: text\n  tokenizer: hf\n  tokenizer_file: CORPUS",
+            "data.tokenizer_file must be a Hugging Face tokenizer.json"),
+        spec(
+            "epochs_allowed not a boolean",
+            "  source: text",
+            "  source: text\n  epochs_allowed: maybe",
+            "data.epochs_allowed must be true or false, found \"maybe\""),
         spec(
             "unknown model family",
             "  context: 16",
@@ -174,7 +194,7 @@ class RunValidationTest {
     String yaml = VALID.replace("CORPUS", corpusPath);
     if (from != null) {
       assertTrue(yaml.contains(from), "test setup: spec holds " + from);
-      yaml = yaml.replace(from, to);
+      yaml = yaml.replace(from, to).replace("CORPUS", corpusPath);
     }
     Path spec = dir.resolve("spec.yaml");
     Files.writeString(spec, yaml);

@@ -105,18 +105,20 @@ public final class TrialTrainer {
     Engines.applyThreadsToCurrentThread();
     boolean previousGradMode = JniUtils.isGradMode();
     try (NDManager manager = NDManager.newBaseManager(device, Engines.ENGINE)) {
-      return new Run(
-              trial,
-              trial.trialId(),
-              trial.steps(),
-              Map.of(),
-              device,
-              data,
-              progress,
-              manager,
-              startNanos,
-              policy)
-          .execute();
+      return withText(
+          new Run(
+                  trial,
+                  trial.trialId(),
+                  trial.steps(),
+                  Map.of(),
+                  device,
+                  data,
+                  progress,
+                  manager,
+                  startNanos,
+                  policy)
+              .execute(),
+          data);
     } finally {
       JniUtils.setGradMode(previousGradMode);
     }
@@ -189,6 +191,14 @@ public final class TrialTrainer {
     } finally {
       JniUtils.setGradMode(previousGradMode);
     }
+  }
+
+  /** {@code result} with the held-out tokens per byte and the epochs seen of {@code data}. */
+  private static TrialResult withText(TrialResult result, TrialData data) {
+    Long train = data.trainTokens();
+    return result.withText(
+        data.evalTokensPerByte(),
+        train == null || train == 0 ? null : (double) result.tokensTrained() / train);
   }
 
   /** One training run: builds the model, optimizer state and schedule, then runs the loop. */

@@ -88,6 +88,42 @@ class CheckpointTest {
     }
   }
 
+  /**
+   * A text trial (token shards read by offset) resumed from a checkpoint continues from its data
+   * position: its curve and losses equal the uninterrupted run's bit for bit, which they would not
+   * if the resumed attempt served other windows.
+   */
+  @Test
+  void checkpoint_textTrialResumesFromItsDataPosition(@TempDir Path dir) throws Exception {
+    StringBuilder text = new StringBuilder();
+    java.util.Random rnd = new java.util.Random(9);
+    String[] words = "a quiet river runs past the old mill and under the stone bridge".split(" ");
+    while (text.length() < 40_000) {
+      text.append(words[rnd.nextInt(words.length)]).append(rnd.nextInt(9) == 0 ? ".\n" : " ");
+    }
+    Path corpus = Files.writeString(dir.resolve("river.txt"), text);
+    Trial trial = TestTrials.text(corpus.toUri().toString(), 16, 4, 60L * 4 * 16);
+    Checkpoints checkpoints =
+        Checkpoints.every(new Configuration(), dir.resolve("ckpt").toUri().toString(), 0, 25);
+    TrialResult uninterrupted = TRAINER.train(trial, Device.cpu(), StepListener.NONE);
+    assertThrows(Kill.class, () -> TRAINER.train(trial, Device.cpu(), killAt(30), checkpoints));
+    Recorder recorder = new Recorder();
+    TrialResult resumed = TRAINER.train(trial, Device.cpu(), recorder, checkpoints);
+    assertEquals(25, recorder.resumedFrom.get());
+    assertEquals(TrialStatus.FINISHED, resumed.status(), resumed.error());
+    assertEquals(uninterrupted.curve().size(), resumed.curve().size());
+    for (int i = 0; i < resumed.curve().size(); i++) {
+      CurvePoint a = uninterrupted.curve().get(i);
+      CurvePoint b = resumed.curve().get(i);
+      assertEquals(a.step(), b.step());
+      assertEquals(a.trainLoss(), b.trainLoss(), TOLERANCE, "train loss at step " + a.step());
+      assertEquals(a.evalLoss(), b.evalLoss(), TOLERANCE, "eval loss at step " + a.step());
+    }
+    assertEquals(uninterrupted.finalEvalLoss(), resumed.finalEvalLoss(), TOLERANCE);
+    assertEquals(uninterrupted.evalTokensPerByte(), resumed.evalTokensPerByte());
+    assertEquals(uninterrupted.epochs(), resumed.epochs());
+  }
+
   @Test
   void checkpoint_resumeContinuesWhereItStopped(@TempDir Path dir) throws Exception {
     Checkpoints checkpoints = Checkpoints.every(new Configuration(), dir.toUri().toString(), 0, 25);

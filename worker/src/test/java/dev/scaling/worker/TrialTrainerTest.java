@@ -196,12 +196,18 @@ class TrialTrainerTest {
     for (int i = 0; i < 400; i++) {
       text.append("the cat sat on the mat. ");
     }
-    Files.writeString(dir.resolve("corpus.txt"), text);
-    Trial trial = TestTrials.text(dir.toUri().toString(), 16, 8, 30L * 8 * 16);
+    // One file named by the path: its last quarter (of 9,600 bytes) is held out.
+    Path file = Files.writeString(dir.resolve("corpus.txt"), text);
+    Trial trial = TestTrials.text(file.toUri().toString(), 16, 8, 30L * 8 * 16);
     TrialResult result = TRAINER.train(trial, Device.cpu(), StepListener.NONE);
     assertEquals(TrialStatus.FINISHED, result.status());
     assertNull(result.entropyFloor());
     assertTrue(result.finalEvalLoss() < Math.log(256), "eval " + result.finalEvalLoss());
+    // Byte tokens: one token per byte, so bits per byte is the loss in bits.
+    assertEquals(1.0, result.evalTokensPerByte(), 0.0);
+    assertEquals(
+        result.finalEvalLoss() / Math.log(2), result.bitsPerByte(result.finalEvalLoss()), 1e-12);
+    assertEquals(30.0 * 8 * 16 / (9600 - 2400), result.epochs(), 1e-12);
   }
 
   @Test

@@ -18,6 +18,15 @@ import java.io.Serializable;
  * @param validationFraction share of a text corpus held out for evaluation (tail of each file)
  * @param evalTokens tokens scored at each evaluation (the same held-out windows for every trial)
  * @param synthetic shape of the synthetic language (used when source is synthetic)
+ * @param textColumn parquet sources: the string column holding one document per row ({@code text}
+ *     by default)
+ * @param vocabSize trained tokenizers ({@code bpe}): the vocabulary to train to, at least 257 (256
+ *     byte tokens and one merge); null for the others
+ * @param tokenizerFile {@code hf}: Hadoop FS URI of a Hugging Face {@code tokenizer.json}
+ * @param epochsAllowed whether a trial may train on more tokens than the training split holds
+ *     (repeating it); when false such a grid is refused before Spark starts
+ * @param cache Hadoop FS URI of the folder holding token shards (null: {@code _tokens} beside the
+ *     corpus)
  */
 public record DataSpec(
     DataSource source,
@@ -25,8 +34,60 @@ public record DataSpec(
     String tokenizer,
     double validationFraction,
     int evalTokens,
-    SyntheticSpec synthetic)
+    SyntheticSpec synthetic,
+    String textColumn,
+    Integer vocabSize,
+    String tokenizerFile,
+    boolean epochsAllowed,
+    String cache)
     implements Serializable {
+
+  /** The default parquet column of documents. */
+  public static final String DEFAULT_TEXT_COLUMN = "text";
+
+  /** Smallest trained byte-level vocabulary: 256 byte tokens and one merge. */
+  public static final int MIN_VOCAB_SIZE = 257;
+
+  /** Largest trained vocabulary. */
+  public static final int MAX_VOCAB_SIZE = 1 << 20;
+
+  /** A spec of the fields every sweep had before documents and tokenizers with files. */
+  public DataSpec(
+      DataSource source,
+      String path,
+      String tokenizer,
+      double validationFraction,
+      int evalTokens,
+      SyntheticSpec synthetic) {
+    this(
+        source,
+        path,
+        tokenizer,
+        validationFraction,
+        evalTokens,
+        synthetic,
+        DEFAULT_TEXT_COLUMN,
+        null,
+        null,
+        false,
+        null);
+  }
+
+  /** This spec with its URIs replaced (the driver makes relative local paths absolute). */
+  public DataSpec withLocations(String path, String tokenizerFile, String cache) {
+    return new DataSpec(
+        source,
+        path,
+        tokenizer,
+        validationFraction,
+        evalTokens,
+        synthetic,
+        textColumn,
+        vocabSize,
+        tokenizerFile,
+        epochsAllowed,
+        cache);
+  }
 
   public DataSpec {
     require(source != null, "data.source", "present", null);
@@ -43,5 +104,25 @@ public record DataSpec(
         validationFraction);
     require(evalTokens > 0, "data.eval_tokens", "positive", evalTokens);
     require(synthetic != null, "data.synthetic", "present", null);
+    require(
+        textColumn != null && !textColumn.isBlank(),
+        "data.text_column",
+        "a column name",
+        textColumn);
+    require(
+        vocabSize == null || (vocabSize >= MIN_VOCAB_SIZE && vocabSize <= MAX_VOCAB_SIZE),
+        "data.vocab_size",
+        "in ["
+            + MIN_VOCAB_SIZE
+            + ", "
+            + MAX_VOCAB_SIZE
+            + "] (a byte-level BPE has 256 byte tokens, then one per merge)",
+        vocabSize);
+    require(
+        tokenizerFile == null || !tokenizerFile.isBlank(),
+        "data.tokenizer_file",
+        "absent or a file URI",
+        tokenizerFile);
+    require(cache == null || !cache.isBlank(), "data.cache", "absent or a folder URI", cache);
   }
 }

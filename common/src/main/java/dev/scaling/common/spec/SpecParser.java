@@ -86,9 +86,36 @@ public final class SpecParser {
               s.doubleValue("zipf", SyntheticSpec.DEFAULT.zipf()));
       s.rejectUnknown(Set.of("vocab", "order", "branching", "zipf"));
     }
+    String textColumn = n.string("text_column", DataSpec.DEFAULT_TEXT_COLUMN);
+    Integer vocabSize = n.has("vocab_size") ? n.intValue("vocab_size", null) : null;
+    String tokenizerFile = n.string("tokenizer_file", null);
+    boolean epochsAllowed = n.has("epochs_allowed") && n.booleanValue("epochs_allowed");
+    String cache = n.string("cache", null);
     n.rejectUnknown(
-        Set.of("source", "path", "tokenizer", "validation_fraction", "eval_tokens", "synthetic"));
-    return new DataSpec(source, path, tokenizer, validation, evalTokens, synthetic);
+        Set.of(
+            "source",
+            "path",
+            "tokenizer",
+            "validation_fraction",
+            "eval_tokens",
+            "synthetic",
+            "text_column",
+            "vocab_size",
+            "tokenizer_file",
+            "epochs_allowed",
+            "cache"));
+    return new DataSpec(
+        source,
+        path,
+        tokenizer,
+        validation,
+        evalTokens,
+        synthetic,
+        textColumn,
+        vocabSize,
+        tokenizerFile,
+        epochsAllowed,
+        cache);
   }
 
   private static ModelSpec model(Node n) {
@@ -259,6 +286,14 @@ public final class SpecParser {
         throw new SpecException(path(key), "a string", v);
       }
       return s;
+    }
+
+    boolean booleanValue(String key) {
+      Object v = map.get(key);
+      if (!(v instanceof Boolean b)) {
+        throw new SpecException(path(key), "true or false", v);
+      }
+      return b;
     }
 
     long longValue(String key, Long dflt) {

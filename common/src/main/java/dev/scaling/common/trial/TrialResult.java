@@ -20,6 +20,10 @@ import java.util.List;
  * @param device the DJL device the trial ran on, e.g. {@code cpu()} or {@code gpu(0)}
  * @param curve the learning curve, in step order
  * @param resumedFromStep the checkpoint step this attempt resumed from (0 when it started fresh)
+ * @param evalTokensPerByte held-out tokens per UTF-8 byte over the scored windows (bits per byte =
+ *     loss x this / ln 2), null where tokens stand for no text (synthetic)
+ * @param epochs training tokens seen over the training split's tokens (above 1 when it repeated),
+ *     null where the source is unbounded (synthetic)
  */
 public record TrialResult(
     String trialId,
@@ -34,8 +38,72 @@ public record TrialResult(
     double tokensPerSecond,
     String device,
     List<CurvePoint> curve,
-    long resumedFromStep)
+    long resumedFromStep,
+    Double evalTokensPerByte,
+    Double epochs)
     implements Serializable {
+
+  /** A result without text statistics (synthetic data, or before they are known). */
+  public TrialResult(
+      String trialId,
+      TrialStatus status,
+      double finalTrainLoss,
+      double finalEvalLoss,
+      Double entropyFloor,
+      String error,
+      long stepsDone,
+      long tokensTrained,
+      double wallSeconds,
+      double tokensPerSecond,
+      String device,
+      List<CurvePoint> curve,
+      long resumedFromStep) {
+    this(
+        trialId,
+        status,
+        finalTrainLoss,
+        finalEvalLoss,
+        entropyFloor,
+        error,
+        stepsDone,
+        tokensTrained,
+        wallSeconds,
+        tokensPerSecond,
+        device,
+        curve,
+        resumedFromStep,
+        null,
+        null);
+  }
+
+  /** This result with the text statistics of its data. */
+  public TrialResult withText(Double evalTokensPerByte, Double epochs) {
+    return new TrialResult(
+        trialId,
+        status,
+        finalTrainLoss,
+        finalEvalLoss,
+        entropyFloor,
+        error,
+        stepsDone,
+        tokensTrained,
+        wallSeconds,
+        tokensPerSecond,
+        device,
+        curve,
+        resumedFromStep,
+        evalTokensPerByte,
+        epochs);
+  }
+
+  /**
+   * Bits per UTF-8 byte of a held-out loss of {@code natsPerToken}: total nats over the held-out
+   * windows / ln 2 / their bytes; NaN where tokens stand for no text.
+   */
+  public double bitsPerByte(double natsPerToken) {
+    return evalTokensPerByte == null ? Double.NaN : natsPerToken * evalTokensPerByte / Math.log(2);
+  }
+
   public TrialResult {
     if (trialId == null || status == null) {
       throw new IllegalArgumentException(

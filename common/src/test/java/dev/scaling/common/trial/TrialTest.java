@@ -28,7 +28,17 @@ class TrialTest {
       new DataSpec(DataSource.SYNTHETIC, null, "bytes", 0.1, 1024, SyntheticSpec.DEFAULT);
   static final DataSpec TEXT =
       new DataSpec(
-          DataSource.TEXT, "file:///corpus.txt", "bytes", 0.1, 1024, SyntheticSpec.DEFAULT);
+          DataSource.TEXT,
+          "file:///corpus.txt",
+          "bpe",
+          0.1,
+          1024,
+          SyntheticSpec.DEFAULT,
+          "text",
+          4096,
+          null,
+          false,
+          null);
   static final TrainingSpec TRAINING = new TrainingSpec(16, 3e-3, 0.05, 0.1, 1.0, 50);
 
   /** Counts as a model family would state them; common only carries them. */

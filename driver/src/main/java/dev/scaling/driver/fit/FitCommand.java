@@ -44,7 +44,11 @@ public final class FitCommand implements Callable<Integer> {
   @Option(names = "--d-col", description = "token-count column (default tokens, else D)")
   String dCol;
 
-  @Option(names = "--loss-col", description = "loss column (default final_eval_loss, else loss)")
+  @Option(
+      names = "--loss-col",
+      description =
+          "loss column (default final_eval_loss, else loss; eval_bits_per_byte compares sweeps with"
+              + " different tokenizers)")
   String lossCol;
 
   @Option(

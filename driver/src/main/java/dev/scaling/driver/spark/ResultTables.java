@@ -69,7 +69,9 @@ public final class ResultTables {
             field("schedule", DataTypes.StringType, false),
             field("trunk_id", DataTypes.StringType, true),
             field("fork_tokens", DataTypes.LongType, true),
-            field("cooldown_tokens", DataTypes.LongType, true)
+            field("cooldown_tokens", DataTypes.LongType, true),
+            field("eval_bits_per_byte", DataTypes.DoubleType, true),
+            field("epochs", DataTypes.DoubleType, true)
           });
 
   /** Schema of {@code OUT/curves}. */
@@ -82,6 +84,7 @@ public final class ResultTables {
             field("lr", DataTypes.DoubleType, false),
             field("train_loss", DataTypes.DoubleType, true),
             field("eval_loss", DataTypes.DoubleType, true),
+            field("eval_bits_per_byte", DataTypes.DoubleType, true),
             field("trunk_id", DataTypes.StringType, true)
           });
 
@@ -134,7 +137,9 @@ public final class ResultTables {
         t.training().schedule(),
         t.trunkId(),
         t.branched() ? t.forkStep() * t.tokensPerStep() : null,
-        t.branched() ? (t.steps() - t.forkStep()) * t.tokensPerStep() : null);
+        t.branched() ? (t.steps() - t.forkStep()) * t.tokensPerStep() : null,
+        finiteOrNull(r.bitsPerByte(r.finalEvalLoss())),
+        r.epochs());
   }
 
   /**
@@ -147,7 +152,7 @@ public final class ResultTables {
     List<Row> rows = new ArrayList<>(o.result().curve().size());
     for (CurvePoint p : o.result().curve()) {
       if (p.step() > after) {
-        rows.add(curveRow(t.trialId(), t.trunkId(), p));
+        rows.add(curveRow(t.trialId(), t.trunkId(), p, o.result()));
       }
     }
     return rows;
@@ -172,14 +177,14 @@ public final class ResultTables {
       Trial t = o.trial();
       for (CurvePoint p : o.result().curve()) {
         if (p.step() <= t.forkStep()) {
-          rows.add(curveRow(t.trunkId(), t.trunkId(), p));
+          rows.add(curveRow(t.trunkId(), t.trunkId(), p, o.result()));
         }
       }
     }
     return rows;
   }
 
-  private static Row curveRow(String id, String trunkId, CurvePoint p) {
+  private static Row curveRow(String id, String trunkId, CurvePoint p, TrialResult r) {
     return RowFactory.create(
         id,
         p.step(),
@@ -187,6 +192,7 @@ public final class ResultTables {
         p.lr(),
         finiteOrNull(p.trainLoss()),
         finiteOrNull(p.evalLoss()),
+        finiteOrNull(r.bitsPerByte(p.evalLoss())),
         trunkId);
   }
 

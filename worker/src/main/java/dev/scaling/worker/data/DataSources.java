@@ -3,6 +3,7 @@ package dev.scaling.worker.data;
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.worker.tokenizer.Tokenizers;
+import java.io.IOException;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 
@@ -13,7 +14,7 @@ import org.apache.hadoop.conf.Configuration;
 public final class DataSources {
 
   private static final List<TokenSource> REGISTERED =
-      List.of(new SyntheticSource(), new TextSource());
+      List.of(new SyntheticSource(), new TextSource(), new ParquetSource());
 
   private DataSources() {}
 
@@ -53,5 +54,26 @@ public final class DataSources {
    */
   public static DataSummary preflight(DataSpec data, int context, Configuration conf) {
     return of(data).preflight(data, context, conf);
+  }
+
+  /**
+   * Checks the tokens of the complete token cache of {@code data} (after the tokenize job, or
+   * before Spark when a cache is reused): each split holds a window of {@code context}, something
+   * is held out, and the training split holds {@code maxTokens} unless {@code data.epochs_allowed}.
+   *
+   * @return the training split's tokens
+   * @throws SpecException naming the field at fault
+   * @throws IOException when the cache cannot be read
+   */
+  public static long checkTokens(
+      DataSpec data, TokenCache.Location location, int context, long maxTokens, Configuration conf)
+      throws IOException {
+    DocumentSource.of(data);
+    return DocumentSource.checkTokens(data, location, context, maxTokens, conf);
+  }
+
+  /** Whether {@code data} is read from documents through a token cache (text, parquet). */
+  public static boolean documents(DataSpec data) {
+    return of(data) instanceof DocumentSource;
   }
 }

@@ -227,6 +227,12 @@ public final class TextCorpus {
    * whatever the size.
    */
   static void checkUtf8(InputStream in, String name) throws IOException {
+    checkUtf8(in, name, null);
+  }
+
+  /** Like {@link #checkUtf8(InputStream, String)}, also feeding every byte to {@code sum}. */
+  static void checkUtf8(InputStream in, String name, java.util.zip.Checksum sum)
+      throws IOException {
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
             .newDecoder()
@@ -244,6 +250,9 @@ public final class TextCorpus {
         bytes.position(bytes.position() + n);
       }
       bytes.flip();
+      if (sum != null && n > 0) {
+        sum.update(bytes.array(), bytes.limit() - n, n);
+      }
       while (true) {
         CoderResult result = decoder.decode(bytes, chars, end);
         if (result.isError()) {

@@ -60,6 +60,16 @@ public final class TrialData {
     return windows.entropyFloor();
   }
 
+  /** Held-out tokens per UTF-8 byte (see {@link TrialWindows#evalTokensPerByte}), or null. */
+  public Double evalTokensPerByte() {
+    return windows.evalTokensPerByte();
+  }
+
+  /** Tokens of the training split, or null where unbounded. */
+  public Long trainTokens() {
+    return windows.trainTokens();
+  }
+
   /** Number of held-out windows of {@code context} tokens scored at each evaluation. */
   public int evalWindows() {
     return windows.evalWindows();

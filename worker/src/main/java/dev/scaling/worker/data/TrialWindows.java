@@ -31,4 +31,17 @@ public interface TrialWindows {
 
   /** Writes held-out window {@code index} into row {@code row}. */
   void evalWindow(int index, int row, long[] inputs, long[] labels);
+
+  /**
+   * Held-out tokens per UTF-8 byte over every held-out window's labels (so bits per byte = loss x
+   * this / ln 2), or null where tokens stand for no text (synthetic).
+   */
+  default Double evalTokensPerByte() {
+    return null;
+  }
+
+  /** Tokens of the training split, or null where it is unbounded (synthetic). */
+  default Long trainTokens() {
+    return null;
+  }
 }

@@ -1,12 +1,19 @@
 package dev.scaling.worker.tokenizer;
 
+import static dev.scaling.common.spec.SpecException.require;
+
+import dev.scaling.common.spec.DataSpec;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Turns text into the token ids a model trains on. A new tokenizer is one class implementing this
  * plus one line in {@link Tokenizers}. Implementations are shared by every trial of a JVM, so they
  * must be thread-safe; a constructor must be cheap (load heavy state lazily), since the registry
- * builds every registered tokenizer.
+ * builds every registered tokenizer. A tokenizer that needs files (trained merges, a {@code
+ * tokenizer.json}) is the registry's unconfigured instance until {@link #loaded} gives the ready
+ * one.
  */
 public interface Tokenizer {
 
@@ -30,5 +37,68 @@ public interface Tokenizer {
    */
   default Tokens encodeUtf8(byte[] utf8) {
     return Tokens.of(encode(new String(utf8, StandardCharsets.UTF_8)), vocabSize());
+  }
+
+  /**
+   * Checks the fields of {@code data} this tokenizer reads or forbids. The default forbids {@code
+   * vocab_size} and {@code tokenizer_file}, which only trained and file-based tokenizers read.
+   *
+   * @throws dev.scaling.common.spec.SpecException naming the field, the rule and the value
+   */
+  default void check(DataSpec data) {
+    require(
+        data.vocabSize() == null,
+        "data.vocab_size",
+        "absent unless data.tokenizer is bpe (" + name() + " has a fixed vocabulary)",
+        data.vocabSize());
+    require(
+        data.tokenizerFile() == null,
+        "data.tokenizer_file",
+        "absent unless data.tokenizer is hf",
+        data.tokenizerFile());
+  }
+
+  /** Vocabulary a model of {@code data} needs (the default: the fixed {@link #vocabSize()}). */
+  default int vocabSize(DataSpec data, Configuration conf) {
+    return vocabSize();
+  }
+
+  /**
+   * What distinguishes this tokenizer's output on {@code data} in the token cache's folder name,
+   * e.g. {@code gpt2} or {@code bpe4096}.
+   */
+  default String cacheKey(DataSpec data, Configuration conf) throws IOException {
+    return name();
+  }
+
+  /** Whether it is trained on the corpus' training split before use ({@link Trainable}). */
+  default boolean trained() {
+    return false;
+  }
+
+  /**
+   * The instance ready to encode {@code data}, given the token cache folder {@code folder} (where
+   * trained merges live). The default is this instance.
+   *
+   * @throws IOException when a file it needs cannot be read or parsed
+   */
+  default Tokenizer loaded(DataSpec data, String folder, Configuration conf) throws IOException {
+    return this;
+  }
+
+  /**
+   * UTF-8 bytes each token id stands for, indexed by id (0 for ids that stand for none), so bits
+   * per byte can be computed from token losses. The default decodes each id on its own.
+   */
+  default int[] tokenBytes() {
+    int[] out = new int[vocabSize()];
+    for (int id = 0; id < out.length; id++) {
+      try {
+        out[id] = decode(new int[] {id}).getBytes(StandardCharsets.UTF_8).length;
+      } catch (RuntimeException e) {
+        out[id] = 0; // a special token without text
+      }
+    }
+    return out;
   }
 }

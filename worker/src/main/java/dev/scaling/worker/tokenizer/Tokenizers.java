@@ -9,7 +9,8 @@ import java.util.List;
  */
 public final class Tokenizers {
 
-  private static final List<Tokenizer> REGISTERED = List.of(new ByteTokenizer());
+  private static final List<Tokenizer> REGISTERED =
+      List.of(new ByteTokenizer(), new Gpt2Tokenizer(), new BpeTokenizer(), new HfTokenizer());
 
   private Tokenizers() {}
 

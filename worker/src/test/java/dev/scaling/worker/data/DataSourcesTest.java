@@ -21,8 +21,9 @@ class DataSourcesTest {
   void of_unknownSourceListsTheRegisteredNames() {
     SpecException e =
         assertThrows(SpecException.class, () -> DataSources.of(data("wiki", "file:/x", "bytes")));
-    assertEquals("data.source must be one of [synthetic, text], found \"wiki\"", e.getMessage());
-    assertEquals(List.of("synthetic", "text"), DataSources.names());
+    assertEquals(
+        "data.source must be one of [synthetic, text, parquet], found \"wiki\"", e.getMessage());
+    assertEquals(List.of("synthetic", "text", "parquet"), DataSources.names());
   }
 
   @Test
@@ -38,9 +39,55 @@ class DataSourcesTest {
                 () -> DataSources.of(data("synthetic", "file:/corpus", "bytes")))
             .getMessage());
     assertEquals(
-        "data.tokenizer must be one of [bytes], found \"gpt2\"",
+        "data.tokenizer must be one of [bytes, gpt2, bpe, hf], found \"spm\"",
+        assertThrows(SpecException.class, () -> DataSources.of(data("text", "file:/corpus", "spm")))
+            .getMessage());
+    assertEquals(
+        "data.vocab_size must be present when data.tokenizer is bpe (at least 257), found nothing"
+            + " (missing)",
         assertThrows(
-                SpecException.class, () -> DataSources.of(data("text", "file:/corpus", "gpt2")))
+                SpecException.class, () -> DataSources.of(data("parquet", "file:/corpus", "bpe")))
+            .getMessage());
+    assertEquals(
+        "data.tokenizer_file must be present when data.tokenizer is hf (a tokenizer.json URI),"
+            + " found nothing (missing)",
+        assertThrows(SpecException.class, () -> DataSources.of(data("text", "file:/corpus", "hf")))
+            .getMessage());
+    DataSpec bytesWithVocab =
+        new DataSpec(
+            DataSource.TEXT,
+            "file:/c",
+            "bytes",
+            0.1,
+            256,
+            LANGUAGE,
+            "text",
+            512,
+            null,
+            false,
+            null);
+    assertEquals(
+        "data.vocab_size must be absent unless data.tokenizer is bpe (bytes has a fixed"
+            + " vocabulary), found 512",
+        assertThrows(SpecException.class, () -> DataSources.of(bytesWithVocab)).getMessage());
+    assertEquals(
+        "data.vocab_size must be in [257, 1048576] (a byte-level BPE has 256 byte tokens, then one"
+            + " per merge), found 256",
+        assertThrows(
+                SpecException.class,
+                () ->
+                    new DataSpec(
+                        DataSource.TEXT,
+                        "file:/c",
+                        "bpe",
+                        0.1,
+                        256,
+                        LANGUAGE,
+                        "text",
+                        256,
+                        null,
+                        false,
+                        null))
             .getMessage());
   }
 
@@ -48,5 +95,6 @@ class DataSourcesTest {
   void vocab_comesFromTheSyntheticLanguageOrTheTokenizer() {
     assertEquals(40, DataSources.vocab(data("synthetic", null, "bytes")));
     assertEquals(256, DataSources.vocab(data("text", "file:/corpus", "bytes")));
+    assertEquals(50257, DataSources.vocab(data("parquet", "file:/corpus", "gpt2")));
   }
 }

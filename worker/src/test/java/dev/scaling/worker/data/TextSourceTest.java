@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.worker.TestTrials;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,7 +60,8 @@ class TextSourceTest {
 
     bytes[100_000] = 'x';
     Files.write(bad, bytes);
-    assertEquals(2, preflight(dir.toUri().toString()).files(), "the cut sequence alone is valid");
+    Files.writeString(dir.resolve("c.txt"), document("held out", 20, true));
+    assertEquals(3, preflight(dir.toUri().toString()).files(), "the cut sequence alone is valid");
   }
 
   @Test
@@ -94,28 +94,56 @@ class TextSourceTest {
     assertEquals(68, preflight(file.toUri().toString()).bytes());
   }
 
+  /** Whether the test itself, by the JDK's CRC-32C, holds {@code text} out at 0.25. */
+  static boolean heldOut(String text) {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(text.getBytes(StandardCharsets.UTF_8));
+    return crc.getValue() < 0.25 * 4294967296.0;
+  }
+
+  /** The first of {@code "<stem> k. "} repeated {@code times}, k = 0, 1, ... held out or not. */
+  static String document(String stem, int times, boolean held) {
+    for (int k = 0; ; k++) {
+      String text = (stem + " " + k + ". ").repeat(times);
+      if (heldOut(text) == held) {
+        return text;
+      }
+    }
+  }
+
   @Test
   void preflight_acceptsAFolderSummingItsFiles(@TempDir Path dir) throws IOException {
-    Files.writeString(dir.resolve("a.txt"), "naïve café, ".repeat(10)); // 14 bytes x 10
-    Files.writeString(dir.resolve("b.txt"), "plain ".repeat(20)); // 6 bytes x 20
+    String a = document("naïve café", 10, false);
+    String b = document("plain", 20, true);
+    Files.writeString(dir.resolve("a.txt"), a);
+    Files.writeString(dir.resolve("b.txt"), b);
     Files.write(dir.resolve(".hidden"), new byte[] {(byte) 0xFF});
     Files.write(dir.resolve("_SUCCESS"), new byte[] {(byte) 0xFF});
-    assertEquals(new DataSummary("text", 256, 2, 140 + 120), preflight(dir.toUri().toString()));
+    long bytes =
+        a.getBytes(StandardCharsets.UTF_8).length + b.getBytes(StandardCharsets.UTF_8).length;
+    assertEquals(new DataSummary("text", 256, 2, bytes), preflight(dir.toUri().toString()));
+  }
+
+  @Test
+  void preflight_rejectsAFolderWithNoHeldOutDocument(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("a.txt"), document("only training", 20, false));
+    SpecException e = assertThrows(SpecException.class, () -> preflight(dir.toUri().toString()));
+    assertTrue(e.getMessage().contains("holds no held-out document"), e.getMessage());
   }
 
   @Test
   void forTrial_readsAFolderAsTheSpecDefinesTheWindows(@TempDir Path dir) throws IOException {
-    String a = "It was the best of times, it was the worst of times; ".repeat(6);
-    String b = "ça va? très bien, merci. ".repeat(8);
+    // Documents are whole files in name order; a file is held out by its CRC-32C.
+    String a = document("It was the best of times, it was the worst of times;", 6, false);
+    String b = document("ça va? très bien, merci.", 8, true);
+    String c = document("Call me Ishmael.", 9, false);
+    String d = document("The quick brown fox.", 7, true);
+    Files.writeString(dir.resolve("d.txt"), d);
     Files.writeString(dir.resolve("b.txt"), b);
     Files.writeString(dir.resolve("a.txt"), a);
-    ByteArrayOutputStream all = new ByteArrayOutputStream();
-    all.writeBytes(a.getBytes(StandardCharsets.UTF_8));
-    all.writeBytes(b.getBytes(StandardCharsets.UTF_8));
-    byte[] corpus = all.toByteArray();
-    int held = (int) Math.round(corpus.length * 0.25);
-    byte[] train = Arrays.copyOfRange(corpus, 0, corpus.length - held);
-    byte[] validation = Arrays.copyOfRange(corpus, corpus.length - held, corpus.length);
+    Files.writeString(dir.resolve("c.txt"), c);
+    byte[] train = (a + c).getBytes(StandardCharsets.UTF_8);
+    byte[] validation = (b + d).getBytes(StandardCharsets.UTF_8);
 
     int batch = 4;
     Trial trial = TestTrials.text(dir.toUri().toString(), CONTEXT, batch, 16L * batch * CONTEXT);

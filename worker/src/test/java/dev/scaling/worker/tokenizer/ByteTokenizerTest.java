@@ -34,8 +34,9 @@ class ByteTokenizerTest {
 
   @Test
   void named_unknownTokenizerListsTheRegisteredOnes() {
-    SpecException e = assertThrows(SpecException.class, () -> Tokenizers.named("bpe"));
-    assertEquals("data.tokenizer must be one of [bytes], found \"bpe\"", e.getMessage());
+    SpecException e = assertThrows(SpecException.class, () -> Tokenizers.named("spm"));
+    assertEquals(
+        "data.tokenizer must be one of [bytes, gpt2, bpe, hf], found \"spm\"", e.getMessage());
     assertEquals("data.tokenizer", e.field());
   }
 }
