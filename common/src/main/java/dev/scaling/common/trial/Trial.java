@@ -48,9 +48,12 @@ public record Trial(
   /**
    * Version of the id's canonical text. v1 (until 2026-12) hashed a hand-written list of fields; v2
    * hashes the {@link ConfigWalk} of the whole configuration, the model family included, so every
-   * id changed with it.
+   * id changed with it. v3 (2026-12-02): the data spec gained the text keys (text column,
+   * vocabulary size, tokenizer file, epochs, cache) and a folder corpus is split by whole
+   * documents, so a trial of v2 may compute something else under the same configuration; every id
+   * changed again.
    */
-  public static final String ID_SCHEME = "v2";
+  public static final String ID_SCHEME = "v3";
 
   public Trial {
     require(

@@ -263,7 +263,7 @@ class TrialTest {
     assertTrue(
         e.getMessage()
             .startsWith(
-                "trial_id must be the hash of the trial's configuration under id scheme v2 ("
+                "trial_id must be the hash of the trial's configuration under id scheme v3 ("
                     + Trial.idOf(c)
                     + ")"),
         e.getMessage());
