@@ -13,6 +13,7 @@ import dev.scaling.driver.fit.FitOutcome;
 import dev.scaling.driver.io.CommitLog;
 import dev.scaling.driver.io.SpecDiff;
 import dev.scaling.driver.io.SweepFiles;
+import dev.scaling.driver.live.SweepWatch;
 import dev.scaling.driver.plan.Durations;
 import dev.scaling.driver.plan.Plan;
 import dev.scaling.driver.plan.Planner;
@@ -108,6 +109,9 @@ public final class RunCommand implements Callable<Integer> {
 
   RunOutcome outcome;
 
+  /** Bootstrap resamples of the fits made while the sweep runs (the page's and the report's). */
+  static final int INTERIM_BOOTSTRAP = 200;
+
   /** Fit settings; the bootstrap's seed derives from the one sweep seed. */
   private FitOptions fitOptions(long sweepSeed) {
     return FitOptions.defaults()
@@ -186,16 +190,36 @@ public final class RunCommand implements Callable<Integer> {
 
     SparkSession spark = SparkSession.builder().appName("sweep " + sweep.name()).getOrCreate();
     console.print(plan.describe(SweepRunner.slots(spark)));
+    // The Sweep tab of the Spark UI, fed by live accumulators and the commits; OUT/report is
+    // refreshed after each commit.
+    FitOptions interimFit =
+        FitOptions.defaults()
+            .withHuberDelta(huberDelta)
+            .withBootstrap(
+                Math.min(bootstrap, INTERIM_BOOTSTRAP), Seeds.derive(sweep.seed(), "bootstrap"));
+    SweepWatch watch =
+        SweepWatch.start(
+            spark.sparkContext(),
+            plan,
+            commits.readAll().values(),
+            outDir,
+            hadoop,
+            committed -> SweepLaws.interim(committed, outDir, hadoop, interimFit));
     console.printf(
         Locale.ROOT,
-        "Spark UI: %s   application: %s%n",
+        "Spark UI: %s   application: %s   sweep page: %s%n",
         spark.sparkContext().uiWebUrl().getOrElse(() -> "(disabled)"),
-        spark.sparkContext().applicationId());
+        spark.sparkContext().applicationId(),
+        watch.pageUrl().orElse("(disabled)"));
     console.flush();
     SweepFiles.writeText(outDir + "/spec.yaml", specText, hadoop);
 
-    SweepRunner.Trained trained =
-        SweepRunner.train(spark, plan, todo, outDir, checkpointSeconds, console);
+    SweepRunner.Trained trained;
+    try {
+      trained = SweepRunner.train(spark, plan, todo, outDir, checkpointSeconds, console);
+    } finally {
+      watch.close();
+    }
     // The tables are consolidated from the commit files: every committed trial exactly once,
     // including those committed by earlier runs into the same OUT.
     List<TrialOutcome> all = new ArrayList<>(commits.readAll().values());
@@ -216,6 +240,7 @@ public final class RunCommand implements Callable<Integer> {
           e);
     }
     if (fit != null) {
+      watch.model().fit(SweepLaws.pageFit(fit));
       console.print(fit.summary());
       console.printf(Locale.ROOT, "Report: %s%n", fit.report());
     }
