@@ -147,6 +147,9 @@ public final class BenchCommand implements Callable<Integer> {
         skip.contains(Section.FIT) ? null : new FitBench(quick, py, dir, log).run(rows);
     ScheduleResult schedule =
         skip.contains(Section.SCHEDULE) ? null : new ScheduleBench(sweepOut, slots).run(rows);
+    if (!skip.contains(Section.SCHEDULE)) {
+      rows.add(EstimateBench.row(sweepOut));
+    }
 
     Path results = resultsDir != null ? resultsDir : dir.resolve("results");
     Path csv = results.resolve("bench-" + stamp + (quick ? "-quick" : "") + ".csv");
