@@ -80,7 +80,8 @@ public final class SweepModel {
       return;
     }
     boolean sameAttempt = r.live != null && r.live.attempt() == p.attempt();
-    if (sameAttempt && p.stepsDone() > r.live.stepsDone()) {
+    // From the first step on (the time before it is the trial's set-up, not a delay).
+    if (sameAttempt && r.live.stepsDone() > 0 && p.stepsDone() > r.live.stepsDone()) {
       // The steps this report reveals were taken between the previous report's clock and this
       // one's: on average at the midpoint, the oldest right after the previous report.
       long previous = r.live.updatedAtMillis();

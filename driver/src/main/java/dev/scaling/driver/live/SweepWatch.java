@@ -105,7 +105,11 @@ public final class SweepWatch extends SparkListener implements AutoCloseable {
 
   private static synchronized Optional<SparkUiHook> attachPage(SparkContext sc, SweepModel model) {
     if (attached != null) {
-      attached.detach();
+      try {
+        attached.detach();
+      } catch (RuntimeException e) {
+        // The earlier sweep's application (and its UI) may be stopped already.
+      }
       attached = null;
     }
     SweepPage page = new SweepPage(model);

@@ -18,6 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.ToDoubleFunction;
 import org.apache.hadoop.conf.Configuration;
 
@@ -75,11 +79,19 @@ public record TimeEstimate(double seconds, String basis, boolean provisional) {
     for (Trial t : trials) {
       shapes.putIfAbsent(shapeKey(t), t);
     }
-    // A first probe warms the engine up (native libraries, allocator) and is not counted.
-    probeOne(trainer, spec, trials.get(0));
+    // As many probes at once as trials will train at once (up to the cores), so the slots'
+    // contention for cores and memory is in the measurement.
+    int parallel = Math.max(1, Math.min(slots, Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool = Executors.newFixedThreadPool(parallel);
     Map<String, double[]> costs = new LinkedHashMap<>();
-    for (Map.Entry<String, Trial> e : shapes.entrySet()) {
-      costs.put(e.getKey(), probeOne(trainer, spec, e.getValue()));
+    try {
+      // A first round warms the engine up (native libraries, allocator) and is not counted.
+      probeRound(pool, parallel, trainer, spec, trials.get(0));
+      for (Map.Entry<String, Trial> e : shapes.entrySet()) {
+        costs.put(e.getKey(), probeRound(pool, parallel, trainer, spec, e.getValue()));
+      }
+    } finally {
+      pool.shutdownNow();
     }
     double s =
         JOB_OVERHEAD
@@ -96,11 +108,39 @@ public record TimeEstimate(double seconds, String basis, boolean provisional) {
         s,
         String.format(
             java.util.Locale.ROOT,
-            "timed probe of %d shape(s), %d steps each, in %.1fs",
+            "timed probe of %d shape(s), %d steps each, %d at once, in %.1fs",
             shapes.size(),
             PROBE_STEPS,
+            parallel,
             (System.nanoTime() - start) / 1e9),
         false);
+  }
+
+  /** {@code parallel} probes of {@code t}'s shape at once; their mean costs. */
+  private static double[] probeRound(
+      ExecutorService pool, int parallel, TrialTrainer trainer, SweepSpec spec, Trial t) {
+    List<Future<double[]>> runs = new ArrayList<>();
+    for (int i = 0; i < parallel; i++) {
+      runs.add(pool.submit(() -> probeOne(trainer, spec, t)));
+    }
+    double[] mean = new double[3];
+    for (Future<double[]> f : runs) {
+      double[] c;
+      try {
+        c = f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("time probe interrupted", e);
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException r
+            ? r
+            : new IllegalStateException("time probe failed: " + e.getCause(), e.getCause());
+      }
+      for (int k = 0; k < 3; k++) {
+        mean[k] += c[k] / parallel;
+      }
+    }
+    return mean;
   }
 
   /**

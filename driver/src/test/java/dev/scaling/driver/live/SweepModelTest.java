@@ -85,15 +85,16 @@ class SweepModelTest {
     SweepModel m = new SweepModel(PLAN, List.of(), "1s", 0);
     assertEquals("planned", m.trial(t.trialId()).orElseThrow().status());
 
-    m.report(report(t, 0, 0, 1_000, List.of()), 1_100);
+    m.report(report(t, 0, 0, 500, List.of()), 600);
+    m.report(report(t, 0, 10, 1_000, List.of()), 1_100);
     m.report(report(t, 0, 20, 3_000, List.of(new LivePoint(20, 1280, 2.5, 2.4))), 3_500);
     TrialView running = m.trial(t.trialId()).orElseThrow();
     assertEquals("running", running.status());
     assertEquals(20, running.step());
     assertEquals("exec-1", running.executor());
     assertEquals(2.4, running.curve().get(0).evalLoss());
-    // Steps 1..20 were taken between executor times 1.0 s and 3.0 s, seen at 3.5 s: mean delay
-    // 3.5 - 2.0 = 1.5 s, largest 3.5 - 1.0 = 2.5 s.
+    // Set-up until step 0 is no delay. Steps 11..20 were taken between executor times 1.0 s and
+    // 3.0 s, seen at 3.5 s: mean delay 3.5 - 2.0 = 1.5 s, largest 3.5 - 1.0 = 2.5 s.
     SweepView v = m.snapshot(false);
     assertEquals(1, v.freshness().updates());
     assertEquals(1.5, v.freshness().meanLagSeconds(), 1e-9);
