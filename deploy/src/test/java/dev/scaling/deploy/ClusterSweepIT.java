@@ -471,6 +471,9 @@ class ClusterSweepIT {
           !liveSteps.isEmpty(),
           "the Sweep page never showed a running trial's step from a remote executor");
       assertTrue(
+          liveSteps.values().stream().anyMatch(steps -> steps.size() >= 2),
+          "no remote trial's step advanced on the Sweep page: " + liveSteps);
+      assertTrue(
           sawJob,
           "REST /jobs never showed the sweep's job group and description; last: " + lastJobs);
       assertTrue(

@@ -111,6 +111,17 @@ public final class SweepModel {
     }
   }
 
+  /**
+   * A task reporting {@code id} ended successfully: a trunk segment (an id outside the plan, never
+   * committed) is then finished; a planned trial waits for its commit.
+   */
+  public synchronized void taskSucceeded(String id) {
+    Row r = rows.get(id);
+    if (r != null && r.trial == null && !r.status.isFinal()) {
+      r.status = LiveStatus.FINISHED;
+    }
+  }
+
   /** Takes a commit: the trial's final status, losses and curve. */
   public synchronized void committed(TrialOutcome o) {
     Row r = rows.computeIfAbsent(o.trial().trialId(), id -> new Row(id, o.trial()));

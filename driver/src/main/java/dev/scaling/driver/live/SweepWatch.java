@@ -159,6 +159,7 @@ public final class SweepWatch extends SparkListener implements AutoCloseable {
       return;
     }
     if (end.reason() == Success$.MODULE$) {
+      ids.forEach(model::taskSucceeded);
       requestSync();
     } else {
       ids.forEach(model::attemptLost);

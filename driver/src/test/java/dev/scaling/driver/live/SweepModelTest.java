@@ -136,6 +136,20 @@ class SweepModelTest {
     assertEquals(total, p.flopsTotal(), 1e-6);
     assertEquals(a.flops() + b.flops() * (b.steps() / 4) / b.steps(), p.flopsDone(), 1e-6);
     assertEquals(4, m.snapshot(false).trials().size(), "another sweep's report adds no row");
+    // A trunk segment of this sweep reports under its trunk id: a row of its own, finished when
+    // its task succeeds.
+    m.report(
+        new LiveProgress(
+            "model", "trunk-1", 0, "e", "h", "cpu()", 5, 10, 320, 2, 2, 1, 0, 5, List.of()),
+        6);
+    TrialView trunk = m.trial("trunk-1").orElseThrow();
+    assertEquals("trunk", trunk.kind());
+    assertEquals("running", trunk.status());
+    m.taskSucceeded("trunk-1");
+    m.taskSucceeded(b.trialId());
+    assertEquals("finished", m.trial("trunk-1").orElseThrow().status());
+    assertEquals(
+        "running", m.trial(b.trialId()).orElseThrow().status(), "a trial waits for its commit");
   }
 
   private static LiveProgress other(Trial b) {
