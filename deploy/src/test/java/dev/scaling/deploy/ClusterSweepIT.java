@@ -473,6 +473,11 @@ class ClusterSweepIT {
       assertTrue(
           liveSteps.values().stream().anyMatch(steps -> steps.size() >= 2),
           "no remote trial's step advanced on the Sweep page: " + liveSteps);
+      // On a cluster the first estimate is provisional, refined after the first trials, and the
+      // run ends with estimate against actual.
+      assertTrue(run.output().contains("slot(s) (provisional: assumes"), run.output());
+      assertTrue(run.output().contains("Refined estimate: "), run.output());
+      assertTrue(run.output().contains("Estimate vs actual: estimated "), run.output());
       assertTrue(
           sawJob,
           "REST /jobs never showed the sweep's job group and description; last: " + lastJobs);
