@@ -479,12 +479,15 @@ class ClusterSweepIT {
                 "spark.task.resource.gpu.amount", "1",
                 "spark.sweep.gpu.allowCpuFallback", "true",
                 "spark.sweep.gpu.shareBelowFlops", "1e9",
-                "spark.sweep.gpu.shareTaskAmount", "0.5"));
+                "spark.sweep.gpu.shareTaskAmount", "0.5",
+                "spark.executor.heartbeatInterval", "1s"));
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     boolean sawJob = false;
     long sawTokens = 0;
     long sawFinished = 0;
     String lastJobs = "";
+    // The Sweep page's live values of trials running on remote executors: trial -> steps seen.
+    Map<String, Set<Long>> liveSteps = new HashMap<>();
     try (Submission run = Submission.start(cluster.masterUrl, spec, out, dir, conf)) {
       // Poll the driver's REST API while the sweep runs.
       while (run.process.isAlive()) {
@@ -511,6 +514,29 @@ class ClusterSweepIT {
                             .build(),
                         HttpResponse.BodyHandlers.ofString())
                     .body();
+            String sweep =
+                http.send(
+                        HttpRequest.newBuilder(
+                                URI.create(
+                                    ids[0].replace("localhost", "127.0.0.1") + "/sweep/json"))
+                            .timeout(Duration.ofSeconds(3))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body();
+            if (sweep.startsWith("{")) {
+              for (com.fasterxml.jackson.databind.JsonNode t :
+                  new com.fasterxml.jackson.databind.ObjectMapper()
+                      .readTree(sweep)
+                      .path("trials")) {
+                if (t.path("status").asText().equals("running")
+                    && t.path("step").asLong() > 0
+                    && !t.path("executor").asText().equals("driver")) {
+                  liveSteps
+                      .computeIfAbsent(t.path("id").asText(), k -> new HashSet<>())
+                      .add(t.path("step").asLong());
+                }
+              }
+            }
             sawTokens = Math.max(sawTokens, accumulator(stages, "gpus: tokens trained"));
             sawFinished = Math.max(sawFinished, accumulator(stages, "gpus: trials finished"));
           } catch (java.io.IOException e) {
@@ -520,6 +546,20 @@ class ClusterSweepIT {
         Thread.sleep(250);
       }
       assertEquals(0, run.await(60), run.output());
+      System.out.printf(
+          "[it] Sweep page, live steps of trials on remote executors before their commit: %s%n",
+          liveSteps);
+      assertTrue(
+          !liveSteps.isEmpty(),
+          "the Sweep page never showed a running trial's step from a remote executor");
+      assertTrue(
+          liveSteps.values().stream().anyMatch(steps -> steps.size() >= 2),
+          "no remote trial's step advanced on the Sweep page: " + liveSteps);
+      // On a cluster the first estimate is provisional, refined after the first trials, and the
+      // run ends with estimate against actual.
+      assertTrue(run.output().contains("slot(s) (provisional: assumes"), run.output());
+      assertTrue(run.output().contains("Refined estimate: "), run.output());
+      assertTrue(run.output().contains("Estimate vs actual: estimated "), run.output());
       assertTrue(
           sawJob,
           "REST /jobs never showed the sweep's job group and description; last: " + lastJobs);

@@ -13,9 +13,13 @@ import dev.scaling.driver.fit.FitOutcome;
 import dev.scaling.driver.io.CommitLog;
 import dev.scaling.driver.io.SpecDiff;
 import dev.scaling.driver.io.SweepFiles;
+import dev.scaling.driver.live.SweepWatch;
+import dev.scaling.driver.live.TimeEstimate;
 import dev.scaling.driver.plan.Durations;
 import dev.scaling.driver.plan.Plan;
 import dev.scaling.driver.plan.Planner;
+import dev.scaling.driver.plan.Trunk;
+import dev.scaling.driver.plan.Trunks;
 import dev.scaling.driver.spark.GraphRunner;
 import dev.scaling.driver.spark.HadoopConfs;
 import dev.scaling.driver.spark.ResultTables;
@@ -31,7 +35,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
@@ -111,6 +117,9 @@ public final class RunCommand implements Callable<Integer> {
 
   RunOutcome outcome;
 
+  /** Bootstrap resamples of the fits made while the sweep runs (the page's and the report's). */
+  static final int INTERIM_BOOTSTRAP = 200;
+
   /** Fit settings; the bootstrap's seed derives from the one sweep seed. */
   private FitOptions fitOptions(long sweepSeed) {
     return FitOptions.defaults()
@@ -188,12 +197,48 @@ public final class RunCommand implements Callable<Integer> {
     List<Trial> todo = trialsToTrain(plan, commits, console);
 
     SparkSession spark = SparkSession.builder().appName("sweep " + sweep.name()).getOrCreate();
-    console.print(plan.describe(SweepRunner.slots(spark)));
+    int slots = SweepRunner.slots(spark);
+    TimeEstimate estimate = estimate(spark, sweep, plan, todo, slots, hadoop);
+    List<Trunk> trunks = Trunks.of(todo);
+    if (!trunks.isEmpty()) {
+      // Branches share their trunks: the work is the trunks plus the cooldowns, not every D in
+      // full.
+      double ratio =
+          trunks.stream().mapToDouble(Trunk::flops).sum()
+              / trunks.stream().mapToDouble(Trunk::independentFlops).sum();
+      estimate =
+          estimate.scaled(ratio, String.format(Locale.ROOT, "x%.2f for branched cooldowns", ratio));
+    }
+    console.print(plan.describe(slots, estimate.seconds(), estimate.basis()));
+    Set<String> toTrain = todo.stream().map(Trial::trialId).collect(Collectors.toSet());
+    boolean[] refinedPrinted = {!estimate.provisional()};
+    // The Sweep tab of the Spark UI, fed by live accumulators and the commits; OUT/report is
+    // refreshed after each commit.
+    FitOptions interimFit =
+        FitOptions.defaults()
+            .withHuberDelta(huberDelta)
+            .withBootstrap(
+                Math.min(bootstrap, INTERIM_BOOTSTRAP), Seeds.derive(sweep.seed(), "bootstrap"));
+    SweepWatch watch =
+        SweepWatch.start(
+            spark.sparkContext(),
+            plan,
+            commits.readAll().values(),
+            outDir,
+            hadoop,
+            committed -> {
+              if (!refinedPrinted[0]) {
+                refinedPrinted[0] = printRefined(console, plan, committed, toTrain, slots);
+              }
+              return SweepLaws.interim(committed, outDir, hadoop, interimFit);
+            });
+    watch.model().estimate(estimate.view());
     console.printf(
         Locale.ROOT,
-        "Spark UI: %s   application: %s%n",
+        "Spark UI: %s   application: %s   sweep page: %s%n",
         spark.sparkContext().uiWebUrl().getOrElse(() -> "(disabled)"),
-        spark.sparkContext().applicationId());
+        spark.sparkContext().applicationId(),
+        watch.pageUrl().orElse("(disabled)"));
     console.flush();
     TokenizeJob.Result tokens =
         TokenizeJob.run(
@@ -207,14 +252,20 @@ public final class RunCommand implements Callable<Integer> {
     copyTrainedTokenizer(sweep.data(), tokens, outDir, hadoop);
 
     SweepRunner.Trained trained;
-    if (plan.trials().stream().anyMatch(Trial::branched)) {
-      // wsd: trunks and their branched cooldowns as a task graph.
-      GraphRunner.Trained graph =
-          GraphRunner.train(spark, plan, todo, outDir, checkpointSeconds, hadoop, console);
-      trained = new SweepRunner.Trained(graph.runId(), graph.outcomes());
-    } else {
-      trained = SweepRunner.train(spark, plan, todo, outDir, checkpointSeconds, console);
+    long trainStart = System.nanoTime();
+    try {
+      if (plan.trials().stream().anyMatch(Trial::branched)) {
+        // wsd: trunks and their branched cooldowns as a task graph.
+        GraphRunner.Trained graph =
+            GraphRunner.train(spark, plan, todo, outDir, checkpointSeconds, hadoop, console);
+        trained = new SweepRunner.Trained(graph.runId(), graph.outcomes());
+      } else {
+        trained = SweepRunner.train(spark, plan, todo, outDir, checkpointSeconds, console);
+      }
+    } finally {
+      watch.close();
     }
+    double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
     // The tables are consolidated from the commit files: every committed trial exactly once,
     // including those committed by earlier runs into the same OUT.
     List<TrialOutcome> all = new ArrayList<>(commits.readAll().values());
@@ -235,6 +286,7 @@ public final class RunCommand implements Callable<Integer> {
           e);
     }
     if (fit != null) {
+      watch.model().fit(SweepLaws.pageFit(fit));
       console.print(fit.summary());
       console.printf(Locale.ROOT, "Report: %s%n", fit.report());
     }
@@ -247,6 +299,27 @@ public final class RunCommand implements Callable<Integer> {
             trained.outcomes().size(),
             fit,
             (System.nanoTime() - start) / 1e9);
+    if (!todo.isEmpty()) {
+      console.printf(
+          Locale.ROOT,
+          "Estimate vs actual: estimated %s (%s), training took %s: estimate/actual %.2f%n",
+          Durations.format(estimate.seconds()),
+          estimate.basis(),
+          Durations.format(trainSeconds),
+          estimate.seconds() / trainSeconds);
+      SweepFiles.writeText(
+          outDir + "/estimate.json",
+          String.format(
+              Locale.ROOT,
+              "{\"estimate_seconds\": %.3f, \"actual_seconds\": %.3f, \"trials\": %d,"
+                  + " \"slots\": %d, \"provisional\": %b}%n",
+              estimate.seconds(),
+              trainSeconds,
+              todo.size(),
+              slots,
+              estimate.provisional()),
+          hadoop);
+    }
     console.printf(
         Locale.ROOT,
         "%d finished, %d diverged, %d failed of %d trials (%d trained by this run) in %s. Tables: %s/trials, %s/curves%n",
@@ -259,6 +332,67 @@ public final class RunCommand implements Callable<Integer> {
         outDir,
         outDir);
     return result;
+  }
+
+  /**
+   * The wall-time estimate of the trials to train: in local mode from a timed probe of each
+   * distinct shape (seconds), elsewhere provisional from the default throughput per slot.
+   */
+  private static TimeEstimate estimate(
+      SparkSession spark,
+      SweepSpec sweep,
+      Plan plan,
+      List<Trial> todo,
+      int slots,
+      Configuration hadoop) {
+    if (todo.isEmpty()) {
+      return new TimeEstimate(0, "nothing to train", false);
+    }
+    if (spark.sparkContext().isLocal()) {
+      try {
+        return TimeEstimate.probe(
+            sweep,
+            todo,
+            slots,
+            spark.sparkContext().getConf().getInt("spark.task.cpus", 1),
+            hadoop);
+      } catch (RuntimeException e) {
+        System.err.println("time probe failed, the estimate is provisional: " + e);
+      }
+    }
+    return TimeEstimate.provisional(todo, slots, Plan.DEFAULT_FLOPS_PER_SLOT);
+  }
+
+  /**
+   * Prints the estimate refined from this run's first finished trials, once as many as the slots
+   * (or all) are committed; returns whether it printed.
+   */
+  private static boolean printRefined(
+      PrintStream console,
+      Plan plan,
+      List<TrialOutcome> committed,
+      Set<String> toTrain,
+      int slots) {
+    List<TrialOutcome> thisRun =
+        committed.stream().filter(o -> toTrain.contains(o.trial().trialId())).toList();
+    if (thisRun.size() < Math.min(slots, toTrain.size())) {
+      return false;
+    }
+    TimeEstimate refined =
+        TimeEstimate.refined(
+            plan,
+            thisRun,
+            committed.stream().map(o -> o.trial().trialId()).collect(Collectors.toSet()),
+            slots);
+    if (refined == null) {
+      return false;
+    }
+    console.printf(
+        Locale.ROOT,
+        "%nRefined estimate: %s more (%s)%n",
+        Durations.format(refined.seconds()),
+        refined.basis());
+    return true;
   }
 
   /**

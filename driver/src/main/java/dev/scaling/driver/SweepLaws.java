@@ -12,6 +12,7 @@ import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.fit.FitOutcome;
 import dev.scaling.driver.fit.SweepFit;
+import dev.scaling.driver.live.SweepView;
 import dev.scaling.driver.report.CurveSample;
 import dev.scaling.driver.report.TrialPoint;
 import java.io.IOException;
@@ -81,6 +82,32 @@ final class SweepLaws {
   static FitOutcome fitAndReport(
       List<TrialOutcome> outcomes, String outDir, Configuration hadoop, FitOptions options)
       throws IOException {
+    return fitAndReport(outcomes, outDir, hadoop, options, false);
+  }
+
+  /**
+   * The fit and report while the sweep runs (after each commit): the same as at the end, but silent
+   * when too few trials finished; returns what the Sweep page shows, or null.
+   */
+  static SweepView.Fit interim(
+      List<TrialOutcome> outcomes, String outDir, Configuration hadoop, FitOptions options)
+      throws IOException {
+    FitOutcome fit = fitAndReport(outcomes, outDir, hadoop, options, true);
+    return fit == null ? null : pageFit(fit);
+  }
+
+  /** What the Sweep page shows of a fit. */
+  static SweepView.Fit pageFit(FitOutcome fit) {
+    return new SweepView.Fit(fit.analysis().points().size(), fit.summary(), fit.json());
+  }
+
+  private static FitOutcome fitAndReport(
+      List<TrialOutcome> outcomes,
+      String outDir,
+      Configuration hadoop,
+      FitOptions options,
+      boolean quiet)
+      throws IOException {
     List<TrialPoint> rows = new ArrayList<>();
     List<CurveSample> curves = new ArrayList<>();
     Map<String, Integer> excluded = new TreeMap<>();
@@ -129,6 +156,9 @@ final class SweepLaws {
     long distinctN = rows.stream().mapToDouble(r -> r.point().n()).distinct().count();
     long distinctD = rows.stream().mapToDouble(r -> r.point().d()).distinct().count();
     if (rows.size() < MIN_TRIALS || distinctN < 3 || distinctD < 3) {
+      if (quiet) {
+        return null;
+      }
       System.out.printf(
           "Fits skipped: %d finished trial(s) with %d distinct N and %d distinct D; a joint law needs at least %d"
               + " trials and 3 distinct values of each.%n",

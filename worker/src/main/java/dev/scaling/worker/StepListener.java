@@ -25,4 +25,22 @@ public interface StepListener {
    *     one
    */
   default void onResume(long fromStep) {}
+
+  /**
+   * Reports the training loss of the latest optimizer step, right after the {@link #onSteps} call
+   * of the same step (every {@link TrialTrainer#LISTENER_INTERVAL} steps and after the last one).
+   *
+   * @param stepsDone optimizer steps completed so far
+   * @param trainLoss the loss of step {@code stepsDone}
+   */
+  default void onTrainLoss(long stepsDone, double trainLoss) {}
+
+  /**
+   * Reports a held-out evaluation (every {@code eval_interval} steps and at the end).
+   *
+   * @param stepsDone optimizer steps completed so far
+   * @param trainLoss the mean training loss since the previous evaluation
+   * @param evalLoss the held-out loss after step {@code stepsDone}
+   */
+  default void onEvaluation(long stepsDone, double trainLoss, double evalLoss) {}
 }

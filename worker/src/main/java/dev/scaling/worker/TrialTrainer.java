@@ -351,10 +351,12 @@ public final class TrialTrainer {
         long stepsDone = state.stepsDone();
         if (stepsDone % LISTENER_INTERVAL == 0 || stepsDone == steps) {
           listener.onSteps(stepsDone, state.tokensDone());
+          listener.onTrainLoss(stepsDone, value);
         }
         if (stepsDone % evalInterval == 0 || stepsDone == steps) {
           double evalLoss = evaluator.heldOutLoss();
           state.evaluated(lr, evalLoss);
+          listener.onEvaluation(stepsDone, state.lastTrainLoss(), evalLoss);
           if (!Double.isFinite(evalLoss)) {
             return state.result(
                 key,

@@ -151,6 +151,9 @@ public final class BenchCommand implements Callable<Integer> {
         skip.contains(Section.FIT) ? null : new FitBench(quick, py, dir, log).run(rows);
     ScheduleResult schedule =
         skip.contains(Section.SCHEDULE) ? null : new ScheduleBench(sweepOut, slots).run(rows);
+    if (!skip.contains(Section.SCHEDULE)) {
+      rows.add(EstimateBench.row(sweepOut));
+    }
     if (!skip.contains(Section.WSD)) {
       new WsdBench(Path.of("examples"), log).run(rows);
     }

@@ -90,6 +90,14 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
 
   /** The human-readable plan printed before training starts. */
   public String describe(int slots) {
+    return describe(slots, estimatedSeconds(slots, DEFAULT_FLOPS_PER_SLOT), null);
+  }
+
+  /**
+   * The plan with a time estimate made elsewhere (a timed probe), {@code basis} saying how (null:
+   * nothing added).
+   */
+  public String describe(int slots, double estimatedSeconds, String basis) {
     StringBuilder sb = new StringBuilder();
     IsoflopSpec iso = spec.grid().isoflop();
     String axes =
@@ -107,15 +115,15 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
             Locale.ROOT,
             "Plan for sweep '%s': %d trials (%s x %d learning rates x %d seeds),"
                 + " %.3g FLOPs (6ND),"
-                + " estimated %s on %d slot(s)%n",
+                + " estimated %s on %s%n",
             spec.name(),
             trials.size(),
             axes,
             Math.max(1, spec.grid().learningRate().size()),
             spec.grid().seeds().size(),
             totalFlops(),
-            Durations.format(estimatedSeconds(slots, DEFAULT_FLOPS_PER_SLOT)),
-            slots));
+            Durations.format(estimatedSeconds),
+            slots + " slot(s)" + (basis == null ? "" : " (" + basis + ")")));
     List<Trunk> trunks = Trunks.of(trials);
     if (!trunks.isEmpty()) {
       sb.append(Trunks.describe(trunks));

@@ -1,5 +1,6 @@
 package dev.scaling.driver.spark;
 
+import dev.scaling.driver.live.LiveAccumulator;
 import java.io.Serializable;
 import org.apache.spark.SparkContext;
 import org.apache.spark.util.LongAccumulator;
@@ -11,16 +12,24 @@ import org.apache.spark.util.LongAccumulator;
  * @param tokensTrained training tokens consumed so far, summed over tasks
  * @param trialsFinished trials that ended {@code finished}
  * @param trialsFailed trials that ended {@code failed} or {@code diverged}
+ * @param live each running trial's step, tokens and latest losses, shipped with executor heartbeats
+ *     to the Sweep page (see {@link dev.scaling.driver.live.LiveReporter})
  */
 public record SweepAccumulators(
-    LongAccumulator tokensTrained, LongAccumulator trialsFinished, LongAccumulator trialsFailed)
+    LongAccumulator tokensTrained,
+    LongAccumulator trialsFinished,
+    LongAccumulator trialsFailed,
+    LiveAccumulator live)
     implements Serializable {
 
-  /** Registers the three accumulators with names prefixed by the sweep name. */
+  /** Registers the accumulators with names prefixed by the sweep name. */
   public static SweepAccumulators register(SparkContext sc, String sweepName) {
+    LiveAccumulator live = new LiveAccumulator();
+    sc.register(live, sweepName + ": live trials");
     return new SweepAccumulators(
         sc.longAccumulator(sweepName + ": tokens trained"),
         sc.longAccumulator(sweepName + ": trials finished"),
-        sc.longAccumulator(sweepName + ": trials failed"));
+        sc.longAccumulator(sweepName + ": trials failed"),
+        live);
   }
 }

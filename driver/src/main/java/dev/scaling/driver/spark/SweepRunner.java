@@ -97,7 +97,14 @@ public final class SweepRunner {
           rdd = rdd.withResources(sharedProfile(conf));
         }
         jsc.setLocalProperty(ProgressMonitor.PART_PROPERTY, part.getKey());
+        // The stage's name in the UI and the History Server: the sweep and its trials.
+        rdd.setName(trialsName(plan.spec().name(), part.getValue()));
+        jsc.setCallSite(
+            String.format(
+                "sweep %s: train %d trial(s) (%s)",
+                plan.spec().name(), part.getValue().size(), part.getKey()));
         jobs.add(rdd.mapPartitions(task).collectAsync());
+        jsc.clearCallSite();
       }
       jsc.setLocalProperty(ProgressMonitor.PART_PROPERTY, null);
       List<TrialOutcome> outcomes = new ArrayList<>();
@@ -115,6 +122,17 @@ public final class SweepRunner {
       spark.sparkContext().removeSparkListener(monitor);
       jsc.clearJobGroup();
     }
+  }
+
+  /** An RDD name listing the trials (the first few ids), as the Spark UI shows it. */
+  static String trialsName(String sweep, List<Trial> trials) {
+    int shown = Math.min(8, trials.size());
+    String ids = String.join(", ", trials.subList(0, shown).stream().map(Trial::trialId).toList());
+    return "sweep "
+        + sweep
+        + " trials "
+        + ids
+        + (trials.size() > shown ? " and " + (trials.size() - shown) + " more" : "");
   }
 
   /**

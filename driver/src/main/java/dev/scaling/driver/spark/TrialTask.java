@@ -8,6 +8,7 @@ import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialResult;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.io.CommitLog;
+import dev.scaling.driver.live.LiveReporter;
 import dev.scaling.worker.Checkpoints;
 import dev.scaling.worker.Engines;
 import dev.scaling.worker.StepListener;
@@ -123,6 +124,8 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
                   trial.steps());
             }
           };
+      StepListener reporting =
+          LiveReporter.forTrial(trial, accumulators.live(), assigned).around(listener);
       TrialResult result;
       long start = System.nanoTime();
       Device device = assigned;
@@ -133,7 +136,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
               : checkpoints;
       try {
         device = usableDevice(assigned, allowCpuFallback);
-        result = trainer.train(trial, device, listener, store);
+        result = trainer.train(trial, device, reporting, store);
       } catch (Exception | Error e) {
         if (task.attemptNumber() + 1 < maxAttempts) {
           throw e instanceof Exception ex ? ex : new RuntimeException(e);

@@ -3,6 +3,7 @@ package dev.scaling.driver.spark;
 import ai.djl.Device;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.common.trial.TrunkResult;
+import dev.scaling.driver.live.LiveReporter;
 import dev.scaling.worker.Checkpoints;
 import dev.scaling.worker.Engines;
 import dev.scaling.worker.StepListener;
@@ -85,6 +86,16 @@ public final class TrunkTask implements FlatMapFunction<Iterator<TrunkSegment>, 
               reported[0] = fromStep * tokensPerStep;
             }
           };
+      // The trunk's own row on the Sweep page: its steps up to this segment's fork.
+      StepListener reporting =
+          LiveReporter.of(
+                  accumulators.live(),
+                  segment.trunk().sweepName(),
+                  segment.trunk().trunkId(),
+                  segment.stopStep(),
+                  tokensPerStep,
+                  assigned.toString())
+              .around(listener);
       long start = System.nanoTime();
       Device device = assigned;
       TrunkResult result;
@@ -96,7 +107,7 @@ public final class TrunkTask implements FlatMapFunction<Iterator<TrunkSegment>, 
                 segment.stopStep(),
                 Map.of(segment.stopStep(), segment.branchIds()),
                 device,
-                listener,
+                reporting,
                 store);
       } catch (Exception | Error e) {
         if (task.attemptNumber() + 1 < maxAttempts) {

@@ -1,0 +1,51 @@
+package dev.scaling.driver.live;
+
+import org.apache.spark.util.AccumulatorV2;
+
+/**
+ * A Spark accumulator of {@link LiveProgress} reports, merged per id by {@link
+ * LiveProgress#supersedes} (later attempt, then more steps). A running task adds its trial's newest
+ * report; Spark ships running tasks' accumulator values to the driver with every executor heartbeat
+ * ({@code spark.executor.heartbeatInterval}), where {@link SweepWatch}'s listener reads them, and
+ * merges the final value when the task ends.
+ *
+ * <p>The task thread adds while the heartbeat thread serializes: the value is an immutable {@link
+ * LiveBoard} swapped in a volatile field, so a heartbeat always ships a consistent board.
+ */
+public final class LiveAccumulator extends AccumulatorV2<LiveProgress, LiveBoard> {
+  private static final long serialVersionUID = 1L;
+
+  private volatile LiveBoard board = LiveBoard.EMPTY;
+
+  @Override
+  public boolean isZero() {
+    return board.byId().isEmpty();
+  }
+
+  @Override
+  public LiveAccumulator copy() {
+    LiveAccumulator c = new LiveAccumulator();
+    c.board = board;
+    return c;
+  }
+
+  @Override
+  public void reset() {
+    board = LiveBoard.EMPTY;
+  }
+
+  @Override
+  public synchronized void add(LiveProgress v) {
+    board = board.with(v);
+  }
+
+  @Override
+  public synchronized void merge(AccumulatorV2<LiveProgress, LiveBoard> other) {
+    board = board.merge(other.value());
+  }
+
+  @Override
+  public LiveBoard value() {
+    return board;
+  }
+}

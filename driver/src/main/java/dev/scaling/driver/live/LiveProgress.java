@@ -1,0 +1,90 @@
+package dev.scaling.driver.live;
+
+import dev.scaling.common.spec.InvariantViolation;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What a running trial (or a trunk segment, reported under its trunk id) last told the driver: its
+ * place, progress, latest losses and speed, and the last few curve points, stamped with the
+ * executor's clock. One value of the {@link LiveAccumulator}; immutable, so the heartbeat thread
+ * can ship it while the task thread publishes the next one.
+ *
+ * @param sweepName the sweep the task belongs to (one application can run several sweeps)
+ * @param id the trial id, or a trunk id
+ * @param attempt Spark's attempt number of the task
+ * @param executorId the executor training it
+ * @param host that executor's host
+ * @param device the device it trains on, e.g. {@code cpu()} or {@code gpu(0)}
+ * @param stepsDone optimizer steps done
+ * @param stepsPlanned optimizer steps of the whole run
+ * @param tokensDone training tokens consumed
+ * @param trainLoss latest training loss (NaN before the first report)
+ * @param evalLoss latest held-out loss (NaN before the first evaluation)
+ * @param tokensPerSecond training tokens per wall second of this attempt so far
+ * @param startedAtMillis executor wall clock when the attempt started
+ * @param updatedAtMillis executor wall clock when {@code stepsDone} was reached
+ * @param recent the last few curve points, oldest first, at most {@link #RECENT_POINTS}
+ */
+public record LiveProgress(
+    String sweepName,
+    String id,
+    int attempt,
+    String executorId,
+    String host,
+    String device,
+    long stepsDone,
+    long stepsPlanned,
+    long tokensDone,
+    double trainLoss,
+    double evalLoss,
+    double tokensPerSecond,
+    long startedAtMillis,
+    long updatedAtMillis,
+    List<LivePoint> recent)
+    implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Curve points carried per update, so evaluations between two heartbeats are not lost. */
+  public static final int RECENT_POINTS = 16;
+
+  public LiveProgress {
+    InvariantViolation.check(
+        id != null && sweepName != null, "live progress needs a sweep name and an id");
+    InvariantViolation.check(
+        stepsDone >= 0 && tokensDone >= 0 && attempt >= 0,
+        "live progress of " + id + " has negative counts: step " + stepsDone);
+    recent = List.copyOf(recent);
+  }
+
+  /**
+   * Whether this report supersedes {@code other} of the same id: a later attempt, or the same
+   * attempt further on (more steps, or the same step reported later, e.g. with a held-out loss).
+   */
+  public boolean supersedes(LiveProgress other) {
+    if (other == null) {
+      return true;
+    }
+    if (attempt != other.attempt) {
+      return attempt > other.attempt;
+    }
+    if (stepsDone != other.stepsDone) {
+      return stepsDone > other.stepsDone;
+    }
+    return updatedAtMillis >= other.updatedAtMillis;
+  }
+
+  /** Short text for Spark's stage page and event log (accumulator values are shown as text). */
+  @Override
+  public String toString() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "%s step %d/%d loss %.4f eval %.4f on %s",
+        id,
+        stepsDone,
+        stepsPlanned,
+        trainLoss,
+        evalLoss,
+        executorId);
+  }
+}

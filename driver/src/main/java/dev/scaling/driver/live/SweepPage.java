@@ -1,0 +1,411 @@
+package dev.scaling.driver.live;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.scaling.driver.live.SweepView.CurveView;
+import dev.scaling.driver.live.SweepView.TrialView;
+import dev.scaling.driver.plan.Durations;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Sweep tab of the Spark UI: {@code /sweep/} renders the {@link SweepModel} in Spark's page
+ * frame (progress, live learning curves as an inline SVG, the current fit, every trial), reloading
+ * itself every {@value #REFRESH_SECONDS} seconds; {@code /sweep/json} returns the same snapshot as
+ * JSON and {@code /sweep/json?trial=ID} one trial with its curve (404 with a message for an unknown
+ * id). Jetty's request threads call it; it only reads immutable snapshots, so it never throws on an
+ * empty or unfinished sweep.
+ */
+public final class SweepPage extends HttpServlet {
+  private static final long serialVersionUID = 1L;
+
+  /** Seconds between reloads of the page in a browser. */
+  public static final int REFRESH_SECONDS = 2;
+
+  /** The page's prefix under the Spark UI. */
+  public static final String PREFIX = "sweep";
+
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+  private final transient SweepModel model;
+  private transient volatile SparkUiHook hook;
+
+  SweepPage(SweepModel model) {
+    this.model = model;
+  }
+
+  void hook(SparkUiHook h) {
+    this.hook = h;
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
+    if (path.equals("/json") || path.equals("/json/")) {
+      String id = req.getParameter("trial");
+      String body;
+      if (id == null) {
+        body = json(model.snapshot(false));
+      } else {
+        Optional<TrialView> t = model.trial(id);
+        if (t.isEmpty()) {
+          send(resp, 404, "application/json", json(Map.of("error", unknownTrial(id))));
+          return;
+        }
+        body = json(t.get());
+      }
+      send(resp, 200, "application/json", body);
+      return;
+    }
+    if (!path.equals("/")) {
+      send(
+          resp,
+          404,
+          "text/plain",
+          "no page "
+              + path
+              + " under /"
+              + PREFIX
+              + "/; try /"
+              + PREFIX
+              + "/ or /"
+              + PREFIX
+              + "/json");
+      return;
+    }
+    SweepView view = model.snapshot(true);
+    String body = body(view);
+    SparkUiHook h = hook;
+    String html =
+        h == null
+            ? "<!DOCTYPE html><html><body>" + body + "</body></html>"
+            : h.frame(req, "Sweep " + view.sweep(), body);
+    send(resp, 200, "text/html", html);
+  }
+
+  private String unknownTrial(String id) {
+    return "sweep "
+        + model.sweepName()
+        + " has no trial or trunk with id '"
+        + id
+        + "'; /"
+        + PREFIX
+        + "/json lists every id";
+  }
+
+  private static void send(HttpServletResponse resp, int status, String type, String body)
+      throws IOException {
+    resp.setStatus(status);
+    resp.setContentType(type + ";charset=utf-8");
+    resp.setHeader("Cache-Control", "no-cache, no-store, must-revalidate");
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    resp.setContentLength(bytes.length);
+    resp.getOutputStream().write(bytes);
+  }
+
+  /** The JSON text of a snapshot, a trial or an error object. */
+  static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the sweep as JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** The page's content (inside Spark's frame). */
+  static String body(SweepView v) {
+    StringBuilder sb = new StringBuilder();
+    SweepView.Progress p = v.progress();
+    sb.append("<div id=\"sweep-summary\">");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<p><b>%d of %d trials done</b> (<span id=\"sweep-finished\">%d</span> finished, %d"
+                + " diverged, %d failed), <span id=\"sweep-running\">%d</span> running, %d"
+                + " retried, %d attempt(s) lost &middot; FLOPs %.0f%% of %.3g &middot; elapsed %s,"
+                + " ETA %s</p>",
+            p.finished() + p.diverged() + p.failed(),
+            p.planned(),
+            p.finished(),
+            p.diverged(),
+            p.failed(),
+            p.running(),
+            p.retried(),
+            p.attemptsLost(),
+            p.flopsTotal() > 0 ? 100 * p.flopsDone() / p.flopsTotal() : 0,
+            p.flopsTotal(),
+            Durations.format(v.elapsedSeconds()),
+            p.etaSeconds() == null ? "?" : Durations.format(p.etaSeconds())));
+    if (v.estimate() != null) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<p>Estimated before training: %s (%s)</p>",
+              Durations.format(v.estimate().seconds()),
+              esc(v.estimate().basis())));
+    }
+    SweepView.Freshness f = v.freshness();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<p>Live values arrive with executor heartbeats (spark.executor.heartbeatInterval %s):"
+                + " %d update(s), delay from a step on the executor to the driver mean %s, max %s;"
+                + " newest %s ago. This page reloads every %d s; <a href=\"json\">JSON</a>.</p>",
+            esc(f.heartbeatInterval()),
+            f.updates(),
+            seconds(f.meanLagSeconds()),
+            seconds(f.maxLagSeconds()),
+            seconds(f.lastUpdateSecondsAgo()),
+            REFRESH_SECONDS));
+    sb.append("</div>");
+    sb.append("<h4>Learning curves</h4>");
+    sb.append(chart(v.trials()));
+    if (v.fit() != null) {
+      sb.append(
+          String.format(
+              Locale.ROOT, "<h4>Current fit (%d finished trials)</h4>", v.fit().finishedTrials()));
+      sb.append("<pre id=\"sweep-fit\">").append(esc(v.fit().summary())).append("</pre>");
+    } else {
+      sb.append("<p id=\"sweep-fit\">The laws are fitted once enough trials have finished.</p>");
+    }
+    sb.append("<h4>Trials</h4>");
+    sb.append(
+        "<table class=\"table table-bordered table-sm\" id=\"sweep-trials\"><thead><tr>"
+            + "<th>trial</th><th>width</th><th>depth</th><th>tokens (D)</th><th>status</th>"
+            + "<th>executor</th><th>device</th><th>step</th><th>tokens done</th>"
+            + "<th>train loss</th><th>held-out loss</th><th>tokens/s</th><th>ETA / wall</th>"
+            + "</tr></thead><tbody>");
+    for (TrialView t : v.trials()) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<tr id=\"trial-%s\" data-status=\"%s\" data-step=\"%d\"><td><a"
+                  + " href=\"json?trial=%s\">%s</a></td><td>%s</td><td>%s</td><td>%s</td>"
+                  + "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%s</td>"
+                  + "<td>%s</td><td>%s</td><td>%s</td></tr>",
+              esc(t.id()),
+              t.status(),
+              t.step(),
+              esc(t.id()),
+              esc(t.id()),
+              t.width() == null ? "" : t.width(),
+              t.depth() == null ? "" : t.depth(),
+              t.tokens() == null ? "" : t.tokens(),
+              t.status() + (t.attempt() > 0 ? " (attempt " + t.attempt() + ")" : ""),
+              t.executor() == null ? "" : esc(t.executor() + " @ " + t.host()),
+              t.device() == null ? "" : esc(t.device()),
+              t.steps() == null ? String.valueOf(t.step()) : t.step() + " / " + t.steps(),
+              t.tokensDone(),
+              loss(t.trainLoss()),
+              loss(t.evalLoss()),
+              t.tokensPerSecond() == null
+                  ? ""
+                  : String.format(Locale.ROOT, "%.0f", t.tokensPerSecond()),
+              t.etaSeconds() != null
+                  ? "ETA " + Durations.format(t.etaSeconds())
+                  : t.wallSeconds() != null ? Durations.format(t.wallSeconds()) : ""));
+    }
+    sb.append("</tbody></table>");
+    sb.append(
+        "<script>setTimeout(function(){if(!/[?&]refresh=0/.test(location.search))"
+            + "location.reload();},"
+            + REFRESH_SECONDS * 1000
+            + ");</script>");
+    return sb.toString();
+  }
+
+  private static final int W = 900;
+  private static final int H = 340;
+  private static final int ML = 60;
+  private static final int MR = 20;
+  private static final int MT = 15;
+  private static final int MB = 40;
+
+  /**
+   * Training-loss curves of every trial against log tokens (running ones drawn thicker), held-out
+   * losses as dots; an empty frame before any point exists.
+   */
+  static String chart(List<TrialView> trials) {
+    double minX = Double.POSITIVE_INFINITY;
+    double maxX = Double.NEGATIVE_INFINITY;
+    double minY = Double.POSITIVE_INFINITY;
+    double maxY = Double.NEGATIVE_INFINITY;
+    for (TrialView t : trials) {
+      if (t.tokens() != null) {
+        maxX = Math.max(maxX, t.tokens());
+      }
+      for (CurveView c : t.curve() == null ? List.<CurveView>of() : t.curve()) {
+        if (c.tokens() <= 0) {
+          continue;
+        }
+        minX = Math.min(minX, c.tokens());
+        maxX = Math.max(maxX, c.tokens());
+        for (Double y : new Double[] {c.trainLoss(), c.evalLoss()}) {
+          if (y != null) {
+            minY = Math.min(minY, y);
+            maxY = Math.max(maxY, y);
+          }
+        }
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<svg id=\"sweep-curves\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\""
+                + " height=\"%d\" viewBox=\"0 0 %d %d\" style=\"background:#fff;border:1px solid"
+                + " #ddd\">",
+            W,
+            H,
+            W,
+            H));
+    if (!(minY <= maxY) || !(minX < maxX)) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%d\" y=\"%d\" fill=\"#888\">No learning-curve points yet: they appear"
+                  + " with the first heartbeat of a running trial.</text></svg>",
+              ML,
+              H / 2));
+      return sb.toString();
+    }
+    if (maxY - minY < 1e-9) {
+      maxY = minY + 1;
+    }
+    double lx0 = Math.log10(minX);
+    double lx1 = Math.log10(maxX);
+    final double fminY = minY;
+    final double fmaxY = maxY;
+    java.util.function.DoubleUnaryOperator px =
+        x -> ML + (Math.log10(x) - lx0) / (lx1 - lx0) * (W - ML - MR);
+    java.util.function.DoubleUnaryOperator py =
+        y -> MT + (fmaxY - y) / (fmaxY - fminY) * (H - MT - MB);
+    // Axes and ticks.
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>"
+                + "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>",
+            ML,
+            H - MB,
+            W - MR,
+            H - MB,
+            ML,
+            MT,
+            ML,
+            H - MB));
+    for (int i = 0; i <= 4; i++) {
+      double x = Math.pow(10, lx0 + (lx1 - lx0) * i / 4);
+      double y = minY + (maxY - minY) * i / 4;
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%.3g</text>"
+                  + "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%.3f</text>",
+              px.applyAsDouble(x),
+              H - MB + 15,
+              x,
+              ML - 4,
+              py.applyAsDouble(y) + 4,
+              y));
+    }
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">training tokens (log"
+                + " scale)</text><text x=\"12\" y=\"%d\" font-size=\"12\" transform=\"rotate(-90"
+                + " 12 %d)\" text-anchor=\"middle\">loss (nats/token)</text>",
+            (ML + W - MR) / 2,
+            H - 5,
+            H / 2,
+            H / 2));
+    int i = 0;
+    for (TrialView t : trials) {
+      String colour = String.format(Locale.ROOT, "hsl(%d,65%%,45%%)", (i++ * 47) % 360);
+      List<CurveView> curve = t.curve() == null ? List.of() : t.curve();
+      List<String> pts = new ArrayList<>();
+      StringBuilder dots = new StringBuilder();
+      for (CurveView c : curve) {
+        if (c.tokens() <= 0) {
+          continue;
+        }
+        if (c.trainLoss() != null) {
+          pts.add(
+              String.format(
+                  Locale.ROOT,
+                  "%.1f,%.1f",
+                  px.applyAsDouble(c.tokens()),
+                  py.applyAsDouble(c.trainLoss())));
+        }
+        if (c.evalLoss() != null) {
+          dots.append(
+              String.format(
+                  Locale.ROOT,
+                  "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"%s\"/>",
+                  px.applyAsDouble(c.tokens()),
+                  py.applyAsDouble(c.evalLoss()),
+                  colour));
+        }
+      }
+      if (pts.isEmpty() && dots.length() == 0) {
+        continue;
+      }
+      boolean running = t.status().equals(LiveStatus.RUNNING.label());
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<g class=\"trial-curve\" data-trial=\"%s\"><title>%s w=%s d=%s D=%s (%s)</title>",
+              esc(t.id()),
+              esc(t.id()),
+              t.width(),
+              t.depth(),
+              t.tokens(),
+              t.status()));
+      if (!pts.isEmpty()) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "<polyline class=\"curve\" fill=\"none\" stroke=\"%s\" stroke-width=\"%s\""
+                    + " stroke-opacity=\"%s\" points=\"%s\"/>",
+                colour,
+                running ? "2.5" : "1",
+                running ? "1" : "0.6",
+                String.join(" ", pts)));
+      }
+      sb.append(dots).append("</g>");
+    }
+    sb.append("</svg>");
+    return sb.toString();
+  }
+
+  private static String loss(Double v) {
+    return v == null ? "" : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  private static String seconds(Double v) {
+    return v == null ? "?" : String.format(Locale.ROOT, "%.1f s", v);
+  }
+
+  static String esc(String s) {
+    if (s == null) {
+      return "";
+    }
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
+  }
+}

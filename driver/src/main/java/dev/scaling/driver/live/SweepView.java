@@ -1,0 +1,148 @@
+package dev.scaling.driver.live;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import java.util.List;
+
+/**
+ * A consistent snapshot of a sweep as the Sweep page shows it and {@code /sweep/json} returns it.
+ * Numbers that are not known yet are null.
+ *
+ * @param sweep the sweep's name
+ * @param generatedAtMillis driver wall clock of the snapshot
+ * @param elapsedSeconds since the driver started watching the sweep
+ * @param progress the sweep's totals and ETA
+ * @param freshness how old the live values are
+ * @param estimate the time estimate printed before training, null when none was made
+ * @param fit the current fit, null until enough trials finished
+ * @param trials every trial of the plan in plan order, then trunks reported by tasks
+ */
+public record SweepView(
+    String sweep,
+    long generatedAtMillis,
+    double elapsedSeconds,
+    Progress progress,
+    Freshness freshness,
+    Estimate estimate,
+    Fit fit,
+    List<TrialView> trials) {
+
+  /**
+   * The sweep's totals.
+   *
+   * @param planned trials in the plan
+   * @param finished committed as finished
+   * @param diverged committed as diverged
+   * @param failed committed as failed
+   * @param running trials reporting progress now
+   * @param retried trials whose last attempt was lost and that are not running again yet
+   * @param attemptsLost task attempts that ended without success
+   * @param flopsTotal 6ND over the plan
+   * @param flopsDone 6ND of committed trials plus the trained share of running ones
+   * @param etaSeconds remaining FLOPs at this run's FLOP rate so far, null before any progress
+   */
+  public record Progress(
+      int planned,
+      int finished,
+      int diverged,
+      int failed,
+      int running,
+      int retried,
+      int attemptsLost,
+      double flopsTotal,
+      double flopsDone,
+      Double etaSeconds) {}
+
+  /**
+   * Freshness of the live values: the delay from a step on an executor to its arrival on the driver
+   * (executor and driver wall clocks; on one machine they agree). A report reveals the steps taken
+   * since the previous report of the trial; their mean delay is taken from the midpoint of the two
+   * reports' executor times, their largest from the previous one.
+   *
+   * @param updates live reports received with new steps
+   * @param meanLagSeconds mean delay from a step to the driver, null before the first
+   * @param maxLagSeconds largest delay of a step, null before the first
+   * @param lastUpdateSecondsAgo since the newest report arrived, null before the first
+   * @param heartbeatInterval Spark's {@code spark.executor.heartbeatInterval} as configured
+   */
+  public record Freshness(
+      long updates,
+      Double meanLagSeconds,
+      Double maxLagSeconds,
+      Double lastUpdateSecondsAgo,
+      String heartbeatInterval) {}
+
+  /**
+   * The time estimate and how it was made.
+   *
+   * @param seconds estimated wall time of the trials to train
+   * @param basis how it was made (a timed probe, a provisional default throughput, refined)
+   */
+  public record Estimate(double seconds, String basis) {}
+
+  /**
+   * The current fit of the laws.
+   *
+   * @param finishedTrials finished trials it was fitted on
+   * @param summary the printed summary (laws, intervals, warnings)
+   * @param json the fit's JSON object (laws, parameters, intervals), as {@code sweep fit} writes it
+   */
+  public record Fit(int finishedTrials, String summary, @JsonRawValue String json) {}
+
+  /**
+   * One trial (or trunk) row.
+   *
+   * @param id trial id or trunk id
+   * @param kind {@code trial}, or {@code trunk} for an id the plan does not hold
+   * @param width model width, null for a trunk
+   * @param depth layers, null for a trunk
+   * @param tokens planned training tokens D, null for a trunk
+   * @param flops planned 6ND, null for a trunk
+   * @param status planned, running, retried, finished, diverged or failed
+   * @param attempt Spark's attempt number of the newest report or commit
+   * @param executor executor id, null while planned
+   * @param host executor host
+   * @param device the device it trains (trained) on
+   * @param step optimizer steps done
+   * @param steps optimizer steps planned
+   * @param tokensDone training tokens consumed
+   * @param trainLoss latest training loss
+   * @param evalLoss latest held-out loss (the final one once committed)
+   * @param tokensPerSecond training tokens per second
+   * @param etaSeconds the trial's remaining time at its speed, null unless running
+   * @param wallSeconds the committed trial's wall time
+   * @param updatedSecondsAgo since its newest live report arrived
+   * @param curve learning-curve points (only in {@code /sweep/json?trial=ID})
+   */
+  public record TrialView(
+      String id,
+      String kind,
+      Integer width,
+      Integer depth,
+      Long tokens,
+      Double flops,
+      String status,
+      int attempt,
+      String executor,
+      String host,
+      String device,
+      long step,
+      Long steps,
+      long tokensDone,
+      Double trainLoss,
+      Double evalLoss,
+      Double tokensPerSecond,
+      Double etaSeconds,
+      Double wallSeconds,
+      Double updatedSecondsAgo,
+      List<CurveView> curve) {}
+
+  /**
+   * A learning-curve point.
+   *
+   * @param step optimizer steps done
+   * @param tokens training tokens
+   * @param trainLoss training loss, null when not reported
+   * @param evalLoss held-out loss, null when not evaluated at that step
+   */
+  public record CurveView(long step, long tokens, Double trainLoss, Double evalLoss) {}
+}
