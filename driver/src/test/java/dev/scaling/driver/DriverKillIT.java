@@ -159,6 +159,12 @@ class DriverKillIT {
 
   /** {@code sweep run} in its own JVM on Spark local mode with one slot (trials in sequence). */
   static Process sweep(Path spec, Path out, Path log) throws Exception {
+    return sweep(spec, out, log, "local[1]", List.of("--bootstrap", "50"));
+  }
+
+  /** {@code sweep run SPEC --out OUT} with {@code options} in its own JVM on {@code master}. */
+  static Process sweep(Path spec, Path out, Path log, String master, List<String> options)
+      throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(
@@ -168,7 +174,7 @@ class DriverKillIT {
     cmd.addAll(
         List.of(
             "-Xmx1g",
-            "-Dspark.master=local[1]",
+            "-Dspark.master=" + master,
             "-Dspark.ui.enabled=false",
             "-Dai.djl.offline=true",
             "-cp",
@@ -177,9 +183,8 @@ class DriverKillIT {
             "run",
             spec.toString(),
             "--out",
-            out.toString(),
-            "--bootstrap",
-            "50"));
+            out.toString()));
+    cmd.addAll(options);
     ProcessBuilder pb =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("DJL_OFFLINE", "true");

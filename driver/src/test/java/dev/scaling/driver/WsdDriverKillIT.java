@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -141,33 +140,7 @@ class WsdDriverKillIT {
 
   /** {@code sweep run} in its own JVM on Spark local[2], checkpointing every 0.2 s of wall time. */
   static Process sweep(Path spec, Path out, Path log) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(
-        List.of(System.getProperty("sweep.test.jvmArgs", "").split(" ")).stream()
-            .filter(s -> !s.isBlank())
-            .toList());
-    cmd.addAll(
-        List.of(
-            "-Xmx1g",
-            "-Dspark.master=local[2]",
-            "-Dspark.ui.enabled=false",
-            "-Dai.djl.offline=true",
-            "-cp",
-            System.getProperty("java.class.path"),
-            SweepMain.class.getName(),
-            "run",
-            spec.toString(),
-            "--out",
-            out.toString(),
-            "--checkpoint-every",
-            "0.2",
-            "--bootstrap",
-            "20"));
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("DJL_OFFLINE", "true");
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    return pb.start();
+    return DriverKillIT.sweep(
+        spec, out, log, "local[2]", List.of("--checkpoint-every", "0.2", "--bootstrap", "20"));
   }
 }

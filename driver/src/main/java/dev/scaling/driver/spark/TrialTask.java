@@ -103,18 +103,11 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
           continue;
         }
       }
-      long[] reported = {0};
       StepListener listener =
-          new StepListener() {
-            @Override
-            public void onSteps(long steps, long tokensDone) {
-              tokens.add(tokensDone - reported[0]);
-              reported[0] = tokensDone;
-            }
-
+          new TokensTrained(tokens, trial.tokensPerStep()) {
             @Override
             public void onResume(long fromStep) {
-              reported[0] = fromStep * trial.training().batchSize() * trial.context();
+              super.onResume(fromStep);
               System.err.printf(
                   "trial %s attempt %d resumes from its %s at step %d of %d%n",
                   trial.trialId(),

@@ -72,20 +72,7 @@ public final class TrunkTask implements FlatMapFunction<Iterator<TrunkSegment>, 
       TrunkSegment segment = segments.next();
       LongAccumulator tokens = accumulators.tokensTrained();
       long tokensPerStep = segment.trunk().tokensPerStep();
-      long[] reported = {0};
-      StepListener listener =
-          new StepListener() {
-            @Override
-            public void onSteps(long steps, long tokensDone) {
-              tokens.add(tokensDone - reported[0]);
-              reported[0] = tokensDone;
-            }
-
-            @Override
-            public void onResume(long fromStep) {
-              reported[0] = fromStep * tokensPerStep;
-            }
-          };
+      StepListener listener = new TokensTrained(tokens, tokensPerStep);
       // The trunk's own row on the Sweep page: its steps up to this segment's fork.
       StepListener reporting =
           LiveReporter.of(
