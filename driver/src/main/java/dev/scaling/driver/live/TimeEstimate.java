@@ -3,6 +3,7 @@ package dev.scaling.driver.live;
 import ai.djl.Device;
 import dev.scaling.common.spec.GridSpec;
 import dev.scaling.common.spec.SweepSpec;
+import dev.scaling.common.spec.TrainingSpec;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialResult;
@@ -166,9 +167,20 @@ public record TimeEstimate(double seconds, String basis, boolean provisional) {
             g.learningRate().isEmpty() ? g.learningRate() : List.of(g.learningRate().get(0)),
             List.of(0),
             null);
+    // The schedule does not change a step's cost; the default one fits a probe of any length (a
+    // wsd warmup may be longer than the probe's few steps).
+    TrainingSpec tr = spec.training();
+    TrainingSpec probeTraining =
+        new TrainingSpec(
+            tr.batchSize(),
+            tr.learningRate(),
+            0.0,
+            tr.minLrFraction(),
+            tr.gradClip(),
+            tr.evalInterval());
     SweepSpec probeSpec =
         new SweepSpec(
-            spec.name() + "-probe", spec.seed(), spec.data(), spec.model(), one, spec.training());
+            spec.name() + "-probe", spec.seed(), spec.data(), spec.model(), one, probeTraining);
     Trial probe = Planner.plan(probeSpec).trials().get(0);
     TrialResult r = trainer.train(probe, Device.cpu(), StepListener.NONE);
     double step =

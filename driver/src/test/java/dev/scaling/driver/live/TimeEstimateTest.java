@@ -57,4 +57,29 @@ class TimeEstimateTest {
     assertEquals(biggest / 1e9, TimeEstimate.provisional(plan.trials(), 64, 1e9).seconds(), 1e-9);
     assertNull(TimeEstimate.refined(plan, List.of(), List.of(), 2));
   }
+
+  @Test
+  void probe_worksForAWsdSweepWhoseWarmupIsLongerThanTheProbe() {
+    // 64 tokens per step: the 12-step probe is shorter than the 32-step warmup, which a wsd trial
+    // of that length would refuse; the probe times the shape under the default schedule instead.
+    SweepSpec wsd =
+        SpecParser.parse(
+            """
+            name: probe-wsd
+            seed: 3
+            data: {source: synthetic, eval_tokens: 512}
+            model: {context: 16, head_size: 8}
+            grid: {width: [8], depth: [1], tokens: [8192, 65536]}
+            training:
+              batch_size: 4
+              learning_rate: 1.0e-3
+              eval_interval: 50
+              schedule: wsd
+              warmup_tokens: 2048
+            """);
+    Plan plan = Planner.plan(wsd);
+    TimeEstimate e = TimeEstimate.probe(wsd, plan.trials(), 1, 1, new Configuration());
+    assertFalse(e.provisional(), e.basis());
+    assertTrue(e.seconds() > TimeEstimate.JOB_OVERHEAD, "estimate " + e.seconds());
+  }
 }
