@@ -198,6 +198,16 @@ public final class RunCommand implements Callable<Integer> {
 
     SparkSession spark = SparkSession.builder().appName("sweep " + sweep.name()).getOrCreate();
     int slots = SweepRunner.slots(spark);
+    // Text corpora are tokenized once, across the executors, before anything else reads them (the
+    // time probe below trains on the shards).
+    TokenizeJob.Result tokens =
+        TokenizeJob.run(
+            spark,
+            sweep.data(),
+            sweep.model().context(),
+            plan.trials().stream().mapToLong(Trial::tokens).max().orElse(0),
+            hadoop,
+            console);
     TimeEstimate estimate = estimate(spark, sweep, plan, todo, slots, hadoop);
     List<Trunk> trunks = Trunks.of(todo);
     if (!trunks.isEmpty()) {
@@ -240,14 +250,6 @@ public final class RunCommand implements Callable<Integer> {
         spark.sparkContext().applicationId(),
         watch.pageUrl().orElse("(disabled)"));
     console.flush();
-    TokenizeJob.Result tokens =
-        TokenizeJob.run(
-            spark,
-            sweep.data(),
-            sweep.model().context(),
-            plan.trials().stream().mapToLong(Trial::tokens).max().orElse(0),
-            hadoop,
-            console);
     SweepFiles.writeText(outDir + "/spec.yaml", specText, hadoop);
     copyTrainedTokenizer(sweep.data(), tokens, outDir, hadoop);
 
