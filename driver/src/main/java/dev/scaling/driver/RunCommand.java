@@ -213,9 +213,7 @@ public final class RunCommand implements Callable<Integer> {
     if (!trunks.isEmpty()) {
       // Branches share their trunks: the work is the trunks plus the cooldowns, not every D in
       // full.
-      double ratio =
-          trunks.stream().mapToDouble(Trunk::flops).sum()
-              / trunks.stream().mapToDouble(Trunk::independentFlops).sum();
+      double ratio = Trunks.flopsRatio(trunks);
       estimate =
           estimate.scaled(ratio, String.format(Locale.ROOT, "x%.2f for branched cooldowns", ratio));
     }

@@ -41,7 +41,11 @@ public record Trunk(String trunkId, List<Trial> branches) {
 
   /** 6N x tokens of one optimizer step of this model (every branch has the same N). */
   public double flopsPerStep() {
-    Trial t = branches.get(0);
+    return flopsPerStep(branches.get(0));
+  }
+
+  /** 6N x tokens of one optimizer step of {@code t}. */
+  public static double flopsPerStep(Trial t) {
     return 6.0 * t.nParams() * t.tokensPerStep();
   }
 

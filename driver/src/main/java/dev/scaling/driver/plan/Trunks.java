@@ -78,6 +78,15 @@ public final class Trunks {
   }
 
   /**
+   * FLOPs of {@code trunks} (trunks to their last fork plus every cooldown) over the same branches
+   * trained as independent runs.
+   */
+  public static double flopsRatio(List<Trunk> trunks) {
+    return trunks.stream().mapToDouble(Trunk::flops).sum()
+        / trunks.stream().mapToDouble(Trunk::independentFlops).sum();
+  }
+
+  /**
    * The trunks section of the plan: per trunk its model, forks and FLOPs, and the sweep's FLOPs
    * against the same grid trained as independent runs.
    */

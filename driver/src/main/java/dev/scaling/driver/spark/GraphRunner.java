@@ -203,7 +203,7 @@ public final class GraphRunner {
   private record BranchNode(Trial trial, long fromStep) implements Node {
     @Override
     public double cost() {
-      return 6.0 * trial.nParams() * trial.tokensPerStep() * (trial.steps() - fromStep);
+      return Trunk.flopsPerStep(trial) * (trial.steps() - fromStep);
     }
 
     @Override
@@ -432,7 +432,7 @@ public final class GraphRunner {
                   branch.trial().trialId(),
                   branch.fromStep(),
                   r.stepsDone(),
-                  6.0 * branch.trial().nParams() * branch.trial().tokensPerStep() * trained,
+                  Trunk.flopsPerStep(branch.trial()) * trained,
                   done.startSeconds(),
                   done.endSeconds(),
                   r.status()));
