@@ -5,6 +5,7 @@ import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.spec.PowerLawSpec;
 import dev.scaling.common.trial.ConfigWalk;
 import dev.scaling.common.trial.CurvePoint;
 import dev.scaling.common.trial.Trial;
@@ -14,6 +15,7 @@ import dev.scaling.driver.fit.FitOutcome;
 import dev.scaling.driver.fit.SweepFit;
 import dev.scaling.driver.live.SweepView;
 import dev.scaling.driver.report.CurveSample;
+import dev.scaling.driver.report.SweepFacts;
 import dev.scaling.driver.report.TrialPoint;
 import java.io.IOException;
 import java.net.URI;
@@ -171,7 +173,7 @@ final class SweepLaws {
             rows,
             budgets(rows, outcomes),
             curves,
-            floor,
+            facts(outcomes, floor),
             notes,
             options,
             LawForm.defaults(),
@@ -188,6 +190,35 @@ final class SweepLaws {
       }
     }
     return fit;
+  }
+
+  /**
+   * What the run knows beside its rows: the source's floor, the designed exponents of a power-law
+   * source, and the median standard error of the finished trials' final held-out losses.
+   */
+  static SweepFacts facts(List<TrialOutcome> outcomes, Double floor) {
+    double[] errors =
+        outcomes.stream()
+            .filter(o -> o.result().status() == TrialStatus.FINISHED)
+            .map(o -> o.result().evalLossStderr())
+            .filter(e -> e != null && Double.isFinite(e))
+            .mapToDouble(Double::doubleValue)
+            .sorted()
+            .toArray();
+    Double noise =
+        errors.length == 0
+            ? null
+            : errors.length % 2 == 1
+                ? errors[errors.length / 2]
+                : (errors[errors.length / 2 - 1] + errors[errors.length / 2]) / 2;
+    PowerLawSpec powerlaw = outcomes.isEmpty() ? null : outcomes.get(0).trial().data().powerlaw();
+    Integer evalTokens = outcomes.isEmpty() ? null : outcomes.get(0).trial().data().evalTokens();
+    return new SweepFacts(
+        floor,
+        powerlaw == null ? null : powerlaw.designedNExponent(),
+        powerlaw == null ? null : powerlaw.designedDExponent(),
+        noise,
+        noise == null ? null : evalTokens);
   }
 
   /**

@@ -32,13 +32,26 @@ final class Evaluator {
   }
 
   /**
-   * Mean held-out cross-entropy over every eval window (weighted by windows, so batches of any size
-   * count alike).
+   * A held-out evaluation: the mean cross-entropy over every eval window and its standard error.
+   *
+   * @param loss mean nats per token over the windows (each window counts alike)
+   * @param stderr the standard error of that mean from the spread of the window means (sample
+   *     standard deviation / sqrt(windows)); NaN with a single window. It measures how much the
+   *     finite held-out set alone moves the loss.
    */
+  record HeldOut(double loss, double stderr) {}
+
+  /** Mean held-out cross-entropy over every eval window. */
   double heldOutLoss() {
+    return heldOut().loss();
+  }
+
+  /** The held-out loss and its standard error over the eval windows. */
+  HeldOut heldOut() {
     JniUtils.setGradMode(false);
     int windows = data.evalWindows();
     double sum = 0;
+    double squares = 0;
     for (int first = 0; first < windows; first += EVAL_BATCH) {
       int count = Math.min(EVAL_BATCH, windows - first);
       data.evalBatch(first, count, inputs, labels);
@@ -46,13 +59,19 @@ final class Evaluator {
         Shape shape = new Shape(count, context);
         long[] in = count == EVAL_BATCH ? inputs : Arrays.copyOf(inputs, count * context);
         long[] out = count == EVAL_BATCH ? labels : Arrays.copyOf(labels, count * context);
-        sum +=
-            (double)
-                    loss.crossEntropy(step.create(in, shape), step.create(out, shape), false)
-                        .getFloat()
-                * count;
+        float[] perWindow =
+            loss.windowCrossEntropy(step.create(in, shape), step.create(out, shape)).toFloatArray();
+        for (float w : perWindow) {
+          sum += w;
+          squares += (double) w * w;
+        }
       }
     }
-    return sum / windows;
+    double mean = sum / windows;
+    if (windows < 2) {
+      return new HeldOut(mean, Double.NaN);
+    }
+    double variance = Math.max(0, (squares - windows * mean * mean) / (windows - 1));
+    return new HeldOut(mean, Math.sqrt(variance / windows));
   }
 }

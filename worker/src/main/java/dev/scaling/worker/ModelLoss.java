@@ -31,4 +31,14 @@ final class ModelLoss {
     NDArray logProbs = logits.logSoftmax(-1);
     return logProbs.gather(labels.expandDims(-1), -1).mean().neg();
   }
+
+  /**
+   * Mean cross-entropy in nats per token of each window (row) of {@code inputs}, without autograd's
+   * training mode: shape (batch).
+   */
+  NDArray windowCrossEntropy(NDArray inputs, NDArray labels) {
+    NDArray logits = model.forward(store, new NDList(inputs), false).singletonOrThrow();
+    NDArray logProbs = logits.logSoftmax(-1);
+    return logProbs.gather(labels.expandDims(-1), -1).squeeze(-1).mean(new int[] {1}).neg();
+  }
 }

@@ -21,6 +21,7 @@ final class RunState {
   private double lossSum;
   private long lossCount;
   private double lastTrainLoss = Double.NaN;
+  private double lastEvalStderr = Double.NaN;
   private long trainNanos;
   private long priorWallNanos;
   private long resumedFromStep;
@@ -72,11 +73,17 @@ final class RunState {
    * @param lr the learning rate of the last step
    * @param evalLoss the held-out loss now
    */
-  void evaluated(float lr, double evalLoss) {
+  void evaluated(float lr, double evalLoss, double evalStderr) {
+    lastEvalStderr = evalStderr;
     lastTrainLoss = lossSum / lossCount;
     lossSum = 0;
     lossCount = 0;
     curve.add(new CurvePoint(stepsDone, tokensDone(), lr, lastTrainLoss, evalLoss));
+  }
+
+  /** Standard error of the last held-out loss (NaN before any evaluation of this attempt). */
+  double lastEvalStderr() {
+    return lastEvalStderr;
   }
 
   double lastTrainLoss() {
@@ -122,7 +129,10 @@ final class RunState {
         trainNanos <= 0 ? 0 : tokens / seconds(trainNanos),
         device,
         curve,
-        resumedFromStep);
+        resumedFromStep,
+        null,
+        null,
+        Double.isFinite(lastEvalStderr) ? lastEvalStderr : null);
   }
 
   private static double seconds(long nanos) {

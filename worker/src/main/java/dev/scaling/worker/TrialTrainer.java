@@ -354,8 +354,9 @@ public final class TrialTrainer {
           listener.onTrainLoss(stepsDone, value);
         }
         if (stepsDone % evalInterval == 0 || stepsDone == steps) {
-          double evalLoss = evaluator.heldOutLoss();
-          state.evaluated(lr, evalLoss);
+          Evaluator.HeldOut heldOut = evaluator.heldOut();
+          double evalLoss = heldOut.loss();
+          state.evaluated(lr, evalLoss, heldOut.stderr());
           listener.onEvaluation(stepsDone, state.lastTrainLoss(), evalLoss);
           if (!Double.isFinite(evalLoss)) {
             return state.result(

@@ -4,6 +4,7 @@ import dev.scaling.common.schedule.WsdSchedule;
 import dev.scaling.common.spec.CooldownShape;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
+import dev.scaling.common.spec.PowerLawSpec;
 import dev.scaling.common.spec.SyntheticSpec;
 import dev.scaling.common.spec.TrainingSpec;
 import dev.scaling.common.spec.WsdSpec;
@@ -37,6 +38,30 @@ public final class TestTrials {
         "test",
         new TrialConfig(
             7L, TransformerFamily.NAME, width, depth, heads, context, tokens, 0, data, training));
+  }
+
+  /** A trial on the power-law source of {@code spec} (cosine schedule, warmup 10%). */
+  public static Trial powerlaw(
+      PowerLawSpec spec, int width, int depth, int context, long tokens, int batch, double lr) {
+    DataSpec data =
+        new DataSpec(
+            DataSource.POWERLAW,
+            null,
+            "bytes",
+            0.1,
+            2048,
+            SyntheticSpec.DEFAULT,
+            DataSpec.DEFAULT_TEXT_COLUMN,
+            null,
+            null,
+            false,
+            null,
+            spec);
+    TrainingSpec training = new TrainingSpec(batch, lr, 0.1, 0.1, 1.0, 1000);
+    return ModelFamilies.trial(
+        "test",
+        new TrialConfig(
+            7L, TransformerFamily.NAME, width, depth, 2, context, tokens, 0, data, training));
   }
 
   /** A text trial reading {@code path}. */

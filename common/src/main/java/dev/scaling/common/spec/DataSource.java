@@ -19,6 +19,12 @@ public record DataSource(String name) implements RegisteredName, Serializable {
   /** The generated language with an exactly known entropy floor (the default). */
   public static final DataSource SYNTHETIC = new DataSource("synthetic");
 
+  /**
+   * Zipf-distributed skills with an exactly known floor and designed power-law exponents ({@link
+   * PowerLawSpec}).
+   */
+  public static final DataSource POWERLAW = new DataSource("powerlaw");
+
   /** UTF-8 text files read through Hadoop FileSystem. */
   public static final DataSource TEXT = new DataSource("text");
 

@@ -27,6 +27,8 @@ import java.io.Serializable;
  *     (repeating it); when false such a grid is refused before Spark starts
  * @param cache Hadoop FS URI of the folder holding token shards (null: {@code _tokens} beside the
  *     corpus)
+ * @param powerlaw shape of the power-law source (present exactly when source is {@code powerlaw};
+ *     absent from trial ids otherwise)
  */
 public record DataSpec(
     DataSource source,
@@ -39,7 +41,8 @@ public record DataSpec(
     Integer vocabSize,
     String tokenizerFile,
     boolean epochsAllowed,
-    String cache)
+    String cache,
+    @OmitWhenNull PowerLawSpec powerlaw)
     implements Serializable {
 
   /** The default parquet column of documents. */
@@ -73,6 +76,34 @@ public record DataSpec(
         null);
   }
 
+  /** A spec of every field but the power-law block (absent: a source other than powerlaw). */
+  public DataSpec(
+      DataSource source,
+      String path,
+      String tokenizer,
+      double validationFraction,
+      int evalTokens,
+      SyntheticSpec synthetic,
+      String textColumn,
+      Integer vocabSize,
+      String tokenizerFile,
+      boolean epochsAllowed,
+      String cache) {
+    this(
+        source,
+        path,
+        tokenizer,
+        validationFraction,
+        evalTokens,
+        synthetic,
+        textColumn,
+        vocabSize,
+        tokenizerFile,
+        epochsAllowed,
+        cache,
+        null);
+  }
+
   /** This spec with its URIs replaced (the driver makes relative local paths absolute). */
   public DataSpec withLocations(String path, String tokenizerFile, String cache) {
     return new DataSpec(
@@ -86,7 +117,8 @@ public record DataSpec(
         vocabSize,
         tokenizerFile,
         epochsAllowed,
-        cache);
+        cache,
+        powerlaw);
   }
 
   public DataSpec {

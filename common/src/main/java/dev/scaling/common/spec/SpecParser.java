@@ -91,6 +91,25 @@ public final class SpecParser {
     String tokenizerFile = n.string("tokenizer_file", null);
     boolean epochsAllowed = n.has("epochs_allowed") && n.booleanValue("epochs_allowed");
     String cache = n.string("cache", null);
+    PowerLawSpec powerlaw = source.equals(DataSource.POWERLAW) ? PowerLawSpec.DEFAULT : null;
+    if (n.has("powerlaw")) {
+      SpecException.require(
+          source.equals(DataSource.POWERLAW),
+          "data.powerlaw",
+          "absent unless data.source is powerlaw (data.source is " + source + ")",
+          "a powerlaw block");
+      Node p = n.child("powerlaw");
+      PowerLawSpec d = PowerLawSpec.DEFAULT;
+      powerlaw =
+          new PowerLawSpec(
+              p.intValue("skills", d.skills()),
+              p.intValue("inputs", d.inputs()),
+              p.intValue("outputs", d.outputs()),
+              p.intValue("pairs", d.pairs()),
+              p.doubleValue("exponent", d.exponent()),
+              p.doubleValue("noise", d.noise()));
+      p.rejectUnknown(Set.of("skills", "inputs", "outputs", "pairs", "exponent", "noise"));
+    }
     n.rejectUnknown(
         Set.of(
             "source",
@@ -103,7 +122,8 @@ public final class SpecParser {
             "vocab_size",
             "tokenizer_file",
             "epochs_allowed",
-            "cache"));
+            "cache",
+            "powerlaw"));
     return new DataSpec(
         source,
         path,
@@ -115,7 +135,8 @@ public final class SpecParser {
         vocabSize,
         tokenizerFile,
         epochsAllowed,
-        cache);
+        cache,
+        powerlaw);
   }
 
   private static ModelSpec model(Node n) {

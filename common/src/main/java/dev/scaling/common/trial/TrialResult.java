@@ -24,6 +24,8 @@ import java.util.List;
  *     loss x this / ln 2), null where tokens stand for no text (synthetic)
  * @param epochs training tokens seen over the training split's tokens (above 1 when it repeated),
  *     null where the source is unbounded (synthetic)
+ * @param evalLossStderr standard error of the final held-out loss over its eval windows (the
+ *     evaluation noise of this trial), null where not measured
  */
 public record TrialResult(
     String trialId,
@@ -40,7 +42,8 @@ public record TrialResult(
     List<CurvePoint> curve,
     long resumedFromStep,
     Double evalTokensPerByte,
-    Double epochs)
+    Double epochs,
+    Double evalLossStderr)
     implements Serializable {
 
   /** A result without text statistics (synthetic data, or before they are known). */
@@ -73,7 +76,65 @@ public record TrialResult(
         curve,
         resumedFromStep,
         null,
+        null,
         null);
+  }
+
+  /** A result without the held-out loss's standard error (measured since id scheme v3). */
+  public TrialResult(
+      String trialId,
+      TrialStatus status,
+      double finalTrainLoss,
+      double finalEvalLoss,
+      Double entropyFloor,
+      String error,
+      long stepsDone,
+      long tokensTrained,
+      double wallSeconds,
+      double tokensPerSecond,
+      String device,
+      List<CurvePoint> curve,
+      long resumedFromStep,
+      Double evalTokensPerByte,
+      Double epochs) {
+    this(
+        trialId,
+        status,
+        finalTrainLoss,
+        finalEvalLoss,
+        entropyFloor,
+        error,
+        stepsDone,
+        tokensTrained,
+        wallSeconds,
+        tokensPerSecond,
+        device,
+        curve,
+        resumedFromStep,
+        evalTokensPerByte,
+        epochs,
+        null);
+  }
+
+  /** This result with the standard error of its final held-out loss. */
+  public TrialResult withEvalLossStderr(Double stderr) {
+    return new TrialResult(
+        trialId,
+        status,
+        finalTrainLoss,
+        finalEvalLoss,
+        entropyFloor,
+        error,
+        stepsDone,
+        tokensTrained,
+        wallSeconds,
+        tokensPerSecond,
+        device,
+        curve,
+        resumedFromStep,
+        evalTokensPerByte,
+        epochs,
+        stderr);
   }
 
   /** This result with the text statistics of its data. */
@@ -93,7 +154,8 @@ public record TrialResult(
         curve,
         resumedFromStep,
         evalTokensPerByte,
-        epochs);
+        epochs,
+        evalLossStderr);
   }
 
   /**

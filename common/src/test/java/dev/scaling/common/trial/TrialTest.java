@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.scaling.common.spec.CooldownShape;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
+import dev.scaling.common.spec.PowerLawSpec;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SyntheticSpec;
 import dev.scaling.common.spec.TrainingSpec;
@@ -39,6 +40,20 @@ class TrialTest {
           null,
           false,
           null);
+  static final DataSpec POWERLAW =
+      new DataSpec(
+          DataSource.POWERLAW,
+          null,
+          "bytes",
+          0.1,
+          1024,
+          SyntheticSpec.DEFAULT,
+          "text",
+          null,
+          null,
+          false,
+          null,
+          PowerLawSpec.DEFAULT);
   static final TrainingSpec TRAINING = new TrainingSpec(16, 3e-3, 0.05, 0.1, 1.0, 50);
 
   /** Counts as a model family would state them; common only carries them. */
@@ -101,7 +116,8 @@ class TrialTest {
         List.of(
             config(64, 2, 65536),
             new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 3, TEXT, TRAINING),
-            new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, DATA, WSD));
+            new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, DATA, WSD),
+            new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, POWERLAW, TRAINING));
     Set<String> all = new LinkedHashSet<>();
     Set<String> varied = new TreeSet<>();
     for (TrialConfig base : bases) {
@@ -132,9 +148,10 @@ class TrialTest {
     Set<String> notVaried = new TreeSet<>(all);
     notVaried.removeAll(varied);
     // The leaves without another valid value on their own: the schedule and its wsd section
-    // change only together (their own leaves are varied on the wsd base).
+    // change only together (their own leaves are varied on the wsd base); the powerlaw block is
+    // absent from every other base (its own leaves are varied on the powerlaw base).
     assertEquals(
-        Set.of("training.schedule", "training.wsd"),
+        Set.of("training.schedule", "training.wsd", "data.powerlaw"),
         notVaried,
         "leaves the test could not vary; varied: " + varied);
   }

@@ -6,6 +6,7 @@ import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.StartGrid;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.driver.OptionRules;
+import dev.scaling.driver.report.SweepFacts;
 import dev.scaling.driver.spark.HadoopConfs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -144,7 +145,7 @@ public final class FitCommand implements Callable<Integer> {
             table.rows(),
             table.computeOrNull(),
             List.of(),
-            null,
+            SweepFacts.NONE,
             table.notes(),
             options,
             forms,

@@ -15,7 +15,10 @@ import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.ScalingAnalysis;
 import dev.scaling.common.fit.ScalingFitter;
 import dev.scaling.driver.report.CurveSample;
+import dev.scaling.driver.report.IntervalText;
+import dev.scaling.driver.report.LossTrends;
 import dev.scaling.driver.report.ReportWriter;
+import dev.scaling.driver.report.SweepFacts;
 import dev.scaling.driver.report.TrialPoint;
 import java.nio.file.Path;
 import java.util.List;
@@ -70,18 +73,54 @@ public final class SweepFit {
       List<LawForm> forms,
       List<ApproachKind> approaches,
       Path outDir) {
+    return fitAndReport(
+        rows,
+        compute,
+        curves,
+        SweepFacts.floor(entropyFloor),
+        notes,
+        options,
+        forms,
+        approaches,
+        outDir);
+  }
+
+  /**
+   * As above, with what the run knows beside its rows (the source's floor and designed exponents,
+   * the evaluation noise) for the report and the summary.
+   */
+  public static FitOutcome fitAndReport(
+      List<TrialPoint> rows,
+      List<Double> compute,
+      List<CurveSample> curves,
+      SweepFacts facts,
+      List<String> notes,
+      FitOptions options,
+      List<LawForm> forms,
+      List<ApproachKind> approaches,
+      Path outDir) {
     ScalingAnalysis a =
         new ScalingFitter(options).analyse(rows.stream().map(TrialPoint::point).toList(), forms);
     AllocationStudy study = AllocationStudy.run(a, compute, approaches);
     Path fits = FitsTable.write(a, study, outDir.resolve("fits"));
-    Path report = ReportWriter.write(a, study, rows, curves, entropyFloor, notes, outDir);
+    Path report = ReportWriter.write(a, study, rows, curves, facts, notes, outDir);
     return new FitOutcome(
-        a, study, fits, report, notes, summary(a, study, notes, entropyFloor), json(a, study));
+        a, study, fits, report, notes, summary(a, study, notes, facts), json(a, study));
   }
 
   /** A few lines for people: each law's parameters with intervals, the backtest, the warnings. */
   public static String summary(
       ScalingAnalysis a, AllocationStudy study, List<String> notes, Double entropyFloor) {
+    return summary(a, study, notes, SweepFacts.floor(entropyFloor));
+  }
+
+  /**
+   * A few lines for people, with the evaluation noise and the trends it resolves, and the source's
+   * true values beside the fitted ones where known.
+   */
+  public static String summary(
+      ScalingAnalysis a, AllocationStudy study, List<String> notes, SweepFacts facts) {
+    Double entropyFloor = facts.entropyFloor();
     StringBuilder s =
         new StringBuilder(
             String.format(
@@ -103,7 +142,10 @@ public final class SweepFit {
       for (Map.Entry<String, Double> e : f.fit().params().named().entrySet()) {
         Interval ci = f.bootstrap() == null ? null : f.bootstrap().get(e.getKey());
         s.append(String.format(Locale.ROOT, " %s=%.4g", e.getKey(), e.getValue()));
-        if (ci != null) {
+        String caveat = IntervalText.caveat(f.fit(), e.getKey(), ci);
+        if (caveat != null) {
+          s.append(" (").append(caveat).append(')');
+        } else if (ci != null) {
           s.append(String.format(Locale.ROOT, " [%.4g, %.4g]", ci.lo(), ci.hi()));
         }
       }
@@ -158,6 +200,25 @@ public final class SweepFit {
     }
     if (entropyFloor != null) {
       s.append(String.format(Locale.ROOT, "  true entropy floor %.4f%n", entropyFloor));
+    }
+    if (facts.designedNExponent() != null) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "  designed loss exponents of the source: %.4f in N (alpha), %.4f in D (beta)%n",
+              facts.designedNExponent(),
+              facts.designedDExponent()));
+    }
+    if (facts.evalNoise() != null) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "  evaluation noise: median standard error of the final held-out loss %.4f nats%s%n",
+              facts.evalNoise(),
+              facts.evalTokens() == null ? "" : " (" + facts.evalTokens() + " held-out tokens)"));
+      for (LossTrends trend : LossTrends.of(a.points(), facts.evalNoise())) {
+        s.append("  check: ").append(trend.sentence(facts.evalNoise())).append('\n');
+      }
     }
     a.warnings().forEach(w -> s.append("  warning: ").append(w.message()).append('\n'));
     return s.toString();

@@ -66,6 +66,23 @@ public final class ReportWriter {
       Double entropyFloor,
       List<String> notes,
       Path outDir) {
+    return write(analysis, study, rows, curves, SweepFacts.floor(entropyFloor), notes, outDir);
+  }
+
+  /**
+   * As above, with what the run knows beside its rows: the source's floor and designed exponents (a
+   * "Ground truth" section) and the evaluation noise (an "Evaluation noise" section that checks the
+   * loss falls along each axis by more than it).
+   */
+  public static Path write(
+      ScalingAnalysis analysis,
+      AllocationStudy study,
+      List<TrialPoint> rows,
+      List<CurveSample> curves,
+      SweepFacts facts,
+      List<String> notes,
+      Path outDir) {
+    Double entropyFloor = facts.entropyFloor();
     System.setProperty("java.awt.headless", "true");
     StringBuilder html = new StringBuilder();
     html.append(
@@ -94,8 +111,10 @@ public final class ReportWriter {
           .append(esc(w.message()))
           .append("</p>");
     }
+    html.append(noiseSection(analysis, facts));
     html.append("<h2>Fitted laws</h2>");
     html.append(lawTable(analysis, entropyFloor));
+    html.append(truthSection(analysis, facts));
     for (ScalingAnalysis.Skipped k : analysis.skipped()) {
       html.append("<p class=\"warn\"><b>")
           .append(k.form().label())
@@ -161,11 +180,9 @@ public final class ReportWriter {
             .append(e.getKey())
             .append("</td><td>")
             .append(fmt(e.getValue()))
-            .append("</td><td>")
-            .append(ci == null ? "" : fmt(ci.lo()))
-            .append("</td><td>")
-            .append(ci == null ? "" : fmt(ci.hi()))
-            .append("</td><td>")
+            .append("</td>")
+            .append(ciCells(r, e.getKey(), ci))
+            .append("<td>")
             .append(fmt(r.objective()))
             .append("</td><td>")
             .append(r.nPoints())
@@ -212,6 +229,108 @@ public final class ReportWriter {
       }
     }
     return t.append("</table>").toString();
+  }
+
+  /** The two interval cells of a parameter, or one cell saying why no interval is shown. */
+  private static String ciCells(FitResult r, String name, Interval ci) {
+    String caveat = IntervalText.caveat(r, name, ci);
+    if (caveat != null) {
+      return "<td colspan=\"2\" style=\"text-align:left\">" + esc(caveat) + "</td>";
+    }
+    return "<td>"
+        + (ci == null ? "" : fmt(ci.lo()))
+        + "</td><td>"
+        + (ci == null ? "" : fmt(ci.hi()))
+        + "</td>";
+  }
+
+  /**
+   * The measured evaluation noise and whether the loss falls along N and along D by more than it;
+   * empty when the noise is unknown.
+   */
+  private static String noiseSection(ScalingAnalysis a, SweepFacts facts) {
+    if (facts.evalNoise() == null) {
+      return "";
+    }
+    double noise = facts.evalNoise();
+    StringBuilder t = new StringBuilder("<h2>Evaluation noise</h2>");
+    t.append(
+        String.format(
+            Locale.ROOT,
+            "<p>Standard error of a trial's final held-out loss, from the spread of its eval"
+                + " windows: median %s nats over the trials%s. Every trial is scored on the same"
+                + " windows, so differences between trials are less noisy than this.</p><ul>",
+            fmt(noise),
+            facts.evalTokens() == null
+                ? ""
+                : " (" + facts.evalTokens() + " held-out tokens per evaluation)"));
+    for (LossTrends trend : LossTrends.of(a.points(), noise)) {
+      t.append("<li>")
+          .append(trend.allResolved() ? "" : "<b>not resolved:</b> ")
+          .append(esc(trend.sentence(noise)))
+          .append("</li>");
+    }
+    return t.append("</ul>").toString();
+  }
+
+  /**
+   * The source's exact floor and designed exponents beside the fitted E, alpha and beta of each
+   * joint law that has them; empty when the source has no designed exponents.
+   */
+  private static String truthSection(ScalingAnalysis a, SweepFacts facts) {
+    if (facts.designedNExponent() == null && facts.entropyFloor() == null) {
+      return "";
+    }
+    StringBuilder t =
+        new StringBuilder(
+            "<h2>Ground truth</h2><p>The source's exact entropy floor and the loss exponents it"
+                + " was designed to show, beside the fitted values.</p><table><tr><th>law</th>"
+                + "<th>quantity</th><th>truth</th><th>fitted</th><th>interval</th>"
+                + "<th>inside the interval</th></tr>");
+    for (LawFit lf : a.fits()) {
+      for (Truth truth : truths(facts)) {
+        Double fitted = lf.fit().params().named().get(truth.parameter());
+        if (fitted == null) {
+          continue;
+        }
+        Interval ci = lf.bootstrap() == null ? null : lf.bootstrap().get(truth.parameter());
+        String caveat = IntervalText.caveat(lf.fit(), truth.parameter(), ci);
+        t.append("<tr><td>")
+            .append(lf.form().label())
+            .append("</td><td>")
+            .append(esc(truth.label()))
+            .append("</td><td>")
+            .append(fmt(truth.value()))
+            .append("</td><td>")
+            .append(fmt(fitted))
+            .append("</td><td>")
+            .append(
+                caveat != null
+                    ? esc(caveat)
+                    : ci == null ? "" : "[" + fmt(ci.lo()) + ", " + fmt(ci.hi()) + "]")
+            .append("</td><td>")
+            .append(caveat != null || ci == null ? "" : ci.contains(truth.value()) ? "yes" : "no")
+            .append("</td></tr>");
+      }
+    }
+    return t.append("</table>").toString();
+  }
+
+  /** A true value of the source and the law parameter it is compared with. */
+  private record Truth(String parameter, String label, double value) {}
+
+  private static List<Truth> truths(SweepFacts facts) {
+    List<Truth> truths = new ArrayList<>();
+    if (facts.entropyFloor() != null) {
+      truths.add(new Truth("E", "entropy floor (E)", facts.entropyFloor()));
+    }
+    if (facts.designedNExponent() != null) {
+      truths.add(new Truth("alpha", "loss exponent in N (alpha)", facts.designedNExponent()));
+    }
+    if (facts.designedDExponent() != null) {
+      truths.add(new Truth("beta", "loss exponent in D (beta)", facts.designedDExponent()));
+    }
+    return truths;
   }
 
   private static String backtestTable(ScalingAnalysis a) {

@@ -71,7 +71,8 @@ public final class ResultTables {
             field("fork_tokens", DataTypes.LongType, true),
             field("cooldown_tokens", DataTypes.LongType, true),
             field("eval_bits_per_byte", DataTypes.DoubleType, true),
-            field("epochs", DataTypes.DoubleType, true)
+            field("epochs", DataTypes.DoubleType, true),
+            field("eval_loss_stderr", DataTypes.DoubleType, true)
           });
 
   /** Schema of {@code OUT/curves}. */
@@ -139,7 +140,8 @@ public final class ResultTables {
         t.branched() ? t.forkStep() * t.tokensPerStep() : null,
         t.branched() ? (t.steps() - t.forkStep()) * t.tokensPerStep() : null,
         finiteOrNull(r.bitsPerByte(r.finalEvalLoss())),
-        r.epochs());
+        r.epochs(),
+        r.evalLossStderr());
   }
 
   /**

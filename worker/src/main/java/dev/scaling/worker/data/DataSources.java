@@ -14,7 +14,7 @@ import org.apache.hadoop.conf.Configuration;
 public final class DataSources {
 
   private static final List<TokenSource> REGISTERED =
-      List.of(new SyntheticSource(), new TextSource(), new ParquetSource());
+      List.of(new SyntheticSource(), new PowerLawSource(), new TextSource(), new ParquetSource());
 
   private DataSources() {}
 

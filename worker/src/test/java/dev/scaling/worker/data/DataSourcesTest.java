@@ -22,8 +22,9 @@ class DataSourcesTest {
     SpecException e =
         assertThrows(SpecException.class, () -> DataSources.of(data("wiki", "file:/x", "bytes")));
     assertEquals(
-        "data.source must be one of [synthetic, text, parquet], found \"wiki\"", e.getMessage());
-    assertEquals(List.of("synthetic", "text", "parquet"), DataSources.names());
+        "data.source must be one of [synthetic, powerlaw, text, parquet], found \"wiki\"",
+        e.getMessage());
+    assertEquals(List.of("synthetic", "powerlaw", "text", "parquet"), DataSources.names());
   }
 
   @Test
