@@ -257,14 +257,16 @@ public final class PlanCommand implements Callable<Integer> {
     long distinctN = design.stream().mapToDouble(DesignRow::n).distinct().count();
     long distinctD = design.stream().mapToDouble(DesignRow::d).distinct().count();
     if (design.size() < SweepLaws.MIN_TRIALS || distinctN < 3 || distinctD < 3) {
-      throw SpecException.of(
+      throw new SpecException(
           "grid",
           String.format(
               Locale.ROOT,
-              "--power simulates the Chinchilla fit, which needs at least %d fitted rows with 3"
-                  + " distinct N and 3 distinct D; this grid gives %d rows, %d distinct N, %d"
-                  + " distinct D",
-              SweepLaws.MIN_TRIALS,
+              "at least %d fitted rows with 3 distinct N and 3 distinct D for --power (the"
+                  + " Chinchilla fit it simulates needs them)",
+              SweepLaws.MIN_TRIALS),
+          String.format(
+              Locale.ROOT,
+              "%d rows, %d distinct N, %d distinct D",
               design.size(),
               distinctN,
               distinctD));
