@@ -371,7 +371,16 @@ public final class PlanCommand implements Callable<Integer> {
               v[v.length - 1]));
     } catch (SpecException e) {
       // No trials table yet, or one written before the noise was measured: say so and assume.
-      return Noise.assumed("no measured noise in " + out + "/trials (" + e.getMessage() + ")");
+      String why =
+          switch (e.field()) {
+            case "--loss-col" -> out + "/trials has no " + STDERR_COLUMN + " column (an older run)";
+            case "--input" ->
+                e.getMessage().contains("no usable rows")
+                    ? "no finished trial in " + out + "/trials has a " + STDERR_COLUMN
+                    : out + " has no trials table yet";
+            default -> "no measured noise in " + out + "/trials (" + e.getMessage() + ")";
+          };
+      return Noise.assumed(why);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot read " + out, e);
     }
