@@ -198,7 +198,16 @@ public final class PlanCommand implements Callable<Integer> {
     }
     Plan plan = Planner.plan(sweep);
     List<DesignRow> design = design(plan);
-    StringBuilder text = new StringBuilder(plan.describe(1));
+    int slots = Runtime.getRuntime().availableProcessors();
+    StringBuilder text =
+        new StringBuilder(
+            plan.describe(
+                slots,
+                plan.estimatedSeconds(slots, Plan.DEFAULT_FLOPS_PER_SLOT),
+                String.format(
+                    Locale.ROOT,
+                    "provisional, at %.3g 6ND FLOP/s per slot; run times a probe first",
+                    Plan.DEFAULT_FLOPS_PER_SLOT)));
     text.append(describeDesign(design));
     PowerResult result = null;
     if (power) {

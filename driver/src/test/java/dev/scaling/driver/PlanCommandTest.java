@@ -98,6 +98,21 @@ class PlanCommandTest {
   }
 
   @Test
+  void plan_printsTheTrunksOfAWsdSweep() throws IOException {
+    Path p = dir.resolve("wsd.yaml");
+    Files.writeString(
+        p,
+        SPEC.replace(
+            "  warmup_fraction: 0.05\n  min_lr_fraction: 0.1\n",
+            "  schedule: wsd\n  warmup_tokens: 16384\n  cooldown_fraction: 0.2\n"
+                + "  cooldown_shape: 1-sqrt\n  min_lr_fraction: 0.0\n"));
+    PlanOutcome o = PlanCommand.run(p.toString());
+    // One trunk per (shape, learning rate): 6 shapes x 2 learning rates, 3 branches each.
+    assertTrue(o.printed().contains("Branched cooldowns: 12 trunk(s), 36 branches"), o.printed());
+    assertEquals(18, o.design().size());
+  }
+
+  @Test
   void plan_powerSimulatesTheAssumedLawWithTheGivenNoise() throws IOException {
     PlanOutcome o =
         PlanCommand.run(
