@@ -416,7 +416,9 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Override
     public ChinchillaParams convert(String value) {
-      String[] parts = value.trim().split("[,;\\s]+");
+      // The fit summary's intervals ("alpha=0.34 [0.30, 0.38]") are dropped, so its line can be
+      // pasted as it is.
+      String[] parts = value.replaceAll("\\[[^\\]]*\\]", " ").trim().split("[,;\\s]+");
       double[] v = new double[5];
       boolean named = Arrays.stream(parts).anyMatch(p -> p.contains("="));
       if (parts.length != 5) {
