@@ -2,6 +2,8 @@ package dev.scaling.driver;
 
 import dev.scaling.common.fit.ChinchillaParams;
 import dev.scaling.common.fit.FitOptions;
+import dev.scaling.common.fit.Identifiability;
+import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SpecParser;
 import dev.scaling.common.spec.SweepSpec;
@@ -240,26 +242,31 @@ public final class PlanCommand implements Callable<Integer> {
     double[] d = rows.stream().mapToDouble(DesignRow::d).toArray();
     double[] tpp = rows.stream().mapToDouble(r -> r.d() / r.n()).toArray();
     int copies = rows.stream().mapToInt(DesignRow::copies).max().orElse(1);
+    StringBuilder warnings = new StringBuilder();
+    // The fit's own design warnings depend on N and D alone, so they are known before any loss.
+    Identifiability.check(rows.stream().map(r -> new ScalingPoint(r.n(), r.d(), 1)).toList())
+        .forEach(w -> warnings.append("  the fit will warn: ").append(w.message()).append('\n'));
     return String.format(
-        Locale.ROOT,
-        "Fit design: %d rows (N = n_params, the family's non-embedding parameters; D = tokens%s):%n"
-            + "  N %.4g to %.4g (%.2f decades, %d distinct), D %.4g to %.4g (%.2f decades, %d"
-            + " distinct), D/N %.3g to %.3g; 6ND per row %.3g to %.3g, %.3g in total%n",
-        rows.size(),
-        copies > 1 ? "; the lowest loss of " + copies + " learning rates per row" : "",
-        min(n),
-        max(n),
-        Math.log10(max(n) / min(n)),
-        Arrays.stream(n).distinct().count(),
-        min(d),
-        max(d),
-        Math.log10(max(d) / min(d)),
-        Arrays.stream(d).distinct().count(),
-        min(tpp),
-        max(tpp),
-        rows.stream().mapToDouble(DesignRow::flops).min().orElse(0),
-        rows.stream().mapToDouble(DesignRow::flops).max().orElse(0),
-        rows.stream().mapToDouble(DesignRow::flops).sum());
+            Locale.ROOT,
+            "Fit design: %d rows (N = n_params, the family's non-embedding parameters; D = tokens%s):%n"
+                + "  N %.4g to %.4g (%.2f decades, %d distinct), D %.4g to %.4g (%.2f decades, %d"
+                + " distinct), D/N %.3g to %.3g; 6ND per row %.3g to %.3g, %.3g in total%n",
+            rows.size(),
+            copies > 1 ? "; the lowest loss of " + copies + " learning rates per row" : "",
+            min(n),
+            max(n),
+            Math.log10(max(n) / min(n)),
+            Arrays.stream(n).distinct().count(),
+            min(d),
+            max(d),
+            Math.log10(max(d) / min(d)),
+            Arrays.stream(d).distinct().count(),
+            min(tpp),
+            max(tpp),
+            rows.stream().mapToDouble(DesignRow::flops).min().orElse(0),
+            rows.stream().mapToDouble(DesignRow::flops).max().orElse(0),
+            rows.stream().mapToDouble(DesignRow::flops).sum())
+        + warnings;
   }
 
   private PowerResult simulate(SweepSpec sweep, List<DesignRow> design, Configuration hadoop) {

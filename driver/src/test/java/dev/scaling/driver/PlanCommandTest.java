@@ -95,6 +95,9 @@ class PlanCommandTest {
     assertTrue(o.printed().contains("Fit design: 18 rows"), o.printed());
     assertTrue(o.printed().contains("the lowest loss of 2 learning rates per row"), o.printed());
     assertTrue(o.printed().contains("Plan for sweep 'plantest': 36 trials"), o.printed());
+    // 3 token counts: the fit's identifiability check will ask for 4.
+    assertTrue(
+        o.printed().contains("the fit will warn: only 3 distinct token counts D"), o.printed());
   }
 
   @Test
