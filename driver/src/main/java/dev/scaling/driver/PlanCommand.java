@@ -1,5 +1,8 @@
 package dev.scaling.driver;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scaling.common.fit.ChinchillaParams;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.Identifiability;
@@ -33,6 +36,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -75,7 +80,7 @@ public final class PlanCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "A finished or partial run of this spec: --power then uses its measured evaluation noise"
-              + " (median of OUT/trials' eval_loss_stderr).")
+              + " (median eval_loss_stderr of OUT/trials, else of OUT/commits).")
   String out;
 
   @Option(
@@ -157,6 +162,8 @@ public final class PlanCommand implements Callable<Integer> {
   double pin;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec commandSpec;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   PlanOutcome outcome;
 
@@ -369,9 +376,24 @@ public final class PlanCommand implements Callable<Integer> {
         return Noise.assumed(
             out + " holds another sweep (differs in " + String.join("; ", differences) + ")");
       }
-      InputTable stderr =
-          TableReader.read(outDir + "/trials", hadoop, null, null, STDERR_COLUMN, null, true);
-      double[] v = stderr.rows().stream().mapToDouble(r -> r.point().loss()).sorted().toArray();
+      double[] v;
+      String where;
+      SpecException tableProblem = null;
+      try {
+        InputTable stderr =
+            TableReader.read(outDir + "/trials", hadoop, null, null, STDERR_COLUMN, null, true);
+        v = stderr.rows().stream().mapToDouble(r -> r.point().loss()).toArray();
+        where = out + "/trials";
+      } catch (SpecException e) {
+        // No table (a partial run writes it only at the end) or an older one: the commits.
+        tableProblem = e;
+        v = committedStderr(outDir, hadoop);
+        where = out + "/commits";
+      }
+      if (v.length == 0) {
+        throw tableProblem != null ? tableProblem : SpecException.of("--out", "no stderr");
+      }
+      Arrays.sort(v);
       double median =
           v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
       return new Noise(
@@ -379,27 +401,60 @@ public final class PlanCommand implements Callable<Integer> {
           Noise.Source.MEASURED,
           String.format(
               Locale.ROOT,
-              "median %s of %d finished trials in %s/trials, from %.3g to %.3g",
+              "median %s of %d finished trials in %s, from %.3g to %.3g",
               STDERR_COLUMN,
               v.length,
-              out,
+              where,
               v[0],
               v[v.length - 1]));
     } catch (SpecException e) {
       // No trials table yet, or one written before the noise was measured: say so and assume.
       String why =
           switch (e.field()) {
-            case "--loss-col" -> out + "/trials has no " + STDERR_COLUMN + " column (an older run)";
+            case "--loss-col" ->
+                out + "/trials has no " + STDERR_COLUMN + " column, nor its commits (an older run)";
             case "--input" ->
                 e.getMessage().contains("no usable rows")
                     ? "no finished trial in " + out + "/trials has a " + STDERR_COLUMN
-                    : out + " has no trials table yet";
+                    : out + " has no trials table and no finished commit with " + STDERR_COLUMN;
             default -> "no measured noise in " + out + "/trials (" + e.getMessage() + ")";
           };
       return Noise.assumed(why);
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot read " + out, e);
     }
+  }
+
+  /**
+   * The {@code evalLossStderr} of every finished trial committed in {@code OUT/commits} (one JSON
+   * file per trial, written the moment it ends, so a partial run has them too); empty when none.
+   */
+  static double[] committedStderr(String outDir, Configuration hadoop) throws IOException {
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(outDir + "/commits");
+    FileSystem fs = dir.getFileSystem(hadoop);
+    if (!fs.exists(dir)) {
+      return new double[0];
+    }
+    List<Double> out = new ArrayList<>();
+    for (FileStatus f : fs.listStatus(dir)) {
+      if (!f.isFile() || !f.getPath().getName().endsWith(".json")) {
+        continue;
+      }
+      JsonNode result;
+      try (var in = fs.open(f.getPath())) {
+        result = JSON.readTree(in).path("result");
+      } catch (JsonProcessingException e) {
+        continue; // not a commit (the store's temporary files are skipped the same way)
+      }
+      JsonNode stderr = result.path("evalLossStderr");
+      if ("FINISHED".equals(result.path("status").asText())
+          && stderr.isNumber()
+          && stderr.asDouble() > 0
+          && Double.isFinite(stderr.asDouble())) {
+        out.add(stderr.asDouble());
+      }
+    }
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   private static double min(double[] v) {

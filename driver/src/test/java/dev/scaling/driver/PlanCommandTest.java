@@ -180,6 +180,37 @@ class PlanCommandTest {
   }
 
   @Test
+  void plan_powerUsesTheCommitsOfAPartialRun() throws IOException {
+    Path out = dir.resolve("out");
+    Files.createDirectories(out.resolve("commits"));
+    Files.writeString(out.resolve("spec.yaml"), SPEC);
+    // A partial run: no trials table yet, commits with 0.006 and 0.002 (median 0.004); a failed
+    // trial's and one without the field are not counted.
+    String[][] commits = {
+      {"a", "FINISHED", "0.006"},
+      {"b", "FINISHED", "0.002"},
+      {"c", "FAILED", "0.9"},
+      {"d", "FINISHED", null}
+    };
+    for (String[] c : commits) {
+      Files.writeString(
+          out.resolve("commits/" + c[0] + ".json"),
+          "{\"result\":{\"status\":\""
+              + c[1]
+              + "\",\"finalEvalLoss\":2.5"
+              + (c[2] == null ? "" : ",\"evalLossStderr\":" + c[2])
+              + "}}");
+    }
+    PlanOutcome o =
+        PlanCommand.run(
+            spec().toString(), "--power", "--out", out.toString(), "--simulations", "2");
+    assertEquals(Noise.Source.MEASURED, o.power().noise().source());
+    assertEquals(0.004, o.power().noise().sd(), 1e-12);
+    assertTrue(o.power().noise().detail().contains("of 2 finished trials"), o.power()::toString);
+    assertTrue(o.power().noise().detail().contains("/commits"), o.power()::toString);
+  }
+
+  @Test
   void plan_powerFallsBackWhenTheRunHasNoStderrColumn() throws IOException {
     Path out = dir.resolve("out");
     Files.createDirectories(out.resolve("trials"));
