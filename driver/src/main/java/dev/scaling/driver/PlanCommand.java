@@ -337,7 +337,13 @@ public final class PlanCommand implements Callable<Integer> {
     List<String> notes = new ArrayList<>();
     double lo = design.stream().mapToDouble(r -> truth.predict(r.n(), r.d())).min().orElseThrow();
     double hi = design.stream().mapToDouble(r -> truth.predict(r.n(), r.d())).max().orElseThrow();
-    int vocab = DataSources.vocab(sweep.data());
+    int vocab;
+    try {
+      vocab = DataSources.vocab(sweep.data());
+    } catch (RuntimeException e) {
+      // A tokenizer trained on first use has no vocabulary yet: no uniform-guess check.
+      return notes;
+    }
     double uniform = Math.log(vocab);
     if (hi > uniform) {
       notes.add(
