@@ -399,7 +399,7 @@ public final class RunCommand implements Callable<Integer> {
    * A text corpus path made absolute (a relative local path becomes a file: URI), so executors
    * whose working folder differs from the driver's read the same files.
    */
-  private static SweepSpec qualifyCorpus(SweepSpec s, Configuration hadoop) throws IOException {
+  static SweepSpec qualifyCorpus(SweepSpec s, Configuration hadoop) throws IOException {
     DataSpec d = s.data();
     if (d.path() == null) {
       return s;

@@ -25,7 +25,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * The application's entry point, as spark-submit and the {@code ./sweep} launcher call it: {@code
  * run} trains a sweep, {@code fit} fits scaling laws to a table of (N, D, loss) rows, {@code bench}
- * measures the trainer, the fitter and a sweep's schedule against their bounds and peers.
+ * measures the trainer, the fitter and a sweep's schedule against their bounds and peers, {@code
+ * plan} prints a sweep's plan and, with --power, what its fit can be expected to pin down.
  *
  * <p>Exit codes: 0 success; 2 the input is wrong (an option, the spec, an input file), with one
  * line naming the field, the rule and the value found; 3 a sweep ran but some trials failed or
@@ -35,7 +36,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(
     name = "sweep",
     mixinStandardHelpOptions = true,
-    subcommands = {RunCommand.class, FitCommand.class, BenchCommand.class},
+    subcommands = {RunCommand.class, FitCommand.class, BenchCommand.class, PlanCommand.class},
     description = "Run neural scaling-law sweeps on Spark and fit laws to the results.")
 public final class SweepMain {
   /** Exit code of bad input: an option, the spec or an input file breaks a rule. */

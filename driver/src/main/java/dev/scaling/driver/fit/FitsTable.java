@@ -3,24 +3,36 @@ package dev.scaling.driver.fit;
 import dev.scaling.common.fit.Allocation;
 import dev.scaling.common.fit.AllocationStudy;
 import dev.scaling.common.fit.BootstrapResult;
+import dev.scaling.common.fit.ChinchillaParams;
 import dev.scaling.common.fit.FitResult;
 import dev.scaling.common.fit.Interval;
 import dev.scaling.common.fit.LawFit;
 import dev.scaling.common.fit.ScalingAnalysis;
+import dev.scaling.common.spec.SpecException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.LocalOutputFile;
+import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 
@@ -137,6 +149,61 @@ public final class FitsTable {
       return file;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write fits table " + file, e);
+    }
+  }
+
+  /**
+   * The Chinchilla point estimate (E, A, B, alpha, beta) of the fits table of a finished run:
+   * {@code runDir/fits}, a local path or any Hadoop URI; for {@code ./sweep plan --assume-from}.
+   *
+   * @throws SpecException naming {@code --assume-from} when the table is absent or holds no
+   *     complete, valid chinchilla row set
+   */
+  public static ChinchillaParams readChinchilla(String runDir, Configuration hadoop) {
+    org.apache.hadoop.fs.Path dir = TableReader.toPath(runDir + "/fits");
+    Map<String, Double> found = new LinkedHashMap<>();
+    try {
+      FileSystem fs = dir.getFileSystem(hadoop);
+      if (!fs.exists(dir)) {
+        throw new SpecException("--assume-from", "a finished run's folder, with fits/", runDir);
+      }
+      for (FileStatus f : fs.listStatus(dir)) {
+        if (!f.getPath().getName().endsWith(".parquet")) {
+          continue;
+        }
+        try (ParquetFileReader reader =
+            ParquetFileReader.open(HadoopInputFile.fromPath(f.getPath(), hadoop))) {
+          MessageType schema = reader.getFooter().getFileMetaData().getSchema();
+          PageReadStore pages;
+          while ((pages = reader.readNextRowGroup()) != null) {
+            RecordReader<Group> rr =
+                new ColumnIOFactory()
+                    .getColumnIO(schema)
+                    .getRecordReader(pages, new GroupRecordConverter(schema));
+            for (long i = 0; i < pages.getRowCount(); i++) {
+              Group g = rr.read();
+              if ("chinchilla".equals(g.getString("form", 0))) {
+                found.put(g.getString("parameter", 0), g.getDouble("estimate", 0));
+              }
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the fits table under " + runDir, e);
+    }
+    List<String> names = List.of("E", "A", "B", "alpha", "beta");
+    if (!found.keySet().containsAll(names)) {
+      throw new SpecException(
+          "--assume-from",
+          "a run whose fits table holds a chinchilla fit (E, A, B, alpha, beta)",
+          runDir + " (found " + found.keySet() + ")");
+    }
+    try {
+      return new ChinchillaParams(
+          found.get("E"), found.get("A"), found.get("B"), found.get("alpha"), found.get("beta"));
+    } catch (IllegalArgumentException e) {
+      throw new SpecException("--assume-from", "a run with a valid chinchilla fit", e.getMessage());
     }
   }
 }
