@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.scaling.common.spec.CooldownShape;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
+import dev.scaling.common.spec.ParametrizationSpec;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SyntheticSpec;
 import dev.scaling.common.spec.TrainingSpec;
@@ -101,7 +102,19 @@ class TrialTest {
         List.of(
             config(64, 2, 65536),
             new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 3, TEXT, TRAINING),
-            new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, DATA, WSD));
+            new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, DATA, WSD),
+            new TrialConfig(
+                42,
+                "transformer",
+                64,
+                2,
+                4,
+                64,
+                65536,
+                0,
+                DATA,
+                TRAINING,
+                new ParametrizationSpec("mup", 32)));
     Set<String> all = new LinkedHashSet<>();
     Set<String> varied = new TreeSet<>();
     for (TrialConfig base : bases) {
@@ -132,9 +145,11 @@ class TrialTest {
     Set<String> notVaried = new TreeSet<>(all);
     notVaried.removeAll(varied);
     // The leaves without another valid value on their own: the schedule and its wsd section
-    // change only together (their own leaves are varied on the wsd base).
+    // change only together (their own leaves are varied on the wsd base); an absent
+    // parametrization (standard) is no leaf of the id at all, its fields are varied on the mup
+    // base.
     assertEquals(
-        Set.of("training.schedule", "training.wsd"),
+        Set.of("training.schedule", "training.wsd", "parametrization"),
         notVaried,
         "leaves the test could not vary; varied: " + varied);
   }
