@@ -43,7 +43,11 @@ class SweepMainTest {
   static Stream<Arguments> badInput() {
     return Stream.of(
         // the command itself
-        bad(List.of("frobnicate"), "sweep command", "one of [run, fit, bench]", "\"frobnicate\""),
+        bad(
+            List.of("frobnicate"),
+            "sweep command",
+            "one of [run, fit, bench, coord-check]",
+            "\"frobnicate\""),
         bad(List.of("--frobnicate"), "sweep option", "one of [", "\"--frobnicate\""),
         // run: SPEC --out --plan-only --rerun-failed --force --extend --checkpoint-every
         // --bootstrap --huber-delta

@@ -15,8 +15,11 @@ import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.ScalingAnalysis;
 import dev.scaling.common.fit.ScalingFitter;
 import dev.scaling.driver.report.CurveSample;
+import dev.scaling.driver.report.LearningRateTransfer;
 import dev.scaling.driver.report.ReportWriter;
 import dev.scaling.driver.report.TrialPoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -70,11 +73,40 @@ public final class SweepFit {
       List<LawForm> forms,
       List<ApproachKind> approaches,
       Path outDir) {
+    return fitAndReport(
+        rows, compute, curves, entropyFloor, notes, options, forms, approaches, null, outDir);
+  }
+
+  /**
+   * As above, with the report's "Best learning rate vs N" section from {@code learningRates} (null
+   * for none).
+   */
+  public static FitOutcome fitAndReport(
+      List<TrialPoint> rows,
+      List<Double> compute,
+      List<CurveSample> curves,
+      Double entropyFloor,
+      List<String> notes,
+      FitOptions options,
+      List<LawForm> forms,
+      List<ApproachKind> approaches,
+      LearningRateTransfer learningRates,
+      Path outDir) {
     ScalingAnalysis a =
         new ScalingFitter(options).analyse(rows.stream().map(TrialPoint::point).toList(), forms);
     AllocationStudy study = AllocationStudy.run(a, compute, approaches);
     Path fits = FitsTable.write(a, study, outDir.resolve("fits"));
-    Path report = ReportWriter.write(a, study, rows, curves, entropyFloor, notes, outDir);
+    Path report =
+        ReportWriter.write(a, study, rows, curves, entropyFloor, notes, learningRates, outDir);
+    if (learningRates != null) {
+      try {
+        JSON.writerWithDefaultPrettyPrinter()
+            .writeValue(report.resolveSibling("learning_rate.json").toFile(), learningRates);
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot write " + report.resolveSibling("learning_rate.json"), e);
+      }
+    }
     return new FitOutcome(
         a, study, fits, report, notes, summary(a, study, notes, entropyFloor), json(a, study));
   }

@@ -1,5 +1,6 @@
 package dev.scaling.driver.spark;
 
+import dev.scaling.common.spec.ParametrizationSpec;
 import dev.scaling.common.trial.CurvePoint;
 import dev.scaling.common.trial.Provenance;
 import dev.scaling.common.trial.Trial;
@@ -71,7 +72,8 @@ public final class ResultTables {
             field("fork_tokens", DataTypes.LongType, true),
             field("cooldown_tokens", DataTypes.LongType, true),
             field("eval_bits_per_byte", DataTypes.DoubleType, true),
-            field("epochs", DataTypes.DoubleType, true)
+            field("epochs", DataTypes.DoubleType, true),
+            field("parametrization", DataTypes.StringType, true)
           });
 
   /** Schema of {@code OUT/curves}. */
@@ -139,7 +141,8 @@ public final class ResultTables {
         t.branched() ? t.forkStep() * t.tokensPerStep() : null,
         t.branched() ? (t.steps() - t.forkStep()) * t.tokensPerStep() : null,
         finiteOrNull(r.bitsPerByte(r.finalEvalLoss())),
-        r.epochs());
+        r.epochs(),
+        ParametrizationSpec.labelOf(t.parametrization()));
   }
 
   /**
