@@ -125,10 +125,22 @@ public final class CoordCheckCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The trial of width {@code width} the check trains (one batch of tokens; the spec's data). */
+  /**
+   * The trial of width {@code width} the check trains: the spec's data, model and batch, one batch
+   * of tokens, the default schedule (unused: the check's learning rate is constant).
+   */
   static Trial trial(SweepSpec s, int width, int depth, double lr, ParametrizationSpec p) {
     TrainingSpec t = s.training();
-    TrainingSpec training = t.withLearningRate(lr);
+    // The check applies no schedule; the default one keeps a one-batch trial valid (a wsd warmup
+    // longer than the trial would not be).
+    TrainingSpec training =
+        new TrainingSpec(
+            t.batchSize(),
+            lr,
+            t.warmupFraction(),
+            t.minLrFraction(),
+            t.gradClip(),
+            t.evalInterval());
     TrialConfig config =
         new TrialConfig(
             s.seed(),

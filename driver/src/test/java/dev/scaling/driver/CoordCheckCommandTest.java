@@ -29,6 +29,8 @@ class CoordCheckCommandTest {
       training:
         batch_size: 4
         learning_rate: 1.0e-2
+        schedule: wsd
+        warmup_tokens: 1024
       """;
 
   private static int run(StringWriter out, StringWriter err, String... args) {
