@@ -5,6 +5,7 @@ import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.spec.ParametrizationSpec;
 import dev.scaling.common.spec.PowerLawSpec;
 import dev.scaling.common.trial.ConfigWalk;
 import dev.scaling.common.trial.CurvePoint;
@@ -15,6 +16,7 @@ import dev.scaling.driver.fit.FitOutcome;
 import dev.scaling.driver.fit.SweepFit;
 import dev.scaling.driver.live.SweepView;
 import dev.scaling.driver.report.CurveSample;
+import dev.scaling.driver.report.LearningRateTransfer;
 import dev.scaling.driver.report.SweepFacts;
 import dev.scaling.driver.report.TrialPoint;
 import java.io.IOException;
@@ -26,7 +28,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
@@ -135,6 +139,14 @@ final class SweepLaws {
       }
     }
     List<String> notes = new ArrayList<>();
+    String parametrization = parametrizationNote(outcomes);
+    if (parametrization != null) {
+      notes.add(parametrization);
+    }
+    LearningRateTransfer learningRates = learningRates(outcomes);
+    if (learningRates != null && !quiet) {
+      System.out.print(learningRates.summary());
+    }
     int before = rows.size();
     rows = bestLearningRate(rows, outcomes);
     if (rows.size() < before) {
@@ -178,6 +190,7 @@ final class SweepLaws {
             options,
             LawForm.defaults(),
             List.of(ApproachKind.values()),
+            learningRates,
             local);
     if (!outDir.startsWith("file:")) {
       org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(outDir);
@@ -239,6 +252,38 @@ final class SweepLaws {
       byId.put(o.trial().trialId(), o.trial().budget());
     }
     return rows.stream().map(r -> byId.get(r.trialId())).toList();
+  }
+
+  /**
+   * The report's "Best learning rate vs N" over the finished trials, or null without a
+   * learning-rate axis.
+   */
+  static LearningRateTransfer learningRates(List<TrialOutcome> outcomes) {
+    List<LearningRateTransfer.Row> rows = new ArrayList<>();
+    Set<String> labels = new TreeSet<>();
+    for (TrialOutcome o : outcomes) {
+      labels.add(ParametrizationSpec.labelOf(o.trial().parametrization()));
+      if (o.result().status() == TrialStatus.FINISHED
+          && Double.isFinite(o.result().finalEvalLoss())) {
+        rows.add(
+            new LearningRateTransfer.Row(
+                o.trial().nParams(),
+                o.trial().tokens(),
+                o.trial().training().learningRate(),
+                o.result().finalEvalLoss()));
+      }
+    }
+    return LearningRateTransfer.of(labels.size() == 1 ? labels.iterator().next() : null, rows);
+  }
+
+  /** A note naming the parametrization when it is not the standard one, else null. */
+  static String parametrizationNote(List<TrialOutcome> outcomes) {
+    Set<String> labels = new TreeSet<>();
+    outcomes.forEach(o -> labels.add(ParametrizationSpec.labelOf(o.trial().parametrization())));
+    if (labels.isEmpty() || labels.equals(Set.of(ParametrizationSpec.STANDARD))) {
+      return null;
+    }
+    return "parametrization: " + String.join(", ", labels);
   }
 
   /** The learning rate's path in the configuration walk. */

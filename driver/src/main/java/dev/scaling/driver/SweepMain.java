@@ -36,7 +36,13 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(
     name = "sweep",
     mixinStandardHelpOptions = true,
-    subcommands = {RunCommand.class, FitCommand.class, BenchCommand.class, PlanCommand.class},
+    subcommands = {
+      RunCommand.class,
+      FitCommand.class,
+      BenchCommand.class,
+      PlanCommand.class,
+      CoordCheckCommand.class
+    },
     description = "Run neural scaling-law sweeps on Spark and fit laws to the results.")
 public final class SweepMain {
   /** Exit code of bad input: an option, the spec or an input file breaks a rule. */

@@ -46,7 +46,7 @@ class SweepMainTest {
         bad(
             List.of("frobnicate"),
             "sweep command",
-            "one of [run, fit, bench, plan]",
+            "one of [run, fit, bench, plan, coord-check]",
             "\"frobnicate\""),
         bad(List.of("--frobnicate"), "sweep option", "one of [", "\"--frobnicate\""),
         // run: SPEC --out --plan-only --rerun-failed --force --extend --checkpoint-every

@@ -227,6 +227,10 @@ public final class TrialTrainer {
     private final List<NDArray> weights = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     private final AdamState adam;
+
+    /** Each parameter's factor of the scheduled learning rate (its parametrization's). */
+    private final float[] lrMultipliers;
+
     private final RunState state;
     private final long startNanos;
     private LearningRateSchedule schedule;
@@ -269,6 +273,10 @@ public final class TrialTrainer {
       for (Pair<String, Parameter> entry : model.getParameters()) {
         names.add(entry.getKey());
         weights.add(entry.getValue().getArray());
+      }
+      this.lrMultipliers = new float[names.size()];
+      for (int i = 0; i < lrMultipliers.length; i++) {
+        lrMultipliers[i] = (float) model.learningRateMultiplier(names.get(i));
       }
       this.adam = AdamState.zerosLike(weights);
       this.schedule = trial.schedule();
@@ -504,7 +512,7 @@ public final class TrialTrainer {
           grads[i].attach(step);
         }
         GlobalNormClip.apply(grads, trial.training().gradClip());
-        Adam.update(weights, grads, lr, adam);
+        Adam.update(weights, grads, lr, lrMultipliers, adam);
         return result;
       } finally {
         JniUtils.setGradMode(false);

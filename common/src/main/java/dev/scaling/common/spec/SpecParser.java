@@ -144,9 +144,32 @@ public final class SpecParser {
         new ModelSpec(
             n.string("family", "transformer"),
             n.intValue("context", null),
-            n.intValue("head_size", null));
-    n.rejectUnknown(Set.of("family", "context", "head_size"));
+            n.intValue("head_size", null),
+            parametrization(n));
+    n.rejectUnknown(Set.of("family", "context", "head_size", "parametrization", "base_width"));
     return m;
+  }
+
+  /**
+   * {@code model.parametrization} and {@code model.base_width}: null for the standard
+   * parametrization (which has no base width), so a spec that does not name one keeps its trial
+   * ids.
+   */
+  private static ParametrizationSpec parametrization(Node n) {
+    String name = n.string("parametrization", ParametrizationSpec.STANDARD);
+    if (name.equals(ParametrizationSpec.STANDARD)) {
+      if (n.has("base_width")) {
+        throw new SpecException(
+            n.path("base_width"),
+            "absent unless model.parametrization scales with width (parametrization is "
+                + name
+                + ")",
+            n.map().get("base_width"));
+      }
+      return null;
+    }
+    return new ParametrizationSpec(
+        name, n.intValue("base_width", ParametrizationSpec.DEFAULT_BASE_WIDTH));
   }
 
   private static GridSpec grid(Node n) {

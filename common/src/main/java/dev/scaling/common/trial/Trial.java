@@ -6,6 +6,7 @@ import dev.scaling.common.schedule.LearningRateSchedule;
 import dev.scaling.common.schedule.Schedules;
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.spec.ParametrizationSpec;
 import dev.scaling.common.spec.TrainingSpec;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -137,6 +138,11 @@ public record Trial(
   /** Tokens per window. */
   public int context() {
     return config.context();
+  }
+
+  /** How the model scales with width ({@code model.parametrization}); null for standard. */
+  public ParametrizationSpec parametrization() {
+    return config.parametrization();
   }
 
   /** Training tokens D as written in the grid. */

@@ -3,6 +3,8 @@ package dev.scaling.common.trial;
 import static dev.scaling.common.spec.SpecException.require;
 
 import dev.scaling.common.spec.DataSpec;
+import dev.scaling.common.spec.OmitWhenNull;
+import dev.scaling.common.spec.ParametrizationSpec;
 import dev.scaling.common.spec.TrainingSpec;
 import java.io.Serializable;
 
@@ -21,6 +23,9 @@ import java.io.Serializable;
  * @param replica the grid's replica seed
  * @param data the sweep's data
  * @param training the trial's optimisation settings (the grid's learning rate already applied)
+ * @param parametrization how the model's initialisation and learning rates scale with width; null
+ *     for the standard parametrization (no leaf in the walk, so ids of standard trials are as they
+ *     were before the field existed)
  */
 public record TrialConfig(
     long sweepSeed,
@@ -32,8 +37,24 @@ public record TrialConfig(
     long tokens,
     int replica,
     DataSpec data,
-    TrainingSpec training)
+    TrainingSpec training,
+    @OmitWhenNull ParametrizationSpec parametrization)
     implements Serializable {
+
+  /** A trial configuration under the standard parametrization. */
+  public TrialConfig(
+      long sweepSeed,
+      String family,
+      int width,
+      int depth,
+      int heads,
+      int context,
+      long tokens,
+      int replica,
+      DataSpec data,
+      TrainingSpec training) {
+    this(sweepSeed, family, width, depth, heads, context, tokens, replica, data, training, null);
+  }
 
   public TrialConfig {
     require(family != null && !family.isBlank(), "model.family", "a model family name", family);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.scaling.common.spec.CooldownShape;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
+import dev.scaling.common.spec.ParametrizationSpec;
 import dev.scaling.common.spec.PowerLawSpec;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SyntheticSpec;
@@ -117,7 +118,19 @@ class TrialTest {
             config(64, 2, 65536),
             new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 3, TEXT, TRAINING),
             new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, DATA, WSD),
-            new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, POWERLAW, TRAINING));
+            new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, POWERLAW, TRAINING),
+            new TrialConfig(
+                42,
+                "transformer",
+                64,
+                2,
+                4,
+                64,
+                65536,
+                0,
+                DATA,
+                TRAINING,
+                new ParametrizationSpec("mup", 32)));
     Set<String> all = new LinkedHashSet<>();
     Set<String> varied = new TreeSet<>();
     for (TrialConfig base : bases) {
@@ -148,10 +161,11 @@ class TrialTest {
     Set<String> notVaried = new TreeSet<>(all);
     notVaried.removeAll(varied);
     // The leaves without another valid value on their own: the schedule and its wsd section
-    // change only together (their own leaves are varied on the wsd base); the powerlaw block is
-    // absent from every other base (its own leaves are varied on the powerlaw base).
+    // change only together (their own leaves are varied on the wsd base); the powerlaw block and
+    // an absent parametrization (standard) are no leaves of the other bases' ids, their own fields
+    // are varied on the powerlaw and mup bases.
     assertEquals(
-        Set.of("training.schedule", "training.wsd", "data.powerlaw"),
+        Set.of("training.schedule", "training.wsd", "data.powerlaw", "parametrization"),
         notVaried,
         "leaves the test could not vary; varied: " + varied);
   }

@@ -6,7 +6,6 @@ import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.StartGrid;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.driver.OptionRules;
-import dev.scaling.driver.report.SweepFacts;
 import dev.scaling.driver.spark.HadoopConfs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -145,7 +144,7 @@ public final class FitCommand implements Callable<Integer> {
             table.rows(),
             table.computeOrNull(),
             List.of(),
-            SweepFacts.NONE,
+            null,
             table.notes(),
             options,
             forms,

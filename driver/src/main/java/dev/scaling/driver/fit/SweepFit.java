@@ -16,10 +16,13 @@ import dev.scaling.common.fit.ScalingAnalysis;
 import dev.scaling.common.fit.ScalingFitter;
 import dev.scaling.driver.report.CurveSample;
 import dev.scaling.driver.report.IntervalText;
+import dev.scaling.driver.report.LearningRateTransfer;
 import dev.scaling.driver.report.LossTrends;
 import dev.scaling.driver.report.ReportWriter;
 import dev.scaling.driver.report.SweepFacts;
 import dev.scaling.driver.report.TrialPoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -82,12 +85,14 @@ public final class SweepFit {
         options,
         forms,
         approaches,
+        null,
         outDir);
   }
 
   /**
    * As above, with what the run knows beside its rows (the source's floor and designed exponents,
-   * the evaluation noise) for the report and the summary.
+   * the evaluation noise) for the report and the summary, and the report's "Best learning rate vs
+   * N" section from {@code learningRates} (null for none).
    */
   public static FitOutcome fitAndReport(
       List<TrialPoint> rows,
@@ -98,12 +103,22 @@ public final class SweepFit {
       FitOptions options,
       List<LawForm> forms,
       List<ApproachKind> approaches,
+      LearningRateTransfer learningRates,
       Path outDir) {
     ScalingAnalysis a =
         new ScalingFitter(options).analyse(rows.stream().map(TrialPoint::point).toList(), forms);
     AllocationStudy study = AllocationStudy.run(a, compute, approaches);
     Path fits = FitsTable.write(a, study, outDir.resolve("fits"));
-    Path report = ReportWriter.write(a, study, rows, curves, facts, notes, outDir);
+    Path report = ReportWriter.write(a, study, rows, curves, facts, notes, learningRates, outDir);
+    if (learningRates != null) {
+      try {
+        JSON.writerWithDefaultPrettyPrinter()
+            .writeValue(report.resolveSibling("learning_rate.json").toFile(), learningRates);
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot write " + report.resolveSibling("learning_rate.json"), e);
+      }
+    }
     return new FitOutcome(
         a, study, fits, report, notes, summary(a, study, notes, facts), json(a, study));
   }

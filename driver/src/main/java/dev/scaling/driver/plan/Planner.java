@@ -125,7 +125,8 @@ public final class Planner {
                 tokens,
                 replica,
                 spec.data(),
-                training);
+                training,
+                spec.model().parametrization());
         Trial trial = ModelFamilies.trial(spec.name(), config);
         out.add(budget == null ? trial : trial.withBudget(budget));
       }

@@ -66,13 +66,15 @@ public final class ReportWriter {
       Double entropyFloor,
       List<String> notes,
       Path outDir) {
-    return write(analysis, study, rows, curves, SweepFacts.floor(entropyFloor), notes, outDir);
+    return write(
+        analysis, study, rows, curves, SweepFacts.floor(entropyFloor), notes, null, outDir);
   }
 
   /**
    * As above, with what the run knows beside its rows: the source's floor and designed exponents (a
    * "Ground truth" section) and the evaluation noise (an "Evaluation noise" section that checks the
-   * loss falls along each axis by more than it).
+   * loss falls along each axis by more than it), and the section "Best learning rate vs N" when
+   * {@code learningRates} is not null (a sweep with a learning-rate axis).
    */
   public static Path write(
       ScalingAnalysis analysis,
@@ -81,6 +83,7 @@ public final class ReportWriter {
       List<CurveSample> curves,
       SweepFacts facts,
       List<String> notes,
+      LearningRateTransfer learningRates,
       Path outDir) {
     Double entropyFloor = facts.entropyFloor();
     System.setProperty("java.awt.headless", "true");
@@ -124,6 +127,9 @@ public final class ReportWriter {
     }
     html.append(backtestTable(analysis));
     html.append(allocationSection(study));
+    if (learningRates != null) {
+      html.append(learningRateSection(learningRates));
+    }
     html.append("<h2>Plots</h2>");
     List<ScalingPoint> pts = rows.stream().map(TrialPoint::point).toList();
     LawParams main = mainLaw(analysis);
@@ -424,6 +430,62 @@ public final class ReportWriter {
    * A colour from dark blue through green to orange for {@code t} in [0, 1]: budgets in order of
    * compute, readable on white (no pale yellow or grey).
    */
+  /**
+   * The section "Best learning rate vs N": per (N, D) the learning rate of the lowest final loss,
+   * per D the fitted trend log lr* = a + b log N with the slope's standard error, and what the
+   * slope should be.
+   */
+  static String learningRateSection(LearningRateTransfer t) {
+    StringBuilder h = new StringBuilder("<h2>Best learning rate vs N</h2>");
+    h.append(
+            "<p>For each model size N (non-embedding parameters) and D, the learning rate with the")
+        .append(" lowest final eval loss");
+    if (t.parametrization() != null) {
+      h.append("; parametrization <b>").append(esc(t.parametrization())).append("</b>");
+    }
+    h.append(".</p><table><tr><th>D</th><th>N</th><th>best learning rate</th>")
+        .append("<th>final eval loss</th><th>rates tried</th></tr>");
+    for (LearningRateTransfer.Best b : t.best()) {
+      h.append(
+          String.format(
+              Locale.ROOT,
+              "<tr><td>%s</td><td>%s</td><td>%s%s</td><td>%.4f</td><td>%d</td></tr>",
+              fmt(b.d()),
+              fmt(b.n()),
+              fmt(b.learningRate()),
+              b.atEdge() ? " (edge of the grid)" : "",
+              b.loss(),
+              b.tried()));
+    }
+    h.append("</table>");
+    if (!t.trends().isEmpty()) {
+      h.append("<table><tr><th>D</th><th>a</th><th>slope b</th><th>s.e. of b</th>")
+          .append("<th>sizes</th></tr>");
+      for (LearningRateTransfer.Trend r : t.trends()) {
+        h.append(
+            String.format(
+                Locale.ROOT,
+                "<tr><td>%s</td><td>%.3f</td><td>%.3f</td><td>%s</td><td>%d</td></tr>",
+                fmt(r.d()),
+                r.a(),
+                r.b(),
+                Double.isNaN(r.slopeStdError())
+                    ? "n/a (2 sizes)"
+                    : String.format(Locale.ROOT, "%.3f", r.slopeStdError()),
+                r.sizes()));
+      }
+      h.append("</table>");
+    }
+    h.append("<p>The trend is the least-squares line log lr* = a + b &middot; log N (natural")
+        .append(" logarithms) through the best learning rates of one D. Under muP")
+        .append(" (<code>model.parametrization: mup</code>) the slope should be near 0: one tuned")
+        .append(" learning rate holds for every width. Under the standard parametrization the best")
+        .append(" learning rate usually falls as N grows (a negative slope). A best learning rate")
+        .append(" at the edge of the grid only bounds the optimum; the grid's spacing limits how")
+        .append(" finely the slope is resolved.</p>");
+    return h.toString();
+  }
+
   private static Color ramp(double t) {
     float[][] stops = {
       {0.13f, 0.19f, 0.55f}, {0.0f, 0.55f, 0.55f}, {0.2f, 0.65f, 0.2f}, {0.9f, 0.45f, 0.0f}

@@ -1,5 +1,6 @@
 package dev.scaling.driver.spark;
 
+import dev.scaling.common.spec.ParametrizationSpec;
 import dev.scaling.common.trial.CurvePoint;
 import dev.scaling.common.trial.Provenance;
 import dev.scaling.common.trial.Trial;
@@ -72,7 +73,8 @@ public final class ResultTables {
             field("cooldown_tokens", DataTypes.LongType, true),
             field("eval_bits_per_byte", DataTypes.DoubleType, true),
             field("epochs", DataTypes.DoubleType, true),
-            field("eval_loss_stderr", DataTypes.DoubleType, true)
+            field("eval_loss_stderr", DataTypes.DoubleType, true),
+            field("parametrization", DataTypes.StringType, true)
           });
 
   /** Schema of {@code OUT/curves}. */
@@ -141,7 +143,8 @@ public final class ResultTables {
         t.branched() ? (t.steps() - t.forkStep()) * t.tokensPerStep() : null,
         finiteOrNull(r.bitsPerByte(r.finalEvalLoss())),
         r.epochs(),
-        r.evalLossStderr());
+        r.evalLossStderr(),
+        ParametrizationSpec.labelOf(t.parametrization()));
   }
 
   /**

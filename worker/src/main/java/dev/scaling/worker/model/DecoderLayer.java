@@ -29,10 +29,18 @@ final class DecoderLayer extends AbstractBlock {
   private final Linear fc2;
 
   DecoderLayer(int width, int heads) {
+    this(width, heads, 1.0 / Math.sqrt(width / heads));
+  }
+
+  /**
+   * @param attentionScale the factor of the attention logits q·k (1/sqrt(head size) in the standard
+   *     parametrization)
+   */
+  DecoderLayer(int width, int heads, double attentionScale) {
     this.width = width;
     this.heads = heads;
     this.headSize = width / heads;
-    this.scale = (float) (1.0 / Math.sqrt(headSize));
+    this.scale = (float) attentionScale;
     ln1 = addChildBlock("ln1", LayerNorm.builder().axis(2).build());
     qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * width).build());
     proj = addChildBlock("proj", Linear.builder().setUnits(width).build());

@@ -18,6 +18,7 @@ import dev.scaling.common.trial.Seeds;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.regex.Pattern;
 
 /**
  * A decoder-only transformer language model: token and learned position embeddings, {@code depth}
@@ -33,6 +34,7 @@ public final class DecoderModel extends LanguageModel {
   private final int context;
   private final int width;
   private final int depth;
+  private final WidthScaling scaling;
   private final Parameter tokenEmbedding;
   private final Parameter positionEmbedding;
   private final DecoderLayer[] layers;
@@ -51,6 +53,21 @@ public final class DecoderModel extends LanguageModel {
    * @param heads attention heads; must divide width
    */
   public DecoderModel(int vocab, int context, int width, int depth, int heads) {
+    this(vocab, context, width, depth, heads, null);
+  }
+
+  /**
+   * Builds an uninitialised model under the width multipliers of a {@link Parametrization}.
+   *
+   * @param vocab vocabulary size
+   * @param context longest input window
+   * @param width model width (d_model)
+   * @param depth number of transformer blocks
+   * @param heads attention heads; must divide width
+   * @param scaling the multipliers, or null for the standard parametrization
+   */
+  public DecoderModel(
+      int vocab, int context, int width, int depth, int heads, WidthScaling scaling) {
     if (vocab < 1 || context < 1 || width < 1 || depth < 1 || heads < 1 || width % heads != 0) {
       throw new IllegalArgumentException(
           "bad model shape: vocab "
@@ -64,6 +81,7 @@ public final class DecoderModel extends LanguageModel {
               + ", heads "
               + heads);
     }
+    this.scaling = scaling == null ? WidthScaling.standard(width / heads) : scaling;
     this.vocab = vocab;
     this.context = context;
     this.width = width;
@@ -84,7 +102,8 @@ public final class DecoderModel extends LanguageModel {
                 .build());
     layers = new DecoderLayer[depth];
     for (int i = 0; i < depth; i++) {
-      layers[i] = addChildBlock("layer" + i, new DecoderLayer(width, heads));
+      layers[i] =
+          addChildBlock("layer" + i, new DecoderLayer(width, heads, this.scaling.attentionScale()));
     }
     finalNorm = addChildBlock("final_norm", LayerNorm.builder().axis(2).build());
     head = addChildBlock("head", Linear.builder().setUnits(vocab).build());
@@ -94,8 +113,9 @@ public final class DecoderModel extends LanguageModel {
    * Allocates every parameter in {@code manager} and fills it from a {@link SplittableRandom}
    * seeded by {@code seed} and the parameter's name: weights and embeddings normal(0, 0.02), the
    * two residual output projections of each block scaled by 1/sqrt(2 depth), biases and LayerNorm
-   * betas 0, LayerNorm gammas 1. DJL's process-wide random generator is never used, so the result
-   * depends only on the seed.
+   * betas 0, LayerNorm gammas 1; the hidden weight matrices' std then multiplied by the {@link
+   * WidthScaling#hiddenInit()} of the model's parametrization (1 in the standard one). DJL's
+   * process-wide random generator is never used, so the result depends only on the seed.
    *
    * @param manager owns the parameters (and the cached causal masks)
    * @param seed the trial's initialisation seed
@@ -120,10 +140,11 @@ public final class DecoderModel extends LanguageModel {
       case BETA:
         return Initializer.ZEROS;
       default:
-        double std =
+        double baseStd =
             name.endsWith("proj_weight") || name.endsWith("fc2_weight")
                 ? INIT_STD / Math.sqrt(2.0 * depth)
                 : INIT_STD;
+        double std = isHidden(name) ? baseStd * scaling.hiddenInit() : baseStd;
         return (m, shape, dataType) -> {
           SplittableRandom random = new SplittableRandom(paramSeed);
           float[] values = new float[Math.toIntExact(shape.size())];
@@ -133,6 +154,30 @@ public final class DecoderModel extends LanguageModel {
           return ownedCopy(m.create(values, shape).toType(dataType, false));
         };
     }
+  }
+
+  /**
+   * Whether the parameter called {@code name} is a hidden weight matrix (QKV, attention output, MLP
+   * in or out of a block): the parameters whose initialisation and learning rate a parametrization
+   * scales with width. Embeddings, biases, LayerNorm and the readout are not.
+   */
+  static boolean isHidden(String name) {
+    return HIDDEN.matcher(name).matches();
+  }
+
+  /** A block's weight matrix as DJL names it, e.g. {@code 01layer0_02qkv_weight}. */
+  private static final Pattern HIDDEN =
+      Pattern.compile(".*layer\\d+_\\d*(qkv|proj|fc1|fc2)_weight");
+
+  /** The hidden weight matrices' {@link WidthScaling#hiddenLearningRate()}, else 1. */
+  @Override
+  public double learningRateMultiplier(String parameterName) {
+    return isHidden(parameterName) ? scaling.hiddenLearningRate() : 1.0;
+  }
+
+  /** The model's width multipliers. */
+  public WidthScaling scaling() {
+    return scaling;
   }
 
   /**
@@ -185,7 +230,22 @@ public final class DecoderModel extends LanguageModel {
   @Override
   protected NDList forwardInternal(
       ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray tokens = inputs.singletonOrThrow();
+    return new NDList(run(store, inputs.singletonOrThrow(), training, null));
+  }
+
+  /**
+   * The embedding output (token plus position), each block's output (the residual stream) and the
+   * logits, in that order.
+   */
+  @Override
+  public NDList trace(ParameterStore store, NDArray tokens) {
+    NDList out = new NDList();
+    out.add(run(store, tokens, false, out));
+    return out;
+  }
+
+  /** The logits; every intermediate residual stream is added to {@code trace} unless null. */
+  private NDArray run(ParameterStore store, NDArray tokens, boolean training, NDList trace) {
     long t = tokens.getShape().get(1);
     if (t > context) {
       throw new IllegalArgumentException(
@@ -203,12 +263,24 @@ public final class DecoderModel extends LanguageModel {
             .embedding(tokens, tokenTable, SparseFormat.DENSE)
             .singletonOrThrow();
     x = x.add(positions);
+    if (trace != null) {
+      trace.add(x);
+    }
     NDArray mask = causalMask(t);
     for (DecoderLayer layer : layers) {
       x = layer.forward(store, new NDList(x, mask), training).singletonOrThrow();
+      if (trace != null) {
+        trace.add(x);
+      }
     }
     x = finalNorm.forward(store, new NDList(x), training).singletonOrThrow();
-    return head.forward(store, new NDList(x), training);
+    NDArray logits = head.forward(store, new NDList(x), training).singletonOrThrow();
+    if (scaling.readout() != 1.0) {
+      // A scalar from full() (libtorch memory), not mul(Number): see DecoderLayer's attention
+      // scale.
+      logits = logits.mul(logits.getManager().full(new Shape(), (float) scaling.readout()));
+    }
+    return logits;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.scaling.worker.model;
 
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.spec.ParametrizationSpec;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialConfig;
@@ -49,15 +50,28 @@ public final class ModelFamilies {
   /**
    * A trial of {@code config}, carrying its data source's vocabulary and its family's parameter
    * counts.
+   *
+   * @throws SpecException when the family or the parametrization is not registered, or the family
+   *     cannot scale with width and the parametrization is not the standard one
    */
   public static Trial trial(String sweepName, TrialConfig config) {
     int vocab = DataSources.vocab(config.data());
-    return Trial.of(
-        sweepName, config, vocab, named(config.family()).paramCounts(config.shape(vocab)));
+    ModelFamily family = named(config.family());
+    ParametrizationSpec p = config.parametrization();
+    if (p != null) {
+      Parametrizations.named(p.name());
+      if (!family.scalesWithWidth() && !p.name().equals(ParametrizationSpec.STANDARD)) {
+        throw new SpecException(
+            "model.parametrization",
+            "standard for model family " + family.name() + " (it has no width scaling)",
+            p.name());
+      }
+    }
+    return Trial.of(sweepName, config, vocab, family.paramCounts(config.shape(vocab)));
   }
 
-  /** The uninitialised model of {@code trial}, built by its family. */
+  /** The uninitialised model of {@code trial}, built by its family under its parametrization. */
   public static LanguageModel build(Trial trial) {
-    return named(trial.family()).build(trial.shape());
+    return named(trial.family()).build(trial.shape(), Parametrizations.scaling(trial));
   }
 }

@@ -1,5 +1,6 @@
 package dev.scaling.worker.model;
 
+import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.trial.ModelShape;
 import dev.scaling.common.trial.ParamCounts;
 
@@ -21,4 +22,25 @@ public interface ModelFamily {
 
   /** An uninitialised model of {@code shape}. */
   LanguageModel build(ModelShape shape);
+
+  /**
+   * An uninitialised model of {@code shape} under the width multipliers {@code scaling} of a {@link
+   * Parametrization}. A family that knows no width scaling builds only standard models.
+   *
+   * @throws SpecException naming {@code model.parametrization} for a non-standard scaling
+   */
+  default LanguageModel build(ModelShape shape, WidthScaling scaling) {
+    if (!scaling.isStandard(shape.width() / shape.heads())) {
+      throw new SpecException(
+          "model.parametrization",
+          "standard for model family " + name() + " (it has no width scaling)",
+          scaling);
+    }
+    return build(shape);
+  }
+
+  /** Whether {@link #build(ModelShape, WidthScaling)} accepts non-standard scalings. */
+  default boolean scalesWithWidth() {
+    return false;
+  }
 }

@@ -33,4 +33,14 @@ public final class TransformerFamily implements ModelFamily {
   public DecoderModel build(ModelShape s) {
     return new DecoderModel(s.vocab(), s.context(), s.width(), s.depth(), s.heads());
   }
+
+  @Override
+  public DecoderModel build(ModelShape s, WidthScaling scaling) {
+    return new DecoderModel(s.vocab(), s.context(), s.width(), s.depth(), s.heads(), scaling);
+  }
+
+  @Override
+  public boolean scalesWithWidth() {
+    return true;
+  }
 }

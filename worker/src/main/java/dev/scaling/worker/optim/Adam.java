@@ -33,6 +33,30 @@ public final class Adam {
    * @param state the moments and step count, updated in place
    */
   public static void update(List<NDArray> weights, NDArray[] grads, float lr, AdamState state) {
+    update(weights, grads, lr, null, state);
+  }
+
+  /**
+   * Applies one update as {@link #update(List, NDArray[], float, AdamState)} does, each parameter
+   * at {@code lr} times its own multiplier (a parametrization's per-parameter learning rates, e.g.
+   * muP's 1/width_mult for hidden matrices): the schedule sets {@code lr}, the multipliers scale
+   * it. A multiplier of 1 gives exactly the update without multipliers.
+   *
+   * @param weights the parameters, in the order {@code state} was built for
+   * @param grads their gradients (already clipped), same order
+   * @param lr the scheduled learning rate of this update
+   * @param multipliers one factor of {@code lr} per parameter, same order; null for all 1
+   * @param state the moments and step count, updated in place
+   */
+  public static void update(
+      List<NDArray> weights, NDArray[] grads, float lr, float[] multipliers, AdamState state) {
+    InvariantViolation.check(
+        multipliers == null || multipliers.length == grads.length,
+        "Adam update of "
+            + grads.length
+            + " gradients with "
+            + (multipliers == null ? 0 : multipliers.length)
+            + " learning-rate multipliers");
     InvariantViolation.check(
         weights.size() == grads.length && grads.length == state.size(),
         "Adam update of "
@@ -44,15 +68,16 @@ public final class Adam {
     long t = state.advance();
     double coef1 = 1.0 - Math.pow(BETA1, t);
     double coef2 = 1.0 - Math.pow(BETA2, t);
-    float corrected = (float) (lr * Math.sqrt(coef2) / coef1);
     for (int i = 0; i < grads.length; i++) {
+      float lri = multipliers == null ? lr : lr * multipliers[i];
+      float corrected = (float) (lri * Math.sqrt(coef2) / coef1);
       PtNDArray weight = (PtNDArray) weights.get(i);
       JniUtils.adamUpdate(
           weight,
           (PtNDArray) grads[i],
           (PtNDArray) state.mean(i),
           (PtNDArray) state.variance(i),
-          lr,
+          lri,
           corrected,
           0f,
           1f,

@@ -73,6 +73,27 @@ class AdamTest {
   }
 
   @Test
+  void update_scalesEachParameterByItsMultiplier() {
+    try (NDManager manager = NDManager.newBaseManager(Engines.ENGINE)) {
+      NDArray full = weight(manager);
+      NDArray quarter = weight(manager);
+      NDArray plain = weight(manager);
+      AdamState state = AdamState.zerosLike(List.of(full, quarter));
+      AdamState plainState = AdamState.zerosLike(List.of(plain));
+      NDArray[] grads = {backward(manager, full)[0], backward(manager, quarter)[0]};
+      Adam.update(List.of(full, quarter), grads, 0.1f, new float[] {1f, 0.25f}, state);
+      Adam.update(List.of(plain), backward(manager, plain), 0.1f, plainState);
+      // Adam's first step moves each weight by lr * g / (|g| + eps): 0.1 and 0.025 against the
+      // gradient's sign (1 + 0.1 * -sign(0.5) = 0.9, 1 - 0.025 = 0.975).
+      assertEquals(0.9, full.toFloatArray()[0], 1e-6);
+      assertEquals(0.975, quarter.toFloatArray()[0], 1e-6);
+      assertEquals(2.025, quarter.toFloatArray()[1], 1e-6);
+      // a multiplier of 1 is exactly the update without multipliers
+      assertArrayEquals(plain.toFloatArray(), full.toFloatArray());
+    }
+  }
+
+  @Test
   void restore_continuesBitForBitLikeTheOriginalState() {
     try (NDManager manager = NDManager.newBaseManager(Engines.ENGINE)) {
       NDArray a = weight(manager);

@@ -1,0 +1,20 @@
+package dev.scaling.worker.model;
+
+/**
+ * The standard parametrization (GPT-2 style): every weight matrix normal(0, 0.02), attention logits
+ * scaled by 1/sqrt(head size), one learning rate for every parameter, whatever the width.
+ */
+public final class StandardParametrization implements Parametrization {
+  /** Its {@code model.parametrization} value (the default). */
+  public static final String NAME = "standard";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public WidthScaling scaling(int width, int headSize, int baseWidth) {
+    return WidthScaling.standard(headSize);
+  }
+}
