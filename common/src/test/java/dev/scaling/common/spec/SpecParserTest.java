@@ -79,9 +79,9 @@ class SpecParserTest {
   }
 
   @Test
-  void parse_quickstartWsdExampleIsValidAndKeepsTheQuickstartGrid() throws Exception {
-    SweepSpec wsd = SpecParser.parse(Path.of("../examples/quickstart-wsd.yaml"));
-    SweepSpec cosine = SpecParser.parse(Path.of("../examples/quickstart.yaml"));
+  void parse_markovWsdExampleIsValidAndKeepsTheMarkovGrid() throws Exception {
+    SweepSpec wsd = SpecParser.parse(Path.of("../examples/markov-wsd.yaml"));
+    SweepSpec cosine = SpecParser.parse(Path.of("../examples/markov.yaml"));
     assertEquals("wsd", wsd.training().schedule());
     assertEquals(cosine.grid(), wsd.grid());
     assertEquals(cosine.model(), wsd.model());
@@ -101,10 +101,13 @@ class SpecParserTest {
   }
 
   @Test
-  void parse_quickstartExampleIsValid() throws Exception {
-    Path quickstart = Path.of("..", "examples", "quickstart.yaml");
-    SweepSpec s = SpecParser.parse(quickstart);
-    assertEquals(36, s.grid().size());
+  void parse_examplesAreValid() throws Exception {
+    assertEquals(36, SpecParser.parse(Path.of("..", "examples", "markov.yaml")).grid().size());
+    SweepSpec quickstart = SpecParser.parse(Path.of("..", "examples", "quickstart.yaml"));
+    assertEquals(DataSource.POWERLAW, quickstart.data().source());
+    assertEquals("wsd", quickstart.training().schedule());
+    SweepSpec study = SpecParser.parse(Path.of("..", "examples", "study.yaml"));
+    assertEquals(DataSource.POWERLAW, study.data().source());
   }
 
   static Stream<Arguments> malformed() {

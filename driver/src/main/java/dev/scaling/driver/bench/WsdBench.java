@@ -23,7 +23,7 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The wsd section of the bench: trains the cosine quickstart and the wsd quickstart (the same grid
+ * The wsd section of the bench: trains the cosine Markov example and its wsd twin (the same grid
  * with branched cooldowns) one after the other in one Spark application, and compares the FLOPs and
  * wall time spent, the final held-out losses point by point, and the task graph's makespan against
  * its lower bound. The master is {@code $SWEEP_MASTER}, else {@code local[*]}, as for {@code
@@ -57,7 +57,7 @@ final class WsdBench {
   private final PrintStream log;
 
   /**
-   * @param examples the folder holding quickstart.yaml and quickstart-wsd.yaml
+   * @param examples the folder holding markov.yaml and markov-wsd.yaml
    * @param log where progress goes
    */
   WsdBench(Path examples, PrintStream log) {
@@ -67,13 +67,13 @@ final class WsdBench {
 
   /** Adds the wsd rows; returns the result, or null when the example specs are missing. */
   WsdResult run(List<Row> rows) {
-    Path cosineSpec = examples.resolve("quickstart.yaml");
-    Path wsdSpec = examples.resolve("quickstart-wsd.yaml");
+    Path cosineSpec = examples.resolve("markov.yaml");
+    Path wsdSpec = examples.resolve("markov-wsd.yaml");
     if (!Files.isRegularFile(cosineSpec) || !Files.isRegularFile(wsdSpec)) {
       rows.add(
           new Row(
               "wsd",
-              "compute wsd / cosine quickstart",
+              "compute wsd / cosine markov",
               "n/a",
               "n/a",
               "n/a",
@@ -93,13 +93,13 @@ final class WsdBench {
       try {
         Plan cosine = Planner.plan(SpecParser.parse(cosineSpec));
         Plan wsd = Planner.plan(SpecParser.parse(wsdSpec));
-        log.printf(Locale.ROOT, "wsd bench: training the cosine quickstart (%s)%n", work);
+        log.printf(Locale.ROOT, "wsd bench: training the cosine markov example (%s)%n", work);
         long t0 = System.nanoTime();
         SweepRunner.Trained cos =
             SweepRunner.train(
                 spark, cosine, cosine.trials(), work.resolve("cosine").toUri().toString(), 0, log);
         double cosineSeconds = (System.nanoTime() - t0) / 1e9;
-        log.println("wsd bench: training the wsd quickstart");
+        log.println("wsd bench: training its wsd twin");
         long t1 = System.nanoTime();
         GraphRunner.Trained branched =
             GraphRunner.train(
@@ -157,7 +157,7 @@ final class WsdBench {
     rows.add(
         new Row(
             "wsd",
-            "compute wsd / cosine quickstart (FLOPs)",
+            "compute wsd / cosine markov (FLOPs)",
             fmt(wsd.flopsSpent()),
             fmt(cosineFlops),
             fmt(computeRatio) + "x",
@@ -167,7 +167,7 @@ final class WsdBench {
     rows.add(
         new Row(
             "wsd",
-            "wall wsd / cosine quickstart s",
+            "wall wsd / cosine markov s",
             fmt(wsdSeconds),
             fmt(cosineSeconds),
             fmt(wsdSeconds / cosineSeconds) + "x",
