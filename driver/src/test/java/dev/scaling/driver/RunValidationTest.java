@@ -124,7 +124,7 @@ class RunValidationTest {
             "unknown data source",
             "  source: text",
             "  source: web",
-            "data.source must be one of [synthetic, text, parquet], found \"web\""),
+            "data.source must be one of [synthetic, powerlaw, text, parquet], found \"web\""),
         spec(
             "unknown tokenizer",
             "  source: text",
