@@ -62,34 +62,6 @@ final class PowerLawSource implements TokenSource {
     Tokens train = Tokens.of(language.generate(trial.tokensTrained() + 1, trial.dataSeed()), vocab);
     Tokens eval =
         Tokens.of(language.generate((long) evalWindows * context + 1, trial.evalSeed()), vocab);
-    return new Windows(context, vocab, language.entropyRate(), train, eval, evalWindows);
-  }
-
-  /** Consecutive windows of two generated streams; stateless, so skipping costs nothing. */
-  private record Windows(
-      int context, int vocab, double floor, Tokens train, Tokens eval, int evalWindows)
-      implements TrialWindows {
-
-    @Override
-    public Double entropyFloor() {
-      return floor;
-    }
-
-    @Override
-    public void trainWindow(long index, int row, long[] inputs, long[] labels) {
-      long start = index * context;
-      InvariantViolation.check(
-          start + context + 1 <= train.length(),
-          "training stream exhausted after " + index + " windows");
-      train.copyWindow((int) start, context, row, inputs, labels);
-    }
-
-    @Override
-    public void skipTo(long index) {}
-
-    @Override
-    public void evalWindow(int index, int row, long[] inputs, long[] labels) {
-      eval.copyWindow(index * context, context, row, inputs, labels);
-    }
+    return new GeneratedWindows(context, vocab, language.entropyRate(), train, eval, evalWindows);
   }
 }

@@ -3,7 +3,6 @@ package dev.scaling.worker.data;
 import static dev.scaling.common.spec.SpecException.require;
 
 import dev.scaling.common.spec.DataSpec;
-import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.worker.tokenizer.Tokens;
 import org.apache.hadoop.conf.Configuration;
@@ -49,35 +48,7 @@ final class SyntheticSource implements TokenSource {
     Tokens eval =
         Tokens.ofUnsignedBytes(
             language.generate((long) evalWindows * context + 1, trial.evalSeed()));
-    return new Windows(
+    return new GeneratedWindows(
         context, language.spec().vocab(), language.entropyRate(), train, eval, evalWindows);
-  }
-
-  /** Consecutive windows of two generated streams; stateless, so skipping costs nothing. */
-  private record Windows(
-      int context, int vocab, double floor, Tokens train, Tokens eval, int evalWindows)
-      implements TrialWindows {
-
-    @Override
-    public Double entropyFloor() {
-      return floor;
-    }
-
-    @Override
-    public void trainWindow(long index, int row, long[] inputs, long[] labels) {
-      long start = index * context;
-      InvariantViolation.check(
-          start + context + 1 <= train.length(),
-          "training stream exhausted after " + index + " windows");
-      train.copyWindow((int) start, context, row, inputs, labels);
-    }
-
-    @Override
-    public void skipTo(long index) {}
-
-    @Override
-    public void evalWindow(int index, int row, long[] inputs, long[] labels) {
-      eval.copyWindow(index * context, context, row, inputs, labels);
-    }
   }
 }
