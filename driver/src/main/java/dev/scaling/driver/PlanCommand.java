@@ -1,11 +1,9 @@
 package dev.scaling.driver;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scaling.common.fit.ChinchillaParams;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.Identifiability;
+import dev.scaling.common.fit.Quantiles;
 import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SpecParser;
@@ -13,9 +11,13 @@ import dev.scaling.common.spec.SweepSpec;
 import dev.scaling.common.trial.ConfigWalk;
 import dev.scaling.common.trial.Seeds;
 import dev.scaling.common.trial.Trial;
+import dev.scaling.common.trial.TrialOutcome;
+import dev.scaling.common.trial.TrialResult;
+import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.fit.FitsTable;
 import dev.scaling.driver.fit.InputTable;
 import dev.scaling.driver.fit.TableReader;
+import dev.scaling.driver.io.CommitLog;
 import dev.scaling.driver.io.SpecDiff;
 import dev.scaling.driver.io.SweepFiles;
 import dev.scaling.driver.plan.Plan;
@@ -24,6 +26,7 @@ import dev.scaling.driver.power.DesignRow;
 import dev.scaling.driver.power.Noise;
 import dev.scaling.driver.power.PowerResult;
 import dev.scaling.driver.power.PowerSimulation;
+import dev.scaling.driver.report.SeedSpread;
 import dev.scaling.driver.spark.HadoopConfs;
 import dev.scaling.worker.data.DataSources;
 import java.io.IOException;
@@ -34,10 +37,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -79,8 +81,9 @@ public final class PlanCommand implements Callable<Integer> {
       names = "--out",
       paramLabel = "DIR",
       description =
-          "A finished or partial run of this spec: --power then uses its measured evaluation noise"
-              + " (median eval_loss_stderr of OUT/trials, else of OUT/commits).")
+          "A finished or partial run of this spec: --power then uses its measured noise: the spread"
+              + " between seeds where a grid point has 2+ seeds, else the evaluation noise (median"
+              + " eval_loss_stderr of OUT/trials, else of OUT/commits).")
   String out;
 
   @Option(
@@ -162,8 +165,6 @@ public final class PlanCommand implements Callable<Integer> {
   double pin;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec commandSpec;
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   PlanOutcome outcome;
 
@@ -400,19 +401,36 @@ public final class PlanCommand implements Callable<Integer> {
         throw tableProblem != null ? tableProblem : SpecException.of("--out", "no stderr");
       }
       Arrays.sort(v);
-      double median =
-          v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-      return new Noise(
-          median,
-          Noise.Source.MEASURED,
-          String.format(
-              Locale.ROOT,
-              "median %s of %d finished trials in %s, from %.3g to %.3g",
-              STDERR_COLUMN,
-              v.length,
-              where,
-              v[0],
-              v[v.length - 1]));
+      Noise evaluation =
+          new Noise(
+              Quantiles.median(v),
+              Noise.Source.MEASURED,
+              String.format(
+                  Locale.ROOT,
+                  "median %s of %d finished trials in %s, from %.3g to %.3g",
+                  STDERR_COLUMN,
+                  v.length,
+                  where,
+                  v[0],
+                  v[v.length - 1]));
+      // Seeds of one grid point hold what the evaluation noise leaves out: prefer their spread.
+      return seedSpread(outDir, hadoop)
+          .map(
+              spread ->
+                  new Noise(
+                      spread.sd(),
+                      Noise.Source.SEED_SPREAD,
+                      String.format(
+                          Locale.ROOT,
+                          "pooled sd of the final loss between seeds over %d grid points with 2+"
+                              + " seeds (%d trials) in %s/commits; the evaluation noise alone is"
+                              + " %.3g, the %s",
+                          spread.points(),
+                          spread.trials(),
+                          out,
+                          evaluation.sd(),
+                          evaluation.detail())))
+          .orElse(evaluation);
     } catch (SpecException e) {
       // No trials table yet, or one written before the noise was measured: say so and assume.
       String why =
@@ -433,34 +451,33 @@ public final class PlanCommand implements Callable<Integer> {
 
   /**
    * The {@code evalLossStderr} of every finished trial committed in {@code OUT/commits} (one JSON
-   * file per trial, written the moment it ends, so a partial run has them too); empty when none.
+   * file per trial, written the moment it ends, so a partial run has them too), read by the same
+   * {@link CommitLog} that resumes a sweep; empty when none.
+   *
+   * @throws SpecException on {@code --out} when a commit is unreadable by this version
    */
   static double[] committedStderr(String outDir, Configuration hadoop) throws IOException {
-    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(outDir + "/commits");
-    FileSystem fs = dir.getFileSystem(hadoop);
-    if (!fs.exists(dir)) {
-      return new double[0];
+    return new CommitLog(outDir, hadoop)
+        .readAll().values().stream()
+            .map(TrialOutcome::result)
+            .filter(r -> r.status() == TrialStatus.FINISHED)
+            .map(TrialResult::evalLossStderr)
+            .filter(e -> e != null && e > 0 && Double.isFinite(e))
+            .mapToDouble(Double::doubleValue)
+            .toArray();
+  }
+
+  /**
+   * The spread between seeds of the run's committed trials; empty when no grid point has two
+   * finished seeds, or when a commit is unreadable by this version (the evaluation noise is then
+   * used).
+   */
+  static Optional<SeedSpread> seedSpread(String outDir, Configuration hadoop) throws IOException {
+    try {
+      return SeedSpread.of(new CommitLog(outDir, hadoop).readAll().values());
+    } catch (SpecException unreadable) {
+      return Optional.empty();
     }
-    List<Double> out = new ArrayList<>();
-    for (FileStatus f : fs.listStatus(dir)) {
-      if (!f.isFile() || !f.getPath().getName().endsWith(".json")) {
-        continue;
-      }
-      JsonNode result;
-      try (var in = fs.open(f.getPath())) {
-        result = JSON.readTree(in).path("result");
-      } catch (JsonProcessingException e) {
-        continue; // not a commit (the store's temporary files are skipped the same way)
-      }
-      JsonNode stderr = result.path("evalLossStderr");
-      if ("FINISHED".equals(result.path("status").asText())
-          && stderr.isNumber()
-          && stderr.asDouble() > 0
-          && Double.isFinite(stderr.asDouble())) {
-        out.add(stderr.asDouble());
-      }
-    }
-    return out.stream().mapToDouble(Double::doubleValue).toArray();
   }
 
   private static double min(double[] v) {

@@ -3,6 +3,7 @@ package dev.scaling.driver;
 import dev.scaling.common.fit.ApproachKind;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.LawForm;
+import dev.scaling.common.fit.Quantiles;
 import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.spec.ParametrizationSpec;
@@ -17,6 +18,7 @@ import dev.scaling.driver.fit.SweepFit;
 import dev.scaling.driver.live.SweepView;
 import dev.scaling.driver.report.CurveSample;
 import dev.scaling.driver.report.LearningRateTransfer;
+import dev.scaling.driver.report.SeedSpread;
 import dev.scaling.driver.report.SweepFacts;
 import dev.scaling.driver.report.TrialPoint;
 import java.io.IOException;
@@ -216,14 +218,8 @@ final class SweepLaws {
             .map(o -> o.result().evalLossStderr())
             .filter(e -> e != null && Double.isFinite(e))
             .mapToDouble(Double::doubleValue)
-            .sorted()
             .toArray();
-    Double noise =
-        errors.length == 0
-            ? null
-            : errors.length % 2 == 1
-                ? errors[errors.length / 2]
-                : (errors[errors.length / 2 - 1] + errors[errors.length / 2]) / 2;
+    Double noise = errors.length == 0 ? null : Quantiles.median(errors);
     PowerLawSpec powerlaw = outcomes.isEmpty() ? null : outcomes.get(0).trial().data().powerlaw();
     Integer evalTokens = outcomes.isEmpty() ? null : outcomes.get(0).trial().data().evalTokens();
     return new SweepFacts(
@@ -231,7 +227,8 @@ final class SweepLaws {
         powerlaw == null ? null : powerlaw.designedNExponent(),
         powerlaw == null ? null : powerlaw.designedDExponent(),
         noise,
-        noise == null ? null : evalTokens);
+        noise == null ? null : evalTokens,
+        SeedSpread.of(outcomes).orElse(null));
   }
 
   /**

@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scaling.common.fit.ChinchillaParams;
+import dev.scaling.common.spec.SpecParser;
 import dev.scaling.common.trial.Trial;
+import dev.scaling.common.trial.TrialOutcome;
+import dev.scaling.common.trial.TrialResult;
+import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.PlanCommand.PlanOutcome;
 import dev.scaling.driver.fit.FitsTable;
+import dev.scaling.driver.io.CommitLog;
+import dev.scaling.driver.plan.Planner;
 import dev.scaling.driver.power.DesignRow;
 import dev.scaling.driver.power.Noise;
 import dev.scaling.driver.power.PowerResult;
@@ -19,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -179,28 +186,44 @@ class PlanCommandTest {
     assertTrue(o.power().noise().detail().contains("of 4 finished trials"), o.power()::toString);
   }
 
+  /** A commit of {@code t} as a worker writes it, with the given status and standard error. */
+  private static TrialOutcome committed(Trial t, TrialStatus status, Double stderr) {
+    return committed(t, status, stderr, 2.5);
+  }
+
+  private static TrialOutcome committed(Trial t, TrialStatus status, Double stderr, double loss) {
+    TrialResult r =
+        new TrialResult(
+                t.trialId(),
+                status,
+                loss,
+                loss,
+                null,
+                null,
+                64,
+                65536,
+                1.0,
+                1000,
+                "cpu()",
+                List.of(),
+                0)
+            .withEvalLossStderr(stderr);
+    return new TrialOutcome(t, r, "run", "0", "host", 1, null);
+  }
+
   @Test
   void plan_powerUsesTheCommitsOfAPartialRun() throws IOException {
     Path out = dir.resolve("out");
     Files.createDirectories(out.resolve("commits"));
     Files.writeString(out.resolve("spec.yaml"), SPEC);
     // A partial run: no trials table yet, commits with 0.006 and 0.002 (median 0.004); a failed
-    // trial's and one without the field are not counted.
-    String[][] commits = {
-      {"a", "FINISHED", "0.006"},
-      {"b", "FINISHED", "0.002"},
-      {"c", "FAILED", "0.9"},
-      {"d", "FINISHED", null}
-    };
-    for (String[] c : commits) {
-      Files.writeString(
-          out.resolve("commits/" + c[0] + ".json"),
-          "{\"result\":{\"status\":\""
-              + c[1]
-              + "\",\"finalEvalLoss\":2.5"
-              + (c[2] == null ? "" : ",\"evalLossStderr\":" + c[2])
-              + "}}");
-    }
+    // trial's and one without the field are not counted. Written by the sweep's own CommitLog.
+    List<Trial> trials = Planner.plan(SpecParser.parse(spec())).trials();
+    CommitLog log = new CommitLog(out.toString(), new Configuration());
+    log.commit(committed(trials.get(0), TrialStatus.FINISHED, 0.006));
+    log.commit(committed(trials.get(1), TrialStatus.FINISHED, 0.002));
+    log.commit(committed(trials.get(2), TrialStatus.FAILED, 0.9));
+    log.commit(committed(trials.get(3), TrialStatus.FINISHED, null));
     PlanOutcome o =
         PlanCommand.run(
             spec().toString(), "--power", "--out", out.toString(), "--simulations", "2");
@@ -208,6 +231,46 @@ class PlanCommandTest {
     assertEquals(0.004, o.power().noise().sd(), 1e-12);
     assertTrue(o.power().noise().detail().contains("of 2 finished trials"), o.power()::toString);
     assertTrue(o.power().noise().detail().contains("/commits"), o.power()::toString);
+  }
+
+  @Test
+  void plan_powerUsesTheSeedSpreadOfARunWithTwoSeeds() throws IOException {
+    Path out = dir.resolve("out");
+    Files.createDirectories(out);
+    // The run in OUT trained every grid point twice (seeds 0 and 1), seed 1 ending d higher, with d
+    // cycling through 0.01, 0.02, 0.03: each point's variance is d^2 / 2 on one degree of freedom.
+    String twoSeeds = SPEC.replace("seeds: [0]", "seeds: [0, 1]");
+    Files.writeString(out.resolve("spec.yaml"), twoSeeds);
+    List<Trial> trials = Planner.plan(SpecParser.parse(twoSeeds)).trials();
+    CommitLog log = new CommitLog(out.toString(), new Configuration());
+    double[] steps = {0.01, 0.02, 0.03};
+    java.util.Map<String, Double> offsetOfPoint = new java.util.HashMap<>();
+    double squares = 0;
+    for (Trial t : trials) {
+      var c = t.config();
+      String point = c.width() + "/" + c.depth() + "/" + c.tokens() + "/" + c.training();
+      if (!offsetOfPoint.containsKey(point)) {
+        double d = steps[offsetOfPoint.size() % 3];
+        offsetOfPoint.put(point, d);
+        squares += d * d / 2;
+      }
+      double loss = 3.0 - c.width() / 1000.0 + c.replica() * offsetOfPoint.get(point);
+      log.commit(committed(t, TrialStatus.FINISHED, 0.002, loss));
+    }
+    assertEquals(trials.size() / 2, offsetOfPoint.size());
+    double expected = Math.sqrt(squares / offsetOfPoint.size());
+
+    PlanOutcome o =
+        PlanCommand.run(
+            spec().toString(), "--power", "--out", out.toString(), "--simulations", "2");
+    Noise n = o.power().noise();
+    assertEquals(Noise.Source.SEED_SPREAD, n.source());
+    assertEquals(expected, n.sd(), 1e-12);
+    String counts =
+        "over " + trials.size() / 2 + " grid points with 2+ seeds (" + trials.size() + " trials)";
+    assertTrue(n.detail().contains(counts), n::detail);
+    assertTrue(n.detail().contains("the evaluation noise alone is 0.002"), n::detail);
+    assertTrue(n.describe().startsWith("noise: sd "), n::describe);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.scaling.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.common.spec.DataSource;
@@ -94,5 +95,45 @@ class SweepLawsTest {
             deepOtherLr.trial().trialId(), wide.trial().trialId(), wideReplica.trial().trialId()),
         ids,
         "the deep model's better learning rate, the wide model, and the wide model's other replica");
+  }
+
+  /**
+   * Two grid points, each trained under seeds 0 and 1 that end 0.02 and 0.04 apart: the seed spread
+   * is the pooled sd sqrt((0.02^2 / 2 + 0.04^2 / 2) / 2); the evaluation noise is the median of the
+   * four trials' standard errors (0.002, 0.003, 0.005, 0.009: 0.004).
+   */
+  @Test
+  void facts_giveTheMedianEvaluationNoiseAndTheSeedSpread() {
+    double[] stderr = {0.002, 0.005, 0.003, 0.009};
+    List<TrialOutcome> outcomes =
+        List.of(
+            withStderr(finished(trial(32, 1, 1e-3, 0), 3.00), stderr[0]),
+            withStderr(finished(trial(32, 1, 1e-3, 1), 3.02), stderr[1]),
+            withStderr(finished(trial(64, 1, 1e-3, 0), 2.80), stderr[2]),
+            withStderr(finished(trial(64, 1, 1e-3, 1), 2.84), stderr[3]));
+    var facts = SweepLaws.facts(outcomes, null);
+    assertEquals(0.004, facts.evalNoise(), 1e-12);
+    double expected = Math.sqrt((0.02 * 0.02 / 2 + 0.04 * 0.04 / 2) / 2);
+    assertEquals(expected, facts.seedSpread().sd(), 1e-12);
+    assertEquals(2, facts.seedSpread().points());
+    assertEquals(4, facts.seedSpread().trials());
+  }
+
+  @Test
+  void facts_haveNoSeedSpreadWithOneSeedPerPoint() {
+    List<TrialOutcome> outcomes =
+        List.of(finished(trial(32, 1, 1e-3), 3.0), finished(trial(64, 1, 1e-3), 2.8));
+    assertNull(SweepLaws.facts(outcomes, null).seedSpread());
+  }
+
+  private static TrialOutcome withStderr(TrialOutcome o, double stderr) {
+    return new TrialOutcome(
+        o.trial(),
+        o.result().withEvalLossStderr(stderr),
+        o.runId(),
+        o.executorId(),
+        o.host(),
+        o.attempt(),
+        o.provenance());
   }
 }

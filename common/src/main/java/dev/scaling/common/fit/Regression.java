@@ -94,6 +94,6 @@ final class Regression {
       return null;
     }
     double lo = (1 - level) / 2;
-    return new Interval(ScalingFitter.quantile(v, lo), ScalingFitter.quantile(v, 1 - lo));
+    return new Interval(Quantiles.quantile(v, lo), Quantiles.quantile(v, 1 - lo));
   }
 }

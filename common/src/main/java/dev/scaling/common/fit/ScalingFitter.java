@@ -239,7 +239,7 @@ public final class ScalingFitter {
       double[] v =
           Arrays.stream(draws).mapToDouble(d -> d[col]).filter(Double::isFinite).sorted().toArray();
       if (v.length > 0) {
-        Interval ci = new Interval(quantile(v, lo), quantile(v, 1 - lo));
+        Interval ci = new Interval(Quantiles.quantile(v, lo), Quantiles.quantile(v, 1 - lo));
         if (j < names.size()) {
           intervals.put(names.get(j), ci);
         } else {
@@ -313,14 +313,6 @@ public final class ScalingFitter {
       v[named.length + q] = o == null ? Double.NaN : quantities[q].of(o, compute);
     }
     return v;
-  }
-
-  /** Type-7 (linear interpolation) quantile of sorted values. */
-  static double quantile(double[] sorted, double q) {
-    double h = (sorted.length - 1) * q;
-    int lo = (int) Math.floor(h);
-    int hi = Math.min(lo + 1, sorted.length - 1);
-    return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
   }
 
   private static double[] ones(int n) {

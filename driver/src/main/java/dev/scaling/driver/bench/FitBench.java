@@ -1,7 +1,7 @@
 package dev.scaling.driver.bench;
 
+import static dev.scaling.common.fit.Quantiles.median;
 import static dev.scaling.driver.bench.BenchTable.fmt;
-import static dev.scaling.driver.bench.BenchTable.median;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scaling.common.fit.ChinchillaParams;

@@ -235,6 +235,9 @@ public final class SweepFit {
         s.append("  check: ").append(trend.sentence(facts.evalNoise())).append('\n');
       }
     }
+    if (facts.seedSpread() != null) {
+      s.append("  ").append(facts.seedSpread().sentence(facts.evalNoise())).append('\n');
+    }
     a.warnings().forEach(w -> s.append("  warning: ").append(w.message()).append('\n'));
     return s.toString();
   }

@@ -4,9 +4,9 @@ import dev.scaling.common.spec.InvariantViolation;
 import java.util.Locale;
 
 /**
- * The evaluation noise a simulation adds to each trial's loss: a Gaussian of standard deviation
- * {@code sd} nats, and where that number came from, so the printed result always says whether it
- * was measured.
+ * The noise a simulation adds to each trial's loss: a Gaussian of standard deviation {@code sd}
+ * nats, and where that number came from, so the printed result always says whether it was measured
+ * and whether it holds the run-to-run variation (a seed spread) or only the evaluation noise.
  *
  * @param sd standard deviation of a trial's final evaluation loss, nats (>= 0)
  * @param source given on the command line, measured from a run's trials, or a stated default
@@ -19,6 +19,12 @@ public record Noise(double sd, Source source, String detail) {
     GIVEN,
     /** The median per-trial {@code eval_loss_stderr} of a run of this spec in {@code --out}. */
     MEASURED,
+    /**
+     * The spread between seeds of one grid point in a run of this spec in {@code --out} with two or
+     * more seeds of some point (a {@link dev.scaling.driver.report.SeedSpread}): the evaluation
+     * noise and the run-to-run variation together.
+     */
+    SEED_SPREAD,
     /** Neither: {@link #DEFAULT_SD}, assumed, not measured. */
     ASSUMED
   }
@@ -41,7 +47,8 @@ public record Noise(double sd, Source source, String detail) {
   public String describe() {
     return String.format(
         Locale.ROOT,
-        "evaluation noise: sd %.4g nats per trial (%s; %s)",
+        "%s: sd %.4g nats per trial (%s; %s)",
+        source == Source.SEED_SPREAD ? "noise" : "evaluation noise",
         sd,
         source.name().toLowerCase(Locale.ROOT),
         detail);

@@ -276,7 +276,11 @@ public final class ReportWriter {
           .append(esc(trend.sentence(noise)))
           .append("</li>");
     }
-    return t.append("</ul>").toString();
+    t.append("</ul>");
+    if (facts.seedSpread() != null) {
+      t.append("<p>").append(esc(facts.seedSpread().sentence(noise))).append("</p>");
+    }
+    return t.toString();
   }
 
   /**

@@ -11,16 +11,19 @@ package dev.scaling.driver.report;
  * @param evalNoise the median over trials of the standard error of the final held-out loss (nats),
  *     from the spread of the eval windows
  * @param evalTokens held-out tokens scored per evaluation
+ * @param seedSpread how far apart the seeds of one grid point land, where the grid has two or more
+ *     seeds of some point
  */
 public record SweepFacts(
     Double entropyFloor,
     Double designedNExponent,
     Double designedDExponent,
     Double evalNoise,
-    Integer evalTokens) {
+    Integer evalTokens,
+    SeedSpread seedSpread) {
 
   /** Nothing known beyond the rows. */
-  public static final SweepFacts NONE = new SweepFacts(null, null, null, null, null);
+  public static final SweepFacts NONE = new SweepFacts(null, null, null, null, null, null);
 
   public SweepFacts {
     if (evalNoise != null && !(evalNoise >= 0)) {
@@ -28,8 +31,18 @@ public record SweepFacts(
     }
   }
 
+  /** Facts without a seed spread (a grid with one seed per point). */
+  public SweepFacts(
+      Double entropyFloor,
+      Double designedNExponent,
+      Double designedDExponent,
+      Double evalNoise,
+      Integer evalTokens) {
+    this(entropyFloor, designedNExponent, designedDExponent, evalNoise, evalTokens, null);
+  }
+
   /** Facts holding only an entropy floor (null: none). */
   public static SweepFacts floor(Double entropyFloor) {
-    return new SweepFacts(entropyFloor, null, null, null, null);
+    return new SweepFacts(entropyFloor, null, null, null, null, null);
   }
 }

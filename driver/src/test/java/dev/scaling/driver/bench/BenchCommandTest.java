@@ -22,9 +22,7 @@ class BenchCommandTest {
   }
 
   @Test
-  void medianAndOverlap() {
-    assertEquals(2.0, BenchTable.median(new double[] {3, 1, 2}));
-    assertEquals(2.5, BenchTable.median(new double[] {4, 1, 2, 3}));
+  void overlap() {
     // Two lanes: [0,10] [0,5] [5,12] [10,20]
     List<double[]> spans =
         List.of(
