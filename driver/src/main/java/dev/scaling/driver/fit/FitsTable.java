@@ -20,19 +20,15 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.LocalOutputFile;
-import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 
@@ -174,19 +170,14 @@ public final class FitsTable {
         try (ParquetFileReader reader =
             ParquetFileReader.open(HadoopInputFile.fromPath(f.getPath(), hadoop))) {
           MessageType schema = reader.getFooter().getFileMetaData().getSchema();
-          PageReadStore pages;
-          while ((pages = reader.readNextRowGroup()) != null) {
-            RecordReader<Group> rr =
-                new ColumnIOFactory()
-                    .getColumnIO(schema)
-                    .getRecordReader(pages, new GroupRecordConverter(schema));
-            for (long i = 0; i < pages.getRowCount(); i++) {
-              Group g = rr.read();
-              if ("chinchilla".equals(g.getString("form", 0))) {
-                found.put(g.getString("parameter", 0), g.getDouble("estimate", 0));
-              }
-            }
-          }
+          TableReader.forEachRecord(
+              reader,
+              schema,
+              g -> {
+                if ("chinchilla".equals(g.getString("form", 0))) {
+                  found.put(g.getString("parameter", 0), g.getDouble("estimate", 0));
+                }
+              });
         }
       }
     } catch (IOException e) {

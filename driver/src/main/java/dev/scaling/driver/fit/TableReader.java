@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -309,33 +310,46 @@ public final class TableReader {
       if (header.isEmpty()) {
         header.addAll(names);
       }
-      PageReadStore pages;
-      while ((pages = reader.readNextRowGroup()) != null) {
-        RecordReader<Group> rr =
-            new ColumnIOFactory()
-                .getColumnIO(schema)
-                .getRecordReader(pages, new GroupRecordConverter(schema));
-        for (long i = 0; i < pages.getRowCount(); i++) {
-          Group g = rr.read();
-          String[] row = new String[header.size()];
-          for (int k = 0; k < header.size(); k++) {
-            int f = names.indexOf(header.get(k));
-            if (f < 0 || g.getFieldRepetitionCount(f) == 0 || !schema.getType(f).isPrimitive()) {
-              continue;
+      forEachRecord(
+          reader,
+          schema,
+          g -> {
+            String[] row = new String[header.size()];
+            for (int k = 0; k < header.size(); k++) {
+              int f = names.indexOf(header.get(k));
+              if (f < 0 || g.getFieldRepetitionCount(f) == 0 || !schema.getType(f).isPrimitive()) {
+                continue;
+              }
+              PrimitiveType t = schema.getType(f).asPrimitiveType();
+              row[k] =
+                  switch (t.getPrimitiveTypeName()) {
+                    case INT32 -> Integer.toString(g.getInteger(f, 0));
+                    case INT64 -> Long.toString(g.getLong(f, 0));
+                    case FLOAT -> Float.toString(g.getFloat(f, 0));
+                    case DOUBLE -> Double.toString(g.getDouble(f, 0));
+                    case BINARY -> g.getString(f, 0);
+                    default -> g.getValueToString(f, 0);
+                  };
             }
-            PrimitiveType t = schema.getType(f).asPrimitiveType();
-            row[k] =
-                switch (t.getPrimitiveTypeName()) {
-                  case INT32 -> Integer.toString(g.getInteger(f, 0));
-                  case INT64 -> Long.toString(g.getLong(f, 0));
-                  case FLOAT -> Float.toString(g.getFloat(f, 0));
-                  case DOUBLE -> Double.toString(g.getDouble(f, 0));
-                  case BINARY -> g.getString(f, 0);
-                  default -> g.getValueToString(f, 0);
-                };
-          }
-          cells.add(row);
-        }
+            cells.add(row);
+          });
+    }
+  }
+
+  /**
+   * Calls {@code row} with every record of an open Parquet file, row group by row group, as the
+   * example {@link Group} model reads them.
+   */
+  static void forEachRecord(ParquetFileReader reader, MessageType schema, Consumer<Group> row)
+      throws IOException {
+    PageReadStore pages;
+    while ((pages = reader.readNextRowGroup()) != null) {
+      RecordReader<Group> rr =
+          new ColumnIOFactory()
+              .getColumnIO(schema)
+              .getRecordReader(pages, new GroupRecordConverter(schema));
+      for (long i = 0; i < pages.getRowCount(); i++) {
+        row.accept(rr.read());
       }
     }
   }
