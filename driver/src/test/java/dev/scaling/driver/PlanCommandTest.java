@@ -10,7 +10,6 @@ import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialResult;
 import dev.scaling.common.trial.TrialStatus;
-import dev.scaling.driver.PlanCommand.PlanOutcome;
 import dev.scaling.driver.fit.FitsTable;
 import dev.scaling.driver.io.CommitLog;
 import dev.scaling.driver.plan.Planner;
@@ -18,6 +17,7 @@ import dev.scaling.driver.power.DesignRow;
 import dev.scaling.driver.power.Noise;
 import dev.scaling.driver.power.PowerResult;
 import dev.scaling.driver.power.Quantity;
+import dev.scaling.driver.sweep.PlanOutcome;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -336,17 +336,17 @@ class PlanCommandTest {
   @Test
   void plan_assumeTakesTheFitSummarysParametersAsPrinted() {
     ChinchillaParams fromSummary =
-        new PlanCommand.AssumedLaw()
+        new AssumedLaw()
             .convert(
                 "E=0.9808 [5.359e-13, 1.275] A=1.260 [0.9596, 1.449e+05] B=2383 [191.1, 6.083e+06]"
                     + " alpha=0.1434 [0.02034, 1.391] beta=0.7323 [0.5003, 1.422]");
     assertEquals(new ChinchillaParams(0.9808, 1.260, 2383, 0.1434, 0.7323), fromSummary);
     assertEquals(
         new ChinchillaParams(1.69, 406.4, 410.7, 0.34, 0.28),
-        new PlanCommand.AssumedLaw().convert("1.69,406.4,410.7,0.34,0.28"));
+        new AssumedLaw().convert("1.69,406.4,410.7,0.34,0.28"));
     assertEquals(
         new ChinchillaParams(1.69, 406.4, 410.7, 0.34, 0.28),
-        new PlanCommand.AssumedLaw().convert("beta=0.28,alpha=0.34,B=410.7,A=406.4,E=1.69"));
+        new AssumedLaw().convert("beta=0.28,alpha=0.34,B=410.7,A=406.4,E=1.69"));
   }
 
   static Stream<Arguments> badInput() {

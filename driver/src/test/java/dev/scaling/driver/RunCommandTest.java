@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.scaling.common.fit.Budget;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.driver.sweep.RunOutcome;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,7 @@ class RunCommandTest {
     Files.writeString(spec, SPEC);
     Path out = dir.resolve("out");
 
-    RunCommand.RunOutcome outcome = RunCommand.run(spec.toString(), "--out", out.toString());
+    RunOutcome outcome = RunCommand.run(spec.toString(), "--out", out.toString());
 
     assertEquals(4, outcome.outcomes().size());
     assertEquals(4, outcome.count(TrialStatus.FINISHED), () -> outcome.outcomes().toString());
@@ -176,7 +177,7 @@ class RunCommandTest {
             .replace("  eval_interval: 40", "  eval_interval: 40\n  grad_clip: 0"));
     Path out = dir.resolve("out");
 
-    RunCommand.RunOutcome outcome = RunCommand.run(spec.toString(), "--out", out.toString());
+    RunOutcome outcome = RunCommand.run(spec.toString(), "--out", out.toString());
 
     assertEquals(4, outcome.outcomes().size());
     assertEquals(3, outcome.exitCode(), "some trials diverged");
@@ -219,10 +220,10 @@ class RunCommandTest {
             .replace("  tokens: [8192, 32768]", "  tokens: [8192]");
     Files.writeString(spec, small);
     Path out = dir.resolve("out");
-    RunCommand.RunOutcome first = RunCommand.run(spec.toString(), "--out", out.toString());
+    RunOutcome first = RunCommand.run(spec.toString(), "--out", out.toString());
     assertEquals(2, first.trainedThisRun());
 
-    RunCommand.RunOutcome again = RunCommand.run(spec.toString(), "--out", out.toString());
+    RunOutcome again = RunCommand.run(spec.toString(), "--out", out.toString());
     assertEquals(0, again.trainedThisRun(), "every trial was committed: nothing is retrained");
     assertEquals(first.outcomes(), again.outcomes(), "the consolidated table is unchanged");
 
@@ -243,8 +244,7 @@ class RunCommandTest {
             .setErr(new java.io.PrintWriter(new java.io.StringWriter(), true))
             .execute("run", spec.toString(), "--out", out.toString());
     assertEquals(2, refused, "a grid change needs --extend");
-    RunCommand.RunOutcome extended =
-        RunCommand.run(spec.toString(), "--out", out.toString(), "--extend");
+    RunOutcome extended = RunCommand.run(spec.toString(), "--out", out.toString(), "--extend");
     assertEquals(2, extended.trainedThisRun());
     assertEquals(4, extended.outcomes().size());
     assertEquals(
@@ -288,8 +288,7 @@ class RunCommandTest {
     assertTrue(err.toString().contains("0123456789abcdef.json"), err.toString());
     assertTrue(err.toString().contains("--force"), err.toString());
 
-    RunCommand.RunOutcome forced =
-        RunCommand.run(spec.toString(), "--out", out.toString(), "--force");
+    RunOutcome forced = RunCommand.run(spec.toString(), "--out", out.toString(), "--force");
     assertEquals(1, forced.trainedThisRun());
     assertEquals(1, forced.outcomes().size());
     try (var files = Files.list(commits)) {
@@ -334,7 +333,7 @@ class RunCommandTest {
           eval_interval: 200
         """);
     Path out = dir.resolve("out");
-    RunCommand.RunOutcome outcome =
+    RunOutcome outcome =
         RunCommand.run(spec.toString(), "--out", out.toString(), "--bootstrap", "20");
 
     assertEquals(10, outcome.outcomes().size(), () -> outcome.plan().describe(2));
@@ -386,7 +385,7 @@ class RunCommandTest {
             .replace("  tokens: [8192, 32768]", "  tokens: [4096, 8192, 16384]"));
     Path out = dir.resolve("out");
 
-    RunCommand.RunOutcome outcome =
+    RunOutcome outcome =
         RunCommand.run(spec.toString(), "--out", out.toString(), "--bootstrap", "60");
 
     assertEquals(9, outcome.outcomes().size());
@@ -484,7 +483,7 @@ class RunCommandTest {
         html.contains("src=\"http") || html.contains("src=\"file"), "no image outside the page");
   }
 
-  private static double loss(RunCommand.RunOutcome outcome, int width, long tokens) {
+  private static double loss(RunOutcome outcome, int width, long tokens) {
     return outcome.outcomes().stream()
         .filter(o -> o.trial().width() == width && o.trial().tokens() == tokens)
         .findFirst()

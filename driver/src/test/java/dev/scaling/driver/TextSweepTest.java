@@ -12,6 +12,7 @@ import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.spark.TokenizeJob;
+import dev.scaling.driver.sweep.RunOutcome;
 import dev.scaling.worker.tokenizer.Tokenizer;
 import dev.scaling.worker.tokenizer.Tokenizers;
 import java.io.ByteArrayOutputStream;
@@ -107,7 +108,7 @@ class TextSweepTest {
     Files.writeString(spec, SPEC.replace("CORPUS", docs.toString()));
     Path out = dir.resolve("out");
 
-    RunCommand.RunOutcome outcome = RunCommand.run(spec.toString(), "--out", out.toString());
+    RunOutcome outcome = RunCommand.run(spec.toString(), "--out", out.toString());
     assertEquals(1, outcome.count(TrialStatus.FINISHED), () -> outcome.outcomes().toString());
     TrialOutcome o = outcome.outcomes().get(0);
     Trial trial = o.trial();

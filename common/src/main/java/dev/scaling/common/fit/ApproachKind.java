@@ -1,7 +1,6 @@
 package dev.scaling.common.fit;
 
 import dev.scaling.common.spec.SpecException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -45,23 +44,7 @@ public enum ApproachKind {
    * SpecException} naming {@code field}, the rule and the value otherwise.
    */
   public static List<ApproachKind> parseList(String field, String value) {
-    if (value != null && value.trim().equalsIgnoreCase("all")) {
-      return List.of(values());
-    }
-    List<ApproachKind> out = new ArrayList<>();
-    for (String part : value == null ? new String[] {""} : value.split(",", -1)) {
-      ApproachKind k =
-          Arrays.stream(values())
-              .filter(v -> v.label().equalsIgnoreCase(part.trim()))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new SpecException(
-                          field, "all or a comma-separated list of " + labels(), value));
-      if (!out.contains(k)) {
-        out.add(k);
-      }
-    }
-    return out;
+    return LabelList.parse(
+        field, value, values(), List.of(values()), ApproachKind::label, labels());
   }
 }

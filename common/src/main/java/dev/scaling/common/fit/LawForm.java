@@ -59,4 +59,12 @@ public enum LawForm {
     }
     throw new SpecException(field, "one of " + labels(), label);
   }
+
+  /**
+   * {@code all} (the {@link #defaults()}) or a comma-separated list of labels, without repeats;
+   * throws a {@link SpecException} naming {@code field}, the rule and the value otherwise.
+   */
+  public static List<LawForm> parseList(String field, String value) {
+    return LabelList.parse(field, value, values(), defaults(), LawForm::label, labels());
+  }
 }

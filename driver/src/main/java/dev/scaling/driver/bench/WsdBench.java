@@ -11,6 +11,9 @@ import dev.scaling.driver.plan.Planner;
 import dev.scaling.driver.spark.GraphRunner;
 import dev.scaling.driver.spark.HadoopConfs;
 import dev.scaling.driver.spark.SweepRunner;
+import dev.scaling.driver.spark.TaskGraphRun;
+import dev.scaling.driver.spark.Trained;
+import dev.scaling.driver.spark.TrialExecutor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -95,21 +98,14 @@ final class WsdBench {
         Plan wsd = Planner.plan(SpecParser.parse(wsdSpec));
         log.printf(Locale.ROOT, "wsd bench: training the cosine markov example (%s)%n", work);
         long t0 = System.nanoTime();
-        SweepRunner.Trained cos =
-            SweepRunner.train(
-                spark, cosine, cosine.trials(), work.resolve("cosine").toUri().toString(), 0, log);
+        Trained cos =
+            new SweepRunner()
+                .train(spark, cosine, cosine.trials(), settings(work.resolve("cosine"), log));
         double cosineSeconds = (System.nanoTime() - t0) / 1e9;
         log.println("wsd bench: training its wsd twin");
         long t1 = System.nanoTime();
-        GraphRunner.Trained branched =
-            GraphRunner.train(
-                spark,
-                wsd,
-                wsd.trials(),
-                work.resolve("wsd").toUri().toString(),
-                0,
-                HadoopConfs.forDriver(),
-                log);
+        Trained branched =
+            new GraphRunner().train(spark, wsd, wsd.trials(), settings(work.resolve("wsd"), log));
         double wsdSeconds = (System.nanoTime() - t1) / 1e9;
         return rows(cos.outcomes(), cosineSeconds, branched, wsdSeconds, rows);
       } finally {
@@ -122,12 +118,19 @@ final class WsdBench {
     }
   }
 
+  /** Executor settings of one bench sweep: no checkpoints, progress to the bench's log. */
+  private static TrialExecutor.Settings settings(Path out, PrintStream log) {
+    return new TrialExecutor.Settings(out.toUri().toString(), 0, HadoopConfs.forDriver(), log);
+  }
+
   private static WsdResult rows(
       List<TrialOutcome> cosine,
       double cosineSeconds,
-      GraphRunner.Trained wsd,
+      Trained graphRun,
       double wsdSeconds,
       List<Row> rows) {
+    TaskGraphRun wsd = graphRun.graph();
+    List<TrialOutcome> wsdOutcomes = graphRun.outcomes();
     double cosineFlops =
         cosine.stream()
             .mapToDouble(o -> 6.0 * o.trial().nParams() * o.result().tokensTrained())
@@ -143,7 +146,7 @@ final class WsdBench {
     double sum = 0;
     int n = 0;
     int better = 0;
-    for (TrialOutcome o : wsd.outcomes()) {
+    for (TrialOutcome o : wsdOutcomes) {
       Double c = cosineLoss.get(point(o));
       if (c != null && o.result().status() == TrialStatus.FINISHED) {
         double rel = (o.result().finalEvalLoss() - c) / c;

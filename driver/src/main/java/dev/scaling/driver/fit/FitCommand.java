@@ -4,17 +4,16 @@ import dev.scaling.common.fit.ApproachKind;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.StartGrid;
-import dev.scaling.common.spec.SpecException;
+import dev.scaling.driver.FitOptionsMixin;
 import dev.scaling.driver.OptionRules;
 import dev.scaling.driver.spark.HadoopConfs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -73,19 +72,7 @@ public final class FitCommand implements Callable<Integer> {
               + " a missing N or D column is derived from C = 6ND (default: C = 6ND)")
   String computeCol;
 
-  @Option(
-      names = "--huber-delta",
-      defaultValue = "1e-3",
-      converter = OptionRules.PositiveDouble.class,
-      description = "Huber delta on log residuals")
-  double huberDelta;
-
-  @Option(
-      names = "--bootstrap",
-      defaultValue = "1000",
-      converter = OptionRules.NonNegativeInt.class,
-      description = "bootstrap resamples (0 for none)")
-  int bootstrap;
+  @Mixin FitOptionsMixin fit;
 
   @Option(
       names = "--seed",
@@ -114,11 +101,6 @@ public final class FitCommand implements Callable<Integer> {
 
   FitOutcome outcome;
 
-  /** Entry point for running the command alone. */
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new FitCommand()).execute(args));
-  }
-
   /** Parses {@code args}, runs the fit and returns its outcome; throws on bad input. */
   public static FitOutcome run(String... args) {
     FitCommand cmd = new FitCommand();
@@ -133,9 +115,16 @@ public final class FitCommand implements Callable<Integer> {
   }
 
   FitOutcome fit(PrintWriter outWriter) {
-    List<LawForm> forms = forms(form);
+    List<LawForm> forms = LawForm.parseList("--form", form);
     List<ApproachKind> approaches = ApproachKind.parseList("--approach", approach);
-    FitOptions options = options();
+    FitOptions options =
+        new FitOptions(
+            fit.huberDelta(),
+            StartGrid.parse("--grid", grid),
+            fit.bootstrap(),
+            seed,
+            0.95,
+            backtestShare);
     InputTable table =
         TableReader.read(
             input, HadoopConfs.forDriver(), nCol, dCol, lossCol, computeCol, dropInvalid);
@@ -151,43 +140,11 @@ public final class FitCommand implements Callable<Integer> {
             approaches,
             out);
     outWriter.print(outcome.summary());
-    outWriter.println("fits: " + outcome.fitsFile());
-    outWriter.println("report: " + outcome.report());
+    outWriter.printf("fits: %s%nreport: %s%n", outcome.fitsFile(), outcome.report());
     if (json) {
       outWriter.println(outcome.json());
     }
     outWriter.flush();
     return outcome;
-  }
-
-  /** The options, each checked with the option's name, its rule and the value found. */
-  private FitOptions options() {
-    StartGrid startGrid =
-        Arrays.stream(StartGrid.values())
-            .filter(g -> g.name().equalsIgnoreCase(grid.trim()))
-            .findFirst()
-            .orElseThrow(() -> new SpecException("--grid", "one of full, coarse", grid));
-    return new FitOptions(huberDelta, startGrid, bootstrap, seed, 0.95, backtestShare);
-  }
-
-  /** {@code all} or a comma-separated list of form labels, without repeats. */
-  static List<LawForm> forms(String value) {
-    if (value.trim().equalsIgnoreCase("all")) {
-      return LawForm.defaults();
-    }
-    List<LawForm> out = new ArrayList<>();
-    for (String part : value.split(",", -1)) {
-      LawForm f;
-      try {
-        f = LawForm.parse("--form", part);
-      } catch (SpecException e) {
-        throw new SpecException(
-            "--form", "all or a comma-separated list of " + LawForm.labels(), value);
-      }
-      if (!out.contains(f)) {
-        out.add(f);
-      }
-    }
-    return out;
   }
 }

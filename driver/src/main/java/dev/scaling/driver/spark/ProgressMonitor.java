@@ -23,7 +23,12 @@ import org.apache.spark.scheduler.SparkListenerTaskStart;
  * jobs (trials sharing a GPU run in their own stage-level resource profile); each job names its
  * trials with the local property {@link #PART_PROPERTY}. On a terminal the progress line is
  * refreshed in place (lost attempts stay as lines of their own); in a log every finished trial is a
- * plain line.
+ * plain line. Both executors report through it: the independent runner's jobs and the task graph's
+ * trunk segments and branches, so a sweep's progress has one path.
+ *
+ * <p>Spark calls the listener methods on its listener-bus thread; {@link #expect}, {@link
+ * #expectSegment} and {@link #note} are called by the scheduling threads. An exception thrown here
+ * is logged by Spark's listener bus and does not stop the sweep.
  */
 public final class ProgressMonitor extends SparkListener {
   /** Local property naming which part of the plan a job trains (a key of the monitor's parts). */
@@ -33,9 +38,9 @@ public final class ProgressMonitor extends SparkListener {
   private final String jobGroup;
   private final PrintStream out;
   private final boolean inPlace;
-  private final Map<String, List<Trial>> parts;
+  private final Map<String, Part> parts = new HashMap<>();
   private final long startNanos = System.nanoTime();
-  private final Map<Integer, List<Trial>> stages = new HashMap<>();
+  private final Map<Integer, Part> stages = new HashMap<>();
   private final Set<String> running = new HashSet<>();
   private final Set<String> done = new HashSet<>();
   private boolean lineOpen;
@@ -43,60 +48,90 @@ public final class ProgressMonitor extends SparkListener {
   private double flopsDone;
 
   /**
-   * @param plan all trials of the sweep's jobs (for totals)
-   * @param parts the trials of each job, by the job's {@link #PART_PROPERTY}; partition i is trial
-   *     i
+   * What one job trains: its partitions' trials (partition i is trial i), or a trunk segment.
+   *
+   * @param trials the trials, one per partition; a segment's single partition trains none of them
+   * @param segment what a trunk-segment job trains (for its progress line), else null
+   */
+  private record Part(List<Trial> trials, String segment) {}
+
+  /**
+   * @param plan the trials the sweep's jobs train (for totals)
    * @param jobGroup the job group the sweep's training jobs run under
    * @param out where progress lines go
    * @param inPlace refresh one status line with carriage returns (a terminal) instead of printing
    *     lines
    */
-  public ProgressMonitor(
-      Plan plan,
-      Map<String, List<Trial>> parts,
-      String jobGroup,
-      PrintStream out,
-      boolean inPlace) {
+  public ProgressMonitor(Plan plan, String jobGroup, PrintStream out, boolean inPlace) {
     this.plan = plan;
-    this.parts = Map.copyOf(parts);
     this.jobGroup = jobGroup;
     this.out = out;
     this.inPlace = inPlace;
+  }
+
+  /**
+   * Names the trials of the jobs submitted with {@link #PART_PROPERTY} {@code key}: partition i
+   * trains {@code trials.get(i)}. Call before submitting the job; any thread.
+   */
+  public synchronized void expect(String key, List<Trial> trials) {
+    parts.put(key, new Part(List.copyOf(trials), null));
+  }
+
+  /**
+   * Names the trunk segment trained by the one-partition job submitted with {@link #PART_PROPERTY}
+   * {@code key}; its end prints {@code description}. Call before submitting the job; any thread.
+   */
+  public synchronized void expectSegment(String key, String description) {
+    parts.put(key, new Part(List.of(), description));
+  }
+
+  /**
+   * Prints a line of the sweep's progress that no task end carries (the task graph's size, branches
+   * recorded without training when their trunk failed). Called by the scheduling thread.
+   */
+  public synchronized void note(String line) {
+    out.println((lineOpen ? "\r\033[K" : "") + line);
+    out.flush();
+    lineOpen = false;
   }
 
   @Override
   public synchronized void onJobStart(SparkListenerJobStart jobStart) {
     if (jobStart.properties() != null
         && jobGroup.equals(jobStart.properties().getProperty("spark.jobGroup.id"))) {
-      List<Trial> trials = parts.get(jobStart.properties().getProperty(PART_PROPERTY, "all"));
-      if (trials == null) {
+      Part part = parts.get(jobStart.properties().getProperty(PART_PROPERTY, "all"));
+      if (part == null) {
         return;
       }
       scala.collection.Iterator<Object> ids = jobStart.stageIds().iterator();
       while (ids.hasNext()) {
-        stages.put((Integer) ids.next(), trials);
+        stages.put((Integer) ids.next(), part);
       }
     }
   }
 
   @Override
   public synchronized void onTaskStart(SparkListenerTaskStart taskStart) {
-    List<Trial> trials = stages.get(taskStart.stageId());
-    if (trials != null) {
-      running.add(trials.get(taskStart.taskInfo().index()).trialId());
+    Part part = stages.get(taskStart.stageId());
+    if (part != null && part.segment() == null) {
+      running.add(part.trials().get(taskStart.taskInfo().index()).trialId());
     }
   }
 
   @Override
   public synchronized void onTaskEnd(SparkListenerTaskEnd taskEnd) {
-    List<Trial> trials = stages.get(taskEnd.stageId());
-    if (trials == null) {
+    Part part = stages.get(taskEnd.stageId());
+    if (part == null) {
       return;
     }
-    Trial trial = trials.get(taskEnd.taskInfo().index());
+    boolean ok = taskEnd.reason() == Success$.MODULE$;
+    if (part.segment() != null) {
+      segmentEnded(part.segment(), ok, taskEnd);
+      return;
+    }
+    Trial trial = part.trials().get(taskEnd.taskInfo().index());
     running.remove(trial.trialId());
     String what;
-    boolean ok = taskEnd.reason() == Success$.MODULE$;
     if (ok) {
       if (done.add(trial.trialId())) {
         flopsDone += trial.flops();
@@ -121,6 +156,25 @@ public final class ProgressMonitor extends SparkListener {
       lineOpen = false;
     }
     out.flush();
+  }
+
+  private void segmentEnded(String segment, boolean ok, SparkListenerTaskEnd taskEnd) {
+    if (!ok) {
+      attemptsFailed++;
+    }
+    note(
+        String.format(
+            Locale.ROOT,
+            "[%d/%d done, %d running, %d retried] %s %s in %.1fs on executor %s | elapsed %s",
+            done.size(),
+            plan.trials().size(),
+            running.size(),
+            attemptsFailed,
+            segment,
+            ok ? "done" : "attempt lost (" + taskEnd.reason().getClass().getSimpleName() + ")",
+            taskEnd.taskInfo().duration() / 1000.0,
+            taskEnd.taskInfo().executorId(),
+            Durations.format((System.nanoTime() - startNanos) / 1e9)));
   }
 
   /** Ends an in-place status line so later output starts on a fresh line. */

@@ -13,7 +13,7 @@ import org.apache.spark.util.LongAccumulator;
  * @param trialsFinished trials that ended {@code finished}
  * @param trialsFailed trials that ended {@code failed} or {@code diverged}
  * @param live each running trial's step, tokens and latest losses, shipped with executor heartbeats
- *     to the Sweep page (see {@link dev.scaling.driver.live.LiveReporter})
+ *     to the Sweep page (see {@link LiveReporter})
  */
 public record SweepAccumulators(
     LongAccumulator tokensTrained,

@@ -3,7 +3,6 @@ package dev.scaling.driver.spark;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.driver.plan.Plan;
-import java.io.PrintStream;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -34,8 +33,7 @@ import org.apache.spark.sql.SparkSession;
  * #SHARE_TASK_AMOUNT} (default 0.5) of a GPU, so small trials share a GPU while big ones get a
  * whole one. Spark's local mode cannot schedule GPUs; there everything is one job.
  */
-public final class SweepRunner {
-  private SweepRunner() {}
+public final class SweepRunner implements TrialExecutor {
 
   /** Spark conf: trials under this many 6ND FLOPs share GPUs (0 or unset: never). */
   public static final String SHARE_BELOW_FLOPS = "spark.sweep.gpu.shareBelowFlops";
@@ -44,33 +42,16 @@ public final class SweepRunner {
   public static final String SHARE_TASK_AMOUNT = "spark.sweep.gpu.shareTaskAmount";
 
   /**
-   * What running the trials produced.
-   *
-   * @param runId this run's id ({@link #runId})
-   * @param outcomes the outcomes of the trials this run trained, in plan order
-   */
-  public record Trained(String runId, List<TrialOutcome> outcomes) {
-    public Trained {
-      outcomes = List.copyOf(outcomes);
-    }
-  }
-
-  /**
    * Trains every trial of {@code trials} (a subset of {@code plan}, in plan order); each task
    * commits its outcome under {@code outDir} and the outcomes are also collected here.
    */
-  public static Trained train(
-      SparkSession spark,
-      Plan plan,
-      List<Trial> trials,
-      String outDir,
-      double checkpointSeconds,
-      PrintStream console)
+  @Override
+  public Trained train(SparkSession spark, Plan plan, List<Trial> trials, Settings settings)
       throws Exception {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     String runId = runId(spark);
     if (trials.isEmpty()) {
-      return new Trained(runId, List.of());
+      return Trained.independent(runId, List.of());
     }
     Plan subPlan = new Plan(plan.spec(), trials);
     String group = "sweep-" + plan.spec().name();
@@ -85,10 +66,16 @@ public final class SweepRunner {
     SparkConf conf = jsc.getConf();
     Map<String, List<Trial>> parts = split(conf, trials);
     ProgressMonitor monitor =
-        new ProgressMonitor(subPlan, parts, group, console, System.console() != null);
+        new ProgressMonitor(subPlan, group, settings.console(), System.console() != null);
+    parts.forEach(monitor::expect);
     spark.sparkContext().addSparkListener(monitor);
     TrialTask task =
-        new TrialTask(runId, outDir, maxAttempts(conf), accumulators, checkpointSeconds);
+        new TrialTask(
+            runId,
+            settings.outDir(),
+            maxAttempts(conf),
+            accumulators,
+            settings.checkpointSeconds());
     try {
       List<JavaFutureAction<List<TrialOutcome>>> jobs = new ArrayList<>();
       for (Map.Entry<String, List<Trial>> part : parts.entrySet()) {
@@ -114,7 +101,7 @@ public final class SweepRunner {
       // Back to plan order (the shared-GPU job's outcomes come after the whole-GPU job's).
       Map<String, Integer> planIndex = subPlan.positions();
       outcomes.sort(Comparator.comparingInt(o -> planIndex.get(o.trial().trialId())));
-      return new Trained(runId, outcomes);
+      return Trained.independent(runId, outcomes);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
     } finally {

@@ -2,6 +2,9 @@ package dev.scaling.driver.spark;
 
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SpecException;
+import dev.scaling.common.trial.Trial;
+import dev.scaling.driver.io.SweepFiles;
+import dev.scaling.driver.plan.Plan;
 import dev.scaling.worker.data.DataSources;
 import dev.scaling.worker.data.TokenCache;
 import java.io.IOException;
@@ -171,5 +174,42 @@ public final class TokenizeJob {
       DataSpec data, TokenCache.Location location, int part, List<String> files)
       throws IOException {
     return TokenCache.tokenizePart(data, location, part, files, executorConf());
+  }
+
+  /**
+   * Runs the data source's preflight before Spark starts: the source and tokenizer are registered,
+   * the fields the source needs are there, and its files (for text: exist, UTF-8, big enough for
+   * one window of the context in each split) are usable. It streams the files; the driver never
+   * holds a corpus. A token cache from an earlier sweep gives the exact tokens, so a D above the
+   * training split is refused here too.
+   */
+  public static void preflight(Plan plan, Configuration hadoop) throws IOException {
+    DataSpec data = plan.spec().data();
+    int context = plan.spec().model().context();
+    DataSources.preflight(data, context, hadoop);
+    if (DataSources.documents(data)) {
+      TokenCache.Location location = TokenCache.locate(data, hadoop);
+      if (TokenCache.complete(location, hadoop)) {
+        long maxTokens = plan.trials().stream().mapToLong(Trial::tokens).max().orElse(0);
+        DataSources.checkTokens(data, location, context, maxTokens, hadoop);
+      }
+    }
+  }
+
+  /**
+   * Copies a trained tokenizer's file (bpe merges) from the token cache to {@code OUT/tokenizer/},
+   * so the sweep carries the tokenizer its trials used; nothing for other tokenizers.
+   */
+  public static void copyTrainedTokenizer(
+      DataSpec data, Result tokens, String outDir, Configuration hadoop) throws IOException {
+    if (tokens == null) {
+      return;
+    }
+    String file = TokenCache.trainedFile(data, tokens.location());
+    if (file == null) {
+      return;
+    }
+    String name = file.substring(file.lastIndexOf('/') + 1);
+    SweepFiles.writeText(outDir + "/tokenizer/" + name, SweepFiles.readText(file, hadoop), hadoop);
   }
 }

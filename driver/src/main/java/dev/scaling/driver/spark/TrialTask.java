@@ -8,7 +8,6 @@ import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialResult;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.io.CommitLog;
-import dev.scaling.driver.live.LiveReporter;
 import dev.scaling.worker.Checkpoints;
 import dev.scaling.worker.Engines;
 import dev.scaling.worker.StepListener;

@@ -3,7 +3,6 @@ package dev.scaling.driver.spark;
 import ai.djl.Device;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.common.trial.TrunkResult;
-import dev.scaling.driver.live.LiveReporter;
 import dev.scaling.worker.Checkpoints;
 import dev.scaling.worker.Engines;
 import dev.scaling.worker.StepListener;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scaling.driver.RunCommand;
+import dev.scaling.driver.sweep.RunOutcome;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -90,7 +91,7 @@ class SweepPageBrowserIT {
     Path spec = dir.resolve("live.yaml");
     Files.writeString(spec, SPEC);
     Path out = dir.resolve("out");
-    CompletableFuture<RunCommand.RunOutcome> run =
+    CompletableFuture<RunOutcome> run =
         CompletableFuture.supplyAsync(
             () ->
                 RunCommand.run(
@@ -144,7 +145,7 @@ class SweepPageBrowserIT {
     }
     assertTrue(advanced, "no running trial's step advanced between two reads 2.5 s apart");
 
-    RunCommand.RunOutcome outcome = run.get(300, TimeUnit.SECONDS);
+    RunOutcome outcome = run.get(300, TimeUnit.SECONDS);
     assertEquals(0, outcome.exitCode());
 
     // After the sweep: the page shows exactly the commits.

@@ -11,6 +11,7 @@ import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.RunCommand;
 import dev.scaling.driver.plan.Plan;
 import dev.scaling.driver.plan.Planner;
+import dev.scaling.driver.sweep.RunOutcome;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -83,28 +84,30 @@ class GraphRunnerTest {
     Plan plan = Planner.plan(SpecParser.parse(SPEC));
     String out = dir.resolve("out").toUri().toString();
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    GraphRunner.Trained trained =
-        GraphRunner.train(
-            spark,
-            plan,
-            plan.trials(),
-            out,
-            0,
-            new Configuration(),
-            new PrintStream(console, true, StandardCharsets.UTF_8));
+    Trained trained =
+        new GraphRunner()
+            .train(
+                spark,
+                plan,
+                plan.trials(),
+                new TrialExecutor.Settings(
+                    out,
+                    0,
+                    new Configuration(),
+                    new PrintStream(console, true, StandardCharsets.UTF_8)));
 
     assertEquals(3, trained.outcomes().size());
     trained
         .outcomes()
         .forEach(o -> assertEquals(TrialStatus.FINISHED, o.result().status(), o.toString()));
-    List<GraphRunner.TaskRun> segments =
-        trained.tasks().stream().filter(t -> t.kind() == GraphRunner.Kind.TRUNK).toList();
-    List<GraphRunner.TaskRun> branches =
-        trained.tasks().stream().filter(t -> t.kind() == GraphRunner.Kind.BRANCH).toList();
+    List<TaskGraphRun.TaskRun> segments =
+        trained.graph().tasks().stream().filter(t -> t.kind() == TaskGraphRun.Kind.TRUNK).toList();
+    List<TaskGraphRun.TaskRun> branches =
+        trained.graph().tasks().stream().filter(t -> t.kind() == TaskGraphRun.Kind.BRANCH).toList();
     assertEquals(List.of(26L, 51L, 102L), segments.stream().map(t -> t.toStep()).toList());
     assertEquals(3, branches.size());
     // The shortest branch ran while the trunk went on: it started before the last segment ended.
-    GraphRunner.TaskRun first =
+    TaskGraphRun.TaskRun first =
         branches.stream().filter(b -> b.fromStep() == 26).findFirst().orElseThrow();
     assertTrue(
         first.startSeconds() < segments.get(2).endSeconds(),
@@ -117,9 +120,9 @@ class GraphRunnerTest {
     long branched = 102 + (32 - 26) + (64 - 51) + (128 - 102);
     assertEquals(
         (double) branched / (32 + 64 + 128),
-        trained.flopsSpent() / trained.independentFlops(),
+        trained.graph().flopsSpent() / trained.graph().independentFlops(),
         1e-12);
-    assertTrue(trained.makespanSeconds() >= trained.lowerBoundSeconds() - 1e-9);
+    assertTrue(trained.graph().makespanSeconds() >= trained.graph().lowerBoundSeconds() - 1e-9);
     assertTrue(
         console.toString(StandardCharsets.UTF_8).contains("Compute spent:"), console::toString);
     // Fork and trunk checkpoints are gone once every branch committed.
@@ -136,10 +139,8 @@ class GraphRunnerTest {
     Files.writeString(spec, SPEC);
     Path alone = dir.resolve("alone.yaml");
     Files.writeString(alone, SPEC.replace("[8192, 16384, 32768]", "[16384]"));
-    RunCommand.RunOutcome sweep =
-        RunCommand.run(spec.toString(), "--out", dir.resolve("out").toString());
-    RunCommand.RunOutcome single =
-        RunCommand.run(alone.toString(), "--out", dir.resolve("alone").toString());
+    RunOutcome sweep = RunCommand.run(spec.toString(), "--out", dir.resolve("out").toString());
+    RunOutcome single = RunCommand.run(alone.toString(), "--out", dir.resolve("alone").toString());
     assertEquals(0, sweep.exitCode());
     TrialOutcome standalone = single.outcomes().get(0);
     TrialOutcome branch =
@@ -209,8 +210,7 @@ class GraphRunnerTest {
     assertEquals(51, branch.result().resumedFromStep());
     assertEquals(64, curve.get(curve.size() - 1).step());
 
-    RunCommand.RunOutcome again =
-        RunCommand.run(spec.toString(), "--out", dir.resolve("out").toString());
+    RunOutcome again = RunCommand.run(spec.toString(), "--out", dir.resolve("out").toString());
     assertEquals(0, again.trainedThisRun(), "a rerun trains no branch and no trunk");
   }
 
@@ -221,15 +221,17 @@ class GraphRunnerTest {
         Planner.plan(
             SpecParser.parse(
                 SPEC.replace("learning_rate: 3.0e-3", "learning_rate: 1.0e+6\n  grad_clip: 0")));
-    GraphRunner.Trained trained =
-        GraphRunner.train(
-            spark,
-            plan,
-            plan.trials(),
-            dir.resolve("out").toUri().toString(),
-            0,
-            new Configuration(),
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    Trained trained =
+        new GraphRunner()
+            .train(
+                spark,
+                plan,
+                plan.trials(),
+                new TrialExecutor.Settings(
+                    dir.resolve("out").toUri().toString(),
+                    0,
+                    new Configuration(),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
     assertEquals(3, trained.outcomes().size());
     for (TrialOutcome o : trained.outcomes()) {
       assertEquals(TrialStatus.DIVERGED, o.result().status(), o.toString());
@@ -240,7 +242,7 @@ class GraphRunnerTest {
     }
     assertEquals(
         1,
-        trained.tasks().stream().filter(t -> t.kind() == GraphRunner.Kind.TRUNK).count(),
+        trained.graph().tasks().stream().filter(t -> t.kind() == TaskGraphRun.Kind.TRUNK).count(),
         "no segment after the one that diverged");
   }
 }

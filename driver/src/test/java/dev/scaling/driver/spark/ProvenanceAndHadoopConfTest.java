@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.RunCommand;
+import dev.scaling.driver.sweep.RunOutcome;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ class ProvenanceAndHadoopConfTest {
     Path out = dir.resolve("out");
     String scheme = SchemeTestFileSystem.SCHEME + "://";
 
-    RunCommand.RunOutcome first = RunCommand.run(scheme + spec, "--out", scheme + out);
+    RunOutcome first = RunCommand.run(scheme + spec, "--out", scheme + out);
 
     assertEquals(1, first.count(TrialStatus.FINISHED), () -> first.outcomes().toString());
     assertTrue(first.outDir().startsWith(SchemeTestFileSystem.SCHEME + ":"), first.outDir());

@@ -1,6 +1,9 @@
-package dev.scaling.driver.live;
+package dev.scaling.driver.spark;
 
 import dev.scaling.common.trial.Trial;
+import dev.scaling.driver.live.LiveAccumulator;
+import dev.scaling.driver.live.LivePoint;
+import dev.scaling.driver.live.LiveProgress;
 import dev.scaling.worker.StepListener;
 import java.util.ArrayDeque;
 import java.util.Deque;

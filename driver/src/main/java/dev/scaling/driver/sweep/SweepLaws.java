@@ -1,4 +1,4 @@
-package dev.scaling.driver;
+package dev.scaling.driver.sweep;
 
 import dev.scaling.common.fit.ApproachKind;
 import dev.scaling.common.fit.FitOptions;

@@ -1,4 +1,4 @@
-package dev.scaling.driver;
+package dev.scaling.driver.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,0 +1,42 @@
+package dev.scaling.driver.sweep;
+
+import dev.scaling.common.trial.TrialOutcome;
+import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.driver.fit.FitOutcome;
+import dev.scaling.driver.plan.Plan;
+import java.util.List;
+
+/**
+ * What a run produced; tests and the exit code read it.
+ *
+ * @param runId this run's id (the Spark application id and the start time)
+ * @param outDir the qualified OUT folder
+ * @param plan the full plan of the spec
+ * @param outcomes every committed trial in OUT after this run, earlier runs' included, in plan
+ *     order
+ * @param trainedThisRun how many trials this run trained
+ * @param fit the laws fitted at the end, null when too few trials finished
+ * @param wallSeconds wall time of the run
+ */
+public record RunOutcome(
+    String runId,
+    String outDir,
+    Plan plan,
+    List<TrialOutcome> outcomes,
+    int trainedThisRun,
+    FitOutcome fit,
+    double wallSeconds) {
+  public RunOutcome {
+    outcomes = List.copyOf(outcomes);
+  }
+
+  /** Trials with the given status. */
+  public long count(TrialStatus status) {
+    return outcomes.stream().filter(o -> o.result().status() == status).count();
+  }
+
+  /** 0 when every trial finished, 3 when some failed or diverged. */
+  public int exitCode() {
+    return count(TrialStatus.FINISHED) == outcomes.size() ? 0 : 3;
+  }
+}
