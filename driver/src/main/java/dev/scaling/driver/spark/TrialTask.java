@@ -136,9 +136,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
         }
         result = failed(trial, e, (System.nanoTime() - start) / 1e9, device);
       }
-      if (!device.equals(assigned)) {
-        result = withDevice(result, label(assigned, device));
-      }
+      result = onDevice(result, assigned, device);
       if (result.status() == TrialStatus.FINISHED) {
         accumulators.trialsFinished().add(1);
       } else {
@@ -207,21 +205,12 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
             + ")";
   }
 
-  private static TrialResult withDevice(TrialResult r, String device) {
-    return new TrialResult(
-        r.trialId(),
-        r.status(),
-        r.finalTrainLoss(),
-        r.finalEvalLoss(),
-        r.entropyFloor(),
-        r.error(),
-        r.stepsDone(),
-        r.tokensTrained(),
-        r.wallSeconds(),
-        r.tokensPerSecond(),
-        device,
-        r.curve(),
-        r.resumedFromStep());
+  /**
+   * The result as trained on {@code used}: unchanged where that is the assigned device, else with
+   * the {@link #label} of the fallback, every other field kept.
+   */
+  static TrialResult onDevice(TrialResult result, Device assigned, Device used) {
+    return used.equals(assigned) ? result : result.withDevice(label(assigned, used));
   }
 
   /** The GPU Spark assigned to this task, else the CPU. */
