@@ -227,19 +227,10 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
     e.printStackTrace(new PrintWriter(trace));
     String text = trace.toString();
     String error = e + (text.length() > 4000 ? "\n" + text.substring(0, 4000) : "\n" + text);
-    return new TrialResult(
-        trial.trialId(),
-        TrialStatus.FAILED,
-        Double.NaN,
-        Double.NaN,
-        null,
-        error,
-        0,
-        0,
-        seconds,
-        0,
-        device.toString(),
-        List.of(),
-        0);
+    return TrialResult.builder(trial.trialId(), TrialStatus.FAILED)
+        .error(error)
+        .wallSeconds(seconds)
+        .device(device.toString())
+        .build();
   }
 }

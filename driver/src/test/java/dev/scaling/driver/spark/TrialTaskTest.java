@@ -13,23 +13,20 @@ import org.junit.jupiter.api.Test;
 class TrialTaskTest {
 
   static final TrialResult TEXT_RESULT =
-      new TrialResult(
-          "t1",
-          TrialStatus.FINISHED,
-          2.5,
-          2.75,
-          null,
-          null,
-          40,
-          40_960,
-          12.0,
-          5000.0,
-          "gpu(0)",
-          List.of(new CurvePoint(40, 40_960, 1e-3, 2.5, 2.75)),
-          8,
-          0.3125,
-          1.5,
-          0.0125);
+      TrialResult.builder("t1", TrialStatus.FINISHED)
+          .finalTrainLoss(2.5)
+          .finalEvalLoss(2.75)
+          .stepsDone(40)
+          .tokensTrained(40_960)
+          .wallSeconds(12.0)
+          .tokensPerSecond(5000.0)
+          .device("gpu(0)")
+          .curve(List.of(new CurvePoint(40, 40_960, 1e-3, 2.5, 2.75)))
+          .resumedFromStep(8)
+          .evalTokensPerByte(0.3125)
+          .epochs(1.5)
+          .evalLossStderr(0.0125)
+          .build();
 
   @Test
   void onDevice_cpuFallbackKeepsTheTextStatisticsAndStderr() {
