@@ -25,6 +25,7 @@ import dev.scaling.driver.plan.Planner;
 import dev.scaling.driver.power.DesignRow;
 import dev.scaling.driver.power.Noise;
 import dev.scaling.driver.power.PowerResult;
+import dev.scaling.driver.power.PowerSetup;
 import dev.scaling.driver.power.PowerSimulation;
 import dev.scaling.driver.report.SeedSpread;
 import dev.scaling.driver.spark.HadoopConfs;
@@ -318,18 +319,16 @@ public final class PlanCommand implements Callable<Integer> {
             .withHuberDelta(huberDelta)
             .withBootstrap(0, Seeds.derive(sweepSeed, "bootstrap"));
     return PowerSimulation.run(
-        design,
-        truth,
-        lawSource,
-        n,
-        simulations,
-        Seeds.derive(sweepSeed, "power"),
-        c,
-        cSource,
-        options,
-        pin,
-        notes(sweep, design, truth),
-        fullGrid ? PowerSimulation.Starts.GRID : PowerSimulation.Starts.WARM);
+        PowerSetup.builder(design, truth, n)
+            .lawSource(lawSource)
+            .simulations(simulations)
+            .seed(Seeds.derive(sweepSeed, "power"))
+            .target(c, cSource)
+            .options(options)
+            .pin(pin)
+            .notes(notes(sweep, design, truth))
+            .starts(fullGrid ? PowerSimulation.Starts.GRID : PowerSimulation.Starts.WARM)
+            .build());
   }
 
   /** Warnings on the assumption: predicted losses above a uniform guess over the vocabulary. */
