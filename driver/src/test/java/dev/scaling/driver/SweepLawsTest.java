@@ -124,7 +124,7 @@ class SweepLawsTest {
   private static TrialOutcome withStderr(TrialOutcome o, double stderr) {
     return new TrialOutcome(
         o.trial(),
-        o.result().withEvalLossStderr(stderr),
+        o.result().toBuilder().evalLossStderr(stderr).build(),
         o.runId(),
         o.executorId(),
         o.host(),

@@ -75,11 +75,6 @@ public record TrialResult(
     return toBuilder().device(device).build();
   }
 
-  /** This result with the standard error of its final held-out loss. */
-  public TrialResult withEvalLossStderr(Double stderr) {
-    return toBuilder().evalLossStderr(stderr).build();
-  }
-
   /** This result with the text statistics of its data. */
   public TrialResult withText(Double evalTokensPerByte, Double epochs) {
     return toBuilder().evalTokensPerByte(evalTokensPerByte).epochs(epochs).build();

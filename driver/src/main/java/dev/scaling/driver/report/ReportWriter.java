@@ -241,7 +241,7 @@ public final class ReportWriter {
    * The measured evaluation noise and whether the loss falls along N and along D by more than it;
    * empty when the noise is unknown.
    */
-  private static String noiseSection(ScalingAnalysis a, SweepFacts facts) {
+  static String noiseSection(ScalingAnalysis a, SweepFacts facts) {
     if (facts.evalNoise() == null) {
       return "";
     }
@@ -274,7 +274,7 @@ public final class ReportWriter {
    * The source's exact floor and designed exponents beside the fitted E, alpha and beta of each
    * joint law that has them; empty when the source has no designed exponents.
    */
-  private static String truthSection(ScalingAnalysis a, SweepFacts facts) {
+  static String truthSection(ScalingAnalysis a, SweepFacts facts) {
     if (facts.designedNExponent() == null && facts.entropyFloor() == null) {
       return "";
     }
