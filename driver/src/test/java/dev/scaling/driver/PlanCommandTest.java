@@ -193,21 +193,16 @@ class PlanCommandTest {
 
   private static TrialOutcome committed(Trial t, TrialStatus status, Double stderr, double loss) {
     TrialResult r =
-        new TrialResult(
-                t.trialId(),
-                status,
-                loss,
-                loss,
-                null,
-                null,
-                64,
-                65536,
-                1.0,
-                1000,
-                "cpu()",
-                List.of(),
-                0)
-            .withEvalLossStderr(stderr);
+        TrialResult.builder(t.trialId(), status)
+            .finalTrainLoss(loss)
+            .finalEvalLoss(loss)
+            .stepsDone(64)
+            .tokensTrained(65536)
+            .wallSeconds(1.0)
+            .tokensPerSecond(1000)
+            .device("cpu()")
+            .evalLossStderr(stderr)
+            .build();
     return new TrialOutcome(t, r, "run", "0", "host", 1, null);
   }
 

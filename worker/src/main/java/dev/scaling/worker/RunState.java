@@ -116,23 +116,20 @@ final class RunState {
       String error,
       String device) {
     long tokens = tokensDone();
-    return new TrialResult(
-        trialId,
-        status,
-        trainLoss,
-        evalLoss,
-        entropyFloor,
-        error,
-        stepsDone,
-        tokens,
-        seconds(wallNanos()),
-        trainNanos <= 0 ? 0 : tokens / seconds(trainNanos),
-        device,
-        curve,
-        resumedFromStep,
-        null,
-        null,
-        Double.isFinite(lastEvalStderr) ? lastEvalStderr : null);
+    return TrialResult.builder(trialId, status)
+        .finalTrainLoss(trainLoss)
+        .finalEvalLoss(evalLoss)
+        .entropyFloor(entropyFloor)
+        .error(error)
+        .stepsDone(stepsDone)
+        .tokensTrained(tokens)
+        .wallSeconds(seconds(wallNanos()))
+        .tokensPerSecond(trainNanos <= 0 ? 0 : tokens / seconds(trainNanos))
+        .device(device)
+        .curve(curve)
+        .resumedFromStep(resumedFromStep)
+        .evalLossStderr(Double.isFinite(lastEvalStderr) ? lastEvalStderr : null)
+        .build();
   }
 
   private static double seconds(long nanos) {

@@ -36,11 +36,6 @@ public record DataSource(String name) implements RegisteredName, Serializable {
         name);
   }
 
-  /** The spelling used in YAML (the trial id hashes it). */
-  public String yamlName() {
-    return name;
-  }
-
   @Override
   public String toString() {
     return name;

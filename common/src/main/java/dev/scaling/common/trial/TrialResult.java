@@ -46,116 +46,38 @@ public record TrialResult(
     Double evalLossStderr)
     implements Serializable {
 
-  /** A result without text statistics (synthetic data, or before they are known). */
-  public TrialResult(
-      String trialId,
-      TrialStatus status,
-      double finalTrainLoss,
-      double finalEvalLoss,
-      Double entropyFloor,
-      String error,
-      long stepsDone,
-      long tokensTrained,
-      double wallSeconds,
-      double tokensPerSecond,
-      String device,
-      List<CurvePoint> curve,
-      long resumedFromStep) {
-    this(
-        trialId,
-        status,
-        finalTrainLoss,
-        finalEvalLoss,
-        entropyFloor,
-        error,
-        stepsDone,
-        tokensTrained,
-        wallSeconds,
-        tokensPerSecond,
-        device,
-        curve,
-        resumedFromStep,
-        null,
-        null,
-        null);
+  /** A builder for a result of {@code trialId} that ended with {@code status}. */
+  public static Builder builder(String trialId, TrialStatus status) {
+    return new Builder(trialId, status);
   }
 
-  /** A result without the held-out loss's standard error (measured since id scheme v3). */
-  public TrialResult(
-      String trialId,
-      TrialStatus status,
-      double finalTrainLoss,
-      double finalEvalLoss,
-      Double entropyFloor,
-      String error,
-      long stepsDone,
-      long tokensTrained,
-      double wallSeconds,
-      double tokensPerSecond,
-      String device,
-      List<CurvePoint> curve,
-      long resumedFromStep,
-      Double evalTokensPerByte,
-      Double epochs) {
-    this(
-        trialId,
-        status,
-        finalTrainLoss,
-        finalEvalLoss,
-        entropyFloor,
-        error,
-        stepsDone,
-        tokensTrained,
-        wallSeconds,
-        tokensPerSecond,
-        device,
-        curve,
-        resumedFromStep,
-        evalTokensPerByte,
-        epochs,
-        null);
+  /** A builder holding every field of this result, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(trialId, status)
+        .finalTrainLoss(finalTrainLoss)
+        .finalEvalLoss(finalEvalLoss)
+        .entropyFloor(entropyFloor)
+        .error(error)
+        .stepsDone(stepsDone)
+        .tokensTrained(tokensTrained)
+        .wallSeconds(wallSeconds)
+        .tokensPerSecond(tokensPerSecond)
+        .device(device)
+        .curve(curve)
+        .resumedFromStep(resumedFromStep)
+        .evalTokensPerByte(evalTokensPerByte)
+        .epochs(epochs)
+        .evalLossStderr(evalLossStderr);
   }
 
-  /** This result with the standard error of its final held-out loss. */
-  public TrialResult withEvalLossStderr(Double stderr) {
-    return new TrialResult(
-        trialId,
-        status,
-        finalTrainLoss,
-        finalEvalLoss,
-        entropyFloor,
-        error,
-        stepsDone,
-        tokensTrained,
-        wallSeconds,
-        tokensPerSecond,
-        device,
-        curve,
-        resumedFromStep,
-        evalTokensPerByte,
-        epochs,
-        stderr);
+  /** This result as trained on {@code device} (e.g. a GPU trial that fell back to the CPU). */
+  public TrialResult withDevice(String device) {
+    return toBuilder().device(device).build();
   }
 
   /** This result with the text statistics of its data. */
   public TrialResult withText(Double evalTokensPerByte, Double epochs) {
-    return new TrialResult(
-        trialId,
-        status,
-        finalTrainLoss,
-        finalEvalLoss,
-        entropyFloor,
-        error,
-        stepsDone,
-        tokensTrained,
-        wallSeconds,
-        tokensPerSecond,
-        device,
-        curve,
-        resumedFromStep,
-        evalTokensPerByte,
-        epochs,
-        evalLossStderr);
+    return toBuilder().evalTokensPerByte(evalTokensPerByte).epochs(epochs).build();
   }
 
   /**
@@ -182,6 +104,124 @@ public record TrialResult(
               + stepsDone
               + ")], found "
               + resumedFromStep);
+    }
+  }
+
+  /**
+   * Builds a {@link TrialResult} by name, so a new field is added here and in {@link #toBuilder}
+   * only. Unset losses are NaN, unset counts 0, unset optional statistics null.
+   */
+  public static final class Builder {
+    private final String trialId;
+    private final TrialStatus status;
+    private double finalTrainLoss = Double.NaN;
+    private double finalEvalLoss = Double.NaN;
+    private Double entropyFloor;
+    private String error;
+    private long stepsDone;
+    private long tokensTrained;
+    private double wallSeconds;
+    private double tokensPerSecond;
+    private String device;
+    private List<CurvePoint> curve = List.of();
+    private long resumedFromStep;
+    private Double evalTokensPerByte;
+    private Double epochs;
+    private Double evalLossStderr;
+
+    private Builder(String trialId, TrialStatus status) {
+      this.trialId = trialId;
+      this.status = status;
+    }
+
+    public Builder finalTrainLoss(double v) {
+      finalTrainLoss = v;
+      return this;
+    }
+
+    public Builder finalEvalLoss(double v) {
+      finalEvalLoss = v;
+      return this;
+    }
+
+    public Builder entropyFloor(Double v) {
+      entropyFloor = v;
+      return this;
+    }
+
+    public Builder error(String v) {
+      error = v;
+      return this;
+    }
+
+    public Builder stepsDone(long v) {
+      stepsDone = v;
+      return this;
+    }
+
+    public Builder tokensTrained(long v) {
+      tokensTrained = v;
+      return this;
+    }
+
+    public Builder wallSeconds(double v) {
+      wallSeconds = v;
+      return this;
+    }
+
+    public Builder tokensPerSecond(double v) {
+      tokensPerSecond = v;
+      return this;
+    }
+
+    public Builder device(String v) {
+      device = v;
+      return this;
+    }
+
+    public Builder curve(List<CurvePoint> v) {
+      curve = v;
+      return this;
+    }
+
+    public Builder resumedFromStep(long v) {
+      resumedFromStep = v;
+      return this;
+    }
+
+    public Builder evalTokensPerByte(Double v) {
+      evalTokensPerByte = v;
+      return this;
+    }
+
+    public Builder epochs(Double v) {
+      epochs = v;
+      return this;
+    }
+
+    public Builder evalLossStderr(Double v) {
+      evalLossStderr = v;
+      return this;
+    }
+
+    public TrialResult build() {
+      return new TrialResult(
+          trialId,
+          status,
+          finalTrainLoss,
+          finalEvalLoss,
+          entropyFloor,
+          error,
+          stepsDone,
+          tokensTrained,
+          wallSeconds,
+          tokensPerSecond,
+          device,
+          curve,
+          resumedFromStep,
+          evalTokensPerByte,
+          epochs,
+          evalLossStderr);
     }
   }
 }

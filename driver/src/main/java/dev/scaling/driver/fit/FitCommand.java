@@ -130,14 +130,12 @@ public final class FitCommand implements Callable<Integer> {
             input, HadoopConfs.forDriver(), nCol, dCol, lossCol, computeCol, dropInvalid);
     outcome =
         SweepFit.fitAndReport(
-            table.rows(),
-            table.computeOrNull(),
-            List.of(),
-            null,
-            table.notes(),
-            options,
-            forms,
-            approaches,
+            FitRequest.builder(table.rows(), options)
+                .compute(table.computeOrNull())
+                .notes(table.notes())
+                .forms(forms)
+                .approaches(approaches)
+                .build(),
             out);
     outWriter.print(outcome.summary());
     outWriter.printf("fits: %s%nreport: %s%n", outcome.fitsFile(), outcome.report());

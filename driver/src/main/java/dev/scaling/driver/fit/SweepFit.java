@@ -5,16 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scaling.common.fit.Allocation;
 import dev.scaling.common.fit.AllocationStudy;
-import dev.scaling.common.fit.ApproachKind;
 import dev.scaling.common.fit.BootstrapResult;
 import dev.scaling.common.fit.DesignCheck;
-import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.Interval;
 import dev.scaling.common.fit.LawFit;
-import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.ScalingAnalysis;
 import dev.scaling.common.fit.ScalingFitter;
-import dev.scaling.driver.report.CurveSample;
 import dev.scaling.driver.report.IntervalText;
 import dev.scaling.driver.report.LearningRateTransfer;
 import dev.scaling.driver.report.LossTrends;
@@ -38,78 +34,23 @@ public final class SweepFit {
   private SweepFit() {}
 
   /**
-   * Fits {@code forms} over {@code rows}, estimates the compute-optimal allocation by every
-   * approach with C = 6ND, writes the fits table and the report under {@code outDir}, and returns
-   * what was done (the summary and JSON are returned, not printed).
+   * Fits the request's forms over its rows, estimates the compute-optimal allocation by each of its
+   * approaches (C = 6ND, or each row's compute where given), writes the fits table and the report
+   * under {@code outDir}, and returns what was done (the summary and JSON are returned, not
+   * printed).
    */
-  public static FitOutcome fitAndReport(
-      List<TrialPoint> rows,
-      List<CurveSample> curves,
-      Double entropyFloor,
-      List<String> notes,
-      FitOptions options,
-      List<LawForm> forms,
-      Path outDir) {
-    return fitAndReport(
-        rows,
-        null,
-        curves,
-        entropyFloor,
-        notes,
-        options,
-        forms,
-        List.of(ApproachKind.values()),
-        outDir);
-  }
-
-  /**
-   * As above, with each row's compute from {@code compute} (null for 6ND) and only {@code
-   * approaches}.
-   */
-  public static FitOutcome fitAndReport(
-      List<TrialPoint> rows,
-      List<Double> compute,
-      List<CurveSample> curves,
-      Double entropyFloor,
-      List<String> notes,
-      FitOptions options,
-      List<LawForm> forms,
-      List<ApproachKind> approaches,
-      Path outDir) {
-    return fitAndReport(
-        rows,
-        compute,
-        curves,
-        SweepFacts.floor(entropyFloor),
-        notes,
-        options,
-        forms,
-        approaches,
-        null,
-        outDir);
-  }
-
-  /**
-   * As above, with what the run knows beside its rows (the source's floor and designed exponents,
-   * the evaluation noise) for the report and the summary, and the report's "Best learning rate vs
-   * N" section from {@code learningRates} (null for none).
-   */
-  public static FitOutcome fitAndReport(
-      List<TrialPoint> rows,
-      List<Double> compute,
-      List<CurveSample> curves,
-      SweepFacts facts,
-      List<String> notes,
-      FitOptions options,
-      List<LawForm> forms,
-      List<ApproachKind> approaches,
-      LearningRateTransfer learningRates,
-      Path outDir) {
+  public static FitOutcome fitAndReport(FitRequest request, Path outDir) {
+    List<TrialPoint> rows = request.rows();
+    SweepFacts facts = request.facts();
+    List<String> notes = request.notes();
+    LearningRateTransfer learningRates = request.learningRates();
     ScalingAnalysis a =
-        new ScalingFitter(options).analyse(rows.stream().map(TrialPoint::point).toList(), forms);
-    AllocationStudy study = AllocationStudy.run(a, compute, approaches);
+        new ScalingFitter(request.options())
+            .analyse(rows.stream().map(TrialPoint::point).toList(), request.forms());
+    AllocationStudy study = AllocationStudy.run(a, request.compute(), request.approaches());
     Path fits = FitsTable.write(a, study, outDir.resolve("fits"));
-    Path report = ReportWriter.write(a, study, rows, curves, facts, notes, learningRates, outDir);
+    Path report =
+        ReportWriter.write(a, study, rows, request.curves(), facts, notes, learningRates, outDir);
     if (learningRates != null) {
       try {
         JSON.writerWithDefaultPrettyPrinter()
@@ -121,12 +62,6 @@ public final class SweepFit {
     }
     return new FitOutcome(
         a, study, fits, report, notes, summary(a, study, notes, facts), json(a, study));
-  }
-
-  /** A few lines for people: each law's parameters with intervals, the backtest, the warnings. */
-  public static String summary(
-      ScalingAnalysis a, AllocationStudy study, List<String> notes, Double entropyFloor) {
-    return summary(a, study, notes, SweepFacts.floor(entropyFloor));
   }
 
   /**

@@ -283,60 +283,32 @@ public final class SweepModel {
                             p.step(), p.tokens(), finite(p.trainLoss()), finite(p.evalLoss())))
                 .toList();
       }
-      Integer width = trial == null ? null : trial.width();
-      Integer depth = trial == null ? null : trial.depth();
-      Long tokens = trial == null ? null : trial.tokens();
-      Double flops = trial == null ? null : trial.flops();
-      String kind = trial == null ? "trunk" : "trial";
       Double ago = live == null ? null : (now - receivedAtMillis) / 1000.0;
+      TrialView.Builder row =
+          TrialView.builder(id, trial == null ? "trunk" : "trial")
+              .status(status.label())
+              .steps(trial == null ? null : trial.steps())
+              .updatedSecondsAgo(ago)
+              .curve(points);
+      if (trial != null) {
+        row.shape(trial.width(), trial.depth(), trial.tokens(), trial.flops());
+      }
       if (outcome != null) {
         var res = outcome.result();
-        return new TrialView(
-            id,
-            kind,
-            width,
-            depth,
-            tokens,
-            flops,
-            status.label(),
-            outcome.attempt(),
-            outcome.executorId(),
-            outcome.host(),
-            res.device(),
-            res.stepsDone(),
-            trial == null ? null : trial.steps(),
-            res.tokensTrained(),
-            finite(res.finalTrainLoss()),
-            finite(res.finalEvalLoss()),
-            finite(res.tokensPerSecond()),
-            null,
-            finite(res.wallSeconds()),
-            ago,
-            points);
+        return row.attempt(outcome.attempt())
+            .executor(outcome.executorId())
+            .host(outcome.host())
+            .device(res.device())
+            .step(res.stepsDone())
+            .tokensDone(res.tokensTrained())
+            .trainLoss(finite(res.finalTrainLoss()))
+            .evalLoss(finite(res.finalEvalLoss()))
+            .tokensPerSecond(finite(res.tokensPerSecond()))
+            .wallSeconds(finite(res.wallSeconds()))
+            .build();
       }
       if (live == null) {
-        return new TrialView(
-            id,
-            kind,
-            width,
-            depth,
-            tokens,
-            flops,
-            status.label(),
-            0,
-            null,
-            null,
-            null,
-            0,
-            trial == null ? null : trial.steps(),
-            0,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            points);
+        return row.build();
       }
       long tokensPlanned = trial == null ? 0 : trial.tokensTrained();
       Double eta =
@@ -348,28 +320,18 @@ public final class SweepModel {
       if (live.stepsDone() == 0 && tokensPlanned > 0) {
         eta = null;
       }
-      return new TrialView(
-          id,
-          kind,
-          width,
-          depth,
-          tokens,
-          flops,
-          status.label(),
-          live.attempt(),
-          live.executorId(),
-          live.host(),
-          live.device(),
-          live.stepsDone(),
-          live.stepsPlanned(),
-          live.tokensDone(),
-          finite(live.trainLoss()),
-          finite(live.evalLoss()),
-          finite(live.tokensPerSecond()),
-          eta,
-          null,
-          ago,
-          points);
+      return row.attempt(live.attempt())
+          .executor(live.executorId())
+          .host(live.host())
+          .device(live.device())
+          .step(live.stepsDone())
+          .steps(live.stepsPlanned())
+          .tokensDone(live.tokensDone())
+          .trainLoss(finite(live.trainLoss()))
+          .evalLoss(finite(live.evalLoss()))
+          .tokensPerSecond(finite(live.tokensPerSecond()))
+          .etaSeconds(eta)
+          .build();
     }
   }
 }

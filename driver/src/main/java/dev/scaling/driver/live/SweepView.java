@@ -134,7 +134,155 @@ public record SweepView(
       Double etaSeconds,
       Double wallSeconds,
       Double updatedSecondsAgo,
-      List<CurveView> curve) {}
+      List<CurveView> curve) {
+
+    /** A builder for the row of {@code id}; unset fields are null, or 0 for counts. */
+    public static Builder builder(String id, String kind) {
+      return new Builder(id, kind);
+    }
+
+    /**
+     * Builds a {@link TrialView} by name, so the rows of planned, live and committed trials list
+     * only what they know.
+     */
+    public static final class Builder {
+      private final String id;
+      private final String kind;
+      private Integer width;
+      private Integer depth;
+      private Long tokens;
+      private Double flops;
+      private String status;
+      private int attempt;
+      private String executor;
+      private String host;
+      private String device;
+      private long step;
+      private Long steps;
+      private long tokensDone;
+      private Double trainLoss;
+      private Double evalLoss;
+      private Double tokensPerSecond;
+      private Double etaSeconds;
+      private Double wallSeconds;
+      private Double updatedSecondsAgo;
+      private List<CurveView> curve;
+
+      private Builder(String id, String kind) {
+        this.id = id;
+        this.kind = kind;
+      }
+
+      public Builder status(String v) {
+        status = v;
+        return this;
+      }
+
+      public Builder attempt(int v) {
+        attempt = v;
+        return this;
+      }
+
+      public Builder executor(String v) {
+        executor = v;
+        return this;
+      }
+
+      public Builder host(String v) {
+        host = v;
+        return this;
+      }
+
+      public Builder device(String v) {
+        device = v;
+        return this;
+      }
+
+      public Builder step(long v) {
+        step = v;
+        return this;
+      }
+
+      public Builder steps(Long v) {
+        steps = v;
+        return this;
+      }
+
+      public Builder tokensDone(long v) {
+        tokensDone = v;
+        return this;
+      }
+
+      public Builder trainLoss(Double v) {
+        trainLoss = v;
+        return this;
+      }
+
+      public Builder evalLoss(Double v) {
+        evalLoss = v;
+        return this;
+      }
+
+      public Builder tokensPerSecond(Double v) {
+        tokensPerSecond = v;
+        return this;
+      }
+
+      public Builder etaSeconds(Double v) {
+        etaSeconds = v;
+        return this;
+      }
+
+      public Builder wallSeconds(Double v) {
+        wallSeconds = v;
+        return this;
+      }
+
+      public Builder updatedSecondsAgo(Double v) {
+        updatedSecondsAgo = v;
+        return this;
+      }
+
+      public Builder curve(List<CurveView> v) {
+        curve = v;
+        return this;
+      }
+
+      /** The planned shape: width, depth, training tokens D and 6ND. */
+      public Builder shape(Integer width, Integer depth, Long tokens, Double flops) {
+        this.width = width;
+        this.depth = depth;
+        this.tokens = tokens;
+        this.flops = flops;
+        return this;
+      }
+
+      public TrialView build() {
+        return new TrialView(
+            id,
+            kind,
+            width,
+            depth,
+            tokens,
+            flops,
+            status,
+            attempt,
+            executor,
+            host,
+            device,
+            step,
+            steps,
+            tokensDone,
+            trainLoss,
+            evalLoss,
+            tokensPerSecond,
+            etaSeconds,
+            wallSeconds,
+            updatedSecondsAgo,
+            curve);
+      }
+    }
+  }
 
   /**
    * A learning-curve point.

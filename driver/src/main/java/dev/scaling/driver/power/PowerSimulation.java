@@ -8,7 +8,6 @@ import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.ScalingFitter;
 import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.common.fit.StartGrid;
-import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.trial.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,73 +49,22 @@ public final class PowerSimulation {
   /** One simulated fit: the parameters (null when the fit failed) and the parameters at a bound. */
   record Draw(ChinchillaParams params, List<String> atBound) {}
 
-  /**
-   * Runs {@code simulations} simulated sweeps of {@code rows} and summarises them.
-   *
-   * @param rows the fitted rows of the design (at least one)
-   * @param truth the assumed law
-   * @param lawSource where the law came from, for the printout
-   * @param noise the evaluation noise added to each trial's loss
-   * @param simulations K >= 1
-   * @param seed the seed of the noise streams
-   * @param targetFlops the compute at which N_opt is judged
-   * @param targetSource how the target was chosen, for the printout
-   * @param options fit options (the bootstrap count is ignored: point estimates only)
-   * @param pin the half-width the verdicts ask of each exponent
-   * @param notes warnings to print with the result
-   */
-  public static PowerResult run(
-      List<DesignRow> rows,
-      ChinchillaParams truth,
-      String lawSource,
-      Noise noise,
-      int simulations,
-      long seed,
-      double targetFlops,
-      String targetSource,
-      FitOptions options,
-      double pin,
-      List<String> notes) {
-    return run(
-        rows,
-        truth,
-        lawSource,
-        noise,
-        simulations,
-        seed,
-        targetFlops,
-        targetSource,
-        options,
-        pin,
-        notes,
-        Starts.WARM);
-  }
-
-  /** As above, with each fit's starts chosen by {@code starts}. */
-  public static PowerResult run(
-      List<DesignRow> rows,
-      ChinchillaParams truth,
-      String lawSource,
-      Noise noise,
-      int simulations,
-      long seed,
-      double targetFlops,
-      String targetSource,
-      FitOptions options,
-      double pin,
-      List<String> notes,
-      Starts starts) {
-    InvariantViolation.check(
-        !rows.isEmpty() && simulations >= 1 && targetFlops > 0,
-        "a power simulation needs rows, K >= 1 and a positive target compute");
+  /** Runs the setup's simulated sweeps of its design and summarises them. */
+  public static PowerResult run(PowerSetup setup) {
+    List<DesignRow> rows = setup.rows();
+    ChinchillaParams truth = setup.truth();
+    Starts starts = setup.starts();
+    long seed = setup.seed();
+    double targetFlops = setup.targetFlops();
+    FitOptions options = setup.options();
     long t0 = System.nanoTime();
     FitOptions pointOnly = options.withBootstrap(0, options.seed());
     ScalingFitter fitter = new ScalingFitter(pointOnly);
     List<double[]> warm = starts == Starts.WARM ? warmStarts(rows, truth, fitter) : null;
     Draw[] draws =
-        IntStream.range(0, simulations)
+        IntStream.range(0, setup.simulations())
             .parallel()
-            .mapToObj(k -> simulateOne(rows, truth, noise.sd(), seed, k, fitter, warm))
+            .mapToObj(k -> simulateOne(rows, truth, setup.noise().sd(), seed, k, fitter, warm))
             .toArray(Draw[]::new);
     double seconds = (System.nanoTime() - t0) / 1e9;
     int failed = (int) Arrays.stream(draws).filter(d -> d.params() == null).count();
@@ -129,21 +77,21 @@ public final class PowerSimulation {
     }
     return new PowerResult(
         truth,
-        lawSource,
-        noise,
+        setup.lawSource(),
+        setup.noise(),
         rows,
-        simulations,
+        setup.simulations(),
         seed,
         targetFlops,
-        targetSource,
+        setup.targetSource(),
         pointOnly,
         starts,
         quantities,
         failed,
         atBound,
-        pin,
+        setup.pin(),
         seconds,
-        notes);
+        setup.notes());
   }
 
   /** The losses of simulation {@code k}: the law at each row plus its noise. */

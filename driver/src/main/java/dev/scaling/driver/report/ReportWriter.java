@@ -48,33 +48,20 @@ public final class ReportWriter {
   private ReportWriter() {}
 
   /**
-   * Writes the report under {@code outDir/report} and returns the path of {@code index.html}.
+   * Writes the report under {@code outDir/report} and returns the path of {@code index.html}: the
+   * data, the fits, and with what the run knows beside its rows the source's floor and designed
+   * exponents (a "Ground truth" section) and the evaluation noise (an "Evaluation noise" section
+   * that checks the loss falls along each axis by more than it), and the section "Best learning
+   * rate vs N" when {@code learningRates} is not null (a sweep with a learning-rate axis).
    *
    * @param analysis the fitted laws
    * @param study the compute-optimal approaches side by side, with the design checks
    * @param rows the rows fitted, with trial ids when known
    * @param curves learning curves, empty when fitting a plain table
-   * @param entropyFloor the true entropy floor of a synthetic source (nats/token), null otherwise
+   * @param facts what the run knows beside its rows, each part null where unknown
    * @param notes sentences about excluded or dropped rows
+   * @param learningRates the learning rate transfer, null without a learning-rate axis
    * @param outDir the sweep or fit output folder
-   */
-  public static Path write(
-      ScalingAnalysis analysis,
-      AllocationStudy study,
-      List<TrialPoint> rows,
-      List<CurveSample> curves,
-      Double entropyFloor,
-      List<String> notes,
-      Path outDir) {
-    return write(
-        analysis, study, rows, curves, SweepFacts.floor(entropyFloor), notes, null, outDir);
-  }
-
-  /**
-   * As above, with what the run knows beside its rows: the source's floor and designed exponents (a
-   * "Ground truth" section) and the evaluation noise (an "Evaluation noise" section that checks the
-   * loss falls along each axis by more than it), and the section "Best learning rate vs N" when
-   * {@code learningRates} is not null (a sweep with a learning-rate axis).
    */
   public static Path write(
       ScalingAnalysis analysis,
@@ -254,7 +241,7 @@ public final class ReportWriter {
    * The measured evaluation noise and whether the loss falls along N and along D by more than it;
    * empty when the noise is unknown.
    */
-  private static String noiseSection(ScalingAnalysis a, SweepFacts facts) {
+  static String noiseSection(ScalingAnalysis a, SweepFacts facts) {
     if (facts.evalNoise() == null) {
       return "";
     }
@@ -287,7 +274,7 @@ public final class ReportWriter {
    * The source's exact floor and designed exponents beside the fitted E, alpha and beta of each
    * joint law that has them; empty when the source has no designed exponents.
    */
-  private static String truthSection(ScalingAnalysis a, SweepFacts facts) {
+  static String truthSection(ScalingAnalysis a, SweepFacts facts) {
     if (facts.designedNExponent() == null && facts.entropyFloor() == null) {
       return "";
     }

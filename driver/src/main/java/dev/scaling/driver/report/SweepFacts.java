@@ -22,27 +22,55 @@ public record SweepFacts(
     Integer evalTokens,
     SeedSpread seedSpread) {
 
-  /** Nothing known beyond the rows. */
-  public static final SweepFacts NONE = new SweepFacts(null, null, null, null, null, null);
-
   public SweepFacts {
     if (evalNoise != null && !(evalNoise >= 0)) {
       throw new IllegalArgumentException("evalNoise must be >= 0, found " + evalNoise);
     }
   }
 
-  /** Facts without a seed spread (a grid with one seed per point). */
-  public SweepFacts(
-      Double entropyFloor,
-      Double designedNExponent,
-      Double designedDExponent,
-      Double evalNoise,
-      Integer evalTokens) {
-    this(entropyFloor, designedNExponent, designedDExponent, evalNoise, evalTokens, null);
+  /** A builder with nothing known; set what the run knows. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** Facts holding only an entropy floor (null: none). */
-  public static SweepFacts floor(Double entropyFloor) {
-    return new SweepFacts(entropyFloor, null, null, null, null, null);
+  /** Builds {@link SweepFacts} by name; every part left unset is unknown (null). */
+  public static final class Builder {
+    private Double entropyFloor;
+    private Double designedNExponent;
+    private Double designedDExponent;
+    private Double evalNoise;
+    private Integer evalTokens;
+    private SeedSpread seedSpread;
+
+    private Builder() {}
+
+    public Builder entropyFloor(Double v) {
+      entropyFloor = v;
+      return this;
+    }
+
+    /** The loss exponents in N and in D the source was built to show. */
+    public Builder designedExponents(Double inN, Double inD) {
+      designedNExponent = inN;
+      designedDExponent = inD;
+      return this;
+    }
+
+    /** The median standard error of the final held-out loss, over {@code evalTokens} tokens. */
+    public Builder evalNoise(Double noise, Integer evalTokens) {
+      this.evalNoise = noise;
+      this.evalTokens = evalTokens;
+      return this;
+    }
+
+    public Builder seedSpread(SeedSpread v) {
+      seedSpread = v;
+      return this;
+    }
+
+    public SweepFacts build() {
+      return new SweepFacts(
+          entropyFloor, designedNExponent, designedDExponent, evalNoise, evalTokens, seedSpread);
+    }
   }
 }

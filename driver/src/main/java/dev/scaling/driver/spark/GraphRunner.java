@@ -345,20 +345,12 @@ public final class GraphRunner implements TrialExecutor {
             + ": "
             + trunk.error();
     TrialResult result =
-        new TrialResult(
-            branch.trialId(),
-            trunk.status(),
-            Double.NaN,
-            Double.NaN,
-            null,
-            error,
-            trunk.stepsDone(),
-            trunk.stepsDone() * branch.tokensPerStep(),
-            0,
-            0,
-            trunk.device(),
-            List.of(),
-            0);
+        TrialResult.builder(branch.trialId(), trunk.status())
+            .error(error)
+            .stepsDone(trunk.stepsDone())
+            .tokensTrained(trunk.stepsDone() * branch.tokensPerStep())
+            .device(trunk.device())
+            .build();
     failed.add(1);
     return commits.commit(
         new TrialOutcome(

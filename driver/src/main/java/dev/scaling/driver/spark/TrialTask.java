@@ -135,9 +135,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
         }
         result = failed(trial, e, (System.nanoTime() - start) / 1e9, device);
       }
-      if (!device.equals(assigned)) {
-        result = withDevice(result, label(assigned, device));
-      }
+      result = onDevice(result, assigned, device);
       if (result.status() == TrialStatus.FINISHED) {
         accumulators.trialsFinished().add(1);
       } else {
@@ -206,21 +204,12 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
             + ")";
   }
 
-  private static TrialResult withDevice(TrialResult r, String device) {
-    return new TrialResult(
-        r.trialId(),
-        r.status(),
-        r.finalTrainLoss(),
-        r.finalEvalLoss(),
-        r.entropyFloor(),
-        r.error(),
-        r.stepsDone(),
-        r.tokensTrained(),
-        r.wallSeconds(),
-        r.tokensPerSecond(),
-        device,
-        r.curve(),
-        r.resumedFromStep());
+  /**
+   * The result as trained on {@code used}: unchanged where that is the assigned device, else with
+   * the {@link #label} of the fallback, every other field kept.
+   */
+  static TrialResult onDevice(TrialResult result, Device assigned, Device used) {
+    return used.equals(assigned) ? result : result.withDevice(label(assigned, used));
   }
 
   /** The GPU Spark assigned to this task, else the CPU. */
@@ -237,19 +226,10 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
     e.printStackTrace(new PrintWriter(trace));
     String text = trace.toString();
     String error = e + (text.length() > 4000 ? "\n" + text.substring(0, 4000) : "\n" + text);
-    return new TrialResult(
-        trial.trialId(),
-        TrialStatus.FAILED,
-        Double.NaN,
-        Double.NaN,
-        null,
-        error,
-        0,
-        0,
-        seconds,
-        0,
-        device.toString(),
-        List.of(),
-        0);
+    return TrialResult.builder(trial.trialId(), TrialStatus.FAILED)
+        .error(error)
+        .wallSeconds(seconds)
+        .device(device.toString())
+        .build();
   }
 }

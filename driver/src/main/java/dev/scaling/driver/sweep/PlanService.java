@@ -10,6 +10,7 @@ import dev.scaling.driver.plan.Plan;
 import dev.scaling.driver.power.DesignRow;
 import dev.scaling.driver.power.Noise;
 import dev.scaling.driver.power.PowerResult;
+import dev.scaling.driver.power.PowerSetup;
 import dev.scaling.driver.power.PowerSimulation;
 import dev.scaling.driver.spark.HadoopConfs;
 import dev.scaling.worker.data.DataSources;
@@ -110,18 +111,16 @@ public final class PlanService {
             .withHuberDelta(r.huberDelta())
             .withBootstrap(0, Seeds.derive(sweepSeed, "bootstrap"));
     return PowerSimulation.run(
-        design,
-        truth,
-        lawSource,
-        n,
-        r.simulations(),
-        Seeds.derive(sweepSeed, "power"),
-        c,
-        cSource,
-        options,
-        r.pin(),
-        notes(sweep, design, truth),
-        r.fullGrid() ? PowerSimulation.Starts.GRID : PowerSimulation.Starts.WARM);
+        PowerSetup.builder(design, truth, n)
+            .lawSource(lawSource)
+            .simulations(r.simulations())
+            .seed(Seeds.derive(sweepSeed, "power"))
+            .target(c, cSource)
+            .options(options)
+            .pin(r.pin())
+            .notes(notes(sweep, design, truth))
+            .starts(r.fullGrid() ? PowerSimulation.Starts.GRID : PowerSimulation.Starts.WARM)
+            .build());
   }
 
   /** Warnings on the assumption: predicted losses above a uniform guess over the vocabulary. */

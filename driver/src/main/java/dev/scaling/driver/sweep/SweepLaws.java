@@ -1,8 +1,6 @@
 package dev.scaling.driver.sweep;
 
-import dev.scaling.common.fit.ApproachKind;
 import dev.scaling.common.fit.FitOptions;
-import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.Quantiles;
 import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.common.spec.InvariantViolation;
@@ -14,6 +12,7 @@ import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.fit.FitOutcome;
+import dev.scaling.driver.fit.FitRequest;
 import dev.scaling.driver.fit.SweepFit;
 import dev.scaling.driver.live.SweepView;
 import dev.scaling.driver.report.CurveSample;
@@ -184,15 +183,13 @@ final class SweepLaws {
     Path local = localFolder(outDir);
     FitOutcome fit =
         SweepFit.fitAndReport(
-            rows,
-            budgets(rows, outcomes),
-            curves,
-            facts(outcomes, floor),
-            notes,
-            options,
-            LawForm.defaults(),
-            List.of(ApproachKind.values()),
-            learningRates,
+            FitRequest.builder(rows, options)
+                .compute(budgets(rows, outcomes))
+                .curves(curves)
+                .facts(facts(outcomes, floor))
+                .notes(notes)
+                .learningRates(learningRates)
+                .build(),
             local);
     if (!outDir.startsWith("file:")) {
       org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(outDir);
@@ -222,20 +219,17 @@ final class SweepLaws {
     Double noise = errors.length == 0 ? null : Quantiles.median(errors);
     PowerLawSpec powerlaw = outcomes.isEmpty() ? null : outcomes.get(0).trial().data().powerlaw();
     Integer evalTokens = outcomes.isEmpty() ? null : outcomes.get(0).trial().data().evalTokens();
-    return new SweepFacts(
-        floor,
-        powerlaw == null ? null : powerlaw.designedNExponent(),
-        powerlaw == null ? null : powerlaw.designedDExponent(),
-        noise,
-        noise == null ? null : evalTokens,
-        SeedSpread.of(outcomes).orElse(null));
+    SweepFacts.Builder facts =
+        SweepFacts.builder()
+            .entropyFloor(floor)
+            .evalNoise(noise, noise == null ? null : evalTokens)
+            .seedSpread(SeedSpread.of(outcomes).orElse(null));
+    if (powerlaw != null) {
+      facts.designedExponents(powerlaw.designedNExponent(), powerlaw.designedDExponent());
+    }
+    return facts.build();
   }
 
-  /**
-   * Keeps, per configuration without its learning rate, the finished trial with the lowest final
-   * loss over learning rates: learning-rate siblings are merged, different models (one N can come
-   * from several shapes) never are.
-   */
   /**
    * Each row's nominal compute budget when the sweep was planned by budget (every trial carries
    * one), so the IsoFLOP approach groups trials by the plan instead of by 6ND; null otherwise.
@@ -286,6 +280,11 @@ final class SweepLaws {
   /** The learning rate's path in the configuration walk. */
   private static final String LEARNING_RATE = "training.learning_rate";
 
+  /**
+   * Keeps, per configuration without its learning rate, the finished trial with the lowest final
+   * loss over learning rates: learning-rate siblings are merged, different models (one N can come
+   * from several shapes) never are.
+   */
   static List<TrialPoint> bestLearningRate(List<TrialPoint> rows, List<TrialOutcome> outcomes) {
     Map<String, Trial> trials = new HashMap<>();
     outcomes.forEach(o -> trials.put(o.trial().trialId(), o.trial()));

@@ -1,44 +1,56 @@
 package dev.scaling.driver.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.scaling.common.fit.ScalingPoint;
-import dev.scaling.driver.bench.BenchReport.Row;
+import dev.scaling.common.spec.SpecException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class BenchCommandTest {
-  @Test
-  void fitTableIsDeterministic240RowsNearTheTruth() {
-    List<ScalingPoint> a = FitBench.fitTable();
-    List<ScalingPoint> b = FitBench.fitTable();
-    assertEquals(240, a.size());
-    assertEquals(a, b);
-    for (ScalingPoint p : a) {
-      double truth = FitBench.TRUTH.predict(p.n(), p.d());
-      assertTrue(Math.abs(Math.log(p.loss() / truth)) < 0.06, "noise is about 1%");
-    }
-  }
 
   @Test
-  void overlap() {
-    // Two lanes: [0,10] [0,5] [5,12] [10,20]
-    List<double[]> spans =
-        List.of(
-            new double[] {0, 10}, new double[] {0, 5}, new double[] {5, 12}, new double[] {10, 20});
-    assertEquals(2, ScheduleBench.maxOverlap(spans));
-  }
-
-  @Test
-  void csvQuotesCommasAndTableListsNotes() {
-    List<Row> rows =
-        List.of(new Row("fit", "a, b", "1", "2", "0.5x", ">= 10x", "MISSES", "why \"so\""));
-    String csv = BenchTable.toCsv(rows);
+  void run_rejectsABenchDirWithoutTheTwinBeforeMeasuring(@TempDir Path dir) {
+    SpecException e =
+        assertThrows(SpecException.class, () -> BenchCommand.run("--bench-dir", dir.toString()));
+    assertEquals("--bench-dir", e.field());
     assertEquals(
-        "section,case,ours,reference,ratio,target,verdict,note\n"
-            + "fit,\"a, b\",1,2,0.5x,>= 10x,MISSES,\"why \"\"so\"\"\"\n",
-        csv);
-    assertTrue(BenchTable.toTable(rows).contains("[fit] a, b: why \"so\""));
+        "--bench-dir must be a folder holding torch_twin.py and scipy_fit.py, found \""
+            + dir
+            + "\"",
+        e.getMessage());
+  }
+
+  @Test
+  void run_rejectsAResultsDirThatIsAFile(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("results.csv"), "x");
+    SpecException e =
+        assertThrows(SpecException.class, () -> BenchCommand.run("--results-dir", file.toString()));
+    assertEquals("--results-dir", e.field());
+    assertTrue(e.getMessage().contains(file + " (a file)"), e.getMessage());
+  }
+
+  @Test
+  void run_rejectsZeroRounds() {
+    CommandLine.ParameterException e =
+        assertThrows(CommandLine.ParameterException.class, () -> BenchCommand.run("--rounds", "0"));
+    assertTrue(e.getMessage().contains("--rounds"), e.getMessage());
+  }
+
+  @Test
+  void options_parseShapesAndSectionsInAnyCase() {
+    BenchCommand cmd = new BenchCommand();
+    new CommandLine(cmd)
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .parseArgs("--quick", "--shapes", "64x2,128x3", "--skip", "trainer,WSD");
+    assertTrue(cmd.quick);
+    assertEquals(List.of("64x2", "128x3"), cmd.shapes.stream().map(Object::toString).toList());
+    assertEquals(
+        List.of(BenchCommand.Section.TRAINER, BenchCommand.Section.WSD), List.copyOf(cmd.skip));
   }
 }

@@ -61,4 +61,13 @@ class ScheduleBenchTest {
     assertTrue(
         rows.get(0).note().contains("./sweep run examples/quickstart.yaml"), rows.get(0).note());
   }
+
+  @Test
+  void maxOverlap_countsTheLanesTheSpansNeed() {
+    // [0,10] [0,5] [5,12] [10,20]: a span ending where another starts frees its lane, so 2 lanes.
+    List<double[]> spans =
+        List.of(
+            new double[] {0, 10}, new double[] {0, 5}, new double[] {5, 12}, new double[] {10, 20});
+    assertEquals(2, ScheduleBench.maxOverlap(spans));
+  }
 }

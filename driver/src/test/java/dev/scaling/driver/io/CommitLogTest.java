@@ -49,20 +49,15 @@ public class CommitLogTest {
   /** An outcome told apart from the other writers' by its executor and its loss. */
   public static TrialOutcome outcome(int writer) {
     TrialResult r =
-        new TrialResult(
-            TRIAL.trialId(),
-            TrialStatus.FINISHED,
-            2.0 + writer,
-            2.5 + writer,
-            null,
-            null,
-            32,
-            4096,
-            1.0,
-            4096,
-            "cpu()",
-            List.of(),
-            0);
+        TrialResult.builder(TRIAL.trialId(), TrialStatus.FINISHED)
+            .finalTrainLoss(2.0 + writer)
+            .finalEvalLoss(2.5 + writer)
+            .stepsDone(32)
+            .tokensTrained(4096)
+            .wallSeconds(1.0)
+            .tokensPerSecond(4096)
+            .device("cpu()")
+            .build();
     return new TrialOutcome(
         TRIAL,
         r,

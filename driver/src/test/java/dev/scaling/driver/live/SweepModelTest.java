@@ -58,20 +58,16 @@ class SweepModelTest {
   static TrialOutcome outcome(Trial t, TrialStatus status, double eval) {
     return new TrialOutcome(
         t,
-        new TrialResult(
-            t.trialId(),
-            status,
-            eval + 0.1,
-            eval,
-            null,
-            null,
-            t.steps(),
-            t.tokensTrained(),
-            12.5,
-            1000,
-            "cpu()",
-            List.of(new CurvePoint(t.steps(), t.tokensTrained(), 1e-3, eval + 0.1, eval)),
-            0),
+        TrialResult.builder(t.trialId(), status)
+            .finalTrainLoss(eval + 0.1)
+            .finalEvalLoss(eval)
+            .stepsDone(t.steps())
+            .tokensTrained(t.tokensTrained())
+            .wallSeconds(12.5)
+            .tokensPerSecond(1000)
+            .device("cpu()")
+            .curve(List.of(new CurvePoint(t.steps(), t.tokensTrained(), 1e-3, eval + 0.1, eval)))
+            .build(),
         "run",
         "exec-2",
         "host-b",

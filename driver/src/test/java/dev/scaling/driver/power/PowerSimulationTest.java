@@ -34,18 +34,17 @@ class PowerSimulationTest {
   static final double[] N = {1e4, 4e4, 1.6e5, 6.4e5};
 
   static PowerResult simulate(List<DesignRow> rows, double sd, int k) {
-    return PowerSimulation.run(
-        rows,
-        LAW,
-        "test",
-        new Noise(sd, Noise.Source.GIVEN, "test"),
-        k,
-        7L,
-        1e15,
-        "test",
-        FIT,
-        0.05,
-        List.of());
+    return PowerSimulation.run(setup(rows, sd, k).build());
+  }
+
+  static PowerSetup.Builder setup(List<DesignRow> rows, double sd, int k) {
+    return PowerSetup.builder(rows, LAW, new Noise(sd, Noise.Source.GIVEN, "test"))
+        .lawSource("test")
+        .simulations(k)
+        .seed(7L)
+        .target(1e15, "test")
+        .options(FIT)
+        .pin(0.05);
   }
 
   @Test
@@ -108,19 +107,7 @@ class PowerSimulationTest {
     List<DesignRow> rows = grid(N, new double[] {6.5e4, 2.6e5, 1e6, 4e6});
     PowerResult warm = simulate(rows, 0.05, 4);
     PowerResult full =
-        PowerSimulation.run(
-            rows,
-            LAW,
-            "test",
-            new Noise(0.05, Noise.Source.GIVEN, "test"),
-            4,
-            7L,
-            1e15,
-            "test",
-            FIT,
-            0.05,
-            List.of(),
-            PowerSimulation.Starts.GRID);
+        PowerSimulation.run(setup(rows, 0.05, 4).starts(PowerSimulation.Starts.GRID).build());
     for (Quantity q : Quantity.values()) {
       assertEquals(
           full.of(q).mean(),

@@ -32,8 +32,15 @@ class SeedSpreadTest {
 
   static TrialOutcome outcome(Trial t, TrialStatus status, double loss) {
     TrialResult r =
-        new TrialResult(
-            t.trialId(), status, loss, loss, null, null, 8, 4096, 1.0, 512, "cpu()", List.of(), 0);
+        TrialResult.builder(t.trialId(), status)
+            .finalTrainLoss(loss)
+            .finalEvalLoss(loss)
+            .stepsDone(8)
+            .tokensTrained(4096)
+            .wallSeconds(1.0)
+            .tokensPerSecond(512)
+            .device("cpu()")
+            .build();
     return new TrialOutcome(t, r, "run", "0", "host", 1, null);
   }
 

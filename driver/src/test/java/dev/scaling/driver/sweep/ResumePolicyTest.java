@@ -37,20 +37,16 @@ class ResumePolicyTest {
 
   static TrialOutcome outcome(Trial t, TrialStatus status) {
     TrialResult r =
-        new TrialResult(
-            t.trialId(),
-            status,
-            2.0,
-            2.5,
-            null,
-            status == TrialStatus.FAILED ? "boom" : null,
-            t.steps(),
-            t.tokens(),
-            1.0,
-            1000,
-            "cpu()",
-            List.of(),
-            0);
+        TrialResult.builder(t.trialId(), status)
+            .finalTrainLoss(2.0)
+            .finalEvalLoss(2.5)
+            .error(status == TrialStatus.FAILED ? "boom" : null)
+            .stepsDone(t.steps())
+            .tokensTrained(t.tokens())
+            .wallSeconds(1.0)
+            .tokensPerSecond(1000)
+            .device("cpu()")
+            .build();
     return new TrialOutcome(t, r, "run", "driver", "localhost", 0, TrialProvenance.current());
   }
 

@@ -48,20 +48,15 @@ class SweepLawsTest {
   private static TrialOutcome finished(Trial t, double loss) {
     return new TrialOutcome(
         t,
-        new TrialResult(
-            t.trialId(),
-            TrialStatus.FINISHED,
-            loss,
-            loss,
-            null,
-            null,
-            64,
-            65536,
-            1,
-            1000,
-            "cpu()",
-            List.of(),
-            0),
+        TrialResult.builder(t.trialId(), TrialStatus.FINISHED)
+            .finalTrainLoss(loss)
+            .finalEvalLoss(loss)
+            .stepsDone(64)
+            .tokensTrained(65536)
+            .wallSeconds(1)
+            .tokensPerSecond(1000)
+            .device("cpu()")
+            .build(),
         "run",
         "0",
         "host",
@@ -129,7 +124,7 @@ class SweepLawsTest {
   private static TrialOutcome withStderr(TrialOutcome o, double stderr) {
     return new TrialOutcome(
         o.trial(),
-        o.result().withEvalLossStderr(stderr),
+        o.result().toBuilder().evalLossStderr(stderr).build(),
         o.runId(),
         o.executorId(),
         o.host(),

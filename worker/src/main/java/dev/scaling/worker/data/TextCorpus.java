@@ -1,8 +1,5 @@
 package dev.scaling.worker.data;
 
-import dev.scaling.worker.tokenizer.Tokenizer;
-import dev.scaling.worker.tokenizer.Tokens;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -21,34 +18,19 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * A UTF-8 text corpus read through Hadoop FileSystem (file:, hdfs:, s3a:) and encoded by a {@link
- * Tokenizer}. A folder contributes every regular file in it, sorted by name (hidden and {@code
- * _}-prefixed files skipped), each encoded on its own and the tokens concatenated. The last {@code
- * validationFraction} of the tokens is held out for evaluation, so the split is the same wherever
- * the corpus is read. {@link #preflight} checks a corpus by streaming it, without holding it.
+ * The checks every UTF-8 text corpus read through Hadoop FileSystem (file:, hdfs:, s3a:) passes
+ * before it is trained on: which files it holds (a folder contributes every regular file in it,
+ * sorted by name, hidden and {@code _}-prefixed files skipped), that each split has a window, and
+ * that the bytes are valid UTF-8, streamed so memory stays bounded. {@link #preflight} checks a
+ * corpus without holding it; {@link Documents} reads it.
  */
-public final class TextCorpus {
+final class TextCorpus {
   /** Largest corpus a worker holds in memory, in bytes. */
   static final long MAX_BYTES = Integer.MAX_VALUE - 16;
 
-  private static final int CACHE_SIZE = 2;
-  private static final List<TextCorpus> CACHE = new ArrayList<>();
   private static final int CHUNK = 1 << 16;
 
-  private final String path;
-  private final double validationFraction;
-  private final String tokenizer;
-  private final Tokens train;
-  private final Tokens validation;
-
-  private TextCorpus(
-      String path, double validationFraction, String tokenizer, Tokens train, Tokens validation) {
-    this.path = path;
-    this.validationFraction = validationFraction;
-    this.tokenizer = tokenizer;
-    this.train = train;
-    this.validation = validation;
-  }
+  private TextCorpus() {}
 
   /**
    * The files of the corpus at {@code path}, in reading order.
@@ -147,81 +129,6 @@ public final class TextCorpus {
   }
 
   /**
-   * Reads, validates and encodes the corpus at {@code path}.
-   *
-   * @param path a file or folder URI
-   * @param validationFraction share of the tokens held out at the end, in (0, 1)
-   * @param tokenizer encodes each file
-   * @param conf Hadoop configuration used to resolve the file system
-   * @return the split corpus
-   * @throws IOException when the path is missing, unreadable, empty or not valid UTF-8; the message
-   *     names the file (and the byte offset of invalid UTF-8)
-   */
-  public static TextCorpus read(
-      String path, double validationFraction, Tokenizer tokenizer, Configuration conf)
-      throws IOException {
-    if (!(validationFraction > 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException(
-          "validationFraction must be in (0, 1), found " + validationFraction);
-    }
-    FileSystem fs = FileSystem.get(URI.create(path), conf == null ? new Configuration() : conf);
-    List<Tokens> parts = new ArrayList<>();
-    long total = 0;
-    for (FileStatus file : files(path, conf)) {
-      byte[] bytes;
-      try (InputStream in = fs.open(file.getPath())) {
-        bytes = in.readAllBytes();
-      } catch (IOException e) {
-        throw new IOException(
-            "cannot read text corpus file " + file.getPath() + ": " + e.getMessage(), e);
-      }
-      checkUtf8(new ByteArrayInputStream(bytes), file.getPath().toString());
-      total += bytes.length;
-      if (total > MAX_BYTES) {
-        throw new IOException(
-            "text corpus " + path + " exceeds 2 GiB, too large to hold in memory");
-      }
-      parts.add(tokenizer.encodeUtf8(bytes));
-    }
-    Tokens tokens = Tokens.concat(parts);
-    if (tokens.length() == 0) {
-      throw new IOException("text corpus " + path + " is empty");
-    }
-    int held = (int) Math.round(tokens.length() * validationFraction);
-    int cut = tokens.length() - held;
-    return new TextCorpus(
-        path,
-        validationFraction,
-        tokenizer.name(),
-        tokens.slice(0, cut),
-        tokens.slice(cut, tokens.length()));
-  }
-
-  /**
-   * Like {@link #read} but shares one instance per (path, fraction, tokenizer) among trials in this
-   * JVM.
-   */
-  public static TextCorpus cached(
-      String path, double validationFraction, Tokenizer tokenizer, Configuration conf)
-      throws IOException {
-    synchronized (CACHE) {
-      for (TextCorpus corpus : CACHE) {
-        if (corpus.path.equals(path)
-            && corpus.validationFraction == validationFraction
-            && corpus.tokenizer.equals(tokenizer.name())) {
-          return corpus;
-        }
-      }
-      TextCorpus corpus = read(path, validationFraction, tokenizer, conf);
-      CACHE.add(corpus);
-      if (CACHE.size() > CACHE_SIZE) {
-        CACHE.remove(0);
-      }
-      return corpus;
-    }
-  }
-
-  /**
    * Reads {@code in} to its end in 64 KiB chunks and throws an IOException naming {@code name} and
    * the offset of the first bad byte sequence unless it is valid UTF-8. Memory stays bounded
    * whatever the size.
@@ -273,30 +180,5 @@ public final class TextCorpus {
     if (decoder.flush(chars).isError()) {
       throw new IOException(name + " is not valid UTF-8 at its end (byte offset " + consumed + ")");
     }
-  }
-
-  /** Where the corpus was read from. */
-  public String path() {
-    return path;
-  }
-
-  /** Number of training tokens. */
-  public int trainSize() {
-    return train.length();
-  }
-
-  /** Number of held-out tokens. */
-  public int validationSize() {
-    return validation.length();
-  }
-
-  /** The training split. */
-  Tokens trainTokens() {
-    return train;
-  }
-
-  /** The held-out split. */
-  Tokens validationTokens() {
-    return validation;
   }
 }

@@ -3,13 +3,13 @@ package dev.scaling.worker.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.worker.Engines;
 import dev.scaling.worker.TestTrials;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ModelFamiliesTest {
@@ -18,12 +18,14 @@ class ModelFamiliesTest {
   void named_rejectsAnUnknownFamilyNamingFieldRuleAndValue() {
     SpecException e = assertThrows(SpecException.class, () -> ModelFamilies.named("rnn"));
     assertEquals("model.family", e.field());
-    assertEquals("model.family must be one of [transformer], found \"rnn\"", e.getMessage());
+    assertEquals(
+        "model.family must be one of " + ModelFamilies.names() + ", found \"rnn\"", e.getMessage());
   }
 
   @Test
   void named_findsTheTransformer() {
-    assertEquals(List.of("transformer"), ModelFamilies.names());
+    // Other families may be registered beside it; the transformer is always one of them.
+    assertTrue(ModelFamilies.names().contains("transformer"), ModelFamilies.names().toString());
     assertInstanceOf(TransformerFamily.class, ModelFamilies.named("transformer"));
   }
 
