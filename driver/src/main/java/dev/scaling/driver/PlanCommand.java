@@ -9,6 +9,7 @@ import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SpecParser;
 import dev.scaling.common.spec.SweepSpec;
 import dev.scaling.common.trial.ConfigWalk;
+import dev.scaling.common.trial.PlanningCatalog;
 import dev.scaling.common.trial.Seeds;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
@@ -28,7 +29,6 @@ import dev.scaling.driver.power.PowerResult;
 import dev.scaling.driver.power.PowerSimulation;
 import dev.scaling.driver.report.SeedSpread;
 import dev.scaling.driver.spark.HadoopConfs;
-import dev.scaling.worker.data.DataSources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -340,7 +340,7 @@ public final class PlanCommand implements Callable<Integer> {
     double hi = design.stream().mapToDouble(r -> truth.predict(r.n(), r.d())).max().orElseThrow();
     int vocab;
     try {
-      vocab = DataSources.vocab(sweep.data());
+      vocab = PlanningCatalog.get().vocab(sweep.data());
     } catch (RuntimeException e) {
       // A tokenizer trained on first use has no vocabulary yet: no uniform-guess check.
       return notes;
