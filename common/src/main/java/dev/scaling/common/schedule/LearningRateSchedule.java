@@ -13,8 +13,9 @@ package dev.scaling.common.schedule;
  * prefix of a longer run does too). {@link #at} must therefore be a pure function of the step and
  * the values {@link #definition()} lists.
  *
- * <p>A new schedule is one class implementing this interface (a record is simplest) and one
- * registration line in {@link Schedules}.
+ * <p>A new schedule is a {@link ScheduleKind} (which parses its settings and builds this)
+ * registered with {@link Schedules#register}; the function itself is any class implementing this
+ * interface (a record is simplest).
  */
 public interface LearningRateSchedule {
 

@@ -1,44 +1,78 @@
 package dev.scaling.common.schedule;
 
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.TrainingSpec;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * The registry of learning-rate schedules by their {@code training.schedule} name. Adding a
- * schedule is one class implementing {@link LearningRateSchedule} and one {@code register} line
- * below; the spec parser, {@link TrainingSpec}'s validation and the trainer all go through this
- * class.
+ * The registry of learning-rate schedule kinds by their {@code training.schedule} name. Adding a
+ * schedule is one class implementing {@link ScheduleKind} and one {@link #register} call (a line in
+ * the static block below for the built-in ones; any code may register its own before parsing a spec
+ * that names it); the spec parser, {@link TrainingSpec}'s validation, the planner's checks and the
+ * trainer all go through this class.
  */
 public final class Schedules {
   /** The schedule of a spec that names none. */
   public static final String DEFAULT = CosineSchedule.NAME;
 
-  private static final Map<String, ScheduleFactory> FACTORIES = new TreeMap<>();
+  private static final Map<String, ScheduleKind> KINDS = new ConcurrentSkipListMap<>();
 
   static {
-    register(CosineSchedule.NAME, CosineSchedule::forTraining);
-    register(WsdSchedule.NAME, WsdSchedule::forTraining);
+    register(new CosineKind());
+    register(new WsdKind());
   }
 
   private Schedules() {}
 
-  private static void register(String name, ScheduleFactory factory) {
+  /**
+   * Registers {@code kind} under its name, so specs may name it. Registering another instance of
+   * the same class again is a no-op (a test may register its kind from several test classes).
+   *
+   * @throws InvariantViolation when another kind already holds the name, or the name is not a
+   *     lowercase word
+   */
+  public static void register(ScheduleKind kind) {
     InvariantViolation.check(
-        FACTORIES.put(name, factory) == null, "schedule " + name + " is registered twice");
+        kind.name() != null && kind.name().matches("[a-z][a-z0-9_-]{0,63}"),
+        "schedule name " + kind.name() + " is not a lowercase word");
+    ScheduleKind earlier = KINDS.putIfAbsent(kind.name(), kind);
+    InvariantViolation.check(
+        earlier == null || earlier.getClass() == kind.getClass(),
+        "schedule " + kind.name() + " is registered twice");
   }
 
   /** The registered names, sorted. */
   public static Set<String> names() {
-    return Collections.unmodifiableSet(FACTORIES.keySet());
+    return Collections.unmodifiableSet(KINDS.keySet());
+  }
+
+  /** The registered kinds, sorted by name. */
+  public static Collection<ScheduleKind> kinds() {
+    return Collections.unmodifiableCollection(KINDS.values());
   }
 
   /** Whether {@code name} is a registered schedule. */
   public static boolean isRegistered(String name) {
-    return name != null && FACTORIES.containsKey(name);
+    return name != null && KINDS.containsKey(name);
+  }
+
+  /**
+   * The kind registered as {@code name}.
+   *
+   * @throws SpecException naming {@code training.schedule}, the registered names and the value
+   */
+  public static ScheduleKind kind(String name) {
+    ScheduleKind kind = name == null ? null : KINDS.get(name);
+    if (kind == null) {
+      throw new SpecException(
+          "training.schedule", "one of the registered schedules " + names(), name);
+    }
+    return kind;
   }
 
   /**
@@ -51,10 +85,10 @@ public final class Schedules {
    * @return the schedule, whose {@link LearningRateSchedule#name()} is {@code training.schedule()}
    */
   public static LearningRateSchedule create(TrainingSpec training, long steps, long tokensPerStep) {
-    ScheduleFactory factory = FACTORIES.get(training.schedule());
+    ScheduleKind kind = KINDS.get(training.schedule());
     InvariantViolation.check(
-        factory != null, "schedule " + training.schedule() + " is not registered in " + names());
-    LearningRateSchedule schedule = factory.create(training, steps, tokensPerStep);
+        kind != null, "schedule " + training.schedule() + " is not registered in " + names());
+    LearningRateSchedule schedule = kind.create(training, steps, tokensPerStep);
     InvariantViolation.check(
         schedule.name().equals(training.schedule()) && schedule.steps() == steps,
         "schedule "

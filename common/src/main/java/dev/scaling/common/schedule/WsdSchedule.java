@@ -51,8 +51,7 @@ public record WsdSchedule(
    * starting at {@code round((1 - cooldown_fraction) * steps)}.
    */
   public static WsdSchedule forTraining(TrainingSpec training, long steps, long tokensPerStep) {
-    WsdSpec wsd = training.wsd();
-    InvariantViolation.check(wsd != null, "a wsd schedule needs training.wsd settings");
+    WsdSpec wsd = training.settings(WsdSpec.class);
     return new WsdSchedule(
         training.learningRate(),
         steps,

@@ -1,17 +1,15 @@
 package dev.scaling.common.spec;
 
+import dev.scaling.common.schedule.ScheduleKind;
+import dev.scaling.common.schedule.ScheduleSettings;
 import dev.scaling.common.schedule.Schedules;
-import dev.scaling.common.schedule.WsdSchedule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -53,7 +51,7 @@ public final class SpecParser {
       throw SpecException.of(
           "spec", "is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
     }
-    Node top = Node.root(root);
+    SpecBlock top = SpecBlock.root(root);
     String name = top.string("name", null);
     long seed = top.longValue("seed", null);
     DataSpec data = data(top.child("data"));
@@ -69,7 +67,7 @@ public final class SpecParser {
    * which exist and what each source needs, and the driver's preflight checks that before any trial
    * runs.
    */
-  private static DataSpec data(Node n) {
+  private static DataSpec data(SpecBlock n) {
     DataSource source = new DataSource(n.string("source", DataSource.SYNTHETIC.name()));
     String path = n.string("path", null);
     String tokenizer = n.string("tokenizer", "bytes");
@@ -77,7 +75,7 @@ public final class SpecParser {
     int evalTokens = n.intValue("eval_tokens", 8192);
     SyntheticSpec synthetic = SyntheticSpec.DEFAULT;
     if (n.has("synthetic")) {
-      Node s = n.child("synthetic");
+      SpecBlock s = n.child("synthetic");
       synthetic =
           new SyntheticSpec(
               s.intValue("vocab", SyntheticSpec.DEFAULT.vocab()),
@@ -98,7 +96,7 @@ public final class SpecParser {
           "data.powerlaw",
           "absent unless data.source is powerlaw (data.source is " + source + ")",
           "a powerlaw block");
-      Node p = n.child("powerlaw");
+      SpecBlock p = n.child("powerlaw");
       PowerLawSpec d = PowerLawSpec.DEFAULT;
       powerlaw =
           new PowerLawSpec(
@@ -139,7 +137,7 @@ public final class SpecParser {
         powerlaw);
   }
 
-  private static ModelSpec model(Node n) {
+  private static ModelSpec model(SpecBlock n) {
     ModelSpec m =
         new ModelSpec(
             n.string("family", "transformer"),
@@ -155,7 +153,7 @@ public final class SpecParser {
    * parametrization (which has no base width), so a spec that does not name one keeps its trial
    * ids.
    */
-  private static ParametrizationSpec parametrization(Node n) {
+  private static ParametrizationSpec parametrization(SpecBlock n) {
     String name = n.string("parametrization", ParametrizationSpec.STANDARD);
     if (name.equals(ParametrizationSpec.STANDARD)) {
       if (n.has("base_width")) {
@@ -172,10 +170,10 @@ public final class SpecParser {
         name, n.intValue("base_width", ParametrizationSpec.DEFAULT_BASE_WIDTH));
   }
 
-  private static GridSpec grid(Node n) {
+  private static GridSpec grid(SpecBlock n) {
     IsoflopSpec isoflop = null;
     if (n.has("isoflop")) {
-      Node i = n.child("isoflop");
+      SpecBlock i = n.child("isoflop");
       isoflop =
           new IsoflopSpec(
               i.doubleList("budgets"),
@@ -196,223 +194,53 @@ public final class SpecParser {
     return g;
   }
 
-  private static TrainingSpec training(Node n) {
+  /**
+   * The {@code training} section: the fields every schedule shares, and the settings of the one
+   * {@code training.schedule} names, which its {@link ScheduleKind} reads from this block. A key
+   * another schedule reads is refused, naming that schedule.
+   */
+  private static TrainingSpec training(SpecBlock n) {
     String schedule = n.string("schedule", Schedules.DEFAULT);
-    boolean wsd = schedule.equals(WsdSchedule.NAME);
-    WsdSpec wsdSpec = null;
-    if (wsd) {
-      if (n.has("warmup_fraction")) {
-        throw new SpecException(
-            n.path("warmup_fraction"),
-            "absent with schedule wsd (a warmup that depends on D would give every D its own"
-                + " trunk: give training.warmup_tokens instead)",
-            n.map().get("warmup_fraction"));
-      }
-      if (!n.has("warmup_tokens")) {
-        throw new SpecException(
-            n.path("warmup_tokens"),
-            "present with schedule wsd (tokens of linear warmup, the same for every D, e.g."
-                + " 16384)",
-            null);
-      }
-      wsdSpec =
-          new WsdSpec(
-              n.longValue("warmup_tokens", null),
-              n.doubleValue("cooldown_fraction", WsdSpec.DEFAULT_COOLDOWN_FRACTION),
-              CooldownShape.parse(
-                  n.path("cooldown_shape"),
-                  n.string("cooldown_shape", CooldownShape.ONE_MINUS_SQRT.label())));
-    } else {
-      for (String key : WSD_KEYS) {
-        if (n.has(key)) {
+    ScheduleKind kind = Schedules.kind(schedule);
+    Set<String> known = new TreeSet<>(TRAINING_KEYS);
+    known.addAll(kind.keys());
+    for (ScheduleKind other : Schedules.kinds()) {
+      for (String key : new TreeSet<>(other.keys())) {
+        if (!known.contains(key) && n.has(key)) {
           throw new SpecException(
               n.path(key),
-              "absent unless training.schedule is wsd (schedule is " + schedule + ")",
+              "absent unless training.schedule is "
+                  + other.name()
+                  + " (schedule is "
+                  + schedule
+                  + ")",
               n.map().get(key));
         }
       }
     }
+    ScheduleSettings settings = kind.parse(n);
     TrainingSpec t =
         new TrainingSpec(
             n.intValue("batch_size", null),
             n.doubleValue("learning_rate", null),
-            wsd ? 0.0 : n.doubleValue("warmup_fraction", 0.05),
-            n.doubleValue("min_lr_fraction", wsd ? 0.0 : 0.1),
+            kind.warmsUpByFraction() ? n.doubleValue("warmup_fraction", 0.05) : 0.0,
+            n.doubleValue("min_lr_fraction", kind.defaultMinLrFraction()),
             n.doubleValue("grad_clip", 1.0),
             n.intValue("eval_interval", 100),
             schedule,
-            wsdSpec);
-    Set<String> known =
-        new TreeSet<>(
-            Set.of(
-                "batch_size",
-                "learning_rate",
-                "warmup_fraction",
-                "min_lr_fraction",
-                "grad_clip",
-                "eval_interval",
-                "schedule"));
-    known.addAll(WSD_KEYS);
+            settings);
     n.rejectUnknown(known);
     return t;
   }
 
-  /** The keys of the wsd schedule's settings ({@link WsdSpec}). */
-  private static final List<String> WSD_KEYS =
-      List.of("warmup_tokens", "cooldown_fraction", "cooldown_shape");
-
-  /** A YAML mapping with its dotted path, giving typed, named access to its keys. */
-  private record Node(String prefix, Map<String, Object> map) {
-
-    static Node root(Object yaml) {
-      if (yaml == null) {
-        throw SpecException.of(
-            "spec", "is empty; expected a mapping with name, seed, data, model, grid, training");
-      }
-      return new Node("", asMap("spec", yaml));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(String field, Object value) {
-      if (!(value instanceof Map<?, ?> m)) {
-        throw new SpecException(field, "a mapping", value);
-      }
-      Map<String, Object> copy = new LinkedHashMap<>();
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        copy.put(String.valueOf(e.getKey()), e.getValue());
-      }
-      return copy;
-    }
-
-    String path(String key) {
-      return prefix.isEmpty() ? key : prefix + "." + key;
-    }
-
-    boolean has(String key) {
-      return map.containsKey(key) && map.get(key) != null;
-    }
-
-    Node child(String key) {
-      Object v = map.get(key);
-      if (v == null) {
-        throw new SpecException(path(key), "a mapping", null);
-      }
-      return new Node(path(key), asMap(path(key), v));
-    }
-
-    void rejectUnknown(Set<String> known) {
-      Set<String> unknown = new TreeSet<>(map.keySet());
-      unknown.removeAll(known);
-      if (!unknown.isEmpty()) {
-        String key = unknown.iterator().next();
-        throw new SpecException(
-            path(key), "one of the known keys " + new TreeSet<>(known), key + " (unknown key)");
-      }
-    }
-
-    private Object required(String key, Object dflt) {
-      Object v = map.get(key);
-      if (v == null) {
-        if (dflt == null) {
-          throw new SpecException(path(key), "present", null);
-        }
-        return dflt;
-      }
-      return v;
-    }
-
-    String string(String key, String dflt) {
-      Object v = map.get(key);
-      if (v == null) {
-        return dflt;
-      }
-      if (!(v instanceof String s)) {
-        throw new SpecException(path(key), "a string", v);
-      }
-      return s;
-    }
-
-    boolean booleanValue(String key) {
-      Object v = map.get(key);
-      if (!(v instanceof Boolean b)) {
-        throw new SpecException(path(key), "true or false", v);
-      }
-      return b;
-    }
-
-    long longValue(String key, Long dflt) {
-      return toLong(path(key), required(key, dflt));
-    }
-
-    int intValue(String key, Integer dflt) {
-      return toInt(path(key), required(key, dflt));
-    }
-
-    double doubleValue(String key, Double dflt) {
-      Object v = required(key, dflt);
-      if (v instanceof Number num && !(v instanceof Long l && Math.abs(l) > (1L << 53))) {
-        return num.doubleValue();
-      }
-      throw new SpecException(path(key), "a number", v);
-    }
-
-    List<Integer> intList(String key) {
-      List<Integer> out = new ArrayList<>();
-      List<?> raw = list(key);
-      for (int i = 0; i < raw.size(); i++) {
-        out.add(toInt(path(key) + "[" + i + "]", raw.get(i)));
-      }
-      return out;
-    }
-
-    List<Double> doubleList(String key) {
-      List<Double> out = new ArrayList<>();
-      List<?> raw = list(key);
-      for (int i = 0; i < raw.size(); i++) {
-        if (!(raw.get(i) instanceof Number num)) {
-          throw new SpecException(path(key) + "[" + i + "]", "a number", raw.get(i));
-        }
-        out.add(num.doubleValue());
-      }
-      return out;
-    }
-
-    List<Long> longList(String key) {
-      List<Long> out = new ArrayList<>();
-      List<?> raw = list(key);
-      for (int i = 0; i < raw.size(); i++) {
-        out.add(toLong(path(key) + "[" + i + "]", raw.get(i)));
-      }
-      return out;
-    }
-
-    private List<?> list(String key) {
-      Object v = map.get(key);
-      if (!(v instanceof List<?> l)) {
-        throw new SpecException(path(key), "a non-empty list", v);
-      }
-      return l;
-    }
-
-    private static long toLong(String field, Object v) {
-      if (v instanceof Integer || v instanceof Long) {
-        return ((Number) v).longValue();
-      }
-      if (v instanceof java.math.BigInteger) {
-        throw new SpecException(field, "a whole number that fits in 64 bits", v);
-      }
-      if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9e15) {
-        return d.longValue(); // allows 1.0e6 style token counts
-      }
-      throw new SpecException(field, "a whole number", v);
-    }
-
-    private static int toInt(String field, Object v) {
-      long l = toLong(field, v);
-      if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
-        throw new SpecException(field, "a whole number that fits in 32 bits", v);
-      }
-      return (int) l;
-    }
-  }
+  /** The keys of {@code training} every schedule shares. */
+  private static final Set<String> TRAINING_KEYS =
+      Set.of(
+          "batch_size",
+          "learning_rate",
+          "warmup_fraction",
+          "min_lr_fraction",
+          "grad_clip",
+          "eval_interval",
+          "schedule");
 }

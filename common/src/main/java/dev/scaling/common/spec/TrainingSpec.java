@@ -2,9 +2,11 @@ package dev.scaling.common.spec;
 
 import static dev.scaling.common.spec.SpecException.require;
 
+import dev.scaling.common.schedule.ScheduleKind;
+import dev.scaling.common.schedule.ScheduleSettings;
 import dev.scaling.common.schedule.Schedules;
-import dev.scaling.common.schedule.WsdSchedule;
 import java.io.Serializable;
+import java.util.TreeSet;
 
 /**
  * Optimisation settings shared by every trial: Adam, a learning-rate schedule (by default linear
@@ -19,7 +21,8 @@ import java.io.Serializable;
  * @param evalInterval evaluate on held-out data every this many steps (and always at the end)
  * @param schedule the learning-rate schedule, a name registered in {@link Schedules}; null means
  *     the default ({@code cosine})
- * @param wsd the warmup-stable-decay settings, present exactly when {@code schedule} is {@code wsd}
+ * @param settings the schedule's own settings, parsed by its {@link ScheduleKind} (e.g. the wsd
+ *     settings, walked as {@code training.wsd.*}); present exactly when the kind has settings
  *     (absent, it adds nothing to trial ids, so cosine trials keep theirs)
  */
 public record TrainingSpec(
@@ -30,7 +33,7 @@ public record TrainingSpec(
     double gradClip,
     int evalInterval,
     String schedule,
-    @OmitWhenNull WsdSpec wsd)
+    @OmitWhenNull ScheduleSettings settings)
     implements Serializable {
   public TrainingSpec {
     require(batchSize > 0, "training.batch_size", "positive", batchSize);
@@ -62,15 +65,36 @@ public record TrainingSpec(
         "training.schedule",
         "one of the registered schedules " + Schedules.names(),
         schedule);
-    require(
-        schedule.equals(WsdSchedule.NAME) == (wsd != null),
-        "training.schedule",
-        "wsd exactly when the wsd settings (warmup_tokens, cooldown_fraction, cooldown_shape) are"
-            + " given",
-        schedule);
+    ScheduleKind kind = Schedules.kind(schedule);
+    Class<? extends ScheduleSettings> type = kind.settingsType();
+    if (type == null) {
+      require(
+          settings == null,
+          "training.schedule",
+          "a schedule that reads the settings given (" + schedule + " has no settings of its own)",
+          schedule);
+    } else {
+      require(
+          type.isInstance(settings),
+          "training.schedule",
+          schedule + " exactly when its settings " + new TreeSet<>(kind.keys()) + " are given",
+          schedule);
+    }
   }
 
-  /** The settings of a schedule without settings of its own (not wsd). */
+  /**
+   * The schedule's own settings as {@code type}.
+   *
+   * @throws InvariantViolation when the schedule has settings of another type or none
+   */
+  public <S extends ScheduleSettings> S settings(Class<S> type) {
+    InvariantViolation.check(
+        type.isInstance(settings),
+        "schedule " + schedule + " has no settings of type " + type.getSimpleName());
+    return type.cast(settings);
+  }
+
+  /** The settings of a schedule without settings of its own (e.g. cosine). */
   public TrainingSpec(
       int batchSize,
       double learningRate,
@@ -114,6 +138,6 @@ public record TrainingSpec(
    */
   public TrainingSpec withLearningRate(double peak) {
     return new TrainingSpec(
-        batchSize, peak, warmupFraction, minLrFraction, gradClip, evalInterval, schedule, wsd);
+        batchSize, peak, warmupFraction, minLrFraction, gradClip, evalInterval, schedule, settings);
   }
 }

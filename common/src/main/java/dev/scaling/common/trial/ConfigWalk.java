@@ -1,6 +1,7 @@
 package dev.scaling.common.trial;
 
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.spec.KindSettings;
 import dev.scaling.common.spec.OmitWhenNull;
 import dev.scaling.common.spec.RegisteredName;
 import java.lang.reflect.Array;
@@ -19,7 +20,9 @@ import java.util.UUID;
  * another declared type (an interface such as a schedule) also yields a {@code path#type} leaf with
  * its class's simple name, so two implementations with equal fields differ. The trial id hashes
  * this walk and {@code SpecDiff} compares specs with it, so a field added to any record is picked
- * up by both without editing either. A null component marked {@link OmitWhenNull} yields no leaf.
+ * up by both without editing either. A null component marked {@link OmitWhenNull} yields no leaf. A
+ * component holding a kind's {@link KindSettings} is walked under the key the settings name ({@link
+ * KindSettings#walkKey()}), with no {@code #type} leaf.
  */
 public final class ConfigWalk {
   private ConfigWalk() {}
@@ -97,7 +100,13 @@ public final class ConfigWalk {
         if (component == null && c.isAnnotationPresent(OmitWhenNull.class)) {
           continue; // an absent optional section: existing ids stay as they were
         }
-        walk(path.isEmpty() ? name : path + "." + name, component, c.getType(), out);
+        Class<?> type = c.getType();
+        if (component instanceof KindSettings settings) {
+          // A kind's own settings: under the kind's key, and the kind's name is their type.
+          name = settings.walkKey();
+          type = component.getClass();
+        }
+        walk(path.isEmpty() ? name : path + "." + name, component, type, out);
       }
     } else if (value instanceof List<?> list) {
       if (list.isEmpty()) {

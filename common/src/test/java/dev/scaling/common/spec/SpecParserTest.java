@@ -65,7 +65,7 @@ class SpecParserTest {
                 "learning_rate: 1.0e-3",
                 "learning_rate: 1.0e-3\n  schedule: wsd\n  warmup_tokens: 512"));
     assertEquals("wsd", s.training().schedule());
-    assertEquals(new WsdSpec(512, 0.2, CooldownShape.ONE_MINUS_SQRT), s.training().wsd());
+    assertEquals(new WsdSpec(512, 0.2, CooldownShape.ONE_MINUS_SQRT), s.training().settings());
     assertEquals(0.0, s.training().minLrFraction(), "wsd cools down to 0 unless told");
     SweepSpec linear =
         SpecParser.parse(
@@ -73,9 +73,9 @@ class SpecParserTest {
                 "learning_rate: 1.0e-3",
                 "learning_rate: 1.0e-3\n  schedule: wsd\n  warmup_tokens: 0\n"
                     + "  cooldown_fraction: 0.3\n  cooldown_shape: linear\n  min_lr_fraction: 0.1"));
-    assertEquals(new WsdSpec(0, 0.3, CooldownShape.LINEAR), linear.training().wsd());
+    assertEquals(new WsdSpec(0, 0.3, CooldownShape.LINEAR), linear.training().settings());
     assertEquals(0.1, linear.training().minLrFraction());
-    assertEquals(null, SpecParser.parse(VALID).training().wsd());
+    assertEquals(null, SpecParser.parse(VALID).training().settings());
   }
 
   @Test

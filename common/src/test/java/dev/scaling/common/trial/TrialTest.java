@@ -167,12 +167,13 @@ class TrialTest {
         all.size() >= TrialConfig.class.getRecordComponents().length, "leaves found: " + all);
     Set<String> notVaried = new TreeSet<>(all);
     notVaried.removeAll(varied);
-    // The leaves without another valid value on their own: the schedule and its wsd section
-    // change only together (their own leaves are varied on the wsd base); the powerlaw block and
+    // The leaves without another valid value on their own: the schedule and its settings (the wsd
+    // section) change only together (their own leaves are varied on the wsd base); the powerlaw
+    // block and
     // an absent parametrization (standard) are no leaves of the other bases' ids, their own fields
     // are varied on the powerlaw and mup bases.
     assertEquals(
-        Set.of("training.schedule", "training.wsd", "data.powerlaw", "parametrization"),
+        Set.of("training.schedule", "training.settings", "data.powerlaw", "parametrization"),
         notVaried,
         "leaves the test could not vary; varied: " + varied);
   }

@@ -61,6 +61,7 @@ public final class CommitLog {
       JsonMapper.builder()
           .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .addModule(TrainingSpecJson.module())
           .build();
 
   private final Path dir;

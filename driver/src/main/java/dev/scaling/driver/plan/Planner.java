@@ -5,11 +5,9 @@ import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SweepSpec;
 import dev.scaling.common.spec.TrainingSpec;
 import dev.scaling.common.trial.ModelShape;
+import dev.scaling.common.trial.PlanningCatalog;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialConfig;
-import dev.scaling.worker.data.DataSources;
-import dev.scaling.worker.model.ModelFamilies;
-import dev.scaling.worker.model.ModelFamily;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -21,9 +19,10 @@ import java.util.Set;
 
 /**
  * Expands a sweep spec's grid into trials and orders them for the scheduler. Pure: no Spark, no
- * I/O. The spec's {@code model.family} is looked up here, so an unknown family stops the run before
- * Spark starts, and each trial carries the parameter counts its family states. An IsoFLOP grid
- * ({@code grid.isoflop}) is planned by budget: see {@link #isoflopPoints}.
+ * I/O. The spec's {@code model.family} is looked up here (in the {@link PlanningCatalog}, so the
+ * planner imports no worker class), so an unknown family stops the run before Spark starts, and
+ * each trial carries the parameter counts its family states. An IsoFLOP grid ({@code grid.isoflop})
+ * is planned by budget: see {@link #isoflopPoints}.
  */
 public final class Planner {
   private Planner() {}
@@ -60,13 +59,13 @@ public final class Planner {
    *     budget cannot be planned (naming {@code grid.isoflop.budgets[i]}, the rule and the budget)
    */
   public static Plan plan(SweepSpec spec) {
-    ModelFamily family = ModelFamilies.named(spec.model().family());
+    PlanningCatalog catalog = PlanningCatalog.get();
     List<Trial> trials = new ArrayList<>(spec.grid().size());
     if (spec.grid().isoflop() == null) {
       for (int width : spec.grid().width()) {
         for (int depth : spec.grid().depth()) {
           for (long tokens : spec.grid().tokens()) {
-            addTrials(spec, family, width, depth, tokens, null, trials);
+            addTrials(spec, catalog, width, depth, tokens, null, trials);
           }
         }
       }
@@ -75,9 +74,15 @@ public final class Planner {
       List<Double> budgets = spec.grid().isoflop().budgets();
       for (int i = 0; i < budgets.size(); i++) {
         List<Trial> ofBudget = new ArrayList<>();
-        for (Point p : isoflopPoints(spec, family, i)) {
+        for (Point p : isoflopPoints(spec, catalog, i)) {
           addTrials(
-              spec, family, p.shape().width(), p.shape().depth(), p.tokens(), p.budget(), ofBudget);
+              spec,
+              catalog,
+              p.shape().width(),
+              p.shape().depth(),
+              p.tokens(),
+              p.budget(),
+              ofBudget);
         }
         for (Trial t : ofBudget) {
           Integer earlier = budgetOfId.putIfAbsent(t.trialId(), i);
@@ -106,7 +111,7 @@ public final class Planner {
 
   private static void addTrials(
       SweepSpec spec,
-      ModelFamily family,
+      PlanningCatalog catalog,
       int width,
       int depth,
       long tokens,
@@ -117,7 +122,7 @@ public final class Planner {
         TrialConfig config =
             new TrialConfig(
                 spec.seed(),
-                family.name(),
+                spec.model().family(),
                 width,
                 depth,
                 width / spec.model().headSize(),
@@ -127,7 +132,7 @@ public final class Planner {
                 spec.data(),
                 training,
                 spec.model().parametrization());
-        Trial trial = ModelFamilies.trial(spec.name(), config);
+        Trial trial = catalog.trial(spec.name(), config);
         out.add(budget == null ? trial : trial.withBudget(budget));
       }
     }
@@ -138,15 +143,17 @@ public final class Planner {
    * shapes with one N are one point of an IsoFLOP profile, so only the shallower (wider) of them is
    * kept.
    */
-  static List<Shape> ladder(SweepSpec spec, ModelFamily family) {
-    int vocab = DataSources.vocab(spec.data());
+  static List<Shape> ladder(SweepSpec spec, PlanningCatalog catalog) {
+    int vocab = catalog.vocab(spec.data());
     List<Shape> all = new ArrayList<>();
     for (int width : spec.grid().width()) {
       for (int depth : spec.grid().depth()) {
         ModelShape shape =
             new ModelShape(
                 vocab, spec.model().context(), width, depth, width / spec.model().headSize());
-        all.add(new Shape(width, depth, family.paramCounts(shape).nonEmbedding()));
+        all.add(
+            new Shape(
+                width, depth, catalog.paramCounts(spec.model().family(), shape).nonEmbedding()));
       }
     }
     all.sort(Comparator.comparingLong(Shape::n).thenComparingInt(Shape::depth));
@@ -170,11 +177,11 @@ public final class Planner {
    *     when fewer than {@link IsoflopSpec#MIN_MODELS} distinct N remain, or when a model's 6ND is
    *     more than {@link IsoflopSpec#TOLERANCE} off the budget
    */
-  static List<Point> isoflopPoints(SweepSpec spec, ModelFamily family, int i) {
+  static List<Point> isoflopPoints(SweepSpec spec, PlanningCatalog catalog, int i) {
     IsoflopSpec iso = spec.grid().isoflop();
     double c = iso.budgets().get(i);
     String field = budgetField(i);
-    List<Shape> ladder = ladder(spec, family);
+    List<Shape> ladder = ladder(spec, catalog);
     double n0 = iso.centre(c);
     double lo = n0 / Math.sqrt(iso.span());
     double hi = n0 * Math.sqrt(iso.span());

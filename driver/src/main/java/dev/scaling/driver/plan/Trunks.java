@@ -1,6 +1,7 @@
 package dev.scaling.driver.plan;
 
-import dev.scaling.common.schedule.WsdSchedule;
+import dev.scaling.common.schedule.ScheduleKind;
+import dev.scaling.common.schedule.Schedules;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.trial.Trial;
 import java.util.ArrayList;
@@ -31,48 +32,17 @@ public final class Trunks {
   }
 
   /**
-   * Refuses a trial of a branching schedule that cannot be a branch: no step before its cooldown,
-   * no cooldown step, or a warmup running into its cooldown.
+   * Refuses a trial of a forking schedule that cannot be a branch (for wsd: no step before its
+   * cooldown, no cooldown step, or a warmup running into its cooldown), by its schedule kind's
+   * {@link ScheduleKind#checkRun} rules.
    *
    * @throws SpecException naming the training key to change, the rule and the value
    */
   public static void check(List<Trial> trials) {
     for (Trial t : trials) {
-      if (!t.training().schedule().equals(WsdSchedule.NAME)) {
-        continue;
-      }
-      // From the schedule's own rules, before building it: a schedule that breaks them is a bug.
-      double f = t.training().wsd().cooldownFraction();
-      long forkStep = WsdSchedule.forkStep(t.steps(), f);
-      long warmupSteps = WsdSchedule.warmupSteps(t.training().wsd(), t.tokensPerStep());
-      String at =
-          String.format(
-              Locale.ROOT,
-              " (tokens %d: %d steps of %d tokens, cooldown from step %d)",
-              t.tokens(),
-              t.steps(),
-              t.tokensPerStep(),
-              forkStep);
-      if (forkStep < 1) {
-        throw new SpecException(
-            "training.cooldown_fraction",
-            "small enough that every trial trains at least one step before its cooldown" + at,
-            f);
-      }
-      if (t.steps() - forkStep < 1) {
-        throw new SpecException(
-            "training.cooldown_fraction",
-            "large enough that every trial cools down for at least one step" + at,
-            f);
-      }
-      if (warmupSteps > forkStep) {
-        throw new SpecException(
-            "training.warmup_tokens",
-            "at most the tokens before the shortest trial's cooldown ("
-                + forkStep * t.tokensPerStep()
-                + at
-                + ")",
-            t.training().wsd().warmupTokens());
+      ScheduleKind kind = Schedules.kind(t.training().schedule());
+      if (kind.forks()) {
+        kind.checkRun(t.training(), t.tokens(), t.steps(), t.tokensPerStep());
       }
     }
   }

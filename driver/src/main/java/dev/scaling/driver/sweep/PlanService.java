@@ -4,6 +4,7 @@ import dev.scaling.common.fit.ChinchillaParams;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SweepSpec;
+import dev.scaling.common.trial.PlanningCatalog;
 import dev.scaling.common.trial.Seeds;
 import dev.scaling.driver.fit.FitsTable;
 import dev.scaling.driver.plan.Plan;
@@ -13,7 +14,6 @@ import dev.scaling.driver.power.PowerResult;
 import dev.scaling.driver.power.PowerSetup;
 import dev.scaling.driver.power.PowerSimulation;
 import dev.scaling.driver.spark.HadoopConfs;
-import dev.scaling.worker.data.DataSources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -131,7 +131,7 @@ public final class PlanService {
     double hi = design.stream().mapToDouble(r -> truth.predict(r.n(), r.d())).max().orElseThrow();
     int vocab;
     try {
-      vocab = DataSources.vocab(sweep.data());
+      vocab = PlanningCatalog.get().vocab(sweep.data());
     } catch (RuntimeException e) {
       // A tokenizer trained on first use has no vocabulary yet: no uniform-guess check.
       return notes;

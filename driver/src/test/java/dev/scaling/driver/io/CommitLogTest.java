@@ -48,8 +48,13 @@ public class CommitLogTest {
 
   /** An outcome told apart from the other writers' by its executor and its loss. */
   public static TrialOutcome outcome(int writer) {
+    return outcome(TRIAL, writer);
+  }
+
+  /** An outcome of {@code trial} told apart from the other writers' by executor and loss. */
+  static TrialOutcome outcome(Trial trial, int writer) {
     TrialResult r =
-        TrialResult.builder(TRIAL.trialId(), TrialStatus.FINISHED)
+        TrialResult.builder(trial.trialId(), TrialStatus.FINISHED)
             .finalTrainLoss(2.0 + writer)
             .finalEvalLoss(2.5 + writer)
             .stepsDone(32)
@@ -59,7 +64,7 @@ public class CommitLogTest {
             .device("cpu()")
             .build();
     return new TrialOutcome(
-        TRIAL,
+        trial,
         r,
         "run",
         "executor-" + writer,
@@ -142,5 +147,37 @@ public class CommitLogTest {
     assertEquals(outcome(0), log.commit(outcome(1)), "the first commit wins");
     assertEquals(2.5, log.readAll().get(TRIAL.trialId()).result().finalEvalLoss(), 0);
     assertTrue(Files.exists(dir.resolve("commits").resolve(TRIAL.trialId() + ".json")));
+  }
+
+  @Test
+  void commit_writesAndReadsScheduleSettingsUnderTheScheduleName(@TempDir Path dir)
+      throws Exception {
+    Trial wsd =
+        Planner.plan(
+                SpecParser.parse(
+                    """
+        name: c
+        seed: 1
+        data: {source: synthetic}
+        model: {context: 16, head_size: 16}
+        grid: {width: [16], depth: [1], tokens: [4096]}
+        training: {batch_size: 8, learning_rate: 3.0e-3, schedule: wsd, warmup_tokens: 1024,
+                   cooldown_shape: linear}
+        """))
+            .trials()
+            .get(0);
+    TrialOutcome written = outcome(wsd, 0);
+    CommitLog log = new CommitLog(dir.toUri().toString(), new Configuration());
+
+    assertEquals(written, log.commit(written));
+
+    String json = Files.readString(dir.resolve("commits").resolve(wsd.trialId() + ".json"));
+    // The form commit files had before schedules owned their settings: older runs stay readable.
+    assertTrue(
+        json.contains(
+            "\"schedule\":\"wsd\",\"wsd\":{\"warmupTokens\":1024,\"cooldownFraction\":0.2,"
+                + "\"cooldownShape\":\"LINEAR\"}"),
+        json);
+    assertEquals(written, log.readAll().get(wsd.trialId()));
   }
 }

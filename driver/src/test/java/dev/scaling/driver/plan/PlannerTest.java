@@ -303,7 +303,7 @@ class PlannerTest {
   void isoflop_twoShapesWithOneNArePlannedOnceAsTheShallowerShape() {
     Planner.Shape dup16x4 = new Planner.Shape(16, 4, 12288);
     List<Planner.Shape> ladder =
-        Planner.ladder(isoSpec(), dev.scaling.worker.model.ModelFamilies.named("transformer"));
+        Planner.ladder(isoSpec(), dev.scaling.common.trial.PlanningCatalog.get());
     List<Long> ns = ladder.stream().map(Planner.Shape::n).toList();
     assertEquals(ns.stream().distinct().sorted().toList(), ns, "ascending, each N once");
     assertEquals(16 - 2, ladder.size(), "16 shapes, two of them repeating an N");

@@ -1,0 +1,84 @@
+package dev.scaling.driver.io;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import dev.scaling.common.schedule.ScheduleKind;
+import dev.scaling.common.schedule.ScheduleSettings;
+import dev.scaling.common.schedule.Schedules;
+import dev.scaling.common.spec.TrainingSpec;
+import java.io.IOException;
+
+/**
+ * The JSON form of {@link TrainingSpec} in commit files: its fields by name, and the schedule's own
+ * settings under the schedule's name (e.g. {@code "wsd": {...}}, as commit files always held them),
+ * read back as the settings record of the kind {@code schedule} names. Jackson alone cannot read
+ * the settings, whose declared type is an interface that {@code common} (free of Jackson) cannot
+ * annotate.
+ */
+final class TrainingSpecJson {
+  private TrainingSpecJson() {}
+
+  /** The module that writes and reads {@link TrainingSpec}. */
+  static SimpleModule module() {
+    return new SimpleModule("TrainingSpecJson")
+        .addSerializer(TrainingSpec.class, new Writer())
+        .addDeserializer(TrainingSpec.class, new Reader());
+  }
+
+  private static final class Writer extends StdSerializer<TrainingSpec> {
+    Writer() {
+      super(TrainingSpec.class);
+    }
+
+    @Override
+    public void serialize(TrainingSpec t, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      gen.writeStartObject();
+      gen.writeNumberField("batchSize", t.batchSize());
+      gen.writeNumberField("learningRate", t.learningRate());
+      gen.writeNumberField("warmupFraction", t.warmupFraction());
+      gen.writeNumberField("minLrFraction", t.minLrFraction());
+      gen.writeNumberField("gradClip", t.gradClip());
+      gen.writeNumberField("evalInterval", t.evalInterval());
+      gen.writeStringField("schedule", t.schedule());
+      if (t.settings() != null) {
+        gen.writeFieldName(t.schedule());
+        provider.defaultSerializeValue(t.settings(), gen);
+      }
+      gen.writeEndObject();
+    }
+  }
+
+  private static final class Reader extends StdDeserializer<TrainingSpec> {
+    Reader() {
+      super(TrainingSpec.class);
+    }
+
+    @Override
+    public TrainingSpec deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      JsonNode n = p.getCodec().readTree(p);
+      // Absent in commit files written before schedules were selectable: those trials ran cosine.
+      String schedule = n.hasNonNull("schedule") ? n.get("schedule").asText() : Schedules.DEFAULT;
+      ScheduleKind kind = Schedules.kind(schedule);
+      ScheduleSettings settings = null;
+      if (kind.settingsType() != null && n.hasNonNull(kind.name())) {
+        settings = p.getCodec().treeToValue(n.get(kind.name()), kind.settingsType());
+      }
+      return new TrainingSpec(
+          n.path("batchSize").asInt(),
+          n.path("learningRate").asDouble(),
+          n.path("warmupFraction").asDouble(),
+          n.path("minLrFraction").asDouble(),
+          n.path("gradClip").asDouble(),
+          n.path("evalInterval").asInt(),
+          schedule,
+          settings);
+    }
+  }
+}
