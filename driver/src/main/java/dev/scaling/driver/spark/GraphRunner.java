@@ -6,6 +6,7 @@ import dev.scaling.common.trial.TrialResult;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.common.trial.TrunkResult;
 import dev.scaling.driver.io.CommitLog;
+import dev.scaling.driver.plan.Durations;
 import dev.scaling.driver.plan.Plan;
 import dev.scaling.driver.plan.Trunk;
 import dev.scaling.worker.Checkpoints;
@@ -181,6 +182,15 @@ public final class GraphRunner implements TrialExecutor {
             done.endSeconds(),
             result.status()));
     if (result.status() == TrialStatus.FINISHED) {
+      run.monitor.note(
+          String.format(
+              Locale.ROOT,
+              "trunk %s reached step %d (resumed at %d) in %s; %d branch(es) fork",
+              segment.trunk.trunkId(),
+              result.stepsDone(),
+              result.resumedFromStep(),
+              Durations.format(done.endSeconds() - done.startSeconds()),
+              segment.forks.size()));
       for (Trial b : segment.forks) {
         run.graph.ready.add(new TaskGraph.BranchNode(b, segment.stopStep));
       }

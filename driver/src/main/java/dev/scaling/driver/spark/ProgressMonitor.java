@@ -158,23 +158,28 @@ public final class ProgressMonitor extends SparkListener {
     out.flush();
   }
 
+  /**
+   * A trunk segment's task ended: a lost attempt is a line of its own; a finished segment is
+   * reported by the scheduler through {@link #note}, which knows the step it resumed from.
+   */
   private void segmentEnded(String segment, boolean ok, SparkListenerTaskEnd taskEnd) {
-    if (!ok) {
-      attemptsFailed++;
+    if (ok) {
+      return;
     }
+    attemptsFailed++;
     note(
         String.format(
             Locale.ROOT,
-            "[%d/%d done, %d running, %d retried] %s %s in %.1fs on executor %s | elapsed %s",
+            "[%d/%d done, %d running, %d retried] %s: attempt %d lost (%s) on executor %s, Spark"
+                + " retries it",
             done.size(),
             plan.trials().size(),
             running.size(),
             attemptsFailed,
             segment,
-            ok ? "done" : "attempt lost (" + taskEnd.reason().getClass().getSimpleName() + ")",
-            taskEnd.taskInfo().duration() / 1000.0,
-            taskEnd.taskInfo().executorId(),
-            Durations.format((System.nanoTime() - startNanos) / 1e9)));
+            taskEnd.taskInfo().attemptNumber(),
+            taskEnd.reason().getClass().getSimpleName(),
+            taskEnd.taskInfo().executorId()));
   }
 
   /** Ends an in-place status line so later output starts on a fresh line. */

@@ -11,8 +11,10 @@ import dev.scaling.driver.plan.Planner;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TimeEstimateTest {
-  static final SweepSpec SPEC =
+/** The estimate's arithmetic; {@code TimeProbeTest} times real probes of the same spec. */
+public class TimeEstimateTest {
+  /** A two-shape synthetic spec small enough to probe in seconds. */
+  public static final SweepSpec SPEC =
       SpecParser.parse(
           """
           name: probe

@@ -7,6 +7,7 @@ import dev.scaling.common.spec.SpecParser;
 import dev.scaling.common.spec.SweepSpec;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.driver.live.TimeEstimate;
+import dev.scaling.driver.live.TimeEstimateTest;
 import dev.scaling.driver.plan.Plan;
 import dev.scaling.driver.plan.Planner;
 import java.util.List;
@@ -14,16 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 
 class TimeProbeTest {
-  static final SweepSpec SPEC =
-      SpecParser.parse(
-          """
-          name: probe
-          seed: 3
-          data: {source: synthetic, eval_tokens: 512}
-          model: {context: 16, head_size: 8}
-          grid: {width: [8, 16], depth: [1], tokens: [8192, 65536]}
-          training: {batch_size: 4, learning_rate: 1.0e-3, eval_interval: 50}
-          """);
+  static final SweepSpec SPEC = TimeEstimateTest.SPEC;
 
   @Test
   void probe_timesEachShapeAndScalesWithSteps() {
