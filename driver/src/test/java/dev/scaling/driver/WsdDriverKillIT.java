@@ -62,7 +62,7 @@ class WsdDriverKillIT {
     Process first = sweep(spec, out, logs.resolve("first.log"));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
     // Kill once the short branch has committed and the trunk has checkpointed past its first fork.
-    while (DriverKillIT.committed(commits) < 1 || trunkCheckpointStep(checkpoints) <= 51) {
+    while (DriverKillIT.committed(commits) < 1 || trunkCheckpointStep(checkpoints, commits) <= 51) {
       assertTrue(
           first.isAlive(),
           () ->
@@ -71,7 +71,7 @@ class WsdDriverKillIT {
       assertTrue(System.nanoTime() < deadline, "no commit and trunk checkpoint within 240 s");
       Thread.sleep(20);
     }
-    long killedAt = trunkCheckpointStep(checkpoints);
+    long killedAt = trunkCheckpointStep(checkpoints, commits);
     first.destroyForcibly();
     assertTrue(first.waitFor(30, TimeUnit.SECONDS));
     assertEquals(1, DriverKillIT.committed(commits), "killed with only the short branch committed");
@@ -122,7 +122,7 @@ class WsdDriverKillIT {
   }
 
   /** The step of the newest trunk checkpoint (the folder whose checkpoints are not a trial's). */
-  static long trunkCheckpointStep(Path checkpoints) throws Exception {
+  static long trunkCheckpointStep(Path checkpoints, Path commits) throws Exception {
     if (!Files.isDirectory(checkpoints)) {
       return -1;
     }
@@ -130,7 +130,11 @@ class WsdDriverKillIT {
     try (Stream<Path> files = Files.walk(checkpoints)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         Matcher m = Pattern.compile("step-(\\d+)\\.ckpt").matcher(f.getFileName().toString());
-        if (m.matches() && !f.getParent().getFileName().toString().startsWith("_")) {
+        String owner = f.getParent().getFileName().toString();
+        // A committed branch's checkpoints (its cooldown steps, past the fork) linger until its
+        // task clears them: they are not the trunk's.
+        boolean committedBranch = Files.exists(commits.resolve(owner + ".json"));
+        if (m.matches() && !owner.startsWith("_") && !committedBranch) {
           best = Math.max(best, Long.parseLong(m.group(1)));
         }
       }
