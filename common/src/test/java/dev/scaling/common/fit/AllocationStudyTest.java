@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -248,11 +246,7 @@ class AllocationStudyTest {
 
   /** The shared IsoFLOP table beside the project: rows of C, N, D, loss. */
   private static List<double[]> cs336() throws IOException {
-    Path dir = PublishedTablesTest.tables();
-    assumeTrue(
-        dir != null && Files.isRegularFile(dir.resolve("cs336-isoflops.csv")),
-        "shared/data/scaling-tables/cs336-isoflops.csv not found beside the project: skipped");
-    return Files.readAllLines(dir.resolve("cs336-isoflops.csv")).stream()
+    return Files.readAllLines(PublishedTablesTest.table("cs336-isoflops.csv")).stream()
         .skip(1)
         .filter(l -> !l.isBlank())
         .map(l -> java.util.Arrays.stream(l.split(",")).mapToDouble(Double::parseDouble).toArray())

@@ -18,25 +18,33 @@ import org.junit.jupiter.api.Test;
 class PublishedTablesTest {
   private static final double SLACK = 1 + 1e-4;
 
-  /** Walks up from the working directory to find a sibling {@code shared/data/scaling-tables}. */
-  static Path tables() {
-    for (Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
-        p != null;
-        p = p.getParent()) {
-      Path candidate = p.resolve("shared/data/scaling-tables");
-      if (Files.isDirectory(candidate)) {
+  /**
+   * The file {@code shared/data/scaling-tables/NAME} in the nearest directory above the working
+   * directory that has one; when there is none, the calling test is skipped with a reason that
+   * names the searched path, printed to stderr too so that it shows in the build's output.
+   */
+  static Path table(String name) {
+    Path start = Paths.get(System.getProperty("user.dir")).toAbsolutePath();
+    for (Path p = start; p != null; p = p.getParent()) {
+      Path candidate = p.resolve("shared/data/scaling-tables").resolve(name);
+      if (Files.isRegularFile(candidate)) {
         return candidate;
       }
     }
-    return null;
+    String reason =
+        "shared/data/scaling-tables/"
+            + name
+            + " not found in "
+            + start
+            + " or any directory above it (the shared data sits beside the project, never in it):"
+            + " skipped";
+    System.err.println("SKIPPED " + reason);
+    assumeTrue(false, reason);
+    throw new AssertionError("unreachable");
   }
 
   static List<ScalingPoint> read(String file) throws IOException {
-    Path dir = tables();
-    assumeTrue(
-        dir != null && Files.isRegularFile(dir.resolve(file)),
-        "shared/data/scaling-tables not found beside the project: published-table checks skipped");
-    return Files.readAllLines(dir.resolve(file)).stream()
+    return Files.readAllLines(table(file)).stream()
         .skip(1)
         .filter(l -> !l.isBlank())
         .map(l -> l.split(","))

@@ -19,17 +19,27 @@ final class Chromium {
     this.binary = binary;
   }
 
-  /** The installed browser; fails the test (never skips it) with how to install it. */
+  /**
+   * The browser named by {@code CHROMIUM} when set, else the installed one; fails the test (never
+   * skips it) with how to install it.
+   */
   static Chromium require() {
-    for (String name : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
+    String given = System.getenv("CHROMIUM");
+    List<String> names =
+        given != null && !given.isBlank()
+            ? List.of(given)
+            : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser");
+    for (String name : names) {
       Path p = Path.of(name);
       if (Files.isExecutable(p)) {
         return new Chromium(p);
       }
     }
     fail(
-        "headless Chromium is needed for the Sweep page's browser test and is not installed:"
-            + " run `apt-get install -y chromium chromium-driver` (Debian; .ci/run does it)");
+        "headless Chromium is needed for the Sweep page's browser test and is not at "
+            + names
+            + ": `./sweep test` installs it (Debian: apt-get install chromium), or set CHROMIUM to"
+            + " a Chromium or Chrome binary");
     return null;
   }
 
