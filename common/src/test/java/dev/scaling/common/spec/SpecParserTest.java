@@ -1,8 +1,11 @@
 package dev.scaling.common.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scaling.common.trial.ConfigWalk;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -39,12 +42,72 @@ class SpecParserTest {
     assertEquals(7L, s.seed());
     assertEquals(DataSource.SYNTHETIC, s.data().source());
     assertEquals(1024, s.data().evalTokens());
-    assertEquals(SyntheticSpec.DEFAULT, s.data().synthetic());
+    assertEquals(SyntheticSpec.DEFAULT, s.data().settings());
     assertEquals(List.of(32, 64), s.grid().width());
     assertEquals(List.of(4096L, 8192L), s.grid().tokens());
     assertEquals(List.of(0), s.grid().seeds());
     assertEquals(0.1, s.training().minLrFraction());
     assertEquals(8, s.grid().size());
+  }
+
+  static final String TEXT =
+      VALID.replace(
+          "source: synthetic", "source: text\n  path: file:///corpus.txt\n  tokenizer: bytes");
+
+  @Test
+  void parse_readsATextSpecWithoutASyntheticBlock() {
+    DataSpec data = SpecParser.parse(TEXT).data();
+    assertEquals(DataSource.TEXT, data.source());
+    assertEquals("file:///corpus.txt", data.path());
+    assertNull(data.settings(), "text has no settings of its own");
+    // The walk still lists the leaves a text spec always had (the default synthetic block and the
+    // default column), so its trial ids are those it had before the block was optional.
+    String leaves = ConfigWalk.canonical(data);
+    assertTrue(
+        leaves.contains(
+            "eval_tokens=1024\nsynthetic.vocab=64\nsynthetic.order=2\nsynthetic.branching=8\n"
+                + "synthetic.zipf=1.1\ntext_column=\"text\"\nvocab_size=null\n"),
+        leaves);
+  }
+
+  @Test
+  void parse_refusesASyntheticBlockUnderAnotherSource() {
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () ->
+                SpecParser.parse(
+                    TEXT.replace(
+                        "tokenizer: bytes", "tokenizer: bytes\n  synthetic: {vocab: 64}")));
+    assertEquals("data.synthetic", e.field());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "data.synthetic must be absent unless data.source is synthetic (data.source is"
+                    + " text)"),
+        e.getMessage());
+  }
+
+  @Test
+  void parse_refusesATextColumnUnlessTheSourceIsParquet() {
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () -> SpecParser.parse(TEXT.replace("tokenizer: bytes", "text_column: body")));
+    assertEquals("data.text_column", e.field());
+    assertTrue(e.getMessage().contains("unless data.source is parquet"), e.getMessage());
+  }
+
+  @Test
+  void parse_refusesAnUnregisteredSource() {
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () -> SpecParser.parse(VALID.replace("source: synthetic", "source: wiki")));
+    assertEquals(
+        "data.source must be one of the registered sources [parquet, powerlaw, synthetic, text],"
+            + " found \"wiki\"",
+        e.getMessage());
   }
 
   @Test

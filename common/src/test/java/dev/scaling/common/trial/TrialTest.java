@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scaling.common.source.ParquetSettings;
 import dev.scaling.common.spec.CooldownShape;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
@@ -27,34 +28,25 @@ import org.junit.jupiter.api.Test;
 
 class TrialTest {
   static final DataSpec DATA =
-      new DataSpec(DataSource.SYNTHETIC, null, "bytes", 0.1, 1024, SyntheticSpec.DEFAULT);
+      DataSpec.builder(DataSource.SYNTHETIC)
+          .evalTokens(1024)
+          .settings(SyntheticSpec.DEFAULT)
+          .build();
   static final DataSpec TEXT =
-      new DataSpec(
-          DataSource.TEXT,
-          "file:///corpus.txt",
-          "bpe",
-          0.1,
-          1024,
-          SyntheticSpec.DEFAULT,
-          "text",
-          4096,
-          null,
-          false,
-          null);
+      DataSpec.builder(DataSource.TEXT)
+          .path("file:///corpus.txt")
+          .tokenizer("bpe")
+          .evalTokens(1024)
+          .vocabSize(4096)
+          .build();
   static final DataSpec POWERLAW =
-      new DataSpec(
-          DataSource.POWERLAW,
-          null,
-          "bytes",
-          0.1,
-          1024,
-          SyntheticSpec.DEFAULT,
-          "text",
-          null,
-          null,
-          false,
-          null,
-          PowerLawSpec.DEFAULT);
+      DataSpec.builder(DataSource.POWERLAW).evalTokens(1024).settings(PowerLawSpec.DEFAULT).build();
+  static final DataSpec PARQUET =
+      DataSpec.builder(new DataSource("parquet"))
+          .path("file:///corpus")
+          .evalTokens(1024)
+          .settings(new ParquetSettings("body"))
+          .build();
   static final TrainingSpec TRAINING = new TrainingSpec(16, 3e-3, 0.05, 0.1, 1.0, 50);
 
   /** Counts as a model family would state them; common only carries them. */
@@ -126,6 +118,7 @@ class TrialTest {
             new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 3, TEXT, TRAINING),
             new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, DATA, WSD),
             new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, POWERLAW, TRAINING),
+            new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, PARQUET, TRAINING),
             new TrialConfig(
                 42,
                 "transformer",
@@ -167,13 +160,17 @@ class TrialTest {
         all.size() >= TrialConfig.class.getRecordComponents().length, "leaves found: " + all);
     Set<String> notVaried = new TreeSet<>(all);
     notVaried.removeAll(varied);
-    // The leaves without another valid value on their own: the schedule and its settings (the wsd
-    // section) change only together (their own leaves are varied on the wsd base); the powerlaw
-    // block and
-    // an absent parametrization (standard) are no leaves of the other bases' ids, their own fields
-    // are varied on the powerlaw and mup bases.
+    // The leaves without another valid value on their own: a schedule or a data source and its
+    // settings change only together (their own leaves are varied on the wsd, synthetic, powerlaw
+    // and parquet bases; a source without settings holds none), and an absent parametrization
+    // (standard) is no leaf of the other bases' ids, its own fields are varied on the mup base.
     assertEquals(
-        Set.of("training.schedule", "training.settings", "data.powerlaw", "parametrization"),
+        Set.of(
+            "training.schedule",
+            "training.settings",
+            "data.source.name",
+            "data.settings",
+            "parametrization"),
         notVaried,
         "leaves the test could not vary; varied: " + varied);
   }

@@ -107,7 +107,7 @@ public final class TokenCache {
     StringBuilder sb = new StringBuilder();
     sb.append(data.source().name())
         .append('\n')
-        .append(data.textColumn())
+        .append(data.walkForm().textColumn()) // text for every source but parquet, as always
         .append('\n')
         .append(data.validationFraction())
         .append('\n')

@@ -3,8 +3,11 @@ package dev.scaling.worker.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.scaling.common.source.ParquetSettings;
+import dev.scaling.common.source.SourceSettings;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
+import dev.scaling.common.spec.PowerLawSpec;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SyntheticSpec;
 import java.util.List;
@@ -14,15 +17,29 @@ class DataSourcesTest {
   private static final SyntheticSpec LANGUAGE = new SyntheticSpec(40, 1, 3, 1.0);
 
   private static DataSpec data(String source, String path, String tokenizer) {
-    return new DataSpec(new DataSource(source), path, tokenizer, 0.1, 256, LANGUAGE);
+    SourceSettings settings =
+        switch (source) {
+          case "synthetic" -> LANGUAGE;
+          case "powerlaw" -> PowerLawSpec.DEFAULT;
+          case "parquet" -> ParquetSettings.DEFAULT;
+          default -> null;
+        };
+    return DataSpec.builder(new DataSource(source))
+        .path(path)
+        .tokenizer(tokenizer)
+        .evalTokens(256)
+        .settings(settings)
+        .build();
   }
 
   @Test
   void of_unknownSourceListsTheRegisteredNames() {
+    // The spec side refuses a source no kind registered before a data spec exists.
     SpecException e =
         assertThrows(SpecException.class, () -> DataSources.of(data("wiki", "file:/x", "bytes")));
     assertEquals(
-        "data.source must be one of [synthetic, powerlaw, text, parquet], found \"wiki\"",
+        "data.source must be one of the registered sources [parquet, powerlaw, synthetic, text],"
+            + " found \"wiki\"",
         e.getMessage());
     assertEquals(List.of("synthetic", "powerlaw", "text", "parquet"), DataSources.names());
   }
@@ -55,18 +72,7 @@ class DataSourcesTest {
         assertThrows(SpecException.class, () -> DataSources.of(data("text", "file:/corpus", "hf")))
             .getMessage());
     DataSpec bytesWithVocab =
-        new DataSpec(
-            DataSource.TEXT,
-            "file:/c",
-            "bytes",
-            0.1,
-            256,
-            LANGUAGE,
-            "text",
-            512,
-            null,
-            false,
-            null);
+        DataSpec.builder(DataSource.TEXT).path("file:/c").evalTokens(256).vocabSize(512).build();
     assertEquals(
         "data.vocab_size must be absent unless data.tokenizer is bpe (bytes has a fixed"
             + " vocabulary), found 512",
@@ -77,18 +83,12 @@ class DataSourcesTest {
         assertThrows(
                 SpecException.class,
                 () ->
-                    new DataSpec(
-                        DataSource.TEXT,
-                        "file:/c",
-                        "bpe",
-                        0.1,
-                        256,
-                        LANGUAGE,
-                        "text",
-                        256,
-                        null,
-                        false,
-                        null))
+                    DataSpec.builder(DataSource.TEXT)
+                        .path("file:/c")
+                        .tokenizer("bpe")
+                        .evalTokens(256)
+                        .vocabSize(256)
+                        .build())
             .getMessage());
   }
 
