@@ -130,7 +130,7 @@ class RunValidationTest {
             "unknown tokenizer",
             "  source: text",
             "  source: text\n  tokenizer: spm",
-            "data.tokenizer must be one of [bytes, gpt2, bpe, hf], found \"spm\""),
+            "data.tokenizer must be one of the registered tokenizers [bpe, bytes, gpt2, hf], found \"spm\""),
         spec(
             "bpe vocabulary below 257",
             "  source: text",

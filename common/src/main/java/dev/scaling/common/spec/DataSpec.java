@@ -8,6 +8,13 @@ import dev.scaling.common.source.ParquetKind;
 import dev.scaling.common.source.ParquetSettings;
 import dev.scaling.common.source.SourceSettings;
 import dev.scaling.common.source.SyntheticKind;
+import dev.scaling.common.tokenizer.BpeKind;
+import dev.scaling.common.tokenizer.BpeSettings;
+import dev.scaling.common.tokenizer.HfKind;
+import dev.scaling.common.tokenizer.HfSettings;
+import dev.scaling.common.tokenizer.TokenizerKind;
+import dev.scaling.common.tokenizer.TokenizerKinds;
+import dev.scaling.common.tokenizer.TokenizerSettings;
 import java.io.Serializable;
 import java.util.TreeSet;
 
@@ -28,15 +35,14 @@ import java.util.TreeSet;
  *     default)
  * @param validationFraction share of a text corpus held out for evaluation (tail of each file)
  * @param evalTokens tokens scored at each evaluation (the same held-out windows for every trial)
- * @param vocabSize trained tokenizers ({@code bpe}): the vocabulary to train to, at least 257 (256
- *     byte tokens and one merge); null for the others
- * @param tokenizerFile {@code hf}: Hadoop FS URI of a Hugging Face {@code tokenizer.json}
  * @param epochsAllowed whether a trial may train on more tokens than the training split holds
  *     (repeating it); when false such a grid is refused before Spark starts
  * @param cache Hadoop FS URI of the folder holding token shards (null: {@code _tokens} beside the
  *     corpus)
  * @param settings the source's own settings (e.g. {@link SyntheticSpec}, {@link PowerLawSpec});
  *     present exactly when its kind has settings
+ * @param tokenizerSettings the tokenizer's own settings, parsed by its {@link TokenizerKind} (e.g.
+ *     {@link BpeSettings}: the vocabulary to train to); present exactly when it has settings
  */
 public record DataSpec(
     DataSource source,
@@ -44,18 +50,11 @@ public record DataSpec(
     String tokenizer,
     double validationFraction,
     int evalTokens,
-    Integer vocabSize,
-    String tokenizerFile,
     boolean epochsAllowed,
     String cache,
-    SourceSettings settings)
+    SourceSettings settings,
+    TokenizerSettings tokenizerSettings)
     implements Serializable, WalkForm {
-
-  /** Smallest trained byte-level vocabulary: 256 byte tokens and one merge. */
-  public static final int MIN_VOCAB_SIZE = 257;
-
-  /** Largest trained vocabulary. */
-  public static final int MAX_VOCAB_SIZE = 1 << 20;
 
   public DataSpec {
     require(source != null, "data.source", "present", null);
@@ -71,20 +70,6 @@ public record DataSpec(
         "in (0, 0.5)",
         validationFraction);
     require(evalTokens > 0, "data.eval_tokens", "positive", evalTokens);
-    require(
-        vocabSize == null || (vocabSize >= MIN_VOCAB_SIZE && vocabSize <= MAX_VOCAB_SIZE),
-        "data.vocab_size",
-        "in ["
-            + MIN_VOCAB_SIZE
-            + ", "
-            + MAX_VOCAB_SIZE
-            + "] (a byte-level BPE has 256 byte tokens, then one per merge)",
-        vocabSize);
-    require(
-        tokenizerFile == null || !tokenizerFile.isBlank(),
-        "data.tokenizer_file",
-        "absent or a file URI",
-        tokenizerFile);
     require(cache == null || !cache.isBlank(), "data.cache", "absent or a folder URI", cache);
     DataSourceKind kind = DataSourceKinds.kind(source.name());
     Class<? extends SourceSettings> type = kind.settingsType();
@@ -100,6 +85,24 @@ public record DataSpec(
           "data.source",
           source + " exactly when its settings " + new TreeSet<>(kind.keys()) + " are given",
           source.name());
+    }
+    TokenizerKind tokenizerKind = TokenizerKinds.kind(tokenizer);
+    Class<? extends TokenizerSettings> tokenizerType = tokenizerKind.settingsType();
+    if (tokenizerType == null) {
+      require(
+          tokenizerSettings == null,
+          "data.tokenizer",
+          "a tokenizer that reads the settings given (" + tokenizer + " has no settings)",
+          tokenizer);
+    } else {
+      require(
+          tokenizerType.isInstance(tokenizerSettings),
+          "data.tokenizer",
+          tokenizer
+              + " exactly when its settings "
+              + new TreeSet<>(tokenizerKind.keys())
+              + " are given",
+          tokenizer);
     }
   }
 
@@ -120,16 +123,35 @@ public record DataSpec(
         .tokenizer(tokenizer)
         .validationFraction(validationFraction)
         .evalTokens(evalTokens)
-        .vocabSize(vocabSize)
-        .tokenizerFile(tokenizerFile)
         .epochsAllowed(epochsAllowed)
         .cache(cache)
-        .settings(settings);
+        .settings(settings)
+        .tokenizerSettings(tokenizerSettings);
   }
 
-  /** This spec with its URIs replaced (the driver makes relative local paths absolute). */
+  /**
+   * This spec with its URIs replaced (the driver makes relative local paths absolute): the path,
+   * the cache and the tokenizer's file (kept when {@code tokenizerFile} is null or the tokenizer
+   * reads none).
+   */
   public DataSpec withLocations(String path, String tokenizerFile, String cache) {
-    return toBuilder().path(path).tokenizerFile(tokenizerFile).cache(cache).build();
+    Builder b = toBuilder().path(path).cache(cache);
+    if (tokenizerFile != null && tokenizerSettings instanceof HfSettings) {
+      b.tokenizerSettings(new HfSettings(tokenizerFile));
+    }
+    return b.build();
+  }
+
+  /**
+   * The tokenizer's own settings as {@code type}.
+   *
+   * @throws InvariantViolation when the tokenizer has settings of another type or none
+   */
+  public <S extends TokenizerSettings> S tokenizerSettings(Class<S> type) {
+    InvariantViolation.check(
+        type.isInstance(tokenizerSettings),
+        "tokenizer " + tokenizer + " has no settings of type " + type.getSimpleName());
+    return type.cast(tokenizerSettings);
   }
 
   /**
@@ -147,9 +169,10 @@ public record DataSpec(
   /**
    * The leaves trial ids hash for this spec: the flat layout of trial-id scheme v3, where every
    * spec listed the synthetic block ({@link SyntheticSpec#DEFAULT} for the other sources) and the
-   * parquet column ({@code text} for the other sources) whatever its source, and the power-law
-   * block last. A source's settings that had no place there (a kind registered since) follow, under
-   * the kind's walk key.
+   * parquet column ({@code text} for the other sources) whatever its source, the bpe vocabulary and
+   * the hf file (null for other tokenizers) whatever its tokenizer, and the power-law block last. A
+   * source's or tokenizer's settings that had no place there (a kind registered since) follow,
+   * under the kind's walk key.
    */
   @Override
   public V3Leaves walkForm() {
@@ -163,11 +186,14 @@ public record DataSpec(
         settings instanceof ParquetSettings p
             ? p.textColumn()
             : ParquetSettings.DEFAULT_TEXT_COLUMN,
-        vocabSize,
-        tokenizerFile,
+        tokenizerSettings instanceof BpeSettings b ? b.vocabSize() : null,
+        tokenizerSettings instanceof HfSettings h ? h.tokenizerFile() : null,
         epochsAllowed,
         cache,
-        settings instanceof SyntheticSpec || settings instanceof ParquetSettings ? null : settings);
+        settings instanceof SyntheticSpec || settings instanceof ParquetSettings ? null : settings,
+        tokenizerSettings instanceof BpeSettings || tokenizerSettings instanceof HfSettings
+            ? null
+            : tokenizerSettings);
   }
 
   /**
@@ -187,6 +213,7 @@ public record DataSpec(
    * @param cache the token cache's folder
    * @param settings the settings of a source other than synthetic and parquet (power-law's, walked
    *     as {@code data.powerlaw.*}), absent for sources without settings
+   * @param tokenizerSettings the settings of a tokenizer other than bpe and hf, absent for none
    */
   public record V3Leaves(
       DataSource source,
@@ -200,7 +227,8 @@ public record DataSpec(
       String tokenizerFile,
       boolean epochsAllowed,
       String cache,
-      @OmitWhenNull SourceSettings settings) {
+      @OmitWhenNull SourceSettings settings,
+      @OmitWhenNull TokenizerSettings tokenizerSettings) {
 
     /**
      * The data spec these leaves list, the inverse of {@link DataSpec#walkForm()}: the synthetic
@@ -214,17 +242,22 @@ public record DataSpec(
             case ParquetKind.NAME -> new ParquetSettings(textColumn);
             default -> settings;
           };
+      TokenizerSettings ownTokenizer =
+          switch (tokenizer) {
+            case BpeKind.NAME -> vocabSize == null ? null : new BpeSettings(vocabSize);
+            case HfKind.NAME -> tokenizerFile == null ? null : new HfSettings(tokenizerFile);
+            default -> tokenizerSettings;
+          };
       return new DataSpec(
           source,
           path,
           tokenizer,
           validationFraction,
           evalTokens,
-          vocabSize,
-          tokenizerFile,
           epochsAllowed,
           cache,
-          own);
+          own,
+          ownTokenizer);
     }
   }
 
@@ -235,11 +268,10 @@ public record DataSpec(
     private String tokenizer = "bytes";
     private double validationFraction = 0.1;
     private int evalTokens = 8192;
-    private Integer vocabSize;
-    private String tokenizerFile;
     private boolean epochsAllowed;
     private String cache;
     private SourceSettings settings;
+    private TokenizerSettings tokenizerSettings;
 
     private Builder(DataSource source) {
       this.source = source;
@@ -265,13 +297,9 @@ public record DataSpec(
       return this;
     }
 
-    public Builder vocabSize(Integer vocabSize) {
-      this.vocabSize = vocabSize;
-      return this;
-    }
-
-    public Builder tokenizerFile(String tokenizerFile) {
-      this.tokenizerFile = tokenizerFile;
+    /** The tokenizer's own settings (its kind's {@code settingsType()}), null for none. */
+    public Builder tokenizerSettings(TokenizerSettings tokenizerSettings) {
+      this.tokenizerSettings = tokenizerSettings;
       return this;
     }
 
@@ -298,11 +326,10 @@ public record DataSpec(
           tokenizer,
           validationFraction,
           evalTokens,
-          vocabSize,
-          tokenizerFile,
           epochsAllowed,
           cache,
-          settings);
+          settings,
+          tokenizerSettings);
     }
   }
 }

@@ -5,6 +5,8 @@ import dev.scaling.common.schedule.ScheduleSettings;
 import dev.scaling.common.schedule.Schedules;
 import dev.scaling.common.source.DataSourceKind;
 import dev.scaling.common.source.DataSourceKinds;
+import dev.scaling.common.tokenizer.TokenizerKind;
+import dev.scaling.common.tokenizer.TokenizerKinds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -76,8 +78,11 @@ public final class SpecParser {
   private static DataSpec data(SpecBlock n) {
     DataSource source = new DataSource(n.string("source", DataSource.SYNTHETIC.name()));
     DataSourceKind kind = DataSourceKinds.kind(source.name());
+    String tokenizer = n.string("tokenizer", TokenizerKinds.DEFAULT);
+    TokenizerKind tokenizerKind = TokenizerKinds.kind(tokenizer);
     Set<String> known = new TreeSet<>(DATA_KEYS);
     known.addAll(kind.keys());
+    known.addAll(tokenizerKind.keys());
     rejectOthers(
         n,
         known,
@@ -86,17 +91,24 @@ public final class SpecParser {
         DataSourceKinds.kinds(),
         DataSourceKind::name,
         DataSourceKind::keys);
+    rejectOthers(
+        n,
+        known,
+        "data.tokenizer",
+        "data.tokenizer is " + tokenizer,
+        TokenizerKinds.kinds(),
+        TokenizerKind::name,
+        TokenizerKind::keys);
     DataSpec d =
         DataSpec.builder(source)
             .path(n.string("path", null))
-            .tokenizer(n.string("tokenizer", "bytes"))
+            .tokenizer(tokenizer)
             .validationFraction(n.doubleValue("validation_fraction", 0.1))
             .evalTokens(n.intValue("eval_tokens", 8192))
-            .vocabSize(n.has("vocab_size") ? n.intValue("vocab_size", null) : null)
-            .tokenizerFile(n.string("tokenizer_file", null))
             .epochsAllowed(n.has("epochs_allowed") && n.booleanValue("epochs_allowed"))
             .cache(n.string("cache", null))
             .settings(kind.parse(n))
+            .tokenizerSettings(tokenizerKind.parse(n))
             .build();
     n.rejectUnknown(known);
     return d;
@@ -110,8 +122,6 @@ public final class SpecParser {
           "tokenizer",
           "validation_fraction",
           "eval_tokens",
-          "vocab_size",
-          "tokenizer_file",
           "epochs_allowed",
           "cache");
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scaling.common.tokenizer.BpeSettings;
+import dev.scaling.common.tokenizer.HfSettings;
 import dev.scaling.common.trial.ConfigWalk;
 import java.nio.file.Path;
 import java.util.List;
@@ -96,6 +98,60 @@ class SpecParserTest {
             () -> SpecParser.parse(TEXT.replace("tokenizer: bytes", "text_column: body")));
     assertEquals("data.text_column", e.field());
     assertTrue(e.getMessage().contains("unless data.source is parquet"), e.getMessage());
+  }
+
+  @Test
+  void parse_tokenizersReadTheirOwnSettings() {
+    DataSpec bpe =
+        SpecParser.parse(TEXT.replace("tokenizer: bytes", "tokenizer: bpe\n  vocab_size: 512"))
+            .data();
+    assertEquals(new BpeSettings(512), bpe.tokenizerSettings());
+    assertNull(SpecParser.parse(TEXT).data().tokenizerSettings(), "bytes has no settings");
+    DataSpec hf =
+        SpecParser.parse(
+                TEXT.replace("tokenizer: bytes", "tokenizer: hf\n  tokenizer_file: file:/t.json"))
+            .data();
+    assertEquals(new HfSettings("file:/t.json"), hf.tokenizerSettings());
+    assertTrue(
+        ConfigWalk.canonical(hf).contains("\nvocab_size=null\ntokenizer_file=\"file:/t.json\"\n"));
+  }
+
+  @Test
+  void parse_refusesATokenizersSettingsMissingOrUnderAnotherTokenizer() {
+    assertEquals(
+        "data.vocab_size must be present when data.tokenizer is bpe (at least 257), found nothing"
+            + " (missing)",
+        assertThrows(
+                SpecException.class,
+                () -> SpecParser.parse(TEXT.replace("tokenizer: bytes", "tokenizer: bpe")))
+            .getMessage());
+    assertEquals(
+        "data.tokenizer_file must be present when data.tokenizer is hf (a tokenizer.json URI),"
+            + " found nothing (missing)",
+        assertThrows(
+                SpecException.class,
+                () -> SpecParser.parse(TEXT.replace("tokenizer: bytes", "tokenizer: hf")))
+            .getMessage());
+    assertEquals(
+        "data.vocab_size must be absent unless data.tokenizer is bpe (data.tokenizer is bytes),"
+            + " found 512",
+        assertThrows(
+                SpecException.class,
+                () ->
+                    SpecParser.parse(
+                        TEXT.replace("tokenizer: bytes", "tokenizer: bytes\n  vocab_size: 512")))
+            .getMessage());
+    assertEquals(
+        "data.tokenizer_file must be absent unless data.tokenizer is hf (data.tokenizer is bpe),"
+            + " found \"file:/t.json\"",
+        assertThrows(
+                SpecException.class,
+                () ->
+                    SpecParser.parse(
+                        TEXT.replace(
+                            "tokenizer: bytes",
+                            "tokenizer: bpe\n  vocab_size: 512\n  tokenizer_file: file:/t.json")))
+            .getMessage());
   }
 
   @Test

@@ -15,6 +15,7 @@ import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SyntheticSpec;
 import dev.scaling.common.spec.TrainingSpec;
 import dev.scaling.common.spec.WsdSpec;
+import dev.scaling.common.tokenizer.BpeSettings;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -37,7 +38,7 @@ class TrialTest {
           .path("file:///corpus.txt")
           .tokenizer("bpe")
           .evalTokens(1024)
-          .vocabSize(4096)
+          .tokenizerSettings(new BpeSettings(4096))
           .build();
   static final DataSpec POWERLAW =
       DataSpec.builder(DataSource.POWERLAW).evalTokens(1024).settings(PowerLawSpec.DEFAULT).build();
@@ -104,6 +105,21 @@ class TrialTest {
     assertNotEquals(Trial.idOf(text), Trial.idOf(sameShapeText));
   }
 
+  @Test
+  void trialId_differsBetweenTokenizers() {
+    DataSpec gpt2 = TEXT.toBuilder().tokenizer("gpt2").tokenizerSettings(null).build();
+    DataSpec bytes = gpt2.toBuilder().tokenizer("bytes").build();
+    List<String> ids =
+        List.of(TEXT, gpt2, bytes).stream()
+            .map(
+                d ->
+                    Trial.idOf(
+                        new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, d, TRAINING)))
+            .distinct()
+            .toList();
+    assertEquals(3, ids.size(), ids.toString());
+  }
+
   /**
    * Walks the configuration's record components by reflection (nested records and list elements
    * too), changes each leaf in turn to every other valid value among a few candidates, and checks
@@ -160,9 +176,10 @@ class TrialTest {
         all.size() >= TrialConfig.class.getRecordComponents().length, "leaves found: " + all);
     Set<String> notVaried = new TreeSet<>(all);
     notVaried.removeAll(varied);
-    // The leaves without another valid value on their own: a schedule or a data source and its
-    // settings change only together (their own leaves are varied on the wsd, synthetic, powerlaw
-    // and parquet bases; a source without settings holds none), and an absent parametrization
+    // The leaves without another valid value on their own: a schedule, a data source or a
+    // tokenizer and its settings change only together (their own leaves are varied on the wsd,
+    // synthetic, powerlaw, parquet and bpe bases; a kind without settings holds none, and
+    // trialId_differsBetweenTokenizers varies the tokenizer), and an absent parametrization
     // (standard) is no leaf of the other bases' ids, its own fields are varied on the mup base.
     assertEquals(
         Set.of(
@@ -170,6 +187,8 @@ class TrialTest {
             "training.settings",
             "data.source.name",
             "data.settings",
+            "data.tokenizer",
+            "data.tokenizerSettings",
             "parametrization"),
         notVaried,
         "leaves the test could not vary; varied: " + varied);

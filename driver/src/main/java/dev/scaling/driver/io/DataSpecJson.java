@@ -14,15 +14,19 @@ import dev.scaling.common.source.SourceSettings;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SyntheticSpec;
+import dev.scaling.common.tokenizer.TokenizerKind;
+import dev.scaling.common.tokenizer.TokenizerKinds;
+import dev.scaling.common.tokenizer.TokenizerSettings;
 import java.io.IOException;
 
 /**
  * The JSON form of {@link DataSpec} in commit files: the flat fields commit files held before
  * sources owned their settings (those of {@link DataSpec.V3Leaves}: the synthetic block and the
  * parquet column whatever the source), and the settings of any other source under the source's name
- * (e.g. {@code "powerlaw": {...}}, as commit files always held them), so older commit files stay
- * readable and newer ones readable by older code. Jackson alone cannot read the settings, whose
- * declared type is an interface that {@code common} (free of Jackson) cannot annotate.
+ * (e.g. {@code "powerlaw": {...}}, as commit files always held them; the bpe vocabulary and the hf
+ * file in their flat fields, another tokenizer's settings under its name), so older commit files
+ * stay readable and newer ones readable by older code. Jackson alone cannot read the settings,
+ * whose declared type is an interface that {@code common} (free of Jackson) cannot annotate.
  */
 final class DataSpecJson {
   private DataSpecJson() {}
@@ -62,6 +66,10 @@ final class DataSpecJson {
         gen.writeFieldName(f.source().name());
         provider.defaultSerializeValue(f.settings(), gen);
       }
+      if (f.tokenizerSettings() != null) {
+        gen.writeFieldName(f.tokenizer());
+        provider.defaultSerializeValue(f.tokenizerSettings(), gen);
+      }
       gen.writeEndObject();
     }
   }
@@ -81,10 +89,17 @@ final class DataSpecJson {
       if (kind.settingsType() != null && n.hasNonNull(kind.name())) {
         settings = p.getCodec().treeToValue(n.get(kind.name()), kind.settingsType());
       }
+      String tokenizer = text(n, "tokenizer");
+      TokenizerKind tokenizerKind = TokenizerKinds.kind(tokenizer);
+      TokenizerSettings tokenizerSettings = null;
+      if (tokenizerKind.settingsType() != null && n.hasNonNull(tokenizerKind.name())) {
+        tokenizerSettings =
+            p.getCodec().treeToValue(n.get(tokenizerKind.name()), tokenizerKind.settingsType());
+      }
       return new DataSpec.V3Leaves(
               source,
               text(n, "path"),
-              text(n, "tokenizer"),
+              tokenizer,
               n.path("validationFraction").asDouble(),
               n.path("evalTokens").asInt(),
               n.hasNonNull("synthetic")
@@ -95,7 +110,8 @@ final class DataSpecJson {
               text(n, "tokenizerFile"),
               n.path("epochsAllowed").asBoolean(false),
               text(n, "cache"),
-              settings)
+              settings,
+              tokenizerSettings)
           .toSpec();
     }
 

@@ -199,7 +199,11 @@ public class CommitLogTest {
             + "\"cache\":null,\"powerlaw\":{\"skills\":100,\"inputs\":8,\"outputs\":32,\"pairs\":3,"
             + "\"exponent\":0.5,\"noise\":0.0}}"
       },
-      {"{source: synthetic, synthetic: {vocab: 32}}", "\"synthetic\":{\"vocab\":32,"}
+      {"{source: synthetic, synthetic: {vocab: 32}}", "\"synthetic\":{\"vocab\":32,"},
+      {
+        "{source: text, path: file:/tmp/c, tokenizer: bpe, vocab_size: 512}",
+        "\"textColumn\":\"text\",\"vocabSize\":512,\"tokenizerFile\":null,"
+      }
     };
     for (String[] c : cases) {
       Trial trial =

@@ -10,6 +10,7 @@ import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.PowerLawSpec;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SyntheticSpec;
+import dev.scaling.common.tokenizer.BpeSettings;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -56,40 +57,32 @@ class DataSourcesTest {
                 SpecException.class,
                 () -> DataSources.of(data("synthetic", "file:/corpus", "bytes")))
             .getMessage());
+  }
+
+  @Test
+  void dataSpec_refusesATokenizerWithoutItsSettings() {
+    // The tokenizers' own settings are parsed and checked by their spec side (common), before a
+    // data spec exists: the worker's tokenizers only read them.
     assertEquals(
-        "data.tokenizer must be one of [bytes, gpt2, bpe, hf], found \"spm\"",
-        assertThrows(SpecException.class, () -> DataSources.of(data("text", "file:/corpus", "spm")))
+        "data.tokenizer must be one of the registered tokenizers [bpe, bytes, gpt2, hf], found"
+            + " \"spm\"",
+        assertThrows(SpecException.class, () -> data("text", "file:/corpus", "spm")).getMessage());
+    assertEquals(
+        "data.tokenizer must be bpe exactly when its settings [vocab_size] are given, found"
+            + " \"bpe\"",
+        assertThrows(SpecException.class, () -> data("parquet", "file:/corpus", "bpe"))
             .getMessage());
-    assertEquals(
-        "data.vocab_size must be present when data.tokenizer is bpe (at least 257), found nothing"
-            + " (missing)",
-        assertThrows(
-                SpecException.class, () -> DataSources.of(data("parquet", "file:/corpus", "bpe")))
-            .getMessage());
-    assertEquals(
-        "data.tokenizer_file must be present when data.tokenizer is hf (a tokenizer.json URI),"
-            + " found nothing (missing)",
-        assertThrows(SpecException.class, () -> DataSources.of(data("text", "file:/corpus", "hf")))
-            .getMessage());
-    DataSpec bytesWithVocab =
-        DataSpec.builder(DataSource.TEXT).path("file:/c").evalTokens(256).vocabSize(512).build();
-    assertEquals(
-        "data.vocab_size must be absent unless data.tokenizer is bpe (bytes has a fixed"
-            + " vocabulary), found 512",
-        assertThrows(SpecException.class, () -> DataSources.of(bytesWithVocab)).getMessage());
     assertEquals(
         "data.vocab_size must be in [257, 1048576] (a byte-level BPE has 256 byte tokens, then one"
             + " per merge), found 256",
-        assertThrows(
-                SpecException.class,
-                () ->
-                    DataSpec.builder(DataSource.TEXT)
-                        .path("file:/c")
-                        .tokenizer("bpe")
-                        .evalTokens(256)
-                        .vocabSize(256)
-                        .build())
-            .getMessage());
+        assertThrows(SpecException.class, () -> new BpeSettings(256)).getMessage());
+    DataSpec bpe =
+        DataSpec.builder(DataSource.TEXT)
+            .path("file:/c")
+            .tokenizer("bpe")
+            .tokenizerSettings(new BpeSettings(512))
+            .build();
+    assertEquals(512, DataSources.vocab(bpe));
   }
 
   @Test

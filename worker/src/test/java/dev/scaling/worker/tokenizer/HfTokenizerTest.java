@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SpecException;
+import dev.scaling.common.tokenizer.HfSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
@@ -22,7 +23,7 @@ class HfTokenizerTest {
         .path("file:/corpus")
         .tokenizer("hf")
         .evalTokens(256)
-        .tokenizerFile(file.toUri().toString())
+        .tokenizerSettings(new HfSettings(file.toUri().toString()))
         .build();
   }
 
