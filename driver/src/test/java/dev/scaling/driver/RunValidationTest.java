@@ -124,12 +124,13 @@ class RunValidationTest {
             "unknown data source",
             "  source: text",
             "  source: web",
-            "data.source must be one of [synthetic, powerlaw, text, parquet], found \"web\""),
+            // (the list holds the kinds other tests of this JVM register too)
+            "data.source must be one of the registered sources ["),
         spec(
             "unknown tokenizer",
             "  source: text",
             "  source: text\n  tokenizer: spm",
-            "data.tokenizer must be one of [bytes, gpt2, bpe, hf], found \"spm\""),
+            "data.tokenizer must be one of the registered tokenizers [bpe, bytes, gpt2, hf], found \"spm\""),
         spec(
             "bpe vocabulary below 257",
             "  source: text",

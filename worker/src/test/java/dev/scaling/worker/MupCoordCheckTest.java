@@ -47,8 +47,10 @@ class MupCoordCheckTest {
 
   static Trial trial(int width, ParametrizationSpec p) {
     DataSpec data =
-        new DataSpec(
-            DataSource.SYNTHETIC, null, "bytes", 0.1, 2048, new SyntheticSpec(64, 1, 3, 1.1));
+        DataSpec.builder(DataSource.SYNTHETIC)
+            .evalTokens(2048)
+            .settings(new SyntheticSpec(64, 1, 3, 1.1))
+            .build();
     TrainingSpec training = new TrainingSpec(8, LR, 0.1, 0.1, 1.0, 10);
     return ModelFamilies.trial(
         "coord",

@@ -32,7 +32,8 @@ public final class TestTrials {
       double lr,
       double gradClip,
       int evalInterval) {
-    DataSpec data = new DataSpec(DataSource.SYNTHETIC, null, "bytes", 0.1, 2048, language);
+    DataSpec data =
+        DataSpec.builder(DataSource.SYNTHETIC).evalTokens(2048).settings(language).build();
     TrainingSpec training = new TrainingSpec(batch, lr, 0.1, 0.1, gradClip, evalInterval);
     return ModelFamilies.trial(
         "test",
@@ -43,20 +44,7 @@ public final class TestTrials {
   /** A trial on the power-law source of {@code spec} (cosine schedule, warmup 10%). */
   public static Trial powerlaw(
       PowerLawSpec spec, int width, int depth, int context, long tokens, int batch, double lr) {
-    DataSpec data =
-        new DataSpec(
-            DataSource.POWERLAW,
-            null,
-            "bytes",
-            0.1,
-            2048,
-            SyntheticSpec.DEFAULT,
-            DataSpec.DEFAULT_TEXT_COLUMN,
-            null,
-            null,
-            false,
-            null,
-            spec);
+    DataSpec data = DataSpec.builder(DataSource.POWERLAW).evalTokens(2048).settings(spec).build();
     TrainingSpec training = new TrainingSpec(batch, lr, 0.1, 0.1, 1.0, 1000);
     return ModelFamilies.trial(
         "test",
@@ -66,7 +54,12 @@ public final class TestTrials {
 
   /** A text trial reading {@code path}. */
   public static Trial text(String path, int context, int batch, long tokens) {
-    DataSpec data = new DataSpec(DataSource.TEXT, path, "bytes", 0.25, 256, SyntheticSpec.DEFAULT);
+    DataSpec data =
+        DataSpec.builder(DataSource.TEXT)
+            .path(path)
+            .validationFraction(0.25)
+            .evalTokens(256)
+            .build();
     TrainingSpec training = new TrainingSpec(batch, 3e-3, 0.1, 0.1, 1.0, 10);
     return ModelFamilies.trial(
         "test",
@@ -78,7 +71,8 @@ public final class TestTrials {
    * per step), whose trials of equal {@code lr} differing only in {@code tokens} share a trunk.
    */
   public static Trial wsd(long tokens, long warmupTokens, double cooldownFraction, double lr) {
-    DataSpec data = new DataSpec(DataSource.SYNTHETIC, null, "bytes", 0.1, 2048, SMALL_LANGUAGE);
+    DataSpec data =
+        DataSpec.builder(DataSource.SYNTHETIC).evalTokens(2048).settings(SMALL_LANGUAGE).build();
     TrainingSpec training =
         new TrainingSpec(
             16,

@@ -67,7 +67,7 @@ class TrialTrainerTest {
     assertTrue(result.finalEvalLoss() > floor + 0.1, result.finalEvalLoss() + " vs floor " + floor);
     System.out.printf(
         "synthetic %s: eval %.4f, floor %.4f, ln V %.4f%n",
-        trial.data().synthetic(), result.finalEvalLoss(), floor, uniform);
+        trial.data().settings(SyntheticSpec.class), result.finalEvalLoss(), floor, uniform);
     assertEquals(6, result.curve().size());
     for (CurvePoint point : result.curve()) {
       assertTrue(

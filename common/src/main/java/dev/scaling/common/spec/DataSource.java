@@ -5,8 +5,9 @@ import static dev.scaling.common.spec.SpecException.require;
 import java.io.Serializable;
 
 /**
- * The name of the data source a sweep trains on ({@code data.source}). Which names exist, and what
- * each needs from the rest of {@code data}, is decided by the worker's data-source registry ({@code
+ * The name of the data source a sweep trains on ({@code data.source}). Which names exist, and the
+ * settings each reads, is decided by the registered kinds ({@link
+ * dev.scaling.common.source.DataSourceKinds}; their runtime: the worker's {@code
  * dev.scaling.worker.data.DataSources}), so a new source needs no change here. As a {@link
  * RegisteredName} it is one leaf of the trial id's walk and of spec diffs ({@code data.source:
  * text}).

@@ -2,7 +2,8 @@ package dev.scaling.common.spec;
 
 import static dev.scaling.common.spec.SpecException.require;
 
-import java.io.Serializable;
+import dev.scaling.common.source.PowerLawKind;
+import dev.scaling.common.source.SourceSettings;
 
 /**
  * Shape of the power-law source ({@code data.source: powerlaw}): a stream of independent segments,
@@ -25,7 +26,7 @@ import java.io.Serializable;
  */
 public record PowerLawSpec(
     int skills, int inputs, int outputs, int pairs, double exponent, double noise)
-    implements Serializable {
+    implements SourceSettings {
 
   /** Defaults used when a powerlaw sweep names no {@code data.powerlaw} block. */
   public static final PowerLawSpec DEFAULT = new PowerLawSpec(4096, 8, 32, 3, 0.5, 0.0);
@@ -84,5 +85,11 @@ public record PowerLawSpec(
    */
   public double designedDExponent() {
     return exponent / (1 + exponent);
+  }
+
+  /** Walked as {@code data.powerlaw.*}: the source's name. */
+  @Override
+  public String walkKey() {
+    return PowerLawKind.NAME;
   }
 }

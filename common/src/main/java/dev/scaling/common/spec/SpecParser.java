@@ -3,6 +3,10 @@ package dev.scaling.common.spec;
 import dev.scaling.common.schedule.ScheduleKind;
 import dev.scaling.common.schedule.ScheduleSettings;
 import dev.scaling.common.schedule.Schedules;
+import dev.scaling.common.source.DataSourceKind;
+import dev.scaling.common.source.DataSourceKinds;
+import dev.scaling.common.tokenizer.TokenizerKind;
+import dev.scaling.common.tokenizer.TokenizerKinds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -10,8 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -63,78 +69,89 @@ public final class SpecParser {
   }
 
   /**
-   * The {@code data} section. Source and tokenizer are names here; the worker's registries decide
-   * which exist and what each source needs, and the driver's preflight checks that before any trial
-   * runs.
+   * The {@code data} section: the fields every source shares, and the settings of the source {@code
+   * data.source} names, which its {@link DataSourceKind} reads from this block. A key another
+   * source reads is refused, naming that source. Which tokenizers exist, and what each source needs
+   * from the shared fields, the worker's registries decide, and the driver's preflight checks that
+   * before any trial runs.
    */
   private static DataSpec data(SpecBlock n) {
     DataSource source = new DataSource(n.string("source", DataSource.SYNTHETIC.name()));
-    String path = n.string("path", null);
-    String tokenizer = n.string("tokenizer", "bytes");
-    double validation = n.doubleValue("validation_fraction", 0.1);
-    int evalTokens = n.intValue("eval_tokens", 8192);
-    SyntheticSpec synthetic = SyntheticSpec.DEFAULT;
-    if (n.has("synthetic")) {
-      SpecBlock s = n.child("synthetic");
-      synthetic =
-          new SyntheticSpec(
-              s.intValue("vocab", SyntheticSpec.DEFAULT.vocab()),
-              s.intValue("order", SyntheticSpec.DEFAULT.order()),
-              s.intValue("branching", SyntheticSpec.DEFAULT.branching()),
-              s.doubleValue("zipf", SyntheticSpec.DEFAULT.zipf()));
-      s.rejectUnknown(Set.of("vocab", "order", "branching", "zipf"));
+    DataSourceKind kind = DataSourceKinds.kind(source.name());
+    String tokenizer = n.string("tokenizer", TokenizerKinds.DEFAULT);
+    TokenizerKind tokenizerKind = TokenizerKinds.kind(tokenizer);
+    Set<String> known = new TreeSet<>(DATA_KEYS);
+    known.addAll(kind.keys());
+    known.addAll(tokenizerKind.keys());
+    rejectOthers(
+        n,
+        known,
+        "data.source",
+        "data.source is " + source,
+        DataSourceKinds.kinds(),
+        DataSourceKind::name,
+        DataSourceKind::keys);
+    rejectOthers(
+        n,
+        known,
+        "data.tokenizer",
+        "data.tokenizer is " + tokenizer,
+        TokenizerKinds.kinds(),
+        TokenizerKind::name,
+        TokenizerKind::keys);
+    DataSpec d =
+        DataSpec.builder(source)
+            .path(n.string("path", null))
+            .tokenizer(tokenizer)
+            .validationFraction(n.doubleValue("validation_fraction", 0.1))
+            .evalTokens(n.intValue("eval_tokens", 8192))
+            .epochsAllowed(n.has("epochs_allowed") && n.booleanValue("epochs_allowed"))
+            .cache(n.string("cache", null))
+            .settings(kind.parse(n))
+            .tokenizerSettings(tokenizerKind.parse(n))
+            .build();
+    n.rejectUnknown(known);
+    return d;
+  }
+
+  /** The keys of {@code data} every source shares. */
+  private static final Set<String> DATA_KEYS =
+      Set.of(
+          "source",
+          "path",
+          "tokenizer",
+          "validation_fraction",
+          "eval_tokens",
+          "epochs_allowed",
+          "cache");
+
+  /**
+   * Refuses a key of {@code n} that another kind of the same registry reads ({@code data.powerlaw}
+   * under {@code data.source: text}, say), naming the kind that would read it.
+   *
+   * @param known the keys the selected kind and every kind share
+   * @param selector the key that selects the kind, e.g. {@code data.source}
+   * @param selected what the spec selected, e.g. {@code data.source is text}
+   */
+  private static <K> void rejectOthers(
+      SpecBlock n,
+      Set<String> known,
+      String selector,
+      String selected,
+      Iterable<K> kinds,
+      Function<K, String> name,
+      Function<K, Set<String>> keys) {
+    for (K other : kinds) {
+      for (String key : new TreeSet<>(keys.apply(other))) {
+        if (!known.contains(key) && n.has(key)) {
+          Object value = n.map().get(key);
+          throw new SpecException(
+              n.path(key),
+              "absent unless " + selector + " is " + name.apply(other) + " (" + selected + ")",
+              value instanceof Map<?, ?> ? "a " + key + " block" : value);
+        }
+      }
     }
-    String textColumn = n.string("text_column", DataSpec.DEFAULT_TEXT_COLUMN);
-    Integer vocabSize = n.has("vocab_size") ? n.intValue("vocab_size", null) : null;
-    String tokenizerFile = n.string("tokenizer_file", null);
-    boolean epochsAllowed = n.has("epochs_allowed") && n.booleanValue("epochs_allowed");
-    String cache = n.string("cache", null);
-    PowerLawSpec powerlaw = source.equals(DataSource.POWERLAW) ? PowerLawSpec.DEFAULT : null;
-    if (n.has("powerlaw")) {
-      SpecException.require(
-          source.equals(DataSource.POWERLAW),
-          "data.powerlaw",
-          "absent unless data.source is powerlaw (data.source is " + source + ")",
-          "a powerlaw block");
-      SpecBlock p = n.child("powerlaw");
-      PowerLawSpec d = PowerLawSpec.DEFAULT;
-      powerlaw =
-          new PowerLawSpec(
-              p.intValue("skills", d.skills()),
-              p.intValue("inputs", d.inputs()),
-              p.intValue("outputs", d.outputs()),
-              p.intValue("pairs", d.pairs()),
-              p.doubleValue("exponent", d.exponent()),
-              p.doubleValue("noise", d.noise()));
-      p.rejectUnknown(Set.of("skills", "inputs", "outputs", "pairs", "exponent", "noise"));
-    }
-    n.rejectUnknown(
-        Set.of(
-            "source",
-            "path",
-            "tokenizer",
-            "validation_fraction",
-            "eval_tokens",
-            "synthetic",
-            "text_column",
-            "vocab_size",
-            "tokenizer_file",
-            "epochs_allowed",
-            "cache",
-            "powerlaw"));
-    return new DataSpec(
-        source,
-        path,
-        tokenizer,
-        validation,
-        evalTokens,
-        synthetic,
-        textColumn,
-        vocabSize,
-        tokenizerFile,
-        epochsAllowed,
-        cache,
-        powerlaw);
   }
 
   private static ModelSpec model(SpecBlock n) {
@@ -204,20 +221,14 @@ public final class SpecParser {
     ScheduleKind kind = Schedules.kind(schedule);
     Set<String> known = new TreeSet<>(TRAINING_KEYS);
     known.addAll(kind.keys());
-    for (ScheduleKind other : Schedules.kinds()) {
-      for (String key : new TreeSet<>(other.keys())) {
-        if (!known.contains(key) && n.has(key)) {
-          throw new SpecException(
-              n.path(key),
-              "absent unless training.schedule is "
-                  + other.name()
-                  + " (schedule is "
-                  + schedule
-                  + ")",
-              n.map().get(key));
-        }
-      }
-    }
+    rejectOthers(
+        n,
+        known,
+        "training.schedule",
+        "schedule is " + schedule,
+        Schedules.kinds(),
+        ScheduleKind::name,
+        ScheduleKind::keys);
     ScheduleSettings settings = kind.parse(n);
     TrainingSpec t =
         new TrainingSpec(

@@ -2,7 +2,8 @@ package dev.scaling.common.spec;
 
 import static dev.scaling.common.spec.SpecException.require;
 
-import java.io.Serializable;
+import dev.scaling.common.source.SourceSettings;
+import dev.scaling.common.source.SyntheticKind;
 
 /**
  * Shape of the synthetic language: an order-{@code order} Markov source over {@code vocab} tokens
@@ -11,7 +12,7 @@ import java.io.Serializable;
  * toward the floor.
  */
 public record SyntheticSpec(int vocab, int order, int branching, double zipf)
-    implements Serializable {
+    implements SourceSettings {
 
   /** Defaults used when the spec names no {@code data.synthetic} block. */
   public static final SyntheticSpec DEFAULT = new SyntheticSpec(64, 2, 8, 1.1);
@@ -30,5 +31,11 @@ public record SyntheticSpec(int vocab, int order, int branching, double zipf)
         "data.synthetic.order",
         "small enough that vocab^order <= 1048576 contexts (vocab " + vocab + ")",
         order);
+  }
+
+  /** Walked as {@code data.synthetic.*}: the source's name. */
+  @Override
+  public String walkKey() {
+    return SyntheticKind.NAME;
   }
 }

@@ -4,6 +4,7 @@ import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.spec.KindSettings;
 import dev.scaling.common.spec.OmitWhenNull;
 import dev.scaling.common.spec.RegisteredName;
+import dev.scaling.common.spec.WalkForm;
 import java.lang.reflect.Array;
 import java.lang.reflect.RecordComponent;
 import java.net.URI;
@@ -22,7 +23,9 @@ import java.util.UUID;
  * this walk and {@code SpecDiff} compares specs with it, so a field added to any record is picked
  * up by both without editing either. A null component marked {@link OmitWhenNull} yields no leaf. A
  * component holding a kind's {@link KindSettings} is walked under the key the settings name ({@link
- * KindSettings#walkKey()}), with no {@code #type} leaf.
+ * KindSettings#walkKey()}), with no {@code #type} leaf. A record that is a {@link WalkForm} is
+ * walked as the record it names (its legacy leaves: e.g. a data spec lists the fields it held
+ * before its sources owned their settings, so ids stay as they were).
  */
 public final class ConfigWalk {
   private ConfigWalk() {}
@@ -90,6 +93,9 @@ public final class ConfigWalk {
   private static void walk(String path, Object value, Class<?> declared, List<Leaf> out) {
     if (value instanceof RegisteredName) {
       out.add(new Leaf(path, value)); // one leaf even when the name is held in a record
+    } else if (value instanceof WalkForm form) {
+      Record walked = form.walkForm(); // the leaves it always had, in their order
+      walk(path, walked, walked.getClass(), out);
     } else if (value instanceof Record r) {
       if (r.getClass() != declared) {
         out.add(new Leaf(path + "#type", r.getClass().getSimpleName()));

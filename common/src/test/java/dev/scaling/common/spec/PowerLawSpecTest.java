@@ -1,7 +1,6 @@
 package dev.scaling.common.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,8 +46,8 @@ class PowerLawSpecTest {
   void parse_powerlawSourceGetsTheDefaultBlock() {
     SweepSpec s = SpecParser.parse(POWERLAW);
     assertEquals(DataSource.POWERLAW, s.data().source());
-    assertEquals(PowerLawSpec.DEFAULT, s.data().powerlaw());
-    assertNull(SpecParser.parse(SpecParserTest.VALID).data().powerlaw());
+    assertEquals(PowerLawSpec.DEFAULT, s.data().settings());
+    assertEquals(SyntheticSpec.DEFAULT, SpecParser.parse(SpecParserTest.VALID).data().settings());
   }
 
   @Test
@@ -59,7 +58,7 @@ class PowerLawSpecTest {
                 "eval_tokens: 1024",
                 "eval_tokens: 1024\n  powerlaw: {skills: 100, inputs: 4, outputs: 16, pairs: 2,"
                     + " exponent: 0.3, noise: 0.05}"));
-    assertEquals(new PowerLawSpec(100, 4, 16, 2, 0.3, 0.05), s.data().powerlaw());
+    assertEquals(new PowerLawSpec(100, 4, 16, 2, 0.3, 0.05), s.data().settings());
   }
 
   @Test

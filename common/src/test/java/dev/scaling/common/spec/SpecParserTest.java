@@ -1,8 +1,13 @@
 package dev.scaling.common.spec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scaling.common.tokenizer.BpeSettings;
+import dev.scaling.common.tokenizer.HfSettings;
+import dev.scaling.common.trial.ConfigWalk;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -39,12 +44,126 @@ class SpecParserTest {
     assertEquals(7L, s.seed());
     assertEquals(DataSource.SYNTHETIC, s.data().source());
     assertEquals(1024, s.data().evalTokens());
-    assertEquals(SyntheticSpec.DEFAULT, s.data().synthetic());
+    assertEquals(SyntheticSpec.DEFAULT, s.data().settings());
     assertEquals(List.of(32, 64), s.grid().width());
     assertEquals(List.of(4096L, 8192L), s.grid().tokens());
     assertEquals(List.of(0), s.grid().seeds());
     assertEquals(0.1, s.training().minLrFraction());
     assertEquals(8, s.grid().size());
+  }
+
+  static final String TEXT =
+      VALID.replace(
+          "source: synthetic", "source: text\n  path: file:///corpus.txt\n  tokenizer: bytes");
+
+  @Test
+  void parse_readsATextSpecWithoutASyntheticBlock() {
+    DataSpec data = SpecParser.parse(TEXT).data();
+    assertEquals(DataSource.TEXT, data.source());
+    assertEquals("file:///corpus.txt", data.path());
+    assertNull(data.settings(), "text has no settings of its own");
+    // The walk still lists the leaves a text spec always had (the default synthetic block and the
+    // default column), so its trial ids are those it had before the block was optional.
+    String leaves = ConfigWalk.canonical(data);
+    assertTrue(
+        leaves.contains(
+            "eval_tokens=1024\nsynthetic.vocab=64\nsynthetic.order=2\nsynthetic.branching=8\n"
+                + "synthetic.zipf=1.1\ntext_column=\"text\"\nvocab_size=null\n"),
+        leaves);
+  }
+
+  @Test
+  void parse_refusesASyntheticBlockUnderAnotherSource() {
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () ->
+                SpecParser.parse(
+                    TEXT.replace(
+                        "tokenizer: bytes", "tokenizer: bytes\n  synthetic: {vocab: 64}")));
+    assertEquals("data.synthetic", e.field());
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "data.synthetic must be absent unless data.source is synthetic (data.source is"
+                    + " text)"),
+        e.getMessage());
+  }
+
+  @Test
+  void parse_refusesATextColumnUnlessTheSourceIsParquet() {
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () -> SpecParser.parse(TEXT.replace("tokenizer: bytes", "text_column: body")));
+    assertEquals("data.text_column", e.field());
+    assertTrue(e.getMessage().contains("unless data.source is parquet"), e.getMessage());
+  }
+
+  @Test
+  void parse_tokenizersReadTheirOwnSettings() {
+    DataSpec bpe =
+        SpecParser.parse(TEXT.replace("tokenizer: bytes", "tokenizer: bpe\n  vocab_size: 512"))
+            .data();
+    assertEquals(new BpeSettings(512), bpe.tokenizerSettings());
+    assertNull(SpecParser.parse(TEXT).data().tokenizerSettings(), "bytes has no settings");
+    DataSpec hf =
+        SpecParser.parse(
+                TEXT.replace("tokenizer: bytes", "tokenizer: hf\n  tokenizer_file: file:/t.json"))
+            .data();
+    assertEquals(new HfSettings("file:/t.json"), hf.tokenizerSettings());
+    assertTrue(
+        ConfigWalk.canonical(hf).contains("\nvocab_size=null\ntokenizer_file=\"file:/t.json\"\n"));
+  }
+
+  @Test
+  void parse_refusesATokenizersSettingsMissingOrUnderAnotherTokenizer() {
+    assertEquals(
+        "data.vocab_size must be present when data.tokenizer is bpe (at least 257), found nothing"
+            + " (missing)",
+        assertThrows(
+                SpecException.class,
+                () -> SpecParser.parse(TEXT.replace("tokenizer: bytes", "tokenizer: bpe")))
+            .getMessage());
+    assertEquals(
+        "data.tokenizer_file must be present when data.tokenizer is hf (a tokenizer.json URI),"
+            + " found nothing (missing)",
+        assertThrows(
+                SpecException.class,
+                () -> SpecParser.parse(TEXT.replace("tokenizer: bytes", "tokenizer: hf")))
+            .getMessage());
+    assertEquals(
+        "data.vocab_size must be absent unless data.tokenizer is bpe (data.tokenizer is bytes),"
+            + " found 512",
+        assertThrows(
+                SpecException.class,
+                () ->
+                    SpecParser.parse(
+                        TEXT.replace("tokenizer: bytes", "tokenizer: bytes\n  vocab_size: 512")))
+            .getMessage());
+    assertEquals(
+        "data.tokenizer_file must be absent unless data.tokenizer is hf (data.tokenizer is bpe),"
+            + " found \"file:/t.json\"",
+        assertThrows(
+                SpecException.class,
+                () ->
+                    SpecParser.parse(
+                        TEXT.replace(
+                            "tokenizer: bytes",
+                            "tokenizer: bpe\n  vocab_size: 512\n  tokenizer_file: file:/t.json")))
+            .getMessage());
+  }
+
+  @Test
+  void parse_refusesAnUnregisteredSource() {
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () -> SpecParser.parse(VALID.replace("source: synthetic", "source: wiki")));
+    assertEquals(
+        "data.source must be one of the registered sources [parquet, powerlaw, synthetic, text],"
+            + " found \"wiki\"",
+        e.getMessage());
   }
 
   @Test

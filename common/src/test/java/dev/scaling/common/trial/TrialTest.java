@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scaling.common.source.ParquetSettings;
 import dev.scaling.common.spec.CooldownShape;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
@@ -14,6 +15,7 @@ import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SyntheticSpec;
 import dev.scaling.common.spec.TrainingSpec;
 import dev.scaling.common.spec.WsdSpec;
+import dev.scaling.common.tokenizer.BpeSettings;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -27,34 +29,25 @@ import org.junit.jupiter.api.Test;
 
 class TrialTest {
   static final DataSpec DATA =
-      new DataSpec(DataSource.SYNTHETIC, null, "bytes", 0.1, 1024, SyntheticSpec.DEFAULT);
+      DataSpec.builder(DataSource.SYNTHETIC)
+          .evalTokens(1024)
+          .settings(SyntheticSpec.DEFAULT)
+          .build();
   static final DataSpec TEXT =
-      new DataSpec(
-          DataSource.TEXT,
-          "file:///corpus.txt",
-          "bpe",
-          0.1,
-          1024,
-          SyntheticSpec.DEFAULT,
-          "text",
-          4096,
-          null,
-          false,
-          null);
+      DataSpec.builder(DataSource.TEXT)
+          .path("file:///corpus.txt")
+          .tokenizer("bpe")
+          .evalTokens(1024)
+          .tokenizerSettings(new BpeSettings(4096))
+          .build();
   static final DataSpec POWERLAW =
-      new DataSpec(
-          DataSource.POWERLAW,
-          null,
-          "bytes",
-          0.1,
-          1024,
-          SyntheticSpec.DEFAULT,
-          "text",
-          null,
-          null,
-          false,
-          null,
-          PowerLawSpec.DEFAULT);
+      DataSpec.builder(DataSource.POWERLAW).evalTokens(1024).settings(PowerLawSpec.DEFAULT).build();
+  static final DataSpec PARQUET =
+      DataSpec.builder(new DataSource("parquet"))
+          .path("file:///corpus")
+          .evalTokens(1024)
+          .settings(new ParquetSettings("body"))
+          .build();
   static final TrainingSpec TRAINING = new TrainingSpec(16, 3e-3, 0.05, 0.1, 1.0, 50);
 
   /** Counts as a model family would state them; common only carries them. */
@@ -112,6 +105,21 @@ class TrialTest {
     assertNotEquals(Trial.idOf(text), Trial.idOf(sameShapeText));
   }
 
+  @Test
+  void trialId_differsBetweenTokenizers() {
+    DataSpec gpt2 = TEXT.toBuilder().tokenizer("gpt2").tokenizerSettings(null).build();
+    DataSpec bytes = gpt2.toBuilder().tokenizer("bytes").build();
+    List<String> ids =
+        List.of(TEXT, gpt2, bytes).stream()
+            .map(
+                d ->
+                    Trial.idOf(
+                        new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, d, TRAINING)))
+            .distinct()
+            .toList();
+    assertEquals(3, ids.size(), ids.toString());
+  }
+
   /**
    * Walks the configuration's record components by reflection (nested records and list elements
    * too), changes each leaf in turn to every other valid value among a few candidates, and checks
@@ -126,6 +134,7 @@ class TrialTest {
             new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 3, TEXT, TRAINING),
             new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, DATA, WSD),
             new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, POWERLAW, TRAINING),
+            new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, PARQUET, TRAINING),
             new TrialConfig(
                 42,
                 "transformer",
@@ -167,13 +176,20 @@ class TrialTest {
         all.size() >= TrialConfig.class.getRecordComponents().length, "leaves found: " + all);
     Set<String> notVaried = new TreeSet<>(all);
     notVaried.removeAll(varied);
-    // The leaves without another valid value on their own: the schedule and its settings (the wsd
-    // section) change only together (their own leaves are varied on the wsd base); the powerlaw
-    // block and
-    // an absent parametrization (standard) are no leaves of the other bases' ids, their own fields
-    // are varied on the powerlaw and mup bases.
+    // The leaves without another valid value on their own: a schedule, a data source or a
+    // tokenizer and its settings change only together (their own leaves are varied on the wsd,
+    // synthetic, powerlaw, parquet and bpe bases; a kind without settings holds none, and
+    // trialId_differsBetweenTokenizers varies the tokenizer), and an absent parametrization
+    // (standard) is no leaf of the other bases' ids, its own fields are varied on the mup base.
     assertEquals(
-        Set.of("training.schedule", "training.settings", "data.powerlaw", "parametrization"),
+        Set.of(
+            "training.schedule",
+            "training.settings",
+            "data.source.name",
+            "data.settings",
+            "data.tokenizer",
+            "data.tokenizerSettings",
+            "parametrization"),
         notVaried,
         "leaves the test could not vary; varied: " + varied);
   }

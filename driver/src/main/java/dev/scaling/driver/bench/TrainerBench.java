@@ -310,7 +310,10 @@ final class TrainerBench {
   }
 
   static DataSpec dataSpec() {
-    return new DataSpec(DataSource.SYNTHETIC, null, "bytes", 0.1, 1024, SyntheticSpec.DEFAULT);
+    return DataSpec.builder(DataSource.SYNTHETIC)
+        .evalTokens(1024)
+        .settings(SyntheticSpec.DEFAULT)
+        .build();
   }
 
   static TrainingSpec trainingSpec(int evalInterval) {

@@ -62,6 +62,7 @@ public final class CommitLog {
           .enable(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .addModule(TrainingSpecJson.module())
+          .addModule(DataSpecJson.module())
           .build();
 
   private final Path dir;

@@ -217,7 +217,10 @@ final class SweepLaws {
             .mapToDouble(Double::doubleValue)
             .toArray();
     Double noise = errors.length == 0 ? null : Quantiles.median(errors);
-    PowerLawSpec powerlaw = outcomes.isEmpty() ? null : outcomes.get(0).trial().data().powerlaw();
+    PowerLawSpec powerlaw =
+        outcomes.isEmpty() || !(outcomes.get(0).trial().data().settings() instanceof PowerLawSpec p)
+            ? null
+            : p;
     Integer evalTokens = outcomes.isEmpty() ? null : outcomes.get(0).trial().data().evalTokens();
     SweepFacts.Builder facts =
         SweepFacts.builder()

@@ -3,6 +3,7 @@ package dev.scaling.driver.sweep;
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SpecParser;
 import dev.scaling.common.spec.SweepSpec;
+import dev.scaling.common.tokenizer.HfSettings;
 import dev.scaling.driver.io.SweepFiles;
 import dev.scaling.driver.plan.Planner;
 import java.io.IOException;
@@ -40,7 +41,9 @@ public final class SweepLoader {
     DataSpec qualified =
         d.withLocations(
             SweepFiles.qualify(d.path(), hadoop),
-            d.tokenizerFile() == null ? null : SweepFiles.qualify(d.tokenizerFile(), hadoop),
+            d.tokenizerSettings() instanceof HfSettings hf
+                ? SweepFiles.qualify(hf.tokenizerFile(), hadoop)
+                : null,
             d.cache() == null ? null : SweepFiles.qualify(d.cache(), hadoop));
     return new SweepSpec(s.name(), s.seed(), qualified, s.model(), s.grid(), s.training());
   }

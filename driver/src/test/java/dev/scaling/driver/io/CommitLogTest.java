@@ -180,4 +180,51 @@ public class CommitLogTest {
         json);
     assertEquals(written, log.readAll().get(wsd.trialId()));
   }
+
+  @Test
+  void commit_writesDataSettingsInTheFlatFormOfEarlierCommitFiles(@TempDir Path dir)
+      throws Exception {
+    CommitLog log = new CommitLog(dir.toUri().toString(), new Configuration());
+    String[][] cases = {
+      {
+        "{source: parquet, path: file:/tmp/c, text_column: body}",
+        "\"source\":{\"name\":\"parquet\"},\"path\":\"file:/tmp/c\",\"tokenizer\":\"bytes\","
+            + "\"validationFraction\":0.1,\"evalTokens\":8192,\"synthetic\":{\"vocab\":64,"
+            + "\"order\":2,\"branching\":8,\"zipf\":1.1},\"textColumn\":\"body\",\"vocabSize\":null,"
+            + "\"tokenizerFile\":null,\"epochsAllowed\":false,\"cache\":null}"
+      },
+      {
+        "{source: powerlaw, powerlaw: {skills: 100}}",
+        "\"textColumn\":\"text\",\"vocabSize\":null,\"tokenizerFile\":null,\"epochsAllowed\":false,"
+            + "\"cache\":null,\"powerlaw\":{\"skills\":100,\"inputs\":8,\"outputs\":32,\"pairs\":3,"
+            + "\"exponent\":0.5,\"noise\":0.0}}"
+      },
+      {"{source: synthetic, synthetic: {vocab: 32}}", "\"synthetic\":{\"vocab\":32,"},
+      {
+        "{source: text, path: file:/tmp/c, tokenizer: bpe, vocab_size: 512}",
+        "\"textColumn\":\"text\",\"vocabSize\":512,\"tokenizerFile\":null,"
+      }
+    };
+    for (String[] c : cases) {
+      Trial trial =
+          Planner.plan(
+                  SpecParser.parse(
+                      """
+          name: c
+          seed: 1
+          data: DATA
+          model: {context: 16, head_size: 16}
+          grid: {width: [16], depth: [1], tokens: [4096]}
+          training: {batch_size: 8, learning_rate: 3.0e-3}
+          """
+                          .replace("DATA", c[0])))
+              .trials()
+              .get(0);
+      TrialOutcome written = outcome(trial, 0);
+      assertEquals(written, log.commit(written));
+      String json = Files.readString(dir.resolve("commits").resolve(trial.trialId() + ".json"));
+      assertTrue(json.contains(c[1]), json);
+      assertEquals(written, log.readAll().get(trial.trialId()), c[0]);
+    }
+  }
 }

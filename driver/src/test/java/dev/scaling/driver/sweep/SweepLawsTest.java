@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Test;
 
 class SweepLawsTest {
   private static final DataSpec DATA =
-      new DataSpec(DataSource.SYNTHETIC, null, "bytes", 0.1, 1024, SyntheticSpec.DEFAULT);
+      DataSpec.builder(DataSource.SYNTHETIC)
+          .evalTokens(1024)
+          .settings(SyntheticSpec.DEFAULT)
+          .build();
 
   private static Trial trial(int width, int depth, double lr) {
     return trial(width, depth, lr, 0);

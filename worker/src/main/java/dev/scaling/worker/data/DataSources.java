@@ -1,22 +1,51 @@
 package dev.scaling.worker.data;
 
 import dev.scaling.common.spec.DataSpec;
+import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.worker.tokenizer.Tokenizers;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * The registry of data sources, keyed by {@code data.source}. A new source is one class
- * implementing {@link TokenSource} and one line in {@link #REGISTERED}.
+ * The registry of the runtime side of data sources, keyed by {@code data.source}. A new source is
+ * its spec side in {@code common} ({@link dev.scaling.common.source.DataSourceKind}, registered
+ * with {@link dev.scaling.common.source.DataSourceKinds#register}) plus one class implementing
+ * {@link TokenSource} registered here with {@link #register} (a line in the static block for the
+ * built-in ones).
  */
 public final class DataSources {
 
-  private static final List<TokenSource> REGISTERED =
-      List.of(new SyntheticSource(), new PowerLawSource(), new TextSource(), new ParquetSource());
+  private static final List<TokenSource> REGISTERED = new CopyOnWriteArrayList<>();
+
+  static {
+    register(new SyntheticSource());
+    register(new PowerLawSource());
+    register(new TextSource());
+    register(new ParquetSource());
+  }
 
   private DataSources() {}
+
+  /**
+   * Registers {@code source} under its name, so trials of specs naming it can read their tokens.
+   * Registering another instance of the same class again is a no-op.
+   *
+   * @throws InvariantViolation when another source already holds the name
+   */
+  public static synchronized void register(TokenSource source) {
+    for (TokenSource earlier : REGISTERED) {
+      if (earlier.name().equals(source.name())) {
+        InvariantViolation.check(
+            earlier.getClass() == source.getClass(),
+            "data source " + source.name() + " is registered twice");
+        return;
+      }
+    }
+    REGISTERED.add(source);
+  }
 
   /** Names of the registered sources, in registration order. */
   public static List<String> names() {

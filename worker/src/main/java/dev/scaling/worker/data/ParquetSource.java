@@ -2,6 +2,7 @@ package dev.scaling.worker.data;
 
 import static dev.scaling.common.spec.SpecException.require;
 
+import dev.scaling.common.source.ParquetSettings;
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SpecException;
 import java.io.IOException;
@@ -37,11 +38,8 @@ final class ParquetSource extends DocumentSource {
   @Override
   public void check(DataSpec data) {
     super.check(data);
-    require(
-        data.textColumn().matches("[^.\\s]+"),
-        "data.text_column",
-        "a top-level column name",
-        data.textColumn());
+    String column = data.settings(ParquetSettings.class).textColumn();
+    require(column.matches("[^.\\s]+"), "data.text_column", "a top-level column name", column);
   }
 
   /**
@@ -59,7 +57,7 @@ final class ParquetSource extends DocumentSource {
       throw new IOException(file.getPath() + " is not a Parquet file: " + e.getMessage(), e);
     }
     MessageType schema = footer.getFileMetaData().getSchema();
-    String column = data.textColumn();
+    String column = data.settings(ParquetSettings.class).textColumn();
     if (!schema.containsField(column)) {
       throw new SpecException(
           "data.text_column",

@@ -26,19 +26,18 @@ final class PowerLawSource implements TokenSource {
   @Override
   public void check(DataSpec data) {
     require(data.path() == null, "data.path", "absent when data.source is powerlaw", data.path());
-    require(data.powerlaw() != null, "data.powerlaw", "present when data.source is powerlaw", null);
   }
 
   @Override
   public int vocab(DataSpec data) {
-    return data.powerlaw().vocab();
+    return data.settings(PowerLawSpec.class).vocab();
   }
 
   /** Nothing to read: checks that a window is a whole number of segments. */
   @Override
   public DataSummary preflight(DataSpec data, int context, Configuration conf) {
     check(data);
-    PowerLawSpec spec = data.powerlaw();
+    PowerLawSpec spec = data.settings(PowerLawSpec.class);
     require(
         context % spec.segmentLength() == 0,
         "model.context",
@@ -52,7 +51,7 @@ final class PowerLawSource implements TokenSource {
   @Override
   public TrialWindows open(Trial trial, Configuration conf) {
     int context = trial.context();
-    PowerLawSpec spec = trial.data().powerlaw();
+    PowerLawSpec spec = trial.data().settings(PowerLawSpec.class);
     InvariantViolation.check(
         context % spec.segmentLength() == 0,
         "context " + context + " is not a whole number of segments of " + spec.segmentLength());

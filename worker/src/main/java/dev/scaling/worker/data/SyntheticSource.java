@@ -3,6 +3,7 @@ package dev.scaling.worker.data;
 import static dev.scaling.common.spec.SpecException.require;
 
 import dev.scaling.common.spec.DataSpec;
+import dev.scaling.common.spec.SyntheticSpec;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.worker.tokenizer.Tokens;
 import org.apache.hadoop.conf.Configuration;
@@ -27,7 +28,7 @@ final class SyntheticSource implements TokenSource {
 
   @Override
   public int vocab(DataSpec data) {
-    return data.synthetic().vocab();
+    return data.settings(SyntheticSpec.class).vocab();
   }
 
   /** Nothing to read; the spec's rules are all there is to check. */
@@ -42,7 +43,7 @@ final class SyntheticSource implements TokenSource {
     int context = trial.context();
     int evalWindows = TrialData.evalWindowCount(trial);
     SyntheticLanguage language =
-        SyntheticLanguage.of(trial.data().synthetic(), trial.languageSeed());
+        SyntheticLanguage.of(trial.data().settings(SyntheticSpec.class), trial.languageSeed());
     Tokens train =
         Tokens.ofUnsignedBytes(language.generate(trial.tokensTrained() + 1, trial.dataSeed()));
     Tokens eval =

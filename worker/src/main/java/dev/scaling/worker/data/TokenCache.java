@@ -107,7 +107,7 @@ public final class TokenCache {
     StringBuilder sb = new StringBuilder();
     sb.append(data.source().name())
         .append('\n')
-        .append(data.textColumn())
+        .append(data.walkForm().textColumn()) // text for every source but parquet, as always
         .append('\n')
         .append(data.validationFraction())
         .append('\n')
@@ -199,7 +199,7 @@ public final class TokenCache {
       DataSpec data, Location location, Map<String, Long> counts, Configuration conf)
       throws IOException {
     Trainable trainer = (Trainable) Tokenizers.named(data.tokenizer());
-    String text = trainer.train(counts, data.vocabSize());
+    String text = trainer.train(counts, Tokenizers.named(data.tokenizer()).vocabSize(data, conf));
     write(
         location.folder() + "/" + trainer.fileName(), text.getBytes(StandardCharsets.UTF_8), conf);
   }

@@ -9,9 +9,10 @@ import org.apache.hadoop.conf.Configuration;
 /**
  * A kind of training data, chosen by {@code data.source}: it checks its part of the spec, says the
  * vocabulary a model of it needs, checks its input before any trial runs ({@link #preflight}), and
- * opens one trial's windows ({@link #open}). A new source is one class implementing this plus one
- * line in {@link DataSources}. Implementations are shared by every trial of a JVM and must be
- * stateless.
+ * opens one trial's windows ({@link #open}). A new source is one class implementing this,
+ * registered with {@link DataSources#register}, beside its spec side in {@code common} ({@link
+ * dev.scaling.common.source.DataSourceKind}, which parses its settings). Implementations are shared
+ * by every trial of a JVM and must be stateless.
  */
 public interface TokenSource {
 

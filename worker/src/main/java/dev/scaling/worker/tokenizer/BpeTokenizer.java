@@ -1,9 +1,8 @@
 package dev.scaling.worker.tokenizer;
 
-import static dev.scaling.common.spec.SpecException.require;
-
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.tokenizer.BpeSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -101,29 +100,19 @@ public final class BpeTokenizer implements Tokenizer, Trainable {
     return vocab;
   }
 
-  @Override
-  public void check(DataSpec data) {
-    require(
-        data.vocabSize() != null,
-        "data.vocab_size",
-        "present when data.tokenizer is bpe (at least " + DataSpec.MIN_VOCAB_SIZE + ")",
-        null);
-    require(
-        data.tokenizerFile() == null,
-        "data.tokenizer_file",
-        "absent unless data.tokenizer is hf",
-        data.tokenizerFile());
+  /** The vocabulary to train to: {@code data.vocab_size}, the bpe kind's setting. */
+  static int trainedVocab(DataSpec data) {
+    return data.tokenizerSettings(BpeSettings.class).vocabSize();
   }
 
   @Override
   public int vocabSize(DataSpec data, Configuration conf) {
-    check(data);
-    return data.vocabSize();
+    return trainedVocab(data);
   }
 
   @Override
   public String cacheKey(DataSpec data, Configuration conf) {
-    return "bpe" + data.vocabSize();
+    return "bpe" + trainedVocab(data);
   }
 
   @Override
@@ -144,7 +133,7 @@ public final class BpeTokenizer implements Tokenizer, Trainable {
     try (InputStream in = fs.open(new Path(URI.create(file)))) {
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    return parse(text, data.vocabSize(), file);
+    return parse(text, trainedVocab(data), file);
   }
 
   /**

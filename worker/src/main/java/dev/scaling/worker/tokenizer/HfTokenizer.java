@@ -1,7 +1,5 @@
 package dev.scaling.worker.tokenizer;
 
-import static dev.scaling.common.spec.SpecException.require;
-
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -9,6 +7,7 @@ import com.google.gson.JsonParser;
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.spec.SpecException;
+import dev.scaling.common.tokenizer.HfSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -60,20 +59,6 @@ public final class HfTokenizer implements Tokenizer {
     return vocab;
   }
 
-  @Override
-  public void check(DataSpec data) {
-    require(
-        data.tokenizerFile() != null,
-        "data.tokenizer_file",
-        "present when data.tokenizer is hf (a tokenizer.json URI)",
-        null);
-    require(
-        data.vocabSize() == null,
-        "data.vocab_size",
-        "absent unless data.tokenizer is bpe (hf reads it from tokenizer_file)",
-        data.vocabSize());
-  }
-
   /**
    * Reads and parses {@code data.tokenizer_file} once per JVM.
    *
@@ -81,7 +66,7 @@ public final class HfTokenizer implements Tokenizer {
    *     tokenizer.json with a vocabulary
    */
   private static Parsed parsed(DataSpec data, Configuration conf) {
-    String file = data.tokenizerFile();
+    String file = data.tokenizerSettings(HfSettings.class).tokenizerFile();
     return PARSED.computeIfAbsent(
         file,
         f -> {
@@ -165,7 +150,9 @@ public final class HfTokenizer implements Tokenizer {
         hf = HuggingFaceTokenizer.newInstance(local, Map.of("addSpecialTokens", "false"));
       } catch (RuntimeException e) {
         throw new SpecException(
-            "data.tokenizer_file", "a tokenizer.json DJL can load", data.tokenizerFile() + " " + e);
+            "data.tokenizer_file",
+            "a tokenizer.json DJL can load",
+            data.tokenizerSettings(HfSettings.class).tokenizerFile() + " " + e);
       }
       return new HfTokenizer(hf, p.vocab());
     } finally {

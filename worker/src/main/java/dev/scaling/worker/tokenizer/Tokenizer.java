@@ -1,19 +1,18 @@
 package dev.scaling.worker.tokenizer;
 
-import static dev.scaling.common.spec.SpecException.require;
-
 import dev.scaling.common.spec.DataSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * Turns text into the token ids a model trains on. A new tokenizer is one class implementing this
- * plus one line in {@link Tokenizers}. Implementations are shared by every trial of a JVM, so they
- * must be thread-safe; a constructor must be cheap (load heavy state lazily), since the registry
- * builds every registered tokenizer. A tokenizer that needs files (trained merges, a {@code
- * tokenizer.json}) is the registry's unconfigured instance until {@link #loaded} gives the ready
- * one.
+ * Turns text into the token ids a model trains on. A new tokenizer is one class implementing this,
+ * registered with {@link Tokenizers#register}, beside its spec side in {@code common} ({@link
+ * dev.scaling.common.tokenizer.TokenizerKind}, which parses its settings). Implementations are
+ * shared by every trial of a JVM, so they must be thread-safe; a constructor must be cheap (load
+ * heavy state lazily), since the registry builds every registered tokenizer. A tokenizer that needs
+ * files (trained merges, a {@code tokenizer.json}) is the registry's unconfigured instance until
+ * {@link #loaded} gives the ready one.
  */
 public interface Tokenizer {
 
@@ -40,23 +39,13 @@ public interface Tokenizer {
   }
 
   /**
-   * Checks the fields of {@code data} this tokenizer reads or forbids. The default forbids {@code
-   * vocab_size} and {@code tokenizer_file}, which only trained and file-based tokenizers read.
+   * Checks the fields of {@code data} this tokenizer reads beyond its own settings, which its spec
+   * side ({@link dev.scaling.common.tokenizer.TokenizerKind}) parsed and validated already. The
+   * default checks nothing.
    *
    * @throws dev.scaling.common.spec.SpecException naming the field, the rule and the value
    */
-  default void check(DataSpec data) {
-    require(
-        data.vocabSize() == null,
-        "data.vocab_size",
-        "absent unless data.tokenizer is bpe (" + name() + " has a fixed vocabulary)",
-        data.vocabSize());
-    require(
-        data.tokenizerFile() == null,
-        "data.tokenizer_file",
-        "absent unless data.tokenizer is hf",
-        data.tokenizerFile());
-  }
+  default void check(DataSpec data) {}
 
   /** Vocabulary a model of {@code data} needs (the default: the fixed {@link #vocabSize()}). */
   default int vocabSize(DataSpec data, Configuration conf) {

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scaling.common.source.ParquetSettings;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SpecException;
-import dev.scaling.common.spec.SyntheticSpec;
 import dev.scaling.common.spec.TrainingSpec;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialConfig;
@@ -39,18 +39,13 @@ class ParquetSourceTest {
           "message doc { required int32 id; optional binary body (UTF8); }");
 
   static DataSpec data(String path, String column, boolean epochs) {
-    return new DataSpec(
-        new DataSource("parquet"),
-        path,
-        "bytes",
-        0.25,
-        256,
-        SyntheticSpec.DEFAULT,
-        column,
-        null,
-        null,
-        epochs,
-        null);
+    return DataSpec.builder(new DataSource("parquet"))
+        .path(path)
+        .validationFraction(0.25)
+        .evalTokens(256)
+        .epochsAllowed(epochs)
+        .settings(new ParquetSettings(column))
+        .build();
   }
 
   static Trial trial(DataSpec data, long tokens) {

@@ -42,7 +42,10 @@ class ParametrizationsTest {
   @Test
   void trial_withUnknownParametrizationFailsWhenPlanned() {
     DataSpec data =
-        new DataSpec(DataSource.SYNTHETIC, null, "bytes", 0.1, 2048, SyntheticSpec.DEFAULT);
+        DataSpec.builder(DataSource.SYNTHETIC)
+            .evalTokens(2048)
+            .settings(SyntheticSpec.DEFAULT)
+            .build();
     TrainingSpec training = new TrainingSpec(8, 1e-3, 0.1, 0.1, 1.0, 10);
     TrialConfig config =
         new TrialConfig(

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SpecException;
-import dev.scaling.common.spec.SyntheticSpec;
+import dev.scaling.common.tokenizer.HfSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
@@ -19,18 +19,12 @@ class HfTokenizerTest {
   private static final Configuration CONF = new Configuration();
 
   static DataSpec data(Path file) {
-    return new DataSpec(
-        DataSource.TEXT,
-        "file:/corpus",
-        "hf",
-        0.1,
-        256,
-        SyntheticSpec.DEFAULT,
-        "text",
-        null,
-        file.toUri().toString(),
-        false,
-        null);
+    return DataSpec.builder(DataSource.TEXT)
+        .path("file:/corpus")
+        .tokenizer("hf")
+        .evalTokens(256)
+        .tokenizerSettings(new HfSettings(file.toUri().toString()))
+        .build();
   }
 
   @Test
