@@ -4,14 +4,19 @@ import dev.scaling.common.trial.Trial;
 import dev.scaling.driver.plan.Durations;
 import dev.scaling.driver.plan.Plan;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.spark.ExecutorLostFailure;
 import org.apache.spark.Success$;
+import org.apache.spark.TaskEndReason;
+import org.apache.spark.TaskFailedReason;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
@@ -25,6 +30,10 @@ import org.apache.spark.scheduler.SparkListenerTaskStart;
  * refreshed in place (lost attempts stay as lines of their own); in a log every finished trial is a
  * plain line. Both executors report through it: the independent runner's jobs and the task graph's
  * trunk segments and branches, so a sweep's progress has one path.
+ *
+ * <p>It also keeps each trial's failed attempts per job, so that after a job failed the runner can
+ * tell which trial exhausted its attempts ({@link #exhausted}); {@link #awaitJobEnd} lets it wait
+ * until the listener bus has delivered the job's last events.
  *
  * <p>Spark calls the listener methods on its listener-bus thread; {@link #expect}, {@link
  * #expectSegment} and {@link #note} are called by the scheduling threads. An exception thrown here
@@ -43,6 +52,9 @@ public final class ProgressMonitor extends SparkListener {
   private final Map<Integer, Part> stages = new HashMap<>();
   private final Set<String> running = new HashSet<>();
   private final Set<String> done = new HashSet<>();
+  private final Map<Integer, List<Integer>> jobStages = new HashMap<>();
+  private final Set<Integer> jobsEnded = new HashSet<>();
+  private final Map<Integer, Map<Integer, List<LostAttempt>>> failures = new HashMap<>();
   private boolean lineOpen;
   private int attemptsFailed;
   private double flopsDone;
@@ -54,6 +66,41 @@ public final class ProgressMonitor extends SparkListener {
    * @param segment what a trunk-segment job trains (for its progress line), else null
    */
   private record Part(List<Trial> trials, String segment) {}
+
+  /**
+   * One failed attempt of a trial's task, as Spark reported it.
+   *
+   * @param attempt Spark's attempt number (0 first)
+   * @param executorId the executor it ran on
+   * @param host that executor's host
+   * @param seconds how long the attempt ran
+   * @param executorLost whether the attempt failed because its executor was lost (the JVM died)
+   * @param reason Spark's description of the failure
+   */
+  public record LostAttempt(
+      int attempt,
+      String executorId,
+      String host,
+      double seconds,
+      boolean executorLost,
+      String reason) {}
+
+  /**
+   * A trial of a failed job whose task failed as many times as Spark attempts it.
+   *
+   * @param trial the trial
+   * @param attempts its failed attempts in attempt order
+   */
+  public record Exhausted(Trial trial, List<LostAttempt> attempts) {
+    public Exhausted {
+      attempts = List.copyOf(attempts);
+    }
+
+    /** Whether at least one attempt died with its executor (OOM, SIGKILL, a native crash). */
+    public boolean executorLost() {
+      return attempts.stream().anyMatch(LostAttempt::executorLost);
+    }
+  }
 
   /**
    * @param plan the trials the sweep's jobs train (for totals)
@@ -103,10 +150,14 @@ public final class ProgressMonitor extends SparkListener {
       if (part == null) {
         return;
       }
+      List<Integer> ofJob = new ArrayList<>();
       scala.collection.Iterator<Object> ids = jobStart.stageIds().iterator();
       while (ids.hasNext()) {
-        stages.put((Integer) ids.next(), part);
+        Integer id = (Integer) ids.next();
+        stages.put(id, part);
+        ofJob.add(id);
       }
+      jobStages.put(jobStart.jobId(), ofJob);
     }
   }
 
@@ -131,6 +182,14 @@ public final class ProgressMonitor extends SparkListener {
     }
     Trial trial = part.trials().get(taskEnd.taskInfo().index());
     running.remove(trial.trialId());
+    if (!ok
+        && taskEnd.reason() instanceof TaskFailedReason failed
+        && failed.countTowardsTaskFailures()) {
+      failures
+          .computeIfAbsent(taskEnd.stageId(), k -> new HashMap<>())
+          .computeIfAbsent(taskEnd.taskInfo().index(), k -> new ArrayList<>())
+          .add(lost(taskEnd, failed));
+    }
     String what;
     if (ok) {
       if (done.add(trial.trialId())) {
@@ -180,6 +239,60 @@ public final class ProgressMonitor extends SparkListener {
             taskEnd.taskInfo().attemptNumber(),
             taskEnd.reason().getClass().getSimpleName(),
             taskEnd.taskInfo().executorId()));
+  }
+
+  private static LostAttempt lost(SparkListenerTaskEnd taskEnd, TaskFailedReason reason) {
+    TaskEndReason r = taskEnd.reason();
+    return new LostAttempt(
+        taskEnd.taskInfo().attemptNumber(),
+        taskEnd.taskInfo().executorId(),
+        taskEnd.taskInfo().host(),
+        taskEnd.taskInfo().duration() / 1000.0,
+        r instanceof ExecutorLostFailure,
+        reason.toErrorString());
+  }
+
+  @Override
+  public synchronized void onJobEnd(SparkListenerJobEnd jobEnd) {
+    if (jobStages.containsKey(jobEnd.jobId())) {
+      jobsEnded.add(jobEnd.jobId());
+      notifyAll();
+    }
+  }
+
+  /**
+   * Waits until the listener bus delivered the end of job {@code jobId} (and so every task end of
+   * it before), at most {@code millis}; returns whether it did.
+   */
+  public synchronized boolean awaitJobEnd(int jobId, long millis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + millis;
+    while (!jobsEnded.contains(jobId)) {
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        return false;
+      }
+      wait(left);
+    }
+    return true;
+  }
+
+  /**
+   * The trials of job {@code jobId} whose task failed (counting towards Spark's task failures) at
+   * least {@code maxAttempts} times: the ones Spark gave up on.
+   */
+  public synchronized List<Exhausted> exhausted(int jobId, int maxAttempts) {
+    List<Exhausted> out = new ArrayList<>();
+    for (Integer stage : jobStages.getOrDefault(jobId, List.of())) {
+      Part part = stages.get(stage);
+      Map<Integer, List<LostAttempt>> byIndex = failures.getOrDefault(stage, Map.of());
+      byIndex.forEach(
+          (index, attempts) -> {
+            if (part != null && part.segment() == null && attempts.size() >= maxAttempts) {
+              out.add(new Exhausted(part.trials().get(index), attempts));
+            }
+          });
+    }
+    return out;
   }
 
   /** Ends an in-place status line so later output starts on a fresh line. */

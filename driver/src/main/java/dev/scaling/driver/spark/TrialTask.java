@@ -40,6 +40,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
   private final int maxAttempts;
   private final SweepAccumulators accumulators;
   private final double checkpointSeconds;
+  private final boolean resubmitted;
 
   /**
    * @param runId id of this submission, written into every row
@@ -57,11 +58,48 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
       int maxAttempts,
       SweepAccumulators accumulators,
       double checkpointSeconds) {
+    this(runId, outDir, maxAttempts, accumulators, checkpointSeconds, false);
+  }
+
+  private TrialTask(
+      String runId,
+      String outDir,
+      int maxAttempts,
+      SweepAccumulators accumulators,
+      double checkpointSeconds,
+      boolean resubmitted) {
     this.checkpointSeconds = checkpointSeconds;
     this.runId = runId;
     this.outDir = outDir;
     this.maxAttempts = maxAttempts;
     this.accumulators = accumulators;
+    this.resubmitted = resubmitted;
+  }
+
+  /**
+   * This task for a job that trains trials again after an earlier job was aborted: every attempt,
+   * the first included, returns a trial's commit instead of training when one exists (a cancelled
+   * task may have committed after the driver looked).
+   */
+  public TrialTask resubmitted() {
+    return new TrialTask(runId, outDir, maxAttempts, accumulators, checkpointSeconds, true);
+  }
+
+  /**
+   * Spark conf, <b>tests only</b>: a trial id, or {@code width=N}, whose task halts its executor's
+   * JVM (exit 137, as the kernel's OOM killer would) on every attempt, to test that a poison trial
+   * cannot stop a sweep. Unset (the default) it does nothing; no template or command sets it.
+   */
+  public static final String TEST_HALT_EXECUTOR_ON_TRIAL = "spark.sweep.test.haltExecutorOnTrial";
+
+  /** Whether {@code selector} (of {@link #TEST_HALT_EXECUTOR_ON_TRIAL}) names {@code trial}. */
+  static boolean selects(String selector, Trial trial) {
+    if (selector == null || selector.isBlank()) {
+      return false;
+    }
+    return selector.startsWith("width=")
+        ? selector.substring(6).equals(Integer.toString(trial.width()))
+        : selector.equals(trial.trialId());
   }
 
   @Override
@@ -84,10 +122,18 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
             ? Checkpoints.every(hadoop, outDir + "/checkpoints", checkpointSeconds)
             : Checkpoints.NONE;
     List<TrialOutcome> out = new ArrayList<>(1);
+    String haltOn = env.conf().get(TEST_HALT_EXECUTOR_ON_TRIAL, "");
     while (trials.hasNext()) {
       Trial trial = trials.next();
       LongAccumulator tokens = accumulators.tokensTrained();
-      if (task.attemptNumber() > 0) {
+      if (selects(haltOn, trial)) {
+        System.err.printf(
+            "%s: trial %s attempt %d halts executor %s (test only)%n",
+            TEST_HALT_EXECUTOR_ON_TRIAL, trial.trialId(), task.attemptNumber(), executorId);
+        System.err.flush();
+        Runtime.getRuntime().halt(137);
+      }
+      if (task.attemptNumber() > 0 || resubmitted) {
         // A retry after a lost executor: the lost attempt may have committed before it died. The
         // first
         // commit is the trial's outcome, so return it instead of training again.
