@@ -43,6 +43,8 @@ import java.util.TreeSet;
  *     present exactly when its kind has settings
  * @param tokenizerSettings the tokenizer's own settings, parsed by its {@link TokenizerKind} (e.g.
  *     {@link BpeSettings}: the vocabulary to train to); present exactly when it has settings
+ * @param inputs the digest of the input files' content (corpus manifest, tokenizer file), set by
+ *     the driver when it loads the spec; null for a source that reads no files, or before loading
  */
 public record DataSpec(
     DataSource source,
@@ -53,7 +55,8 @@ public record DataSpec(
     boolean epochsAllowed,
     String cache,
     SourceSettings settings,
-    TokenizerSettings tokenizerSettings)
+    TokenizerSettings tokenizerSettings,
+    InputDigest inputs)
     implements Serializable, WalkForm {
 
   public DataSpec {
@@ -126,7 +129,13 @@ public record DataSpec(
         .epochsAllowed(epochsAllowed)
         .cache(cache)
         .settings(settings)
-        .tokenizerSettings(tokenizerSettings);
+        .tokenizerSettings(tokenizerSettings)
+        .inputs(inputs);
+  }
+
+  /** This spec identified by the content of its inputs as well (see {@link InputDigest}). */
+  public DataSpec withInputs(InputDigest digest) {
+    return toBuilder().inputs(digest).build();
   }
 
   /**
@@ -193,7 +202,8 @@ public record DataSpec(
         settings instanceof SyntheticSpec || settings instanceof ParquetSettings ? null : settings,
         tokenizerSettings instanceof BpeSettings || tokenizerSettings instanceof HfSettings
             ? null
-            : tokenizerSettings);
+            : tokenizerSettings,
+        inputs);
   }
 
   /**
@@ -214,6 +224,8 @@ public record DataSpec(
    * @param settings the settings of a source other than synthetic and parquet (power-law's, walked
    *     as {@code data.powerlaw.*}), absent for sources without settings
    * @param tokenizerSettings the settings of a tokenizer other than bpe and hf, absent for none
+   * @param inputs the input files' digest, absent for specs without one (so their ids are as in
+   *     scheme v3)
    */
   public record V3Leaves(
       DataSource source,
@@ -228,7 +240,8 @@ public record DataSpec(
       boolean epochsAllowed,
       String cache,
       @OmitWhenNull SourceSettings settings,
-      @OmitWhenNull TokenizerSettings tokenizerSettings) {
+      @OmitWhenNull TokenizerSettings tokenizerSettings,
+      @OmitWhenNull InputDigest inputs) {
 
     /**
      * The data spec these leaves list, the inverse of {@link DataSpec#walkForm()}: the synthetic
@@ -257,7 +270,8 @@ public record DataSpec(
           epochsAllowed,
           cache,
           own,
-          ownTokenizer);
+          ownTokenizer,
+          inputs);
     }
   }
 
@@ -272,6 +286,7 @@ public record DataSpec(
     private String cache;
     private SourceSettings settings;
     private TokenizerSettings tokenizerSettings;
+    private InputDigest inputs;
 
     private Builder(DataSource source) {
       this.source = source;
@@ -319,6 +334,12 @@ public record DataSpec(
       return this;
     }
 
+    /** The input files' digest, null for none. */
+    public Builder inputs(InputDigest inputs) {
+      this.inputs = inputs;
+      return this;
+    }
+
     public DataSpec build() {
       return new DataSpec(
           source,
@@ -329,7 +350,8 @@ public record DataSpec(
           epochsAllowed,
           cache,
           settings,
-          tokenizerSettings);
+          tokenizerSettings,
+          inputs);
     }
   }
 }

@@ -9,6 +9,7 @@ import dev.scaling.common.source.ParquetSettings;
 import dev.scaling.common.spec.CooldownShape;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
+import dev.scaling.common.spec.InputDigest;
 import dev.scaling.common.spec.ParametrizationSpec;
 import dev.scaling.common.spec.PowerLawSpec;
 import dev.scaling.common.spec.SpecException;
@@ -189,9 +190,32 @@ class TrialTest {
             "data.settings",
             "data.tokenizer",
             "data.tokenizerSettings",
+            "data.inputs",
             "parametrization"),
         notVaried,
         "leaves the test could not vary; varied: " + varied);
+  }
+
+  /**
+   * The input digest (absent on the bases above: the driver sets it when it loads a spec) is part
+   * of the id: the same spec over an edited corpus or tokenizer file is another trial.
+   */
+  @Test
+  void trialId_changesWithTheInputDigest() {
+    List<String> ids =
+        List.of(
+                TEXT,
+                TEXT.withInputs(new InputDigest("0123456789abcdef", null)),
+                TEXT.withInputs(new InputDigest("0123456789abcdee", null)),
+                TEXT.withInputs(new InputDigest("0123456789abcdef", "fedcba9876543210")))
+            .stream()
+            .map(
+                d ->
+                    Trial.idOf(
+                        new TrialConfig(42, "transformer", 64, 2, 4, 64, 65536, 0, d, TRAINING)))
+            .distinct()
+            .toList();
+    assertEquals(4, ids.size(), ids.toString());
   }
 
   /** Component paths of every leaf below {@code value}, found by reflection. */

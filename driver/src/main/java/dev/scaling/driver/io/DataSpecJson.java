@@ -13,6 +13,7 @@ import dev.scaling.common.source.DataSourceKinds;
 import dev.scaling.common.source.SourceSettings;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
+import dev.scaling.common.spec.InputDigest;
 import dev.scaling.common.spec.SyntheticSpec;
 import dev.scaling.common.tokenizer.TokenizerKind;
 import dev.scaling.common.tokenizer.TokenizerKinds;
@@ -70,6 +71,10 @@ final class DataSpecJson {
         gen.writeFieldName(f.tokenizer());
         provider.defaultSerializeValue(f.tokenizerSettings(), gen);
       }
+      if (f.inputs() != null) {
+        gen.writeFieldName("inputs");
+        provider.defaultSerializeValue(f.inputs(), gen);
+      }
       gen.writeEndObject();
     }
   }
@@ -111,7 +116,10 @@ final class DataSpecJson {
               n.path("epochsAllowed").asBoolean(false),
               text(n, "cache"),
               settings,
-              tokenizerSettings)
+              tokenizerSettings,
+              n.hasNonNull("inputs")
+                  ? p.getCodec().treeToValue(n.get("inputs"), InputDigest.class)
+                  : null)
           .toSpec();
     }
 

@@ -4,6 +4,7 @@ import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.SpecParser;
 import dev.scaling.common.spec.SweepSpec;
 import dev.scaling.common.tokenizer.HfSettings;
+import dev.scaling.driver.io.InputDigests;
 import dev.scaling.driver.io.SweepFiles;
 import dev.scaling.driver.plan.Planner;
 import java.io.IOException;
@@ -31,7 +32,8 @@ public final class SweepLoader {
 
   /**
    * A text corpus path made absolute (a relative local path becomes a file: URI), so executors
-   * whose working folder differs from the driver's read the same files.
+   * whose working folder differs from the driver's read the same files, and the digest of the input
+   * files' content added ({@link InputDigests}), so a trial's id names the data it read.
    */
   public static SweepSpec qualifyCorpus(SweepSpec s, Configuration hadoop) throws IOException {
     DataSpec d = s.data();
@@ -45,6 +47,8 @@ public final class SweepLoader {
                 ? SweepFiles.qualify(hf.tokenizerFile(), hadoop)
                 : null,
             d.cache() == null ? null : SweepFiles.qualify(d.cache(), hadoop));
+    // Identified by content too: a corpus or tokenizer file edited in place gives new trial ids.
+    qualified = qualified.withInputs(InputDigests.of(qualified, hadoop));
     return new SweepSpec(s.name(), s.seed(), qualified, s.model(), s.grid(), s.training());
   }
 }
