@@ -137,9 +137,10 @@ public final class SweepService {
   static List<Trial> decide(ResumePolicy policy, Plan plan, CommitLog commits, PrintStream console)
       throws IOException {
     ResumePolicy.Decision d = policy.decide(plan, commits);
-    if (d.forgotten() > 0) {
-      console.printf(Locale.ROOT, "--force: forgot %d committed trial(s).%n", d.forgotten());
+    if (d.replaced() != null) {
+      console.print(RunSummary.replaced(d.replaced()));
     }
+    console.print(RunSummary.quarantined(d.quarantined(), "set aside now"));
     TrialProvenance.foreignVersions(d.committed(), TrialProvenance.appVersion())
         .ifPresent(console::println);
     if (d.skipped() + d.rerun() > 0) {
