@@ -25,6 +25,7 @@ import dev.scaling.driver.spark.TrialProvenance;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -105,14 +106,24 @@ public final class SweepService {
       watch.close();
     }
     double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
-    // The tables are consolidated from the commit files: every committed trial exactly once,
-    // including those committed by earlier runs into the same OUT.
-    List<TrialOutcome> all = new ArrayList<>(commits.readAll().values());
+    // The tables are consolidated from the commit files: every committed trial of this plan exactly
+    // once, including those committed by earlier runs into the same OUT; commits of trials outside
+    // the plan (an earlier grid's) are left out, so the tables and fits describe this sweep only.
+    CommitLog.Read read = commits.load();
     Map<String, Integer> order = plan.positions();
-    all.sort(
-        Comparator.comparingInt(o -> order.getOrDefault(o.trial().trialId(), Integer.MAX_VALUE)));
+    List<TrialOutcome> all = inPlan(read.outcomes().values(), order);
+    int foreign = read.outcomes().size() - all.size();
     ResultTables.write(spark, all, outDir);
     console.print(RunSummary.trials(all));
+    if (foreign > 0) {
+      console.printf(
+          Locale.ROOT,
+          "%d commit(s) in OUT are not in this plan (an earlier grid): left out of the tables and"
+              + " fits.%n",
+          foreign);
+    }
+    console.print(
+        RunSummary.quarantined(commits.quarantined(), "set aside (by this run or an earlier one)"));
     FitOutcome fit = fit(all, outDir, hadoop, finalFit(request, sweep.seed()), console);
     if (fit != null) {
       watch.model().fit(SweepLaws.pageFit(fit));
@@ -131,6 +142,18 @@ public final class SweepService {
     }
     console.print(RunSummary.totals(result));
     return result;
+  }
+
+  /** The outcomes of {@code order}'s trials, in plan order; the others are dropped. */
+  static List<TrialOutcome> inPlan(Collection<TrialOutcome> outcomes, Map<String, Integer> order) {
+    List<TrialOutcome> all = new ArrayList<>();
+    for (TrialOutcome o : outcomes) {
+      if (order.containsKey(o.trial().trialId())) {
+        all.add(o);
+      }
+    }
+    all.sort(Comparator.comparingInt(o -> order.get(o.trial().trialId())));
+    return all;
   }
 
   /** The trials to train under {@code policy}; prints what it skips or forgets. */
