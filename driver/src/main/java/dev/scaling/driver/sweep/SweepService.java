@@ -87,8 +87,9 @@ public final class SweepService {
             console);
     TimeEstimate estimate = estimate(spark, sweep, todo, slots, hadoop);
     console.print(plan.describe(slots, estimate.seconds(), estimate.basis()));
+    SweepLaws.FitGate fits = new SweepLaws.FitGate();
     SweepWatch watch =
-        watch(spark, plan, todo, commits, outDir, hadoop, request, estimate, console);
+        watch(spark, plan, todo, commits, outDir, hadoop, request, estimate, fits, console);
     SweepFiles.writeText(outDir + "/spec.yaml", loaded.text(), hadoop);
     TokenizeJob.copyTrainedTokenizer(sweep.data(), tokens, outDir, hadoop);
 
@@ -124,7 +125,7 @@ public final class SweepService {
     }
     console.print(
         RunSummary.quarantined(commits.quarantined(), "set aside (by this run or an earlier one)"));
-    FitOutcome fit = fit(all, outDir, hadoop, finalFit(request, sweep.seed()), console);
+    FitOutcome fit = fit(all, outDir, hadoop, finalFit(request, sweep.seed()), fits, console);
     if (fit != null) {
       watch.model().fit(SweepLaws.pageFit(fit));
     }
@@ -235,6 +236,7 @@ public final class SweepService {
       Configuration hadoop,
       SweepRequest request,
       TimeEstimate estimate,
+      SweepLaws.FitGate fits,
       PrintStream console)
       throws IOException {
     int slots = SweepRunner.slots(spark);
@@ -257,7 +259,7 @@ public final class SweepService {
               if (!refinedPrinted[0]) {
                 refinedPrinted[0] = printRefined(console, plan, committed, toTrain, slots);
               }
-              return SweepLaws.interim(committed, outDir, hadoop, interimFit);
+              return SweepLaws.interim(committed, outDir, hadoop, interimFit, fits);
             });
     watch.model().estimate(estimate.view());
     console.printf(
@@ -302,17 +304,21 @@ public final class SweepService {
     return true;
   }
 
-  /** The final fit and report; null (and why) when it cannot be made: the trials stay safe. */
+  /**
+   * The final fit and report; null (and why) when it cannot be made: the trials stay safe. Closes
+   * {@code gate}, so no interim refit still running publishes over it.
+   */
   private static FitOutcome fit(
       List<TrialOutcome> all,
       String outDir,
       Configuration hadoop,
       FitOptions options,
+      SweepLaws.FitGate gate,
       PrintStream console)
       throws IOException {
     FitOutcome fit;
     try {
-      fit = SweepLaws.fitAndReport(all, outDir, hadoop, options);
+      fit = SweepLaws.fitAndReport(all, outDir, hadoop, options, gate);
     } catch (RuntimeException e) {
       // The trials are safe in OUT; a fit that cannot be made must not fail the sweep.
       console.printf(
@@ -324,7 +330,13 @@ public final class SweepService {
     }
     if (fit != null) {
       console.print(fit.summary());
-      console.printf(Locale.ROOT, "Report: %s%n", fit.report());
+      // On a non-local OUT the outcome's paths are those of the removed local staging folder.
+      console.printf(
+          Locale.ROOT,
+          "Report: %s%n",
+          outDir.startsWith("file:")
+              ? fit.report()
+              : outDir + "/report/" + fit.report().getFileName());
     }
     return fit;
   }
