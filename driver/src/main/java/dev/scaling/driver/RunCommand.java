@@ -47,7 +47,9 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(
       names = "--force",
-      description = "Start over: forget every committed trial in OUT and train all.")
+      description =
+          "Start over: move OUT/commits aside to OUT/.replaced-<UTC time>/, remove"
+              + " OUT/checkpoints and train all.")
   boolean force;
 
   @Option(

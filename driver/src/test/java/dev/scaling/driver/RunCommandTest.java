@@ -9,8 +9,6 @@ import dev.scaling.common.fit.Budget;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.sweep.RunOutcome;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -254,12 +252,13 @@ class RunCommandTest {
   }
 
   /**
-   * An OUT written by a version with another trial-id scheme (its commits lack the nested
-   * configuration) is refused as input, exit 2, naming --out and the way out; {@code --force}
-   * clears such commits unread.
+   * A commit this version cannot read (here one of the id-scheme-v1 build) is quarantined with its
+   * reason and the run goes on, recommending nothing destructive; {@code --force} then moves the
+   * remaining commits aside, unread, and says where.
    */
   @Test
-  void run_commitOfAnOlderVersionIsRefusedAndForceClearsIt(@TempDir Path dir) throws Exception {
+  void run_unreadableCommitIsQuarantinedAndForceMovesCommitsAside(@TempDir Path dir)
+      throws Exception {
     Path spec = dir.resolve("old.yaml");
     String small =
         SPEC.replace("name: e2e", "name: old")
@@ -276,26 +275,47 @@ class RunCommandTest {
         "{\"trial\":{\"trialId\":\"0123456789abcdef\",\"sweepName\":\"old\",\"width\":16,\"depth\":1},"
             + "\"result\":{\"trialId\":\"0123456789abcdef\",\"status\":\"FINISHED\"}}");
 
-    StringWriter err = new StringWriter();
-    int code =
-        SweepMain.commandLine()
-            .setErr(new PrintWriter(err, true))
-            .execute("run", spec.toString(), "--out", out.toString());
-    assertEquals(2, code, err.toString());
+    String[] console = new String[1];
+    RunOutcome again =
+        stdout(console, () -> RunCommand.run(spec.toString(), "--out", out.toString()));
+    assertEquals(0, again.exitCode(), console[0]);
+    assertEquals(0, again.trainedThisRun(), "the plan's trial is committed");
+    assertTrue(Files.exists(out.resolve("quarantine/0123456789abcdef.json")), console[0]);
     assertTrue(
-        err.toString().contains("--out must be a folder whose commits this version can read"),
-        err.toString());
-    assertTrue(err.toString().contains("0123456789abcdef.json"), err.toString());
-    assertTrue(err.toString().contains("--force"), err.toString());
+        console[0].contains("1 unreadable commit(s) set aside now in quarantine"), console[0]);
+    assertTrue(console[0].contains("0123456789abcdef.json"), console[0]);
+    assertFalse(console[0].contains("--force"), console[0]);
 
-    RunOutcome forced = RunCommand.run(spec.toString(), "--out", out.toString(), "--force");
+    RunOutcome forced =
+        stdout(console, () -> RunCommand.run(spec.toString(), "--out", out.toString(), "--force"));
     assertEquals(1, forced.trainedThisRun());
     assertEquals(1, forced.outcomes().size());
+    Matcher aside = Pattern.compile("aside, unread, to (\\S+)\\.").matcher(console[0]);
+    assertTrue(aside.find(), console[0]);
+    Path moved = Path.of(java.net.URI.create(aside.group(1)));
+    assertTrue(
+        moved.startsWith(out)
+            && moved.getParent().getFileName().toString().startsWith(".replaced-"),
+        moved.toString());
+    assertTrue(Files.exists(moved.resolve(forced.outcomes().get(0).trial().trialId() + ".json")));
     try (var files = Files.list(commits)) {
       assertEquals(
           1,
           files.filter(p -> p.getFileName().toString().endsWith(".json")).count(),
-          "the old commit is gone, the new one is there");
+          "the new commit is there");
+    }
+  }
+
+  /** Runs {@code r} with System.out captured into {@code text[0]}. */
+  private static <T> T stdout(String[] text, java.util.concurrent.Callable<T> r) throws Exception {
+    java.io.PrintStream old = System.out;
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      return r.call();
+    } finally {
+      System.setOut(old);
+      text[0] = buf.toString(StandardCharsets.UTF_8);
     }
   }
 

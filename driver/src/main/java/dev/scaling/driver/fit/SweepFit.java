@@ -19,10 +19,15 @@ import dev.scaling.driver.report.SweepFacts;
 import dev.scaling.driver.report.TrialPoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Fits the laws over finished trials and writes {@code OUT/fits} and {@code OUT/report}: the one
@@ -36,10 +41,27 @@ public final class SweepFit {
   /**
    * Fits the request's forms over its rows, estimates the compute-optimal allocation by each of its
    * approaches (C = 6ND, or each row's compute where given), writes the fits table and the report
-   * under {@code outDir}, and returns what was done (the summary and JSON are returned, not
-   * printed).
+   * under {@code outDir} as one unit (both into a temporary folder in {@code outDir}, then moved
+   * into place together: an earlier {@code fits} and {@code report} are replaced both or neither),
+   * and returns what was done (the summary and JSON are returned, not printed).
    */
   public static FitOutcome fitAndReport(FitRequest request, Path outDir) {
+    Path staging = staging(outDir);
+    boolean published = false;
+    try {
+      FitOutcome done = publish(write(request, staging), outDir);
+      published = true;
+      return done;
+    } finally {
+      dropStaging(staging, published);
+    }
+  }
+
+  /**
+   * Fits and writes {@code fits} and {@code report} into {@code folder} as they are (no staging):
+   * the first half of {@link #fitAndReport}, for callers that decide when to {@link #publish}.
+   */
+  public static FitOutcome write(FitRequest request, Path folder) {
     List<TrialPoint> rows = request.rows();
     SweepFacts facts = request.facts();
     List<String> notes = request.notes();
@@ -48,9 +70,9 @@ public final class SweepFit {
         new ScalingFitter(request.options())
             .analyse(rows.stream().map(TrialPoint::point).toList(), request.forms());
     AllocationStudy study = AllocationStudy.run(a, request.compute(), request.approaches());
-    Path fits = FitsTable.write(a, study, outDir.resolve("fits"));
+    Path fits = FitsTable.write(a, study, folder.resolve("fits"));
     Path report =
-        ReportWriter.write(a, study, rows, request.curves(), facts, notes, learningRates, outDir);
+        ReportWriter.write(a, study, rows, request.curves(), facts, notes, learningRates, folder);
     if (learningRates != null) {
       try {
         JSON.writerWithDefaultPrettyPrinter()
@@ -62,6 +84,108 @@ public final class SweepFit {
     }
     return new FitOutcome(
         a, study, fits, report, notes, summary(a, study, notes, facts), json(a, study));
+  }
+
+  /** A new temporary folder inside {@code outDir} (same file system, so moves are renames). */
+  public static Path staging(Path outDir) {
+    try {
+      Files.createDirectories(outDir);
+      return Files.createTempDirectory(outDir, ".fit-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary folder in " + outDir, e);
+    }
+  }
+
+  /**
+   * Moves the {@code fits} and {@code report} of a {@link #write} in a staging folder inside {@code
+   * outDir} into place: the earlier ones are first moved into the staging folder (both, or neither
+   * when that fails), then the new ones in; returns the outcome with the final paths. The staging
+   * folder (holding the earlier ones) is the caller's to delete.
+   */
+  public static FitOutcome publish(FitOutcome staged, Path outDir) {
+    Path staging = staged.report().getParent().getParent();
+    List<String> parts = List.of("report", "fits");
+    List<String> asideDone = new ArrayList<>();
+    try {
+      for (String part : parts) {
+        if (Files.exists(outDir.resolve(part), LinkOption.NOFOLLOW_LINKS)) {
+          Files.move(outDir.resolve(part), staging.resolve("old-" + part));
+          asideDone.add(part);
+        }
+      }
+    } catch (IOException e) {
+      restore(asideDone, staging, outDir);
+      throw new UncheckedIOException(
+          "cannot replace the fits and report in " + outDir + " (both left as they were)", e);
+    }
+    List<String> placed = new ArrayList<>();
+    try {
+      for (String part : parts) {
+        Files.move(staging.resolve(part), outDir.resolve(part));
+        placed.add(part);
+      }
+    } catch (IOException e) {
+      for (String part : placed) {
+        try {
+          Files.move(outDir.resolve(part), staging.resolve(part));
+        } catch (IOException ignored) {
+          // Best effort: the earlier files are restored below where the name is free.
+        }
+      }
+      restore(asideDone, staging, outDir);
+      throw new UncheckedIOException(
+          "cannot move the new fits and report into " + outDir + " (the earlier ones restored)", e);
+    }
+    return new FitOutcome(
+        staged.analysis(),
+        staged.allocations(),
+        outDir.resolve("fits").resolve(staged.fitsFile().getFileName()),
+        outDir.resolve("report").resolve(staged.report().getFileName()),
+        staged.notes(),
+        staged.summary(),
+        staged.json());
+  }
+
+  private static void restore(List<String> aside, Path staging, Path outDir) {
+    for (String part : aside) {
+      try {
+        Files.move(staging.resolve("old-" + part), outDir.resolve(part));
+      } catch (IOException ignored) {
+        // Left in the staging folder, which is then not deleted by a caller that sees the error.
+      }
+    }
+  }
+
+  /**
+   * Removes a staging folder; after a failed {@link #publish} ({@code published} false) one that
+   * still holds earlier files it could not restore is kept, so nothing finished is lost.
+   */
+  public static void dropStaging(Path staging, boolean published) {
+    if (published
+        || !(Files.exists(staging.resolve("old-fits"))
+            || Files.exists(staging.resolve("old-report")))) {
+      deleteTree(staging);
+    }
+  }
+
+  /** Deletes a folder and everything under it; quietly, a leftover temporary folder is harmless. */
+  public static void deleteTree(Path folder) {
+    if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(folder)) {
+      all.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                  // See above.
+                }
+              });
+    } catch (IOException ignored) {
+      // See above.
+    }
   }
 
   /**

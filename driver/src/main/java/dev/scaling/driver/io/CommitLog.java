@@ -4,21 +4,29 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.trial.TrialOutcome;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -55,6 +63,15 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * </ul>
  *
  * S3A's rename is a copy and a delete, so it is never used for commits.
+ *
+ * <p><b>Durable before visible.</b> On a local file system the temporary file is forced to disk
+ * before it is linked, and the folder after, so a power loss leaves either no commit or a whole
+ * one; on HDFS the temporary file is {@code hsync}ed before its rename.
+ *
+ * <p><b>Unreadable commits are set aside, never deleted.</b> A commit that is empty, cannot be
+ * parsed or fails its checksum is moved to {@code OUT/quarantine/} with a {@code .reason} file
+ * beside it; its trial counts as not committed, so it trains again. {@link #startOver} (for {@code
+ * --force}) moves the whole folder aside to {@code OUT/.replaced-<UTC time>/commits}.
  */
 public final class CommitLog {
   private static final ObjectMapper JSON =
@@ -64,6 +81,40 @@ public final class CommitLog {
           .addModule(TrainingSpecJson.module())
           .addModule(DataSpecJson.module())
           .build();
+
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  /**
+   * A commit moved out of {@code OUT/commits} because it could not be read.
+   *
+   * @param commit the commit file's name ({@code <trial id>.json})
+   * @param movedTo where it is now
+   * @param reason why it could not be read
+   */
+  public record Quarantined(String commit, String movedTo, String reason) {}
+
+  /**
+   * What a read of the commits found.
+   *
+   * @param outcomes every readable commit, keyed by trial id, in file-name order
+   * @param quarantined the commits this read set aside as unreadable
+   */
+  public record Read(Map<String, TrialOutcome> outcomes, List<Quarantined> quarantined) {
+    public Read {
+      outcomes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outcomes));
+      quarantined = List.copyOf(quarantined);
+    }
+  }
+
+  /**
+   * What {@link #startOver} did.
+   *
+   * @param commits commit files moved aside
+   * @param movedTo the folder that holds them now, null when there was no commit folder
+   * @param checkpointsRemoved whether an {@code OUT/checkpoints} folder was removed
+   */
+  public record Replaced(int commits, String movedTo, boolean checkpointsRemoved) {}
 
   private final Path dir;
   private final Configuration conf;
@@ -89,19 +140,27 @@ public final class CommitLog {
     fs.mkdirs(dir);
     String id = outcome.trial().trialId();
     Path target = new Path(dir, id + ".json");
-    if (!fs.exists(target)) {
-      byte[] bytes = JSON.writeValueAsBytes(outcome);
-      if (fs instanceof LocalFileSystem local) {
-        linkIfAbsent((RawLocalFileSystem) local.getRaw(), target, bytes);
-      } else if (fs instanceof RawLocalFileSystem raw) {
-        linkIfAbsent(raw, target, bytes);
-      } else if ("s3a".equals(fs.getScheme())) {
-        createIfAbsent(fs, target, bytes);
-      } else {
-        renameIfAbsent(fs, target, bytes);
+    // Twice at most: an unreadable earlier commit is set aside and this outcome written in its
+    // place.
+    for (int attempt = 0; attempt < 2; attempt++) {
+      if (!fs.exists(target)) {
+        byte[] bytes = JSON.writeValueAsBytes(outcome);
+        if (fs instanceof LocalFileSystem local) {
+          linkIfAbsent((RawLocalFileSystem) local.getRaw(), target, bytes);
+        } else if (fs instanceof RawLocalFileSystem raw) {
+          linkIfAbsent(raw, target, bytes);
+        } else if ("s3a".equals(fs.getScheme())) {
+          createIfAbsent(fs, target, bytes);
+        } else {
+          renameIfAbsent(fs, target, bytes);
+        }
+      }
+      TrialOutcome onStore = readOrSetAside(fs, target, new ArrayList<>());
+      if (onStore != null) {
+        return onStore;
       }
     }
-    return read(fs, target);
+    throw new IOException("the commit of trial " + id + " at " + target + " stays unreadable");
   }
 
   /** Temporary file, then a hard link to the final name: fails atomically when the name exists. */
@@ -110,9 +169,18 @@ public final class CommitLog {
     java.nio.file.Path file = raw.pathToFile(target).toPath();
     java.nio.file.Path tmp =
         file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-    Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW);
+    try (FileChannel ch =
+        FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      // Durable before visible: the content is on disk before the name points at it.
+      ch.force(true);
+    }
     try {
       Files.createLink(file, tmp);
+      syncFolder(file.getParent());
       // A checksum left by a commit that was deleted by hand would fail LocalFileSystem's reads of
       // this one.
       Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
@@ -120,6 +188,18 @@ public final class CommitLog {
       // An earlier attempt committed first; its outcome stands.
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Forces a folder's entries to disk, so a link or rename in it survives a power loss; platforms
+   * that cannot open a folder for that (Windows) are left to their own journaling.
+   */
+  static void syncFolder(java.nio.file.Path folder) {
+    try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Refused by the platform: nothing more can be done from Java.
     }
   }
 
@@ -142,76 +222,180 @@ public final class CommitLog {
   private static void renameIfAbsent(FileSystem fs, Path target, byte[] bytes) throws IOException {
     Path tmp =
         new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
-    try (OutputStream out = fs.create(tmp, false)) {
+    try (FSDataOutputStream out = fs.create(tmp, false)) {
       out.write(bytes);
+      // Durable before visible: on the datanodes' disks before the rename names it.
+      out.hsync();
     }
     if (!fs.rename(tmp, target)) {
       fs.delete(tmp, false);
     }
   }
 
-  private static TrialOutcome read(FileSystem fs, Path file) throws IOException {
+  /**
+   * The outcome in {@code file}, or null when it was unreadable (then moved to quarantine and added
+   * to {@code quarantined}) or is gone (set aside meanwhile by another reader).
+   */
+  private TrialOutcome readOrSetAside(FileSystem fs, Path file, List<Quarantined> quarantined)
+      throws IOException {
+    String reason;
     try (InputStream in = fs.open(file)) {
-      return JSON.readValue(in, TrialOutcome.class);
-    } catch (IOException | RuntimeException e) {
-      throw new IOException("commit file " + file + " is unreadable: " + e.getMessage(), e);
-    }
-  }
-
-  /** Every committed outcome, keyed by trial id (empty when nothing was committed yet). */
-  public Map<String, TrialOutcome> readAll() throws IOException {
-    FileSystem fs = dir.getFileSystem(conf);
-    Map<String, TrialOutcome> out = new LinkedHashMap<>();
-    FileStatus[] files;
-    try {
-      files =
-          fs.listStatus(dir, p -> p.getName().endsWith(".json") && !p.getName().startsWith("."));
-    } catch (FileNotFoundException e) {
-      return out;
-    }
-    Arrays.sort(files, Comparator.comparing(f -> f.getPath().getName()));
-    for (FileStatus f : files) {
-      TrialOutcome o;
-      try {
-        o = read(fs, f.getPath());
-      } catch (IOException e) {
-        // A commit this build cannot read was written by another version (e.g. before trial-id
-        // scheme v2):
-        // the user decides whether to start over, so this is an input error, not a crash.
-        throw new SpecException(
-            "--out",
-            "a folder whose commits this version can read; "
-                + e.getMessage()
-                + ". Start over in it with --force, or use a new --out",
-            dir.getParent().toString());
+      byte[] bytes = in.readAllBytes();
+      if (bytes.length == 0) {
+        reason = "the file is empty (what a power loss before the commit reached the disk leaves)";
+      } else {
+        return JSON.readValue(bytes, TrialOutcome.class);
       }
-      out.put(o.trial().trialId(), o);
+    } catch (FileNotFoundException gone) {
+      return null;
+    } catch (ChecksumException | com.fasterxml.jackson.core.JacksonException e) {
+      reason = "cannot be parsed: " + firstLine(e.getMessage());
+    } catch (RuntimeException e) {
+      reason = "does not hold a valid outcome: " + firstLine(e.getMessage());
     }
-    return out;
+    quarantine(fs, file, reason).ifPresent(quarantined::add);
+    return null;
   }
 
   /**
-   * Deletes every commit file without reading it (for {@code --force}, which must work even on
-   * commits this version cannot read).
-   *
-   * @return how many commit files were deleted
+   * Every readable commit, keyed by trial id (empty when nothing was committed yet); unreadable
+   * ones are quarantined (see {@link #load}) and left out.
    */
-  public int removeAll() throws IOException {
+  public Map<String, TrialOutcome> readAll() throws IOException {
+    return load().outcomes();
+  }
+
+  /**
+   * Reads every commit; one that is empty, cannot be parsed or fails its checksum is moved to
+   * {@code OUT/quarantine/} with the reason beside it, and its trial is not committed any more.
+   * Other I/O errors (the store is unreachable, permission denied) are thrown: they say nothing
+   * about the commit.
+   */
+  public Read load() throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
+    Map<String, TrialOutcome> out = new LinkedHashMap<>();
+    List<Quarantined> quarantined = new ArrayList<>();
+    FileStatus[] files;
+    try {
+      files = fs.listStatus(dir, CommitLog::isCommit);
+    } catch (FileNotFoundException e) {
+      return new Read(out, quarantined);
+    }
+    Arrays.sort(files, Comparator.comparing(f -> f.getPath().getName()));
+    for (FileStatus f : files) {
+      TrialOutcome o = readOrSetAside(fs, f.getPath(), quarantined);
+      if (o != null) {
+        out.put(o.trial().trialId(), o);
+      }
+    }
+    return new Read(out, quarantined);
+  }
+
+  /** Every commit set aside in {@code OUT/quarantine} so far (by any run), with its reason. */
+  public List<Quarantined> quarantined() throws IOException {
+    FileSystem fs = dir.getFileSystem(conf);
+    Path folder = quarantineFolder();
+    List<Quarantined> found = new ArrayList<>();
     FileStatus[] files;
     try {
       files =
-          fs.listStatus(dir, p -> p.getName().endsWith(".json") && !p.getName().startsWith("."));
+          fs.listStatus(
+              folder, p -> !p.getName().endsWith(".reason") && !p.getName().endsWith(".crc"));
     } catch (FileNotFoundException e) {
-      return 0;
+      return found;
     }
+    Arrays.sort(files, Comparator.comparing(f -> f.getPath().getName()));
     for (FileStatus f : files) {
-      fs.delete(f.getPath(), false);
+      Path reasonFile = new Path(folder, f.getPath().getName() + ".reason");
+      String reason = "(no reason recorded)";
+      if (fs.exists(reasonFile)) {
+        try (InputStream in = fs.open(reasonFile)) {
+          reason = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        }
+      }
+      found.add(new Quarantined(f.getPath().getName(), f.getPath().toString(), reason));
     }
-    return files.length;
+    return found;
   }
 
-  /** Removes a trial's commit (used by --rerun-failed and --force). */
+  private Path quarantineFolder() {
+    return new Path(dir.getParent(), "quarantine");
+  }
+
+  /**
+   * Moves an unreadable commit to {@code OUT/quarantine/} and writes the reason beside it; empty
+   * when another reader moved it first.
+   */
+  private java.util.Optional<Quarantined> quarantine(FileSystem fs, Path file, String reason)
+      throws IOException {
+    Path folder = quarantineFolder();
+    fs.mkdirs(folder);
+    Path target = new Path(folder, file.getName());
+    if (fs.exists(target)) {
+      target = new Path(folder, file.getName() + "." + STAMP.format(Instant.now()));
+    }
+    if (!fs.rename(file, target)) {
+      if (!fs.exists(file)) {
+        return java.util.Optional.empty();
+      }
+      throw new IOException(
+          "commit file "
+              + file
+              + " is unreadable ("
+              + reason
+              + ") and could not be moved to "
+              + target);
+    }
+    try (OutputStream out = fs.create(new Path(folder, target.getName() + ".reason"), true)) {
+      out.write((reason + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    return java.util.Optional.of(new Quarantined(file.getName(), target.toString(), reason));
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "(no message)";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+
+  private static boolean isCommit(Path p) {
+    return p.getName().endsWith(".json") && !p.getName().startsWith(".");
+  }
+
+  /**
+   * Starts OUT over (for {@code --force}): moves the commit folder, unread, to {@code
+   * OUT/.replaced-<UTC time>/commits} (a rename; a copy and a delete on object stores), so no
+   * finished trial is destroyed, and removes {@code OUT/checkpoints}, so no trial of the new run
+   * resumes the old run's weights.
+   */
+  public Replaced startOver() throws IOException {
+    FileSystem fs = dir.getFileSystem(conf);
+    Path out = dir.getParent();
+    Path checkpoints = new Path(out, "checkpoints");
+    boolean checkpointsRemoved = fs.exists(checkpoints) && fs.delete(checkpoints, true);
+    FileStatus[] files;
+    try {
+      files = fs.listStatus(dir, CommitLog::isCommit);
+    } catch (FileNotFoundException e) {
+      return new Replaced(0, null, checkpointsRemoved);
+    }
+    String stamp = STAMP.format(Instant.now());
+    Path aside = new Path(out, ".replaced-" + stamp);
+    for (int n = 2; fs.exists(aside); n++) {
+      aside = new Path(out, ".replaced-" + stamp + "-" + n);
+    }
+    fs.mkdirs(aside);
+    Path moved = new Path(aside, "commits");
+    if (!fs.rename(dir, moved)) {
+      throw new IOException(
+          "could not move " + dir + " aside to " + moved + " (nothing was deleted)");
+    }
+    return new Replaced(files.length, moved.toString(), checkpointsRemoved);
+  }
+
+  /** Removes a trial's commit (used by --rerun-failed). */
   public void remove(String trialId) throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
     fs.delete(new Path(dir, trialId + ".json"), false);

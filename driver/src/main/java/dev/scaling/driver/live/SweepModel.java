@@ -122,12 +122,20 @@ public final class SweepModel {
     }
   }
 
-  /** Takes a commit: the trial's final status, losses and curve. */
-  public synchronized void committed(TrialOutcome o) {
-    Row r = rows.computeIfAbsent(o.trial().trialId(), id -> new Row(id, o.trial()));
-    if (r.outcome == null) {
-      r.commit(o);
+  /**
+   * Takes a commit: the trial's final status, losses and curve. A commit of a trial outside the
+   * plan (an earlier grid's, in the same OUT) is ignored, so the page never counts more than
+   * planned.
+   *
+   * @return whether the model took it (a planned trial not committed before)
+   */
+  public synchronized boolean committed(TrialOutcome o) {
+    Row r = rows.get(o.trial().trialId());
+    if (r == null || r.trial == null || r.outcome != null) {
+      return false;
     }
+    r.commit(o);
+    return true;
   }
 
   /** Whether {@code id} is committed in the model. */
@@ -164,23 +172,28 @@ public final class SweepModel {
     double flopsDone = 0;
     List<TrialView> views = new ArrayList<>();
     for (Row r : rows.values()) {
+      views.add(r.view(now, withCurves));
+      switch (r.status) {
+        case RUNNING -> running++;
+        case RETRIED -> retried++;
+        default -> {}
+      }
+      if (r.trial == null) {
+        // A trunk segment: a row of its own, in flight or not, but never among the done trials.
+        continue;
+      }
+      planned++;
       switch (r.status) {
         case FINISHED -> finished++;
         case DIVERGED -> diverged++;
         case FAILED -> failed++;
-        case RUNNING -> running++;
-        case RETRIED -> retried++;
-        case PLANNED -> {}
+        default -> {}
       }
-      if (r.trial != null) {
-        planned++;
-        if (r.outcome != null) {
-          flopsDone += r.trial.flops();
-        } else if (r.live != null && r.live.stepsPlanned() > 0) {
-          flopsDone += r.trial.flops() * r.live.stepsDone() / r.live.stepsPlanned();
-        }
+      if (r.outcome != null) {
+        flopsDone += r.trial.flops();
+      } else if (r.live != null && r.live.stepsPlanned() > 0) {
+        flopsDone += r.trial.flops() * r.live.stepsDone() / r.live.stepsPlanned();
       }
-      views.add(r.view(now, withCurves));
     }
     double rate = (flopsDone - flopsCommittedBefore) / elapsed;
     Double eta = rate > 0 && elapsed > 0 ? (flopsTotal - flopsDone) / rate : null;

@@ -195,11 +195,9 @@ public final class SweepWatch extends SparkListener implements AutoCloseable {
     syncQueued.set(false);
     try {
       boolean news = false;
-      for (Map.Entry<String, TrialOutcome> e : commits.readAll().entrySet()) {
-        if (!model.isCommitted(e.getKey())) {
-          model.committed(e.getValue());
-          news = true;
-        }
+      for (TrialOutcome o : commits.readAll().values()) {
+        // Commits outside the plan (an earlier grid's) are not taken, and are no news.
+        news |= model.committed(o);
       }
       if (news && refresh != null) {
         SweepView.Fit fit = refresh.refresh(model.outcomes());

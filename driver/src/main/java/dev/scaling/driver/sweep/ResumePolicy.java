@@ -17,7 +17,7 @@ import java.util.Map;
  * {@code rerunFailed} trains failed trials again, and {@code force} starts over. Shared by {@code
  * run} and the tests of the sweep layer.
  *
- * @param force start over: forget every commit in OUT
+ * @param force start over: move every commit in OUT aside and remove the old checkpoints
  * @param extend allow a spec whose grid (and only its grid) differs from {@code OUT/spec.yaml}
  * @param rerunFailed train again the trials committed as failed (diverged ones stay)
  */
@@ -31,14 +31,26 @@ public record ResumePolicy(boolean force, boolean extend, boolean rerunFailed) {
    * @param todo the planned trials to train, in plan order
    * @param skipped committed trials left as they are
    * @param rerun failed trials whose commits were removed to train again
-   * @param forgotten commits removed by {@code force}
-   * @param committed the commits OUT held when deciding (none after {@code force})
+   * @param committed the readable commits OUT held when deciding (none after {@code force})
+   * @param replaced what {@code force} moved aside and removed, null without {@code force}
+   * @param quarantined unreadable commits set aside by this decision (their trials train again)
    */
   public record Decision(
-      List<Trial> todo, int skipped, int rerun, int forgotten, List<TrialOutcome> committed) {
+      List<Trial> todo,
+      int skipped,
+      int rerun,
+      List<TrialOutcome> committed,
+      CommitLog.Replaced replaced,
+      List<CommitLog.Quarantined> quarantined) {
     public Decision {
       todo = List.copyOf(todo);
       committed = List.copyOf(committed);
+      quarantined = List.copyOf(quarantined);
+    }
+
+    /** The commits moved aside by {@code force}. */
+    public int forgotten() {
+      return replaced == null ? 0 : replaced.commits();
     }
   }
 
@@ -63,14 +75,17 @@ public record ResumePolicy(boolean force, boolean extend, boolean rerunFailed) {
         outDir);
   }
 
-  /** The planned trials without a usable commit; removes the commits it is told to forget. */
+  /**
+   * The planned trials without a usable commit; removes the commits it is told to forget ({@code
+   * force} moves them aside, unread, and removes the old run's checkpoints).
+   */
   public Decision decide(Plan plan, CommitLog commits) throws IOException {
     if (force) {
-      // Deleted unread: --force must also clear commits this version cannot read.
-      int forgotten = commits.removeAll();
-      return new Decision(plan.trials(), 0, 0, forgotten, List.of());
+      // Moved aside unread: --force must also work on commits this version cannot read.
+      return new Decision(plan.trials(), 0, 0, List.of(), commits.startOver(), List.of());
     }
-    Map<String, TrialOutcome> committed = commits.readAll();
+    CommitLog.Read read = commits.load();
+    Map<String, TrialOutcome> committed = read.outcomes();
     List<Trial> todo = new ArrayList<>();
     int skipped = 0;
     int rerun = 0;
@@ -86,6 +101,7 @@ public record ResumePolicy(boolean force, boolean extend, boolean rerunFailed) {
         skipped++;
       }
     }
-    return new Decision(todo, skipped, rerun, 0, List.copyOf(committed.values()));
+    return new Decision(
+        todo, skipped, rerun, List.copyOf(committed.values()), null, read.quarantined());
   }
 }

@@ -2,6 +2,7 @@ package dev.scaling.driver.sweep;
 
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.driver.io.CommitLog;
 import dev.scaling.driver.plan.Durations;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +25,47 @@ public final class RunSummary {
         Durations.format(result.wallSeconds()),
         result.outDir(),
         result.outDir());
+  }
+
+  /**
+   * What {@code --force} did with the old run: where its commits went, whether checkpoints went.
+   */
+  public static String replaced(CommitLog.Replaced r) {
+    String checkpoints = r.checkpointsRemoved() ? " The old run's checkpoints were removed." : "";
+    if (r.movedTo() == null) {
+      return String.format(Locale.ROOT, "--force: OUT held no commits.%s%n", checkpoints);
+    }
+    return String.format(
+        Locale.ROOT,
+        "--force: moved the %d commit(s) of the old run aside, unread, to %s.%s%n",
+        r.commits(),
+        r.movedTo(),
+        checkpoints);
+  }
+
+  /**
+   * The unreadable commits set aside in OUT/quarantine, one line each with its reason; nothing when
+   * there are none.
+   *
+   * @param when how the heading qualifies them, e.g. "set aside now"
+   */
+  public static String quarantined(List<CommitLog.Quarantined> quarantined, String when) {
+    if (quarantined.isEmpty()) {
+      return "";
+    }
+    StringBuilder sb =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%d unreadable commit(s) %s in quarantine (their trials are not committed and"
+                    + " train again; the files are kept):%n",
+                quarantined.size(),
+                when));
+    for (CommitLog.Quarantined q : quarantined) {
+      sb.append(
+          String.format(Locale.ROOT, "  %s -> %s: %s%n", q.commit(), q.movedTo(), q.reason()));
+    }
+    return sb.toString();
   }
 
   /** The table of final held-out losses, the entropy floor and, for text, bits per byte. */

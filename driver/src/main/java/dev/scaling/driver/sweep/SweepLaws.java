@@ -37,9 +37,10 @@ import org.apache.hadoop.fs.FileSystem;
 
 /**
  * The end of {@code sweep run}: fits the laws over the sweep's finished trials with the same fitter
- * as {@code sweep fit}, and writes {@code OUT/fits} and {@code OUT/report}. On a non-local OUT
- * (hdfs:, s3a:) the files are written to a local temporary folder first and then copied through
- * Hadoop FS.
+ * as {@code sweep fit}, and writes {@code OUT/fits} and {@code OUT/report}, both into a staging
+ * folder first and then moved into place together. On a non-local OUT (hdfs:, s3a:) the staging
+ * folder is a local temporary one, copied through Hadoop FS and then removed. A {@link FitGate}
+ * keeps a late interim refit from overwriting the final files.
  */
 final class SweepLaws {
   private SweepLaws() {}
@@ -85,21 +86,71 @@ final class SweepLaws {
         worst.trial().tokens());
   }
 
-  /** Fits and reports; returns null (and says why) when too few trials finished. */
+  /**
+   * Orders one run's writes of {@code OUT/fits} and {@code OUT/report}: interim refits (on the
+   * watch's thread) publish only until the final fit begins, so a refit that finishes late can
+   * never overwrite the final files. Publishing holds the gate's lock, so the final fit also waits
+   * for an interim one being moved into place.
+   */
+  static final class FitGate {
+    private boolean finalBegun;
+
+    /** From now on no interim refit publishes; returns once none is being published. */
+    synchronized void beginFinal() {
+      finalBegun = true;
+    }
+
+    synchronized boolean finalBegun() {
+      return finalBegun;
+    }
+
+    /** Runs {@code publish} unless the final fit has begun; returns whether it ran. */
+    synchronized boolean publishInterim(Publish publish) throws IOException {
+      if (finalBegun) {
+        return false;
+      }
+      publish.run();
+      return true;
+    }
+  }
+
+  /** Moves a staged fit into place. */
+  @FunctionalInterface
+  interface Publish {
+    void run() throws IOException;
+  }
+
+  /**
+   * The final fit and report; returns null (and says why) when too few trials finished. Closes
+   * {@code gate} first: no interim refit publishes after this begins.
+   */
   static FitOutcome fitAndReport(
-      List<TrialOutcome> outcomes, String outDir, Configuration hadoop, FitOptions options)
+      List<TrialOutcome> outcomes,
+      String outDir,
+      Configuration hadoop,
+      FitOptions options,
+      FitGate gate)
       throws IOException {
-    return fitAndReport(outcomes, outDir, hadoop, options, false);
+    gate.beginFinal();
+    return fitAndPublish(outcomes, outDir, hadoop, options, null);
   }
 
   /**
    * The fit and report while the sweep runs (after each commit): the same as at the end, but silent
-   * when too few trials finished; returns what the Sweep page shows, or null.
+   * when too few trials finished, and published only while {@code gate} is open; returns what the
+   * Sweep page shows, or null (too few trials, or the final fit has begun).
    */
   static SweepView.Fit interim(
-      List<TrialOutcome> outcomes, String outDir, Configuration hadoop, FitOptions options)
+      List<TrialOutcome> outcomes,
+      String outDir,
+      Configuration hadoop,
+      FitOptions options,
+      FitGate gate)
       throws IOException {
-    FitOutcome fit = fitAndReport(outcomes, outDir, hadoop, options, true);
+    if (gate.finalBegun()) {
+      return null;
+    }
+    FitOutcome fit = fitAndPublish(outcomes, outDir, hadoop, options, gate);
     return fit == null ? null : pageFit(fit);
   }
 
@@ -108,13 +159,19 @@ final class SweepLaws {
     return new SweepView.Fit(fit.analysis().points().size(), fit.summary(), fit.json());
   }
 
-  private static FitOutcome fitAndReport(
+  /**
+   * Fits into a staging folder and publishes both files together: directly for the final fit
+   * ({@code interimGate} null), through the gate for an interim one. The staging folder is removed
+   * in every case.
+   */
+  private static FitOutcome fitAndPublish(
       List<TrialOutcome> outcomes,
       String outDir,
       Configuration hadoop,
       FitOptions options,
-      boolean quiet)
+      FitGate interimGate)
       throws IOException {
+    boolean quiet = interimGate != null;
     List<TrialPoint> rows = new ArrayList<>();
     List<CurveSample> curves = new ArrayList<>();
     Map<String, Integer> excluded = new TreeMap<>();
@@ -180,28 +237,58 @@ final class SweepLaws {
           rows.size(), distinctN, distinctD, MIN_TRIALS);
       return null;
     }
-    Path local = localFolder(outDir);
-    FitOutcome fit =
-        SweepFit.fitAndReport(
-            FitRequest.builder(rows, options)
-                .compute(budgets(rows, outcomes))
-                .curves(curves)
-                .facts(facts(outcomes, floor))
-                .notes(notes)
-                .learningRates(learningRates)
-                .build(),
-            local);
-    if (!outDir.startsWith("file:")) {
-      org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(outDir);
-      FileSystem fs = target.getFileSystem(hadoop);
-      for (String sub : List.of("fits", "report")) {
-        org.apache.hadoop.fs.Path dst = new org.apache.hadoop.fs.Path(target, sub);
-        fs.delete(dst, true);
-        fs.copyFromLocalFile(
-            false, true, new org.apache.hadoop.fs.Path(local.resolve(sub).toUri()), dst);
+    boolean local = outDir.startsWith("file:");
+    // A local OUT stages inside itself (moves are renames); another store stages in a local
+    // temporary folder whose files are then copied through Hadoop FS.
+    Path staging =
+        local
+            ? SweepFit.staging(Path.of(URI.create(outDir)))
+            : Files.createTempDirectory("sweep-report");
+    boolean done = false;
+    try {
+      FitOutcome staged =
+          SweepFit.write(
+              FitRequest.builder(rows, options)
+                  .compute(budgets(rows, outcomes))
+                  .curves(curves)
+                  .facts(facts(outcomes, floor))
+                  .notes(notes)
+                  .learningRates(learningRates)
+                  .build(),
+              staging);
+      FitOutcome[] published = {staged};
+      Publish publish =
+          () -> {
+            if (local) {
+              published[0] = SweepFit.publish(staged, Path.of(URI.create(outDir)));
+            } else {
+              copyOut(staging, outDir, hadoop);
+            }
+          };
+      if (interimGate == null) {
+        publish.run();
+      } else if (!interimGate.publishInterim(publish)) {
+        done = true;
+        return null;
       }
+      done = true;
+      return published[0];
+    } finally {
+      SweepFit.dropStaging(staging, done);
     }
-    return fit;
+  }
+
+  /** Copies the staged {@code fits} and {@code report} to a Hadoop OUT, replacing earlier ones. */
+  private static void copyOut(Path staging, String outDir, Configuration hadoop)
+      throws IOException {
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(outDir);
+    FileSystem fs = target.getFileSystem(hadoop);
+    for (String sub : List.of("fits", "report")) {
+      org.apache.hadoop.fs.Path dst = new org.apache.hadoop.fs.Path(target, sub);
+      fs.delete(dst, true);
+      fs.copyFromLocalFile(
+          false, true, new org.apache.hadoop.fs.Path(staging.resolve(sub).toUri()), dst);
+    }
   }
 
   /**
@@ -310,12 +397,5 @@ final class SweepLaws {
     return ConfigWalk.leaves(t.config()).stream()
         .filter(l -> !l.path().equals(LEARNING_RATE))
         .toList();
-  }
-
-  private static Path localFolder(String outDir) throws IOException {
-    if (outDir.startsWith("file:")) {
-      return Path.of(URI.create(outDir));
-    }
-    return Files.createTempDirectory("sweep-report");
   }
 }

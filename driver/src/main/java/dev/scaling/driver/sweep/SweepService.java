@@ -25,6 +25,7 @@ import dev.scaling.driver.spark.TrialProvenance;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -86,8 +87,9 @@ public final class SweepService {
             console);
     TimeEstimate estimate = estimate(spark, sweep, todo, slots, hadoop);
     console.print(plan.describe(slots, estimate.seconds(), estimate.basis()));
+    SweepLaws.FitGate fits = new SweepLaws.FitGate();
     SweepWatch watch =
-        watch(spark, plan, todo, commits, outDir, hadoop, request, estimate, console);
+        watch(spark, plan, todo, commits, outDir, hadoop, request, estimate, fits, console);
     SweepFiles.writeText(outDir + "/spec.yaml", loaded.text(), hadoop);
     TokenizeJob.copyTrainedTokenizer(sweep.data(), tokens, outDir, hadoop);
 
@@ -105,15 +107,25 @@ public final class SweepService {
       watch.close();
     }
     double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
-    // The tables are consolidated from the commit files: every committed trial exactly once,
-    // including those committed by earlier runs into the same OUT.
-    List<TrialOutcome> all = new ArrayList<>(commits.readAll().values());
+    // The tables are consolidated from the commit files: every committed trial of this plan exactly
+    // once, including those committed by earlier runs into the same OUT; commits of trials outside
+    // the plan (an earlier grid's) are left out, so the tables and fits describe this sweep only.
+    CommitLog.Read read = commits.load();
     Map<String, Integer> order = plan.positions();
-    all.sort(
-        Comparator.comparingInt(o -> order.getOrDefault(o.trial().trialId(), Integer.MAX_VALUE)));
+    List<TrialOutcome> all = inPlan(read.outcomes().values(), order);
+    int foreign = read.outcomes().size() - all.size();
     ResultTables.write(spark, all, outDir);
     console.print(RunSummary.trials(all));
-    FitOutcome fit = fit(all, outDir, hadoop, finalFit(request, sweep.seed()), console);
+    if (foreign > 0) {
+      console.printf(
+          Locale.ROOT,
+          "%d commit(s) in OUT are not in this plan (an earlier grid): left out of the tables and"
+              + " fits.%n",
+          foreign);
+    }
+    console.print(
+        RunSummary.quarantined(commits.quarantined(), "set aside (by this run or an earlier one)"));
+    FitOutcome fit = fit(all, outDir, hadoop, finalFit(request, sweep.seed()), fits, console);
     if (fit != null) {
       watch.model().fit(SweepLaws.pageFit(fit));
     }
@@ -133,13 +145,26 @@ public final class SweepService {
     return result;
   }
 
+  /** The outcomes of {@code order}'s trials, in plan order; the others are dropped. */
+  static List<TrialOutcome> inPlan(Collection<TrialOutcome> outcomes, Map<String, Integer> order) {
+    List<TrialOutcome> all = new ArrayList<>();
+    for (TrialOutcome o : outcomes) {
+      if (order.containsKey(o.trial().trialId())) {
+        all.add(o);
+      }
+    }
+    all.sort(Comparator.comparingInt(o -> order.get(o.trial().trialId())));
+    return all;
+  }
+
   /** The trials to train under {@code policy}; prints what it skips or forgets. */
   static List<Trial> decide(ResumePolicy policy, Plan plan, CommitLog commits, PrintStream console)
       throws IOException {
     ResumePolicy.Decision d = policy.decide(plan, commits);
-    if (d.forgotten() > 0) {
-      console.printf(Locale.ROOT, "--force: forgot %d committed trial(s).%n", d.forgotten());
+    if (d.replaced() != null) {
+      console.print(RunSummary.replaced(d.replaced()));
     }
+    console.print(RunSummary.quarantined(d.quarantined(), "set aside now"));
     TrialProvenance.foreignVersions(d.committed(), TrialProvenance.appVersion())
         .ifPresent(console::println);
     if (d.skipped() + d.rerun() > 0) {
@@ -211,6 +236,7 @@ public final class SweepService {
       Configuration hadoop,
       SweepRequest request,
       TimeEstimate estimate,
+      SweepLaws.FitGate fits,
       PrintStream console)
       throws IOException {
     int slots = SweepRunner.slots(spark);
@@ -233,7 +259,7 @@ public final class SweepService {
               if (!refinedPrinted[0]) {
                 refinedPrinted[0] = printRefined(console, plan, committed, toTrain, slots);
               }
-              return SweepLaws.interim(committed, outDir, hadoop, interimFit);
+              return SweepLaws.interim(committed, outDir, hadoop, interimFit, fits);
             });
     watch.model().estimate(estimate.view());
     console.printf(
@@ -278,17 +304,21 @@ public final class SweepService {
     return true;
   }
 
-  /** The final fit and report; null (and why) when it cannot be made: the trials stay safe. */
+  /**
+   * The final fit and report; null (and why) when it cannot be made: the trials stay safe. Closes
+   * {@code gate}, so no interim refit still running publishes over it.
+   */
   private static FitOutcome fit(
       List<TrialOutcome> all,
       String outDir,
       Configuration hadoop,
       FitOptions options,
+      SweepLaws.FitGate gate,
       PrintStream console)
       throws IOException {
     FitOutcome fit;
     try {
-      fit = SweepLaws.fitAndReport(all, outDir, hadoop, options);
+      fit = SweepLaws.fitAndReport(all, outDir, hadoop, options, gate);
     } catch (RuntimeException e) {
       // The trials are safe in OUT; a fit that cannot be made must not fail the sweep.
       console.printf(
@@ -300,7 +330,13 @@ public final class SweepService {
     }
     if (fit != null) {
       console.print(fit.summary());
-      console.printf(Locale.ROOT, "Report: %s%n", fit.report());
+      // On a non-local OUT the outcome's paths are those of the removed local staging folder.
+      console.printf(
+          Locale.ROOT,
+          "Report: %s%n",
+          outDir.startsWith("file:")
+              ? fit.report()
+              : outDir + "/report/" + fit.report().getFileName());
     }
     return fit;
   }

@@ -491,4 +491,43 @@ class FitCommandTest {
     assertEquals(5, o.allocations().study().budgets().size(), "5 budgets of the given C");
     assertEquals(1, o.allocations().estimates().size());
   }
+
+  @Test
+  void run_replacesAnEarlierFitsAndReportBothOrNeither() throws Exception {
+    Path in = csv(null);
+    Path out = tmp.resolve("again");
+    Files.createDirectories(out.resolve("fits"));
+    Files.writeString(out.resolve("fits/part-00000.parquet"), "earlier fits");
+    // An earlier report where the new one is a folder: writing it in place fails.
+    Files.writeString(out.resolve("report"), "earlier report");
+    RuntimeException failure = null;
+    try {
+      stdout(
+          () ->
+              FitCommand.run(
+                  "--input",
+                  in.toString(),
+                  "--out",
+                  out.toString(),
+                  "--bootstrap",
+                  "10",
+                  "--grid",
+                  "coarse"));
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+
+    boolean fitsNew =
+        !Files.readString(out.resolve("fits/part-00000.parquet"), StandardCharsets.ISO_8859_1)
+            .equals("earlier fits");
+    boolean reportNew = Files.isRegularFile(out.resolve("report/index.html"));
+    assertEquals(fitsNew, reportNew, "both or neither replaced; the fit failed with " + failure);
+    assertTrue(fitsNew && failure == null, "both replaced: " + failure);
+    try (var files = Files.list(out)) {
+      assertEquals(
+          List.of("fits", "report"),
+          files.map(p -> p.getFileName().toString()).sorted().toList(),
+          "no staging folder is left");
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package dev.scaling.driver.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scaling.common.spec.SpecParser;
@@ -226,5 +227,49 @@ public class CommitLogTest {
       assertTrue(json.contains(c[1]), json);
       assertEquals(written, log.readAll().get(trial.trialId()), c[0]);
     }
+  }
+
+  @Test
+  void readAll_quarantinesZeroLengthAndGarbageCommitsAndReturnsTheRest(@TempDir Path dir)
+      throws Exception {
+    CommitLog log = new CommitLog(dir.toUri().toString(), new Configuration());
+    log.commit(outcome(0));
+    Path commits = dir.resolve("commits");
+    // What a power loss leaves (a name without content), and what no version can parse.
+    Files.write(commits.resolve("aaaa0000.json"), new byte[0]);
+    Files.writeString(commits.resolve("bbbb0000.json"), "{\"trial\": [1, 2");
+
+    Map<String, TrialOutcome> read = log.readAll();
+
+    assertEquals(Map.of(TRIAL.trialId(), outcome(0)), read);
+    Path quarantine = dir.resolve("quarantine");
+    for (String name : List.of("aaaa0000.json", "bbbb0000.json")) {
+      assertFalse(Files.exists(commits.resolve(name)), name + " left OUT/commits");
+      assertTrue(Files.exists(quarantine.resolve(name)), name + " is in OUT/quarantine");
+    }
+    assertEquals(0, Files.size(quarantine.resolve("aaaa0000.json")));
+    assertTrue(
+        Files.readString(quarantine.resolve("aaaa0000.json.reason")).contains("empty"),
+        Files.readString(quarantine.resolve("aaaa0000.json.reason")));
+    assertFalse(Files.readString(quarantine.resolve("bbbb0000.json.reason")).isBlank());
+    assertEquals(
+        "{\"trial\": [1, 2",
+        Files.readString(quarantine.resolve("bbbb0000.json")),
+        "kept as found");
+    assertEquals(Map.of(TRIAL.trialId(), outcome(0)), log.readAll(), "a second read is clean");
+  }
+
+  @Test
+  void commit_setsAnEmptyEarlierCommitAsideAndWritesItsOwn(@TempDir Path dir) throws Exception {
+    CommitLog log = new CommitLog(dir.toUri().toString(), new Configuration());
+    Path commits = Files.createDirectories(dir.resolve("commits"));
+    Files.write(commits.resolve(TRIAL.trialId() + ".json"), new byte[0]);
+
+    assertEquals(outcome(1), log.commit(outcome(1)));
+
+    assertEquals(outcome(1), log.readAll().get(TRIAL.trialId()));
+    assertEquals(
+        List.of(TRIAL.trialId() + ".json"),
+        log.quarantined().stream().map(CommitLog.Quarantined::commit).toList());
   }
 }

@@ -148,6 +148,42 @@ class SweepModelTest {
         "running", m.trial(b.trialId()).orElseThrow().status(), "a trial waits for its commit");
   }
 
+  @Test
+  void snapshot_neverCountsMoreThanPlannedWithCommitsOfAnEarlierGridAndTrunks() {
+    Trial earlier =
+        Planner.plan(
+                SpecParser.parse(
+                    """
+                    name: model
+                    seed: 1
+                    data: {source: synthetic}
+                    model: {context: 16, head_size: 8}
+                    grid: {width: [24], depth: [2], tokens: [16384]}
+                    training: {batch_size: 4, learning_rate: 1.0e-3, eval_interval: 10}
+                    """))
+            .trials()
+            .get(0);
+    SweepModel m =
+        new SweepModel(PLAN, List.of(outcome(earlier, TrialStatus.FINISHED, 2)), "1s", 0);
+    m.report(
+        new LiveProgress(
+            "model", "trunk-1", 0, "e", "h", "cpu()", 10, 10, 640, 2, 2, 1, 0, 5, List.of()),
+        6);
+    m.taskSucceeded("trunk-1");
+    for (Trial t : PLAN.trials()) {
+      m.committed(outcome(t, TrialStatus.FINISHED, 2));
+    }
+    m.committed(outcome(earlier, TrialStatus.FINISHED, 2));
+
+    SweepView.Progress p = m.snapshot(false).progress();
+    double total = PLAN.trials().stream().mapToDouble(Trial::flops).sum();
+    assertEquals(4, p.planned());
+    assertEquals(4, p.finished() + p.diverged() + p.failed(), "done never exceeds planned");
+    assertEquals(total, p.flopsDone(), 1e-6, "100% of the FLOPs, not more");
+    assertEquals(4, m.outcomes().size(), "only the plan's commits");
+    assertFalse(m.isCommitted(earlier.trialId()));
+  }
+
   private static LiveProgress other(Trial b) {
     return new LiveProgress(
         "another", "trunk-x", 0, "e", "h", "cpu()", 5, 10, 5, 1, 1, 1, 0, 5, List.of());

@@ -84,14 +84,54 @@ class ResumePolicyTest {
   }
 
   @Test
-  void decide_forceForgetsEveryCommit(@TempDir Path dir) throws IOException {
+  void decide_forceMovesTheCommitsAsideAndRemovesTheCheckpoints(@TempDir Path dir)
+      throws IOException {
     String out = dir.toUri().toString();
     Plan plan = committedTwo(out);
+    Path checkpoint = dir.resolve("checkpoints").resolve(plan.trials().get(2).trialId());
+    Files.createDirectories(checkpoint);
+    Files.writeString(checkpoint.resolve("state"), "old weights");
     CommitLog log = new CommitLog(out, new Configuration());
+
     ResumePolicy.Decision d = new ResumePolicy(true, false, false).decide(plan, log);
+
     assertEquals(plan.trials(), d.todo());
     assertEquals(2, d.forgotten());
     assertTrue(log.readAll().isEmpty());
+    assertFalse(Files.exists(dir.resolve("checkpoints")), "no old weights to resume");
+    List<Path> aside;
+    try (var s = Files.list(dir)) {
+      aside = s.filter(p -> p.getFileName().toString().startsWith(".replaced-")).toList();
+    }
+    assertEquals(1, aside.size(), aside.toString());
+    try (var s = Files.list(aside.get(0).resolve("commits"))) {
+      assertEquals(
+          List.of(
+                  plan.trials().get(0).trialId() + ".json",
+                  plan.trials().get(1).trialId() + ".json")
+              .stream()
+              .sorted()
+              .toList(),
+          s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList(),
+          "the old commits are kept, unread, beside the new run");
+    }
+  }
+
+  @Test
+  void decide_trainsAgainTheTrialsOfUnreadableCommits(@TempDir Path dir) throws IOException {
+    String out = dir.toUri().toString();
+    Plan plan = committedTwo(out);
+    Path commits = dir.resolve("commits");
+    Files.write(commits.resolve(plan.trials().get(2).trialId() + ".json"), new byte[0]);
+    Files.writeString(commits.resolve(plan.trials().get(3).trialId() + ".json"), "garbage");
+
+    ResumePolicy.Decision d =
+        ResumePolicy.RESUME.decide(plan, new CommitLog(out, new Configuration()));
+
+    assertEquals(plan.trials().subList(2, 4), d.todo());
+    assertEquals(2, d.skipped());
+    assertTrue(
+        Files.exists(dir.resolve("quarantine").resolve(plan.trials().get(3).trialId() + ".json")));
   }
 
   @Test

@@ -1,8 +1,12 @@
 package dev.scaling.driver.sweep;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
@@ -13,13 +17,19 @@ import dev.scaling.common.trial.TrialConfig;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialResult;
 import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.driver.fit.FitOutcome;
 import dev.scaling.driver.report.TrialPoint;
 import dev.scaling.worker.model.ModelFamilies;
 import dev.scaling.worker.model.TransformerFamily;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SweepLawsTest {
   private static final DataSpec DATA =
@@ -133,5 +143,63 @@ class SweepLawsTest {
         o.host(),
         o.attempt(),
         o.provenance());
+  }
+
+  /** Nine finished trials (3 widths x 3 token counts) whose losses follow a Chinchilla law. */
+  private static List<TrialOutcome> lawOutcomes(double shift) {
+    List<TrialOutcome> out = new java.util.ArrayList<>();
+    for (int width : new int[] {32, 64, 128}) {
+      for (long tokens : new long[] {65536, 262144, 1048576}) {
+        Trial t =
+            ModelFamilies.trial(
+                "s",
+                new TrialConfig(
+                    42,
+                    TransformerFamily.NAME,
+                    width,
+                    2,
+                    width / 16,
+                    64,
+                    tokens,
+                    0,
+                    DATA,
+                    new TrainingSpec(16, 1e-3, 0.05, 0.1, 1.0, 50)));
+        double loss =
+            shift + 1.7 + 400 / Math.pow(t.nParams(), 0.34) + 410 / Math.pow(t.tokens(), 0.28);
+        out.add(finished(t, loss));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void interim_afterTheFinalFitLeavesTheFinalFitsAndReportAlone(@TempDir Path dir)
+      throws Exception {
+    String out = dir.toUri().toString();
+    Configuration conf = new Configuration();
+    FitOptions options = FitOptions.defaults().withBootstrap(10, 7);
+    SweepLaws.FitGate gate = new SweepLaws.FitGate();
+    Path fitsFile = dir.resolve("fits/part-00000.parquet");
+    Path index = dir.resolve("report/index.html");
+
+    assertNotNull(SweepLaws.interim(lawOutcomes(0.2), out, conf, options, gate));
+    byte[] interimFits = Files.readAllBytes(fitsFile);
+    FitOutcome last = SweepLaws.fitAndReport(lawOutcomes(0), out, conf, options, gate);
+    assertEquals(index, last.report());
+    byte[] fits = Files.readAllBytes(fitsFile);
+    String report = Files.readString(index);
+    assertFalse(Arrays.equals(interimFits, fits), "the final fit replaced the interim one");
+
+    // A refit started before the end that finishes after it.
+    assertNull(SweepLaws.interim(lawOutcomes(0.4), out, conf, options, gate));
+
+    assertArrayEquals(fits, Files.readAllBytes(fitsFile), "the final fits stand");
+    assertEquals(report, Files.readString(index), "the final report stands");
+    try (var files = Files.list(dir)) {
+      assertEquals(
+          List.of("fits", "report"),
+          files.map(p -> p.getFileName().toString()).sorted().toList(),
+          "no staging folder is left");
+    }
   }
 }

@@ -5,14 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scaling.common.spec.SpecException;
+import dev.scaling.common.spec.SpecParser;
+import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.driver.io.CommitLog;
+import dev.scaling.driver.plan.Plan;
+import dev.scaling.driver.plan.Planner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +89,43 @@ class SweepServiceTest {
             () -> SweepService.run(request, new PrintStream(new ByteArrayOutputStream())));
     assertEquals("--out", refused.field());
     assertTrue(refused.getMessage().contains("seed: 21 -> 22"), refused.getMessage());
+  }
+
+  @Test
+  void run_leavesCommitsOutsideThePlanOutOfTablesAndFits(@TempDir Path dir) throws Exception {
+    // OUT holds a run of a larger grid, every trial committed; the new spec keeps a subset of it,
+    // so nothing trains and the tables hold exactly the plan's trials.
+    String larger = SPEC.replace("width: [8, 16]", "width: [8, 16, 24]");
+    Path out = Files.createDirectories(dir.resolve("out"));
+    Files.writeString(out.resolve("spec.yaml"), larger);
+    Plan before = Planner.plan(SpecParser.parse(larger));
+    CommitLog log = new CommitLog(out.toUri().toString(), new Configuration());
+    for (Trial t : before.trials()) {
+      log.commit(ResumePolicyTest.outcome(t, TrialStatus.FINISHED));
+    }
+    Path spec = dir.resolve("spec.yaml");
+    Files.writeString(spec, SPEC);
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+
+    RunOutcome run =
+        SweepService.run(
+            SweepRequest.builder(spec.toString(), out.toString())
+                .resume(new ResumePolicy(false, true, false))
+                .bootstrap(20)
+                .build(),
+            new PrintStream(text, true, StandardCharsets.UTF_8));
+
+    assertEquals(6, before.trials().size());
+    assertEquals(0, run.trainedThisRun());
+    assertEquals(
+        run.plan().trials().stream().map(Trial::trialId).toList(),
+        run.outcomes().stream().map(o -> o.trial().trialId()).toList());
+    assertEquals(4, spark.read().parquet(out.resolve("trials").toString()).count());
+    assertTrue(
+        text.toString(StandardCharsets.UTF_8)
+            .contains("2 commit(s) in OUT are not in this plan (an earlier grid)"),
+        text::toString);
+    assertEquals(SPEC, Files.readString(out.resolve("spec.yaml")));
   }
 
   static List<Double> losses(List<TrialOutcome> outcomes) {
