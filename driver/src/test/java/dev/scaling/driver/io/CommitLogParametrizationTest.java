@@ -3,8 +3,13 @@ package dev.scaling.driver.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scaling.common.model.ModelFamilyKind;
+import dev.scaling.common.model.ModelFamilyKinds;
+import dev.scaling.common.model.ModelFamilySettings;
 import dev.scaling.common.spec.SpecParser;
+import dev.scaling.common.trial.ParamCounts;
 import dev.scaling.common.trial.Trial;
+import dev.scaling.common.trial.TrialConfig;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.driver.plan.Planner;
 import java.nio.file.Files;
@@ -53,8 +58,59 @@ class CommitLogParametrizationTest {
       assertEquals(written, log.commit(written));
       String json = Files.readString(dir.resolve("commits").resolve(trial.trialId() + ".json"));
       assertTrue(json.contains(c[1]), json);
+      assertTrue(!json.contains("familySettings"), "no key for a family without settings: " + json);
       assertEquals(written, log.readAll().get(trial.trialId()), c[0]);
     }
+  }
+
+  /** A family's own settings, to show they travel in commit files under the family's name. */
+  record GatedSettings(int gates) implements ModelFamilySettings {
+    @Override
+    public String walkKey() {
+      return "gated";
+    }
+  }
+
+  @Test
+  void commit_writesAndReadsAFamilysOwnSettingsUnderItsName(@TempDir Path dir) throws Exception {
+    ModelFamilyKinds.register(
+        new ModelFamilyKind() {
+          @Override
+          public String name() {
+            return "gated";
+          }
+
+          @Override
+          public Class<GatedSettings> settingsType() {
+            return GatedSettings.class;
+          }
+        });
+    TrialConfig c = trial(", parametrization: mup").config();
+    TrialConfig gated =
+        new TrialConfig(
+            c.sweepSeed(),
+            "gated",
+            c.width(),
+            c.depth(),
+            c.heads(),
+            c.context(),
+            c.tokens(),
+            c.replica(),
+            c.data(),
+            c.training(),
+            c.parametrization(),
+            new GatedSettings(3));
+    Trial trial = Trial.of("c", gated, 64, new ParamCounts(1000, 2000));
+    CommitLog log = new CommitLog(dir.toUri().toString(), new Configuration());
+    TrialOutcome written = CommitLogTest.outcome(trial, 0);
+    assertEquals(written, log.commit(written));
+    String json = Files.readString(dir.resolve("commits").resolve(trial.trialId() + ".json"));
+    assertTrue(
+        json.contains(
+            "\"parametrization\":{\"name\":\"mup\",\"baseWidth\":32},"
+                + "\"familySettings\":{\"gated\":{\"gates\":3}}"),
+        json);
+    assertEquals(written, log.readAll().get(trial.trialId()));
   }
 
   @Test
