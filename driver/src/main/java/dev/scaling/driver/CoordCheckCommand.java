@@ -1,5 +1,6 @@
 package dev.scaling.driver;
 
+import dev.scaling.common.model.MupSettings;
 import dev.scaling.common.spec.ParametrizationSpec;
 import dev.scaling.common.spec.SpecParser;
 import dev.scaling.common.spec.SweepSpec;
@@ -73,7 +74,9 @@ public final class CoordCheckCommand implements Callable<Integer> {
     int base =
         baseWidth != null
             ? baseWidth
-            : specMup != null ? specMup.baseWidth() : ParametrizationSpec.DEFAULT_BASE_WIDTH;
+            : specMup != null && specMup.settings() instanceof MupSettings m
+                ? m.baseWidth()
+                : MupSettings.DEFAULT_BASE_WIDTH;
     PrintWriter out = command.commandLine().getOut();
     double rate = lr != null ? lr : s.training().learningRate();
     out.printf(

@@ -9,7 +9,6 @@ import dev.scaling.common.trial.TrialConfig;
 import dev.scaling.worker.CoordCheck;
 import dev.scaling.worker.Engines;
 import dev.scaling.worker.model.ModelFamilies;
-import dev.scaling.worker.model.MupParametrization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,7 +44,7 @@ public final class CoordCheckStudy {
             w);
       }
     }
-    ParametrizationSpec mup = new ParametrizationSpec(MupParametrization.NAME, base);
+    ParametrizationSpec mup = ParametrizationSpec.mup(base);
     Engines.configure(Math.max(1, Runtime.getRuntime().availableProcessors()));
     int depth = s.grid().depth().get(0);
     List<Side> sides = new ArrayList<>();
@@ -87,7 +86,8 @@ public final class CoordCheckStudy {
             0,
             s.data(),
             training,
-            p);
+            p,
+            s.model().familySettings());
     return ModelFamilies.trial(s.name(), config);
   }
 

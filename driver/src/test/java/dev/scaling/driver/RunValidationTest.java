@@ -155,7 +155,7 @@ class RunValidationTest {
             "unknown model family",
             "  context: 16",
             "  context: 16\n  family: rnn",
-            "model.family must be one of [transformer], found \"rnn\""),
+            "model.family must be one of [transformer"),
         spec(
             "context not positive",
             "  context: 16",

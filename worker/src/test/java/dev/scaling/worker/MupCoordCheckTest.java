@@ -10,7 +10,6 @@ import dev.scaling.common.spec.TrainingSpec;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialConfig;
 import dev.scaling.worker.model.ModelFamilies;
-import dev.scaling.worker.model.MupParametrization;
 import dev.scaling.worker.model.TransformerFamily;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +78,7 @@ class MupCoordCheckTest {
   @BeforeAll
   static void measure() {
     standard = check(null);
-    mup = check(new ParametrizationSpec(MupParametrization.NAME, 32));
+    mup = check(ParametrizationSpec.mup(32));
   }
 
   private static double ratio(

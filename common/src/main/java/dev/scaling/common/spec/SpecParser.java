@@ -1,5 +1,9 @@
 package dev.scaling.common.spec;
 
+import dev.scaling.common.model.ModelFamilyKind;
+import dev.scaling.common.model.ModelFamilyKinds;
+import dev.scaling.common.model.ParametrizationKind;
+import dev.scaling.common.model.ParametrizationKinds;
 import dev.scaling.common.schedule.ScheduleKind;
 import dev.scaling.common.schedule.ScheduleSettings;
 import dev.scaling.common.schedule.Schedules;
@@ -154,38 +158,51 @@ public final class SpecParser {
     }
   }
 
+  /**
+   * The {@code model} section: the keys every family shares, the settings of the family {@code
+   * model.family} names and of the parametrization {@code model.parametrization} names, each read
+   * from this block by its kind ({@link ModelFamilyKind}, {@link ParametrizationKind}). A key
+   * another family or parametrization reads is refused, naming it. The standard parametrization is
+   * no section at all (null), so a spec that does not name one keeps its trial ids.
+   */
   private static ModelSpec model(SpecBlock n) {
+    String family = n.string("family", ModelFamilyKinds.DEFAULT);
+    ModelFamilyKind familyKind = ModelFamilyKinds.kind(family);
+    String parametrization = n.string("parametrization", ParametrizationKinds.DEFAULT);
+    ParametrizationKind kind = ParametrizationKinds.kind(parametrization);
+    Set<String> known = new TreeSet<>(MODEL_KEYS);
+    known.addAll(familyKind.keys());
+    known.addAll(kind.keys());
+    rejectOthers(
+        n,
+        known,
+        "model.family",
+        "model.family is " + family,
+        ModelFamilyKinds.kinds(),
+        ModelFamilyKind::name,
+        ModelFamilyKind::keys);
+    rejectOthers(
+        n,
+        known,
+        "model.parametrization",
+        "parametrization is " + parametrization,
+        ParametrizationKinds.kinds(),
+        ParametrizationKind::name,
+        ParametrizationKind::keys);
     ModelSpec m =
         new ModelSpec(
-            n.string("family", "transformer"),
+            family,
             n.intValue("context", null),
             n.intValue("head_size", null),
-            parametrization(n));
-    n.rejectUnknown(Set.of("family", "context", "head_size", "parametrization", "base_width"));
+            new ParametrizationSpec(parametrization, kind.parse(n)),
+            familyKind.parse(n));
+    n.rejectUnknown(known);
     return m;
   }
 
-  /**
-   * {@code model.parametrization} and {@code model.base_width}: null for the standard
-   * parametrization (which has no base width), so a spec that does not name one keeps its trial
-   * ids.
-   */
-  private static ParametrizationSpec parametrization(SpecBlock n) {
-    String name = n.string("parametrization", ParametrizationSpec.STANDARD);
-    if (name.equals(ParametrizationSpec.STANDARD)) {
-      if (n.has("base_width")) {
-        throw new SpecException(
-            n.path("base_width"),
-            "absent unless model.parametrization scales with width (parametrization is "
-                + name
-                + ")",
-            n.map().get("base_width"));
-      }
-      return null;
-    }
-    return new ParametrizationSpec(
-        name, n.intValue("base_width", ParametrizationSpec.DEFAULT_BASE_WIDTH));
-  }
+  /** The keys of {@code model} every family and parametrization shares. */
+  private static final Set<String> MODEL_KEYS =
+      Set.of("family", "context", "head_size", "parametrization");
 
   private static GridSpec grid(SpecBlock n) {
     IsoflopSpec isoflop = null;

@@ -2,7 +2,9 @@ package dev.scaling.common.trial;
 
 import static dev.scaling.common.spec.SpecException.require;
 
+import dev.scaling.common.model.ModelFamilySettings;
 import dev.scaling.common.spec.DataSpec;
+import dev.scaling.common.spec.ModelSpec;
 import dev.scaling.common.spec.OmitWhenNull;
 import dev.scaling.common.spec.ParametrizationSpec;
 import dev.scaling.common.spec.TrainingSpec;
@@ -23,9 +25,12 @@ import java.io.Serializable;
  * @param replica the grid's replica seed
  * @param data the sweep's data
  * @param training the trial's optimisation settings (the grid's learning rate already applied)
- * @param parametrization how the model's initialisation and learning rates scale with width; null
- *     for the standard parametrization (no leaf in the walk, so ids of standard trials are as they
- *     were before the field existed)
+ * @param parametrization how the model's initialisation and learning rates scale with width, its
+ *     name and own settings; null for the standard parametrization (no leaf in the walk, so ids of
+ *     standard trials are as they were before the field existed)
+ * @param familySettings the model family's own settings ({@link ModelSpec#familySettings()}),
+ *     walked under the family's name; null for a family without settings (the transformer), adding
+ *     no leaf
  */
 public record TrialConfig(
     long sweepSeed,
@@ -38,8 +43,37 @@ public record TrialConfig(
     int replica,
     DataSpec data,
     TrainingSpec training,
-    @OmitWhenNull ParametrizationSpec parametrization)
+    @OmitWhenNull ParametrizationSpec parametrization,
+    @OmitWhenNull ModelFamilySettings familySettings)
     implements Serializable {
+
+  /** A trial configuration of a family without settings of its own. */
+  public TrialConfig(
+      long sweepSeed,
+      String family,
+      int width,
+      int depth,
+      int heads,
+      int context,
+      long tokens,
+      int replica,
+      DataSpec data,
+      TrainingSpec training,
+      ParametrizationSpec parametrization) {
+    this(
+        sweepSeed,
+        family,
+        width,
+        depth,
+        heads,
+        context,
+        tokens,
+        replica,
+        data,
+        training,
+        parametrization,
+        null);
+  }
 
   /** A trial configuration under the standard parametrization. */
   public TrialConfig(
@@ -53,7 +87,9 @@ public record TrialConfig(
       int replica,
       DataSpec data,
       TrainingSpec training) {
-    this(sweepSeed, family, width, depth, heads, context, tokens, replica, data, training, null);
+    this(
+        sweepSeed, family, width, depth, heads, context, tokens, replica, data, training, null,
+        null);
   }
 
   public TrialConfig {
@@ -73,6 +109,7 @@ public record TrialConfig(
         "tokens",
         "at least one batch (" + (long) training.batchSize() * context + ")",
         tokens);
+    parametrization = ModelSpec.standardAsNull(parametrization);
   }
 
   /**

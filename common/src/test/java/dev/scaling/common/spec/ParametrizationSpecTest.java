@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scaling.common.model.MupSettings;
 import dev.scaling.common.trial.ConfigWalk;
 import dev.scaling.common.trial.TrialConfig;
 import org.junit.jupiter.api.Test;
@@ -46,14 +47,14 @@ class ParametrizationSpecTest {
   @Test
   void parse_readsMupAndBaseWidth() {
     SweepSpec s = SpecParser.parse(spec("parametrization: mup\nbase_width: 64"));
-    assertEquals(new ParametrizationSpec("mup", 64), s.model().parametrization());
+    assertEquals(ParametrizationSpec.mup(64), s.model().parametrization());
     assertEquals("mup(base_width=64)", ParametrizationSpec.labelOf(s.model().parametrization()));
   }
 
   @Test
   void parse_baseWidthDefaultsTo32() {
     SweepSpec s = SpecParser.parse(spec("parametrization: mup"));
-    assertEquals(32, s.model().parametrization().baseWidth());
+    assertEquals(new MupSettings(32), s.model().parametrization().settings());
   }
 
   @Test
@@ -91,17 +92,7 @@ class ParametrizationSpecTest {
         new TrialConfig(7L, "transformer", 32, 1, 2, 32, 4096, 0, s.data(), t, null);
     TrialConfig mup =
         new TrialConfig(
-            7L,
-            "transformer",
-            32,
-            1,
-            2,
-            32,
-            4096,
-            0,
-            s.data(),
-            t,
-            new ParametrizationSpec("mup", 32));
+            7L, "transformer", 32, 1, 2, 32, 4096, 0, s.data(), t, ParametrizationSpec.mup(32));
     assertFalse(ConfigWalk.canonical(plain).contains("parametrization"));
     assertEquals(ConfigWalk.canonical(plain), ConfigWalk.canonical(explicitNull));
     assertTrue(

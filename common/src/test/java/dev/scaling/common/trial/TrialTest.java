@@ -147,7 +147,7 @@ class TrialTest {
                 0,
                 DATA,
                 TRAINING,
-                new ParametrizationSpec("mup", 32)));
+                ParametrizationSpec.mup(32)));
     Set<String> all = new LinkedHashSet<>();
     Set<String> varied = new TreeSet<>();
     for (TrialConfig base : bases) {
@@ -180,8 +180,9 @@ class TrialTest {
     // The leaves without another valid value on their own: a schedule, a data source or a
     // tokenizer and its settings change only together (their own leaves are varied on the wsd,
     // synthetic, powerlaw, parquet and bpe bases; a kind without settings holds none, and
-    // trialId_differsBetweenTokenizers varies the tokenizer), and an absent parametrization
-    // (standard) is no leaf of the other bases' ids, its own fields are varied on the mup base.
+    // trialId_differsBetweenTokenizers varies the tokenizer); a parametrization's name changes only
+    // with its settings, and an absent parametrization (standard) is no leaf of the other bases'
+    // ids, its own fields are varied on the mup base; the transformer has no family settings.
     assertEquals(
         Set.of(
             "training.schedule",
@@ -191,7 +192,9 @@ class TrialTest {
             "data.tokenizer",
             "data.tokenizerSettings",
             "data.inputs",
-            "parametrization"),
+            "parametrization",
+            "parametrization.name",
+            "familySettings"),
         notVaried,
         "leaves the test could not vary; varied: " + varied);
   }

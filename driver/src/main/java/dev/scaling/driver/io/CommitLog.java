@@ -80,6 +80,7 @@ public final class CommitLog {
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .addModule(TrainingSpecJson.module())
           .addModule(DataSpecJson.module())
+          .addModule(ModelJson.module())
           .build();
 
   private static final DateTimeFormatter STAMP =

@@ -131,7 +131,8 @@ public final class Planner {
                 replica,
                 spec.data(),
                 training,
-                spec.model().parametrization());
+                spec.model().parametrization(),
+                spec.model().familySettings());
         Trial trial = catalog.trial(spec.name(), config);
         out.add(budget == null ? trial : trial.withBudget(budget));
       }

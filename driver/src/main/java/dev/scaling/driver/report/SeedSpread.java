@@ -106,6 +106,7 @@ public record SeedSpread(double sd, int points, int trials) {
         0,
         c.data(),
         c.training(),
-        c.parametrization());
+        c.parametrization(),
+        c.familySettings());
   }
 }

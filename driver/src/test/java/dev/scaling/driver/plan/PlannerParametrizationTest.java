@@ -34,7 +34,7 @@ class PlannerParametrizationTest {
     List<Trial> standard = Planner.plan(SpecParser.parse(yaml(""))).trials();
     assertEquals(4, mup.size());
     for (Trial t : mup) {
-      assertEquals(new ParametrizationSpec("mup", 32), t.parametrization());
+      assertEquals(ParametrizationSpec.mup(32), t.parametrization());
     }
     for (Trial t : standard) {
       assertNull(t.parametrization());
@@ -57,6 +57,8 @@ class PlannerParametrizationTest {
             SpecException.class,
             () -> Planner.plan(SpecParser.parse(yaml(", parametrization: mupp, base_width: 32"))));
     assertEquals("model.parametrization", e.field());
-    assertTrue(e.getMessage().contains("one of [standard, mup], found \"mupp\""), e.getMessage());
+    // Parsed: the spec side knows the names (other tests may register more after these two).
+    assertTrue(e.getMessage().contains("one of [standard, mup"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("found \"mupp\""), e.getMessage());
   }
 }

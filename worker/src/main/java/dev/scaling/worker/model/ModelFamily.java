@@ -7,7 +7,9 @@ import dev.scaling.common.trial.ParamCounts;
 /**
  * One kind of model a sweep can train, chosen by {@code model.family}: it builds the DJL block and
  * states its parameter counts, which the planner carries on each trial for 6ND, D/N and the fits. A
- * new family is one class implementing this plus one line in {@link ModelFamilies}.
+ * new family is its spec side ({@link dev.scaling.common.model.ModelFamilyKind}, which parses its
+ * own settings, carried as {@code TrialConfig.familySettings()}) plus one class implementing this,
+ * registered with {@link ModelFamilies#register}.
  */
 public interface ModelFamily {
 

@@ -1,5 +1,9 @@
 package dev.scaling.worker.model;
 
+import dev.scaling.common.model.MupKind;
+import dev.scaling.common.model.MupSettings;
+import dev.scaling.common.model.ParametrizationSettings;
+
 /**
  * The maximal update parametrization (muP; Yang et al. 2022, "Tensor Programs V", as coded in
  * microsoft/mup) for Adam, against a base width at which it equals {@link StandardParametrization}.
@@ -25,7 +29,7 @@ package dev.scaling.worker.model;
  */
 public final class MupParametrization implements Parametrization {
   /** Its {@code model.parametrization} value. */
-  public static final String NAME = "mup";
+  public static final String NAME = MupKind.NAME;
 
   @Override
   public String name() {
@@ -33,6 +37,13 @@ public final class MupParametrization implements Parametrization {
   }
 
   @Override
+  public WidthScaling scaling(int width, int headSize, ParametrizationSettings settings) {
+    return scaling(width, headSize, ((MupSettings) settings).baseWidth());
+  }
+
+  /**
+   * The multipliers for a model of {@code width} and {@code headSize} against {@code baseWidth}.
+   */
   public WidthScaling scaling(int width, int headSize, int baseWidth) {
     double widthMult = (double) width / baseWidth;
     int baseHeadSize = headSize; // the head size is the same at every width, the base one included

@@ -1,9 +1,13 @@
 package dev.scaling.worker.model;
 
+import dev.scaling.common.model.ParametrizationSettings;
+
 /**
- * How a model's initialisation, output multiplier, attention scale and per-parameter learning rates
- * scale with its width ({@code model.parametrization}). A new parametrization is one class
- * implementing this plus one line in {@link Parametrizations}.
+ * The runtime side of a parametrization: how a model's initialisation, output multiplier, attention
+ * scale and per-parameter learning rates scale with its width ({@code model.parametrization}). A
+ * new parametrization is its spec side ({@link dev.scaling.common.model.ParametrizationKind}, which
+ * parses its settings) plus one class implementing this, registered with {@link
+ * Parametrizations#register}.
  */
 public interface Parametrization {
 
@@ -16,8 +20,8 @@ public interface Parametrization {
    * @param width the model's width (d_model)
    * @param headSize its attention head size ({@code model.head_size}: fixed across widths, so the
    *     head count grows with width)
-   * @param baseWidth the width at which the parametrization equals the standard one ({@code
-   *     model.base_width})
+   * @param settings the parametrization's own settings, parsed by its spec-side kind (e.g. {@link
+   *     dev.scaling.common.model.MupSettings}); null for a parametrization without settings
    */
-  WidthScaling scaling(int width, int headSize, int baseWidth);
+  WidthScaling scaling(int width, int headSize, ParametrizationSettings settings);
 }

@@ -4,8 +4,8 @@ import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.spec.ParametrizationSpec;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.trial.Trial;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The registry of parametrizations, keyed by {@code model.parametrization}: one {@code register}
@@ -13,7 +13,7 @@ import java.util.List;
  * starts.
  */
 public final class Parametrizations {
-  private static final List<Parametrization> REGISTERED = new ArrayList<>();
+  private static final List<Parametrization> REGISTERED = new CopyOnWriteArrayList<>();
 
   static {
     register(new StandardParametrization());
@@ -22,9 +22,22 @@ public final class Parametrizations {
 
   private Parametrizations() {}
 
-  private static void register(Parametrization p) {
-    InvariantViolation.check(
-        !names().contains(p.name()), "parametrization " + p.name() + " is registered twice");
+  /**
+   * Registers the runtime of {@code p}, whose spec side is registered in {@code
+   * dev.scaling.common.model.ParametrizationKinds}. Registering another instance of the same class
+   * again is a no-op (a test may register it from several test classes).
+   *
+   * @throws InvariantViolation when another class already holds the name
+   */
+  public static synchronized void register(Parametrization p) {
+    for (Parametrization earlier : REGISTERED) {
+      if (earlier.name().equals(p.name())) {
+        InvariantViolation.check(
+            earlier.getClass() == p.getClass(),
+            "parametrization " + p.name() + " is registered twice");
+        return;
+      }
+    }
     REGISTERED.add(p);
   }
 
@@ -55,7 +68,7 @@ public final class Parametrizations {
     if (spec == null) {
       return WidthScaling.standard(headSize);
     }
-    return named(spec.name()).scaling(width, headSize, spec.baseWidth());
+    return named(spec.name()).scaling(width, headSize, spec.settings());
   }
 
   /** The multipliers of {@code trial}'s model. */

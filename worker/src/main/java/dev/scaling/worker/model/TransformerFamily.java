@@ -1,12 +1,13 @@
 package dev.scaling.worker.model;
 
+import dev.scaling.common.model.TransformerKind;
 import dev.scaling.common.trial.ModelShape;
 import dev.scaling.common.trial.ParamCounts;
 
 /** The decoder-only, pre-LayerNorm, causal transformer of {@link DecoderModel}. */
 public final class TransformerFamily implements ModelFamily {
   /** Its {@code model.family} value. */
-  public static final String NAME = "transformer";
+  public static final String NAME = TransformerKind.NAME;
 
   @Override
   public String name() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import dev.scaling.common.model.ParametrizationKinds;
 import dev.scaling.common.spec.DataSource;
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.ParametrizationSpec;
@@ -40,7 +41,9 @@ class ParametrizationsTest {
   }
 
   @Test
-  void trial_withUnknownParametrizationFailsWhenPlanned() {
+  void trial_withAParametrizationTheWorkerDoesNotKnowFailsWhenPlanned() {
+    // Known to the spec side (so specs may name it), with no runtime registered here.
+    ParametrizationKinds.register(() -> "sp");
     DataSpec data =
         DataSpec.builder(DataSource.SYNTHETIC)
             .evalTokens(2048)
@@ -59,7 +62,7 @@ class ParametrizationsTest {
             0,
             data,
             training,
-            new ParametrizationSpec("sp", 32));
+            new ParametrizationSpec("sp", null));
     SpecException e = assertThrows(SpecException.class, () -> ModelFamilies.trial("t", config));
     assertEquals("model.parametrization", e.field());
   }
@@ -82,7 +85,7 @@ class ParametrizationsTest {
 
   @Test
   void standard_ignoresWidth() {
-    assertEquals(WidthScaling.standard(16), new StandardParametrization().scaling(256, 16, 32));
+    assertEquals(WidthScaling.standard(16), new StandardParametrization().scaling(256, 16, null));
   }
 
   @Test
