@@ -147,6 +147,19 @@ public final class ScalingFitter {
     return p.fit(ones(p.cells().size()), starts);
   }
 
+  /**
+   * Why {@code form} cannot be fitted to {@code points} before any fit runs (too few rows, or too
+   * few distinct N or D, in its scope), or null when it can be tried.
+   */
+  public static String tooFewRows(LawForm form, List<ScalingPoint> points) {
+    try {
+      select(form, points);
+      return null;
+    } catch (Unfittable e) {
+      return e.getMessage();
+    }
+  }
+
   /** The rows of {@code form}'s scope, and the other variable's value for a single-variable law. */
   private static Selection select(LawForm form, List<ScalingPoint> points) {
     Law law = form.law();
