@@ -113,6 +113,11 @@ final class Cells {
 
   private record Key(double n, double d) {}
 
+  /** The mean of cell {@code c}'s log losses. */
+  double meanLog(int c) {
+    return center[c];
+  }
+
   /** Number of cells. */
   int size() {
     return count.length;
