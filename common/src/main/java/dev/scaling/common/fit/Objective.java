@@ -6,9 +6,10 @@ import java.util.List;
 
 /**
  * The fitter's objective for any {@link Law} written as log L_hat = LSE_k(u_k) (or theta[p] * LSE):
- * the weighted sum over rows of Huber_delta(log L_hat - log L), with its analytic gradient. Row
- * weights are integer multiplicities, so a bootstrap resample or a backtest subset is the same
- * objective with other weights.
+ * the weighted sum over rows of Huber_delta(log L_hat - log L), with its analytic gradient. Rows
+ * come as {@link Cells}: one row each, or grouped by (N, D) cell, whose rows share a prediction and
+ * are summed exactly in one step. Weights (per row, or per cell) are integer multiplicities, so a
+ * bootstrap resample is the same objective with other weights.
  *
  * <p>One fused pass, whatever the law: scaling tables are grids (every model size trained at
  * several token counts), so a term of log N is evaluated and exponentiated once per distinct N, a
@@ -29,7 +30,7 @@ final class Objective implements Bfgs.Function {
   private static final int D = 1;
   private static final int C = 2;
 
-  private final double[] logL;
+  private final Cells cells;
   private final double[] weight;
   private final double delta;
   private final int dim;
@@ -66,13 +67,27 @@ final class Objective implements Bfgs.Function {
   /** Scratch slot where rows redone on their own add to the outer power's gradient. */
   private final int outerSlot;
 
+  /** Scratch slot where {@link Cells#huber} leaves a cell's slope. */
+  private final int slopeSlot;
+
   private final int scratchSize;
 
   /** Read-only ones, the weights of coefficients that already include them. */
   private final double[] ones;
 
   Objective(Law law, double[] logN, double[] logD, double[] logL, double[] weight, double delta) {
-    this.logL = logL;
+    this(law, Cells.rows(logN, logD, logL), weight, delta);
+  }
+
+  /**
+   * The objective over a table's (N, D) cells: {@code weight[c]} multiplies every row of cell c
+   * (the number of times a cluster bootstrap drew it), each cell's rows summed exactly by {@link
+   * Cells#huber}.
+   */
+  Objective(Law law, Cells cells, double[] weight, double delta) {
+    double[] logN = cells.logN;
+    double[] logD = cells.logD;
+    this.cells = cells;
     this.weight = weight;
     this.delta = delta;
     this.dim = law.dim();
@@ -115,7 +130,8 @@ final class Objective implements Bfgs.Function {
       }
     }
     outerSlot = at;
-    scratchSize = at + 1;
+    slopeSlot = at + 1;
+    scratchSize = at + 2;
     ones = new double[Math.max(x[N].length, Math.max(x[D].length, 1))];
     Arrays.fill(ones, 1.0);
   }
@@ -209,17 +225,8 @@ final class Objective implements Bfgs.Function {
         continue;
       }
       double lse = m + Math.log(s);
-      double r = p * lse - logL[i];
-      double ar = Math.abs(r);
-      double slope;
-      if (ar <= del) {
-        f += w * 0.5 * r * r;
-        slope = r;
-      } else {
-        f += w * del * (ar - 0.5 * del);
-        slope = r > 0 ? del : -del;
-      }
-      double ws = w * slope;
+      f += w * cells.huber(i, p * lse, del, sc, slopeSlot);
+      double ws = w * sc[slopeSlot];
       gOuter += ws * lse;
       double c = ws * p / s;
       sc[cn + j] += c;
@@ -263,12 +270,9 @@ final class Objective implements Bfgs.Function {
       s += Math.exp(sc[off[q] + index(q, j, k)] - mr);
     }
     double lse = mr + Math.log(s);
-    double r = p * lse - logL[i];
-    double ar = Math.abs(r);
     double w = weight[i];
-    double slope = ar <= delta ? r : (r > 0 ? delta : -delta);
-    double loss = ar <= delta ? 0.5 * r * r : delta * (ar - 0.5 * delta);
-    double ws = w * slope;
+    double loss = cells.huber(i, p * lse, delta, sc, slopeSlot);
+    double ws = w * sc[slopeSlot];
     // The outer power's gradient goes through the coefficient slots too: see valueAndGradient.
     double c = ws * p / s;
     for (int q = 0; q < nt; q++) {

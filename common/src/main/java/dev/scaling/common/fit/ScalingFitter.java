@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.IntStream;
 
@@ -22,6 +25,12 @@ import java.util.stream.IntStream;
  * of 1e-10 or a relative objective change below 1e-15, and the polish is restarted from its own end
  * point until it stops improving, so the result is the optimum rather than wherever a loose run
  * stopped.
+ *
+ * <p>Rows are grouped into (N, D) cells ({@link Cells}): a cell's rows share a prediction, so the
+ * objective sums them exactly in one step, and a table of many replicates costs about as much as
+ * one of its cells. The bootstrap is a cluster bootstrap: it draws cells with replacement, each
+ * with all its rows, so replicates (or exact duplicates) of a point do not count as independent
+ * evidence and duplicating a table leaves its intervals as they were.
  *
  * <p>Bootstrap resamples warm-start from the full-data optimum and the runner-up local optima of
  * the full grid instead of rerunning the whole grid: a resample perturbs each row's weight by
@@ -55,14 +64,28 @@ public final class ScalingFitter {
     }
   }
 
+  /** Seconds between progress lines of a long bootstrap (and before the first). */
+  static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
+
   private final FitOptions options;
+  private final Consumer<String> progressLines;
 
   /** A fitter with the given options. */
   public ScalingFitter(FitOptions options) {
+    this(options, null);
+  }
+
+  /**
+   * A fitter with the given options that reports a bootstrap running longer than a few seconds to
+   * {@code progress}, one line every few seconds ("bootstrap chinchilla: 120/1000 resamples, 5 s
+   * elapsed, about 37 s left"); null for none.
+   */
+  public ScalingFitter(FitOptions options, Consumer<String> progress) {
     if (options == null) {
       throw new IllegalArgumentException("options must be present, found null");
     }
     this.options = options;
+    this.progressLines = progress;
   }
 
   /** The options this fitter uses. */
@@ -105,8 +128,8 @@ public final class ScalingFitter {
    */
   public FitResult fit(LawForm form, List<ScalingPoint> points) {
     Selection s = select(form, points);
-    return Problem.of(form, s.rows(), options.huberDelta(), s.fixedAt())
-        .fit(ones(s.rows().size()), form.law().starts(options.grid()));
+    Problem p = Problem.of(form, s.rows(), options.huberDelta(), s.fixedAt());
+    return p.fit(ones(p.cells().size()), form.law().starts(options.grid()));
   }
 
   /**
@@ -120,8 +143,21 @@ public final class ScalingFitter {
       throw new IllegalArgumentException("starts must hold at least one start, found none");
     }
     Selection s = select(form, points);
-    return Problem.of(form, s.rows(), options.huberDelta(), s.fixedAt())
-        .fit(ones(s.rows().size()), starts);
+    Problem p = Problem.of(form, s.rows(), options.huberDelta(), s.fixedAt());
+    return p.fit(ones(p.cells().size()), starts);
+  }
+
+  /**
+   * Why {@code form} cannot be fitted to {@code points} before any fit runs (too few rows, or too
+   * few distinct N or D, in its scope), or null when it can be tried.
+   */
+  public static String tooFewRows(LawForm form, List<ScalingPoint> points) {
+    try {
+      select(form, points);
+      return null;
+    } catch (Unfittable e) {
+      return e.getMessage();
+    }
   }
 
   /** The rows of {@code form}'s scope, and the other variable's value for a single-variable law. */
@@ -203,8 +239,10 @@ public final class ScalingFitter {
     double compute = optimalCompute(points);
     Problem p = Problem.of(form, points, options.huberDelta(), Double.NaN);
     List<double[]> starts = full.localOptima().stream().limit(4).map(LawParams::toTheta).toList();
-    int n = points.size();
+    int n = p.cells().size();
     boolean allocation = full.params().computeOptimal().isPresent();
+    AtomicInteger done = new AtomicInteger();
+    Progress progress = new Progress(form.label(), resamples, progressLines);
     ComputeOptimal.Quantity[] quantities =
         allocation ? ComputeOptimal.Quantity.values() : new ComputeOptimal.Quantity[0];
     double[][] draws =
@@ -214,11 +252,13 @@ public final class ScalingFitter {
                 k -> {
                   SplittableRandom rng =
                       new SplittableRandom(Seeds.mix(options.seed() ^ Seeds.mix(k + 1L)));
+                  // A cluster bootstrap: draw n cells with replacement, each with all its rows.
                   double[] w = new double[n];
                   for (int i = 0; i < n; i++) {
                     w[rng.nextInt(n)] += 1;
                   }
                   Solution best = p.polish(w, starts);
+                  progress.done(done.incrementAndGet());
                   if (best == null) {
                     // Every warm start left the law's domain on this resample (a fit running off to
                     // a bound):
@@ -264,12 +304,12 @@ public final class ScalingFitter {
     if (train < 8) {
       return null;
     }
-    double[] w = new double[n];
+    List<ScalingPoint> trainRows = new ArrayList<>(train);
     for (int k = 0; k < train; k++) {
-      w[order[k]] = 1;
+      trainRows.add(points.get(order[k]));
     }
-    Problem p = Problem.of(form, points, options.huberDelta(), Double.NaN);
-    FitResult fit = p.fit(w, form.law().starts(options.grid()));
+    Problem p = Problem.of(form, trainRows, options.huberDelta(), Double.NaN);
+    FitResult fit = p.fit(ones(p.cells().size()), form.law().starts(options.grid()));
     double sum = 0;
     double max = 0;
     for (int k = train; k < n; k++) {
@@ -296,7 +336,7 @@ public final class ScalingFitter {
             points,
             options.huberDelta(),
             params instanceof PowerLawParams pl ? pl.fixedAt() : Double.NaN);
-    return p.objective(ones(points.size())).value(params.toTheta());
+    return p.objective(ones(p.cells().size())).value(params.toTheta());
   }
 
   /** The largest 6ND of the table: where N_opt is reported. */
@@ -321,12 +361,50 @@ public final class ScalingFitter {
     return w;
   }
 
+  /** Prints a line every few seconds while a bootstrap runs, none for a short one. */
+  private static final class Progress {
+    private final String label;
+    private final int total;
+    private final Consumer<String> out;
+    private final long start = System.nanoTime();
+    private final AtomicLong last = new AtomicLong(start);
+
+    Progress(String label, int total, Consumer<String> out) {
+      this.label = label;
+      this.total = total;
+      this.out = out;
+    }
+
+    void done(int k) {
+      if (out == null) {
+        return;
+      }
+      long now = System.nanoTime();
+      long was = last.get();
+      if (now - was < PROGRESS_EVERY_NANOS || k >= total || !last.compareAndSet(was, now)) {
+        return;
+      }
+      double elapsed = (now - start) / 1e9;
+      out.accept(
+          String.format(
+              Locale.ROOT,
+              "bootstrap %s: %d/%d resamples, %.0f s elapsed, about %.0f s left",
+              label,
+              k,
+              total,
+              elapsed,
+              elapsed / k * (total - k)));
+    }
+  }
+
   /** An optimiser end point. */
   record Solution(double[] theta, double f) {}
 
-  /** One law over one table: builds objectives for given row weights and runs the multi-start. */
-  private record Problem(
-      LawForm form, double[] logN, double[] logD, double[] logL, double delta, double fixedAt) {
+  /**
+   * One law over one table, its rows grouped into (N, D) cells: builds objectives for given cell
+   * weights and runs the multi-start.
+   */
+  private record Problem(LawForm form, Cells cells, double delta, double fixedAt) {
     static Problem of(LawForm form, List<ScalingPoint> points, double delta, double fixedAt) {
       double[] ln = points.stream().mapToDouble(q -> Math.log(q.n())).toArray();
       double[] ld = points.stream().mapToDouble(q -> Math.log(q.d())).toArray();
@@ -334,11 +412,11 @@ public final class ScalingFitter {
       if (points.isEmpty()) {
         throw new Unfittable("cannot fit " + form.label() + " to 0 rows");
       }
-      return new Problem(form, ln, ld, ll, delta, fixedAt);
+      return new Problem(form, Cells.group(ln, ld, ll), delta, fixedAt);
     }
 
     Objective objective(double[] w) {
-      return new Objective(form.law(), logN, logD, logL, w, delta);
+      return new Objective(form.law(), cells, w, delta);
     }
 
     LawParams toParams(double[] t) {
@@ -385,7 +463,10 @@ public final class ScalingFitter {
       List<LawParams> optima =
           distinct(polished, POLISHED).stream().map(s -> toParams(s.theta())).toList();
       Solution best = polished.get(0);
-      int used = (int) Arrays.stream(w).filter(x -> x != 0).count();
+      int used = 0;
+      for (int c = 0; c < w.length; c++) {
+        used += w[c] != 0 ? cells.count[c] : 0;
+      }
       LawParams params = toParams(best.theta());
       return new FitResult(
           form,

@@ -55,15 +55,27 @@ public final class VariableProjection {
     if (!(bfgs.params() instanceof ChinchillaParams b)) {
       return null;
     }
-    int n = points.size();
-    double[] ln = points.stream().mapToDouble(p -> Math.log(p.n())).toArray();
-    double[] ld = points.stream().mapToDouble(p -> Math.log(p.d())).toArray();
-    double[] ll = points.stream().mapToDouble(p -> Math.log(p.loss())).toArray();
-    double[] loss = points.stream().mapToDouble(ScalingPoint::loss).toArray();
+    // Rows grouped into (N, D) cells: the objective sums each cell exactly; the grid search's
+    // least squares (only a start for the polish) uses each cell's geometric-mean loss with its
+    // row count as weight, the same as before for a table whose rows are all distinct cells.
+    Cells cells =
+        Cells.group(
+            points.stream().mapToDouble(p -> Math.log(p.n())).toArray(),
+            points.stream().mapToDouble(p -> Math.log(p.d())).toArray(),
+            points.stream().mapToDouble(p -> Math.log(p.loss())).toArray());
+    int n = cells.size();
+    double[] ln = cells.logN;
+    double[] ld = cells.logD;
+    double[] loss = new double[n];
+    double[] count = new double[n];
+    for (int c = 0; c < n; c++) {
+      loss[c] = Math.exp(cells.meanLog(c));
+      count[c] = cells.count[c];
+    }
     double delta = bfgs.delta();
     double[] w = new double[n];
     Arrays.fill(w, 1);
-    Objective obj = new Objective(LawForm.CHINCHILLA.law(), ln, ld, ll, w, delta);
+    Objective obj = new Objective(LawForm.CHINCHILLA.law(), cells, w, delta);
     double[] best =
         IntStream.range(0, STEPS * STEPS)
             .parallel()
@@ -71,7 +83,7 @@ public final class VariableProjection {
                 cell -> {
                   double alpha = LO + (HI - LO) * (cell / STEPS) / (STEPS - 1);
                   double beta = LO + (HI - LO) * (cell % STEPS) / (STEPS - 1);
-                  double[] eab = project(ln, ld, loss, alpha, beta, delta);
+                  double[] eab = project(ln, ld, loss, count, alpha, beta, delta);
                   double[] theta = {
                     ChinchillaParams.safeLog(eab[1]),
                     ChinchillaParams.safeLog(eab[2]),
@@ -129,6 +141,20 @@ public final class VariableProjection {
    */
   static double[] project(
       double[] ln, double[] ld, double[] loss, double alpha, double beta, double delta) {
+    double[] ones = new double[loss.length];
+    Arrays.fill(ones, 1);
+    return project(ln, ld, loss, ones, alpha, beta, delta);
+  }
+
+  /** As above, row i counting {@code count[i]} times. */
+  static double[] project(
+      double[] ln,
+      double[] ld,
+      double[] loss,
+      double[] count,
+      double alpha,
+      double beta,
+      double delta) {
     int n = loss.length;
     double[][] x = new double[n][];
     for (int i = 0; i < n; i++) {
@@ -136,14 +162,14 @@ public final class VariableProjection {
     }
     double[] v = new double[n];
     for (int i = 0; i < n; i++) {
-      v[i] = 1 / (loss[i] * loss[i]);
+      v[i] = count[i] / (loss[i] * loss[i]);
     }
     double[] c = nnls(x, loss, v);
     for (int it = 0; it < 6; it++) {
       for (int i = 0; i < n; i++) {
         double pred = c[0] * x[i][0] + c[1] * x[i][1] + c[2] * x[i][2];
         double r = Math.abs(pred - loss[i]) / loss[i];
-        v[i] = (r <= delta ? 1 : delta / r) / (loss[i] * loss[i]);
+        v[i] = count[i] * (r <= delta ? 1 : delta / r) / (loss[i] * loss[i]);
       }
       c = nnls(x, loss, v);
     }

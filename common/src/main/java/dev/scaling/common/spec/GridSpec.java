@@ -64,13 +64,23 @@ public record GridSpec(
   /**
    * Number of trials the grid expands to; for an isoflop grid, the most it can (budgets x models x
    * learning rates x seeds: a budget whose ladder gives two targets one shape plans it once).
+   * Computed in {@code long}, and {@link Long#MAX_VALUE} when even that overflows, so a huge grid
+   * is never mistaken for a small one ({@link TrialLimit} refuses it).
    */
-  public int size() {
-    int points =
+  public long size() {
+    long points =
         isoflop != null
-            ? isoflop.budgets().size() * isoflop.models()
-            : width.size() * depth.size() * tokens.size();
-    return points * Math.max(1, learningRate.size()) * seeds.size();
+            ? times(isoflop.budgets().size(), isoflop.models())
+            : times(times(width.size(), depth.size()), tokens.size());
+    return times(times(points, Math.max(1, learningRate.size())), seeds.size());
+  }
+
+  private static long times(long a, long b) {
+    try {
+      return Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   private static <T> List<T> checked(String field, List<T> values) {

@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,6 +26,8 @@ import java.util.function.Function;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 
 /**
@@ -57,9 +60,10 @@ public final class SpecParser {
       root =
           new Yaml(new SafeConstructor(options))
               .load(new InputStreamReader(in, StandardCharsets.UTF_8));
+    } catch (MarkedYAMLException e) {
+      throw SpecException.of("spec", "is not valid YAML " + marked(e));
     } catch (YAMLException e) {
-      throw SpecException.of(
-          "spec", "is not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+      throw SpecException.of("spec", "is not valid YAML: " + oneLine(e.getMessage()));
     }
     SpecBlock top = SpecBlock.root(root);
     String name = top.string("name", null);
@@ -67,9 +71,44 @@ public final class SpecParser {
     DataSpec data = data(top.child("data"));
     ModelSpec model = model(top.child("model"));
     GridSpec grid = grid(top.child("grid"));
+    TrialLimit.check(grid);
     TrainingSpec training = training(top.child("training"));
     top.rejectUnknown(Set.of("name", "seed", "data", "model", "grid", "training"));
     return new SweepSpec(name, seed, data, model, grid, training);
+  }
+
+  /**
+   * A parser error as one line: where (1-based line and column), the problem (e.g. "found duplicate
+   * key depth", "found character '\\t(TAB)' that cannot start any token") and its context with its
+   * own line, e.g. "at line 13, column 3: found duplicate key depth (while constructing a mapping
+   * at line 11, column 3)".
+   */
+  private static String marked(MarkedYAMLException e) {
+    StringBuilder s = new StringBuilder();
+    Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+    if (at != null) {
+      s.append(
+          String.format(
+              Locale.ROOT, "at line %d, column %d", at.getLine() + 1, at.getColumn() + 1));
+    }
+    s.append(": ").append(oneLine(e.getProblem() != null ? e.getProblem() : e.getMessage()));
+    if (e.getContext() != null) {
+      s.append(" (").append(oneLine(e.getContext()));
+      Mark c = e.getContextMark();
+      if (c != null && c != at) {
+        s.append(
+            String.format(
+                Locale.ROOT, " at line %d, column %d", c.getLine() + 1, c.getColumn() + 1));
+      }
+      s.append(')');
+    }
+    return s.toString();
+  }
+
+  /** {@code text} with line breaks and other control characters as spaces, at most 200 chars. */
+  private static String oneLine(String text) {
+    String t = text == null ? "" : text.replaceAll("\\p{Cntrl}+", " ").trim();
+    return t.length() > 200 ? t.substring(0, 200) + "..." : t;
   }
 
   /**

@@ -435,4 +435,108 @@ class SpecParserTest {
     org.junit.jupiter.api.Assertions.assertTrue(
         e.getMessage().startsWith("spec: is not valid YAML"), e.getMessage());
   }
+
+  @Test
+  void parse_yamlSyntaxErrorNamesLineAndColumn() {
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () -> SpecParser.parse(VALID.replace("width: [32, 64]", "width: [32, 64")));
+    String m = e.getMessage();
+    org.junit.jupiter.api.Assertions.assertTrue(
+        m.startsWith("spec: is not valid YAML") && m.matches("(?s).*line \\d+, column \\d+.*"), m);
+    org.junit.jupiter.api.Assertions.assertFalse(m.contains("\n"), "one line: " + m);
+  }
+
+  @Test
+  void parse_duplicateKeyNamesLineColumnAndKey() {
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () ->
+                SpecParser.parse(
+                    VALID.replace("  depth: [1, 2]\n", "  depth: [1, 2]\n  depth: [3]\n")));
+    String m = e.getMessage();
+    // depth is on line 11 of VALID, the duplicate on line 12, column 3 (1-based).
+    org.junit.jupiter.api.Assertions.assertTrue(m.contains("duplicate key depth"), m);
+    org.junit.jupiter.api.Assertions.assertTrue(m.contains("line 12, column 3"), m);
+    org.junit.jupiter.api.Assertions.assertFalse(m.contains("\n"), "one line: " + m);
+  }
+
+  @Test
+  void parse_tabIndentNamesLineAndColumn() {
+    SpecException e =
+        assertThrows(
+            SpecException.class,
+            () -> SpecParser.parse(VALID.replace("  depth: [1, 2]", "\tdepth: [1, 2]")));
+    String m = e.getMessage();
+    org.junit.jupiter.api.Assertions.assertTrue(m.contains("line 11, column 1"), m);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        m.toLowerCase(java.util.Locale.ROOT).contains("tab"), m);
+    org.junit.jupiter.api.Assertions.assertFalse(m.contains("\n"), "one line: " + m);
+  }
+
+  /** A grid of 1000 widths, 1000 depths and 1000 token counts: 1e9 trials, past an int. */
+  private static String hugeGrid(int perAxis, String seeds) {
+    StringBuilder w = new StringBuilder();
+    StringBuilder d = new StringBuilder();
+    StringBuilder t = new StringBuilder();
+    for (int i = 1; i <= perAxis; i++) {
+      w.append(i == 1 ? "" : ", ").append(16 * i);
+      d.append(i == 1 ? "" : ", ").append(i);
+      t.append(i == 1 ? "" : ", ").append(4096L * i);
+    }
+    return VALID
+        .replace("width: [32, 64]", "width: [" + w + "]")
+        .replace("depth: [1, 2]", "depth: [" + d + "]")
+        .replace("tokens: [4096, 8192]", "tokens: [" + t + "]\n  seeds: " + seeds);
+  }
+
+  @Test
+  void parse_refusesAGridPastTheTrialLimitQuicklyAndWithoutOverflow() {
+    // 2000^3 x 3 seeds = 2.4e10 trials: an int product overflows (to a negative number).
+    String yaml = hugeGrid(2000, "[0, 1, 2]");
+    long t0 = System.nanoTime();
+    SpecException e = assertThrows(SpecException.class, () -> SpecParser.parse(yaml));
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals("grid", e.field());
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().contains("24000000000"), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("100000"), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertTrue(ms < 1000, "refused in " + ms + " ms");
+  }
+
+  @Test
+  void gridSize_isALongProductOfEveryAxis() {
+    GridSpec g =
+        new GridSpec(
+            java.util.stream.IntStream.rangeClosed(1, 2000).map(i -> 16 * i).boxed().toList(),
+            java.util.stream.IntStream.rangeClosed(1, 2000).boxed().toList(),
+            java.util.stream.LongStream.rangeClosed(1, 2000).map(i -> 4096 * i).boxed().toList(),
+            List.of(1e-3, 2e-3),
+            List.of(0, 1, 2),
+            null);
+    assertEquals(2000L * 2000 * 2000 * 2 * 3, g.size());
+  }
+
+  @Test
+  void parse_trialLimitIsSettableBySystemProperty() {
+    String yaml = hugeGrid(50, "[0]"); // 125 000 trials
+    assertThrows(SpecException.class, () -> SpecParser.parse(yaml));
+    String before = System.getProperty(TrialLimit.PROPERTY);
+    System.setProperty(TrialLimit.PROPERTY, "200000");
+    try {
+      assertEquals(125_000L, SpecParser.parse(yaml).grid().size());
+      System.setProperty(TrialLimit.PROPERTY, "1000");
+      SpecException e =
+          assertThrows(SpecException.class, () -> SpecParser.parse(hugeGrid(11, "[0]")));
+      org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("1331"), e.getMessage());
+    } finally {
+      if (before == null) {
+        System.clearProperty(TrialLimit.PROPERTY);
+      } else {
+        System.setProperty(TrialLimit.PROPERTY, before);
+      }
+    }
+  }
 }

@@ -3,12 +3,18 @@ package dev.scaling.driver.fit;
 import dev.scaling.common.fit.ApproachKind;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.LawForm;
+import dev.scaling.common.fit.ScalingFitter;
+import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.common.fit.StartGrid;
+import dev.scaling.common.spec.SpecException;
 import dev.scaling.driver.FitOptionsMixin;
 import dev.scaling.driver.OptionRules;
+import dev.scaling.driver.report.TrialPoint;
 import dev.scaling.driver.spark.HadoopConfs;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -125,9 +131,32 @@ public final class FitCommand implements Callable<Integer> {
             seed,
             0.95,
             backtestShare);
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new SpecException(
+          "--out", "a folder to write fits/ and report/ into (new or existing), not a file", out);
+    }
     InputTable table =
         TableReader.read(
             input, HadoopConfs.forDriver(), nCol, dCol, lossCol, computeCol, dropInvalid);
+    List<ScalingPoint> points = table.rows().stream().map(TrialPoint::point).toList();
+    List<String> why = new ArrayList<>();
+    for (LawForm f : forms) {
+      String reason = ScalingFitter.tooFewRows(f, points);
+      if (reason == null) {
+        why.clear();
+        break;
+      }
+      why.add(reason);
+    }
+    if (!why.isEmpty()) {
+      throw SpecException.of(
+          "--input",
+          input
+              + " has too few rows for any law asked for ("
+              + points.size()
+              + " usable rows): "
+              + String.join("; ", why));
+    }
     outcome =
         SweepFit.fitAndReport(
             FitRequest.builder(table.rows(), options)

@@ -67,7 +67,7 @@ public final class SweepFit {
     List<String> notes = request.notes();
     LearningRateTransfer learningRates = request.learningRates();
     ScalingAnalysis a =
-        new ScalingFitter(request.options())
+        new ScalingFitter(request.options(), System.err::println)
             .analyse(rows.stream().map(TrialPoint::point).toList(), request.forms());
     AllocationStudy study = AllocationStudy.run(a, request.compute(), request.approaches());
     Path fits = FitsTable.write(a, study, folder.resolve("fits"));

@@ -1,5 +1,6 @@
 package dev.scaling.driver.fit;
 
+import com.univocity.parsers.common.TextParsingException;
 import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
 import dev.scaling.common.fit.ScalingPoint;
@@ -17,9 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -116,7 +120,18 @@ public final class TableReader {
         header = new ArrayList<>();
         cells = new ArrayList<>();
         for (Path f : files) {
-          readParquet(HadoopInputFile.fromPath(f, hadoop), header, cells);
+          try {
+            readParquet(HadoopInputFile.fromPath(f, hadoop), header, cells);
+          } catch (RuntimeException | IOException e) {
+            if (e instanceof IOException io && !undecodable(io)) {
+              throw io;
+            }
+            throw SpecException.of(
+                "--input",
+                f
+                    + " is not a readable Parquet file (corrupt or truncated): "
+                    + printable(String.valueOf(e.getMessage()), 80));
+          }
         }
       } else {
         CsvParserSettings settings = new CsvParserSettings();
@@ -124,11 +139,26 @@ public final class TableReader {
         settings.setNullValue(null);
         settings.setEmptyValue(null);
         try (Reader r = new InputStreamReader(fs.open(path), StandardCharsets.UTF_8)) {
-          List<String[]> all = new CsvParser(settings).parseAll(r);
+          List<String[]> all;
+          try {
+            all = new CsvParser(settings).parseAll(r);
+          } catch (TextParsingException e) {
+            throw SpecException.of(
+                "--input",
+                input
+                    + " is not a readable CSV file (line "
+                    + (e.getLineIndex() + 1)
+                    + " cannot be parsed as CSV)");
+          }
           if (all.isEmpty()) {
             throw new SpecException("--input", "a CSV file with a header row", input + " (empty)");
           }
           header = Arrays.stream(all.get(0)).map(h -> h == null ? "" : h.trim()).toList();
+          if (header.stream().anyMatch(TableReader::binary)) {
+            throw SpecException.of(
+                "--input",
+                input + " is not a CSV text file (its first line holds bytes that are not text)");
+          }
           cells = all.subList(1, all.size());
         }
       }
@@ -157,6 +187,8 @@ public final class TableReader {
     int notFinished = 0;
     int nonFinite = 0;
     List<String> dropped = new ArrayList<>();
+    Set<ScalingPoint> seen = new HashSet<>();
+    int duplicates = 0;
     for (int r = 0; r < cells.size(); r++) {
       String[] c = cells.get(r);
       String where =
@@ -169,6 +201,7 @@ public final class TableReader {
       }
       String bad = null;
       double[] v = new double[4];
+      String[] raw = new String[4];
       int[] idx = {in, id, il, ic};
       for (int k = 0; k < 4 && bad == null; k++) {
         if (idx[k] < 0) {
@@ -179,17 +212,42 @@ public final class TableReader {
           bad = "column " + header.get(idx[k]) + " is missing";
           continue;
         }
+        raw[k] = printable(s.trim(), 40);
         try {
           v[k] = Double.parseDouble(s.trim());
         } catch (NumberFormatException e) {
-          bad = "column " + header.get(idx[k]) + " is not a number: " + s;
+          bad = "column " + printable(header.get(idx[k]), 40) + " is not a number: " + raw[k];
           continue;
         }
         if (k == 2 && (Double.isNaN(v[k]) || Double.isInfinite(v[k]))) {
           bad = "nonfinite";
         } else if (!(v[k] > 0) || Double.isInfinite(v[k])) {
-          bad = "column " + header.get(idx[k]) + " must be positive, found " + s.trim();
+          bad =
+              "column " + printable(header.get(idx[k]), 40) + " must be positive, found " + raw[k];
         }
+      }
+      if (bad == null && ic >= 0) {
+        // The missing one of N and D from C = 6ND.
+        v[0] = in >= 0 ? v[0] : v[3] / (6 * v[1]);
+        v[1] = id >= 0 ? v[1] : v[3] / (6 * v[0]);
+        if (!(v[0] > 0 && v[1] > 0 && Double.isFinite(v[0]) && Double.isFinite(v[1]))) {
+          bad =
+              String.format(
+                  Locale.ROOT,
+                  "N = %.4g and D = %.4g derived from column %s must be positive and finite",
+                  v[0],
+                  v[1],
+                  printable(header.get(ic), 40));
+        }
+      }
+      if (bad == null && !Double.isFinite(6 * v[0] * v[1])) {
+        bad =
+            String.format(
+                Locale.ROOT,
+                "the compute 6ND must be finite (below %.3g), found N=%s, D=%s",
+                Double.MAX_VALUE,
+                in >= 0 ? raw[0] : String.format(Locale.ROOT, "%.4g", v[0]),
+                id >= 0 ? raw[1] : String.format(Locale.ROOT, "%.4g", v[1]));
       }
       if ("nonfinite".equals(bad)) {
         nonFinite++;
@@ -203,12 +261,13 @@ public final class TableReader {
         continue;
       }
       if (ic >= 0) {
-        // The missing one of N and D from C = 6ND.
-        v[0] = in >= 0 ? v[0] : v[3] / (6 * v[1]);
-        v[1] = id >= 0 ? v[1] : v[3] / (6 * v[0]);
         compute.add(v[3]);
       }
-      rows.add(new TrialPoint(it >= 0 ? cell(c, it) : null, new ScalingPoint(v[0], v[1], v[2])));
+      ScalingPoint point = new ScalingPoint(v[0], v[1], v[2]);
+      if (!seen.add(point)) {
+        duplicates++;
+      }
+      rows.add(new TrialPoint(it >= 0 ? cell(c, it) : null, point));
     }
     List<String> notes = new ArrayList<>();
     if (notFinished > 0) {
@@ -223,6 +282,13 @@ public final class TableReader {
               + " invalid rows dropped (--drop-invalid): rows "
               + String.join(", ", dropped.subList(0, Math.min(20, dropped.size())))
               + (dropped.size() > 20 ? ", ..." : ""));
+    }
+    if (duplicates > 0) {
+      notes.add(
+          duplicates
+              + " exact duplicate rows (same N, D and loss as an earlier row): kept; the bootstrap"
+              + " resamples (N, D) points with all their rows, so duplicates do not narrow the"
+              + " intervals");
     }
     if (rows.isEmpty()) {
       throw SpecException.of(
@@ -264,7 +330,7 @@ public final class TableReader {
       int i = header.indexOf(asked);
       if (i < 0) {
         throw new SpecException(
-            option, "a column of " + input + " (columns are " + header + ")", asked);
+            option, "a column of " + input + " (columns are " + shown(header) + ")", asked);
       }
       return i;
     }
@@ -281,10 +347,48 @@ public final class TableReader {
               first,
               second,
               input,
-              header,
+              shown(header),
               option));
     }
     return i;
+  }
+
+  /** The header as a message shows it: at most 12 names, each printable and short. */
+  private static String shown(List<String> header) {
+    List<String> names =
+        header.stream().limit(12).map(h -> printable(h, 40)).collect(Collectors.toList());
+    if (header.size() > 12) {
+      names.add("... " + (header.size() - 12) + " more");
+    }
+    return names.toString();
+  }
+
+  /**
+   * {@code s} as an error message may echo it: printable ASCII only (anything else as '?'), at most
+   * {@code max} characters (then "...").
+   */
+  static String printable(String s, int max) {
+    if (s == null) {
+      return "null";
+    }
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length() && b.length() < max; i++) {
+      char ch = s.charAt(i);
+      b.append(ch >= 0x20 && ch < 0x7f ? ch : '?');
+    }
+    return s.length() > max ? b + "..." : b.toString();
+  }
+
+  /** Whether a header cell holds bytes no text file has: control characters or invalid UTF-8. */
+  private static boolean binary(String h) {
+    return h.chars().anyMatch(ch -> ch == 0xFFFD || (Character.isISOControl(ch) && ch != '\t'));
+  }
+
+  /** Whether an I/O error reading Parquet is the file's content (not the file system failing). */
+  private static boolean undecodable(IOException e) {
+    return e instanceof java.io.EOFException
+        || (e.getCause() != null && !(e.getCause() instanceof IOException))
+        || String.valueOf(e.getMessage()).contains("Parquet");
   }
 
   /** A Hadoop path for {@code input}: a URI with a scheme as it is, anything else a local path. */

@@ -4,6 +4,7 @@ import dev.scaling.common.spec.IsoflopSpec;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SweepSpec;
 import dev.scaling.common.spec.TrainingSpec;
+import dev.scaling.common.spec.TrialLimit;
 import dev.scaling.common.trial.ModelShape;
 import dev.scaling.common.trial.PlanningCatalog;
 import dev.scaling.common.trial.Trial;
@@ -60,7 +61,8 @@ public final class Planner {
    */
   public static Plan plan(SweepSpec spec) {
     PlanningCatalog catalog = PlanningCatalog.get();
-    List<Trial> trials = new ArrayList<>(spec.grid().size());
+    TrialLimit.check(spec.grid());
+    List<Trial> trials = new ArrayList<>((int) Math.min(spec.grid().size(), TrialLimit.DEFAULT));
     if (spec.grid().isoflop() == null) {
       for (int width : spec.grid().width()) {
         for (int depth : spec.grid().depth()) {
