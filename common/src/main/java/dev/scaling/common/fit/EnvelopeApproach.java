@@ -4,8 +4,10 @@ import dev.scaling.common.trial.Seeds;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -13,14 +15,16 @@ import java.util.stream.IntStream;
 /**
  * Chinchilla's approach 1: the lowest loss reached at each compute over every run's final point,
  * then lines of log N and log D of the runs on that frontier against log C. Intervals come from a
- * bootstrap over runs.
+ * bootstrap over (N, D) cells.
  *
  * <p>The frontier depends on the design. On an IsoFLOP design (at least {@link #MIN_HULL} budgets
  * that are {@linkplain Study#profiles() profiles}) it is each budget's lowest-loss run, kept while
  * the loss keeps falling with compute: the budgets are the computes the study asked about, and a
  * frontier that bends the other way (loss falling faster at larger budgets, as small models on a
  * structured source do) still has one point per budget. On any other design it is the lower convex
- * hull of log loss against log compute, cut at its lowest loss (the robust form of Gemstones).
+ * hull of log loss against log compute, cut at its lowest loss (the robust form of Gemstones). Rows
+ * of one (N, D) cell (seed replicates, duplicates) enter through the cell's lowest loss, and the
+ * bootstrap draws cells, so a table of many replicates costs what its cells cost.
  */
 final class EnvelopeApproach implements Approach {
   /** Fewest points on the hull for a line through them. */
@@ -29,10 +33,14 @@ final class EnvelopeApproach implements Approach {
   @Override
   public Allocation estimate(ApproachKind kind, Study s) {
     long t0 = System.nanoTime();
-    int n = s.points().size();
-    int[] all = IntStream.range(0, n).toArray();
+    // Rows of one (N, D) cell share their compute, so only a cell's lowest loss can be on the
+    // frontier: the frontier of all rows is the frontier of the cells' lowest rows, and the
+    // bootstrap draws cells (each with all its rows, as the laws' bootstrap does), so it works on
+    // as many candidates as there are cells however many replicates a table has.
+    int[] best = cellMinima(s);
+    int n = best.length;
     List<Budget> profiles = profiles(s);
-    int[] hull = frontier(s, profiles, all);
+    int[] hull = frontier(s, profiles, best);
     if (hull.length < MIN_HULL) {
       throw new NotApplicable(
           String.format(
@@ -60,7 +68,7 @@ final class EnvelopeApproach implements Approach {
                         new SplittableRandom(Seeds.mix(s.options().seed() ^ Seeds.mix(k + 11L)));
                     int[] pick = new int[n];
                     for (int i = 0; i < n; i++) {
-                      pick[i] = rng.nextInt(n);
+                      pick[i] = best[rng.nextInt(n)];
                     }
                     int[] h = frontier(s, profiles, pick);
                     double[][] l = h.length < MIN_HULL ? null : lines(s, h);
@@ -90,6 +98,23 @@ final class EnvelopeApproach implements Approach {
         frontier,
         List.of(),
         (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * Each (N, D) cell's row of lowest loss (the first such row on ties), in order of first
+   * appearance: the only rows of a cell the frontier can hold.
+   */
+  static int[] cellMinima(Study s) {
+    Map<List<Double>, Integer> best = new LinkedHashMap<>();
+    for (int i = 0; i < s.points().size(); i++) {
+      ScalingPoint p = s.points().get(i);
+      int row = i;
+      best.merge(
+          List.of(p.n(), p.d()),
+          row,
+          (a, b) -> s.points().get(b).loss() < s.points().get(a).loss() ? b : a);
+    }
+    return best.values().stream().mapToInt(Integer::intValue).toArray();
   }
 
   /**

@@ -116,6 +116,28 @@ class AllocationStudyTest {
     assertEquals(0.4, envelope.b(), 1e-9);
   }
 
+  /**
+   * The envelope's bootstrap draws (N, D) cells, each entering through its lowest loss: a table
+   * repeated five times has the same frontier and the same interval as the table (a row bootstrap
+   * narrowed it, drawing five times as many rows).
+   */
+  @Test
+  void envelope_duplicatedTableKeepsItsInterval() {
+    List<ScalingPoint> pts = Synthetic.crossed(TRUTH, 6, 6, 0.003, 1);
+    List<ScalingPoint> five = new ArrayList<>();
+    for (int k = 0; k < 5; k++) {
+      five.addAll(pts);
+    }
+    Allocation once = study(pts, 200).estimate(ApproachKind.ENVELOPE);
+    Allocation repeated = study(five, 200).estimate(ApproachKind.ENVELOPE);
+    assertNotNull(once);
+    assertNotNull(repeated);
+    assertEquals(once.frontier(), repeated.frontier());
+    assertEquals(once.a(), repeated.a(), 1e-12);
+    assertEquals(once.ciA().lo(), repeated.ciA().lo(), 1e-12);
+    assertEquals(once.ciA().hi(), repeated.ciA().hi(), 1e-12);
+  }
+
   @Test
   void run_crossedGrid_isoflopSaysWhyAndOthersStillRun() {
     List<ScalingPoint> pts = Synthetic.crossed(TRUTH, 6, 6, 0.003, 1);
