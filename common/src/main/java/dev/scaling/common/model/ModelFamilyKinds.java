@@ -1,10 +1,9 @@
 package dev.scaling.common.model;
 
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.spec.KindRegistry;
 import dev.scaling.common.spec.SpecException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The registry of the spec side of model families by their {@code model.family} name. Adding one is
@@ -18,7 +17,8 @@ public final class ModelFamilyKinds {
   /** The family of a spec that names none. */
   public static final String DEFAULT = TransformerKind.NAME;
 
-  private static final Map<String, ModelFamilyKind> KINDS = new LinkedHashMap<>();
+  private static final KindRegistry<ModelFamilyKind> KINDS =
+      new KindRegistry<>("model family", "model.family", "one of", false);
 
   static {
     register(new TransformerKind());
@@ -34,30 +34,17 @@ public final class ModelFamilyKinds {
    *     lowercase word
    */
   public static void register(ModelFamilyKind kind) {
-    InvariantViolation.check(
-        kind.name() != null && kind.name().matches("[a-z][a-z0-9_-]{0,63}"),
-        "model family name " + kind.name() + " is not a lowercase word");
-    ModelFamilyKind earlier;
-    synchronized (KINDS) {
-      earlier = KINDS.putIfAbsent(kind.name(), kind);
-    }
-    InvariantViolation.check(
-        earlier == null || earlier.getClass() == kind.getClass(),
-        "model family " + kind.name() + " is registered twice");
+    KINDS.register(kind);
   }
 
   /** The registered names, in registration order. */
   public static List<String> names() {
-    synchronized (KINDS) {
-      return List.copyOf(KINDS.keySet());
-    }
+    return KINDS.names();
   }
 
   /** The registered kinds, in registration order. */
   public static List<ModelFamilyKind> kinds() {
-    synchronized (KINDS) {
-      return List.copyOf(KINDS.values());
-    }
+    return KINDS.kinds();
   }
 
   /**
@@ -66,13 +53,6 @@ public final class ModelFamilyKinds {
    * @throws SpecException naming {@code model.family}, the registered names and the value
    */
   public static ModelFamilyKind kind(String name) {
-    ModelFamilyKind kind;
-    synchronized (KINDS) {
-      kind = name == null ? null : KINDS.get(name);
-    }
-    if (kind == null) {
-      throw new SpecException("model.family", "one of " + names(), name);
-    }
-    return kind;
+    return KINDS.kind(name);
   }
 }

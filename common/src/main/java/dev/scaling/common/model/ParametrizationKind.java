@@ -1,8 +1,6 @@
 package dev.scaling.common.model;
 
-import dev.scaling.common.spec.SpecBlock;
-import dev.scaling.common.spec.SpecException;
-import java.util.Set;
+import dev.scaling.common.spec.SettingsKind;
 
 /**
  * The spec side of one parametrization, selected by {@code model.parametrization}: the keys of the
@@ -12,31 +10,4 @@ import java.util.Set;
  * dev.scaling.worker.model.Parametrization}, registered with {@code Parametrizations.register});
  * neither {@link dev.scaling.common.spec.ModelSpec} nor the parser changes.
  */
-public interface ParametrizationKind {
-
-  /** The {@code model.parametrization} value that selects it, e.g. {@code mup}. */
-  String name();
-
-  /**
-   * The keys of the {@code model} block this kind reads (flat keys or the name of its own
-   * sub-block); the parser refuses them under any other parametrization, naming this one.
-   */
-  default Set<String> keys() {
-    return Set.of();
-  }
-
-  /** The class of this kind's settings, or null for a kind without settings of its own. */
-  default Class<? extends ParametrizationSettings> settingsType() {
-    return null;
-  }
-
-  /**
-   * This kind's settings, read from the {@code model} block (only from its {@link #keys()}).
-   *
-   * @return the settings, an instance of {@link #settingsType()}; null for a kind without settings
-   * @throws SpecException naming the field, the rule and the value
-   */
-  default ParametrizationSettings parse(SpecBlock model) {
-    return null;
-  }
-}
+public interface ParametrizationKind extends SettingsKind<ParametrizationSettings> {}

@@ -1,10 +1,9 @@
 package dev.scaling.common.model;
 
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.spec.KindRegistry;
 import dev.scaling.common.spec.SpecException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The registry of the spec side of parametrizations by their {@code model.parametrization} name.
@@ -18,7 +17,8 @@ public final class ParametrizationKinds {
   /** The parametrization of a spec that names none. */
   public static final String DEFAULT = StandardKind.NAME;
 
-  private static final Map<String, ParametrizationKind> KINDS = new LinkedHashMap<>();
+  private static final KindRegistry<ParametrizationKind> KINDS =
+      new KindRegistry<>("parametrization", "model.parametrization", "one of", false);
 
   static {
     register(new StandardKind());
@@ -35,30 +35,17 @@ public final class ParametrizationKinds {
    *     lowercase word
    */
   public static void register(ParametrizationKind kind) {
-    InvariantViolation.check(
-        kind.name() != null && kind.name().matches("[a-z][a-z0-9_-]{0,63}"),
-        "parametrization name " + kind.name() + " is not a lowercase word");
-    ParametrizationKind earlier;
-    synchronized (KINDS) {
-      earlier = KINDS.putIfAbsent(kind.name(), kind);
-    }
-    InvariantViolation.check(
-        earlier == null || earlier.getClass() == kind.getClass(),
-        "parametrization " + kind.name() + " is registered twice");
+    KINDS.register(kind);
   }
 
   /** The registered names, in registration order. */
   public static List<String> names() {
-    synchronized (KINDS) {
-      return List.copyOf(KINDS.keySet());
-    }
+    return KINDS.names();
   }
 
   /** The registered kinds, in registration order. */
   public static List<ParametrizationKind> kinds() {
-    synchronized (KINDS) {
-      return List.copyOf(KINDS.values());
-    }
+    return KINDS.kinds();
   }
 
   /**
@@ -67,13 +54,6 @@ public final class ParametrizationKinds {
    * @throws SpecException naming {@code model.parametrization}, the registered names and the value
    */
   public static ParametrizationKind kind(String name) {
-    ParametrizationKind kind;
-    synchronized (KINDS) {
-      kind = name == null ? null : KINDS.get(name);
-    }
-    if (kind == null) {
-      throw new SpecException("model.parametrization", "one of " + names(), name);
-    }
-    return kind;
+    return KINDS.kind(name);
   }
 }

@@ -1,9 +1,8 @@
 package dev.scaling.common.schedule;
 
-import dev.scaling.common.spec.SpecBlock;
+import dev.scaling.common.spec.SettingsKind;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.TrainingSpec;
-import java.util.Set;
 
 /**
  * One kind of learning-rate schedule, selected by {@code training.schedule}: it parses and
@@ -12,33 +11,7 @@ import java.util.Set;
  * of a trial. A new schedule is one class implementing this and one {@link Schedules#register}
  * call; neither the spec records nor the parser nor the planner change.
  */
-public interface ScheduleKind {
-
-  /** The {@code training.schedule} value that selects it, e.g. {@code wsd}. */
-  String name();
-
-  /**
-   * The keys of the {@code training} block this kind reads (flat keys or the name of its own
-   * sub-block); the parser refuses them under any other schedule, naming this one.
-   */
-  default Set<String> keys() {
-    return Set.of();
-  }
-
-  /** The class of this kind's settings, or null for a kind without settings of its own. */
-  default Class<? extends ScheduleSettings> settingsType() {
-    return null;
-  }
-
-  /**
-   * This kind's settings, read from the {@code training} block (only from its {@link #keys()}).
-   *
-   * @return the settings, an instance of {@link #settingsType()}; null for a kind without settings
-   * @throws SpecException naming the field, the rule and the value
-   */
-  default ScheduleSettings parse(SpecBlock training) {
-    return null;
-  }
+public interface ScheduleKind extends SettingsKind<ScheduleSettings> {
 
   /**
    * Whether {@code training.warmup_fraction} applies; a kind that warms up by other means (wsd:

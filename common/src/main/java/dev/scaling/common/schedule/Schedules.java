@@ -1,13 +1,12 @@
 package dev.scaling.common.schedule;
 
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.spec.KindRegistry;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.TrainingSpec;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.Map;
+import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The registry of learning-rate schedule kinds by their {@code training.schedule} name. Adding a
@@ -20,7 +19,8 @@ public final class Schedules {
   /** The schedule of a spec that names none. */
   public static final String DEFAULT = CosineSchedule.NAME;
 
-  private static final Map<String, ScheduleKind> KINDS = new ConcurrentSkipListMap<>();
+  private static final KindRegistry<ScheduleKind> KINDS =
+      new KindRegistry<>("schedule", "training.schedule", "one of the registered schedules", true);
 
   static {
     register(new CosineKind());
@@ -37,28 +37,22 @@ public final class Schedules {
    *     lowercase word
    */
   public static void register(ScheduleKind kind) {
-    InvariantViolation.check(
-        kind.name() != null && kind.name().matches("[a-z][a-z0-9_-]{0,63}"),
-        "schedule name " + kind.name() + " is not a lowercase word");
-    ScheduleKind earlier = KINDS.putIfAbsent(kind.name(), kind);
-    InvariantViolation.check(
-        earlier == null || earlier.getClass() == kind.getClass(),
-        "schedule " + kind.name() + " is registered twice");
+    KINDS.register(kind);
   }
 
   /** The registered names, sorted. */
   public static Set<String> names() {
-    return Collections.unmodifiableSet(KINDS.keySet());
+    return new LinkedHashSet<>(KINDS.names());
   }
 
   /** The registered kinds, sorted by name. */
   public static Collection<ScheduleKind> kinds() {
-    return Collections.unmodifiableCollection(KINDS.values());
+    return KINDS.kinds();
   }
 
   /** Whether {@code name} is a registered schedule. */
   public static boolean isRegistered(String name) {
-    return name != null && KINDS.containsKey(name);
+    return KINDS.has(name);
   }
 
   /**
@@ -67,12 +61,7 @@ public final class Schedules {
    * @throws SpecException naming {@code training.schedule}, the registered names and the value
    */
   public static ScheduleKind kind(String name) {
-    ScheduleKind kind = name == null ? null : KINDS.get(name);
-    if (kind == null) {
-      throw new SpecException(
-          "training.schedule", "one of the registered schedules " + names(), name);
-    }
-    return kind;
+    return KINDS.kind(name);
   }
 
   /**
@@ -85,9 +74,10 @@ public final class Schedules {
    * @return the schedule, whose {@link LearningRateSchedule#name()} is {@code training.schedule()}
    */
   public static LearningRateSchedule create(TrainingSpec training, long steps, long tokensPerStep) {
-    ScheduleKind kind = KINDS.get(training.schedule());
     InvariantViolation.check(
-        kind != null, "schedule " + training.schedule() + " is not registered in " + names());
+        isRegistered(training.schedule()),
+        "schedule " + training.schedule() + " is not registered in " + names());
+    ScheduleKind kind = KINDS.kind(training.schedule());
     LearningRateSchedule schedule = kind.create(training, steps, tokensPerStep);
     InvariantViolation.check(
         schedule.name().equals(training.schedule()) && schedule.steps() == steps,

@@ -2,12 +2,11 @@ package dev.scaling.common.source;
 
 import dev.scaling.common.spec.DataSpec;
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.spec.KindRegistry;
 import dev.scaling.common.spec.SpecException;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.Map;
+import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The registry of the spec side of data sources by their {@code data.source} name. Adding a source
@@ -16,7 +15,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * that names it); the parser and {@link DataSpec}'s validation go through this class.
  */
 public final class DataSourceKinds {
-  private static final Map<String, DataSourceKind> KINDS = new ConcurrentSkipListMap<>();
+  private static final KindRegistry<DataSourceKind> KINDS =
+      new KindRegistry<>("data source", "data.source", "one of the registered sources", true);
 
   static {
     register(new SyntheticKind());
@@ -35,23 +35,17 @@ public final class DataSourceKinds {
    *     lowercase word
    */
   public static void register(DataSourceKind kind) {
-    InvariantViolation.check(
-        kind.name() != null && kind.name().matches("[a-z][a-z0-9_-]{0,63}"),
-        "data source name " + kind.name() + " is not a lowercase word");
-    DataSourceKind earlier = KINDS.putIfAbsent(kind.name(), kind);
-    InvariantViolation.check(
-        earlier == null || earlier.getClass() == kind.getClass(),
-        "data source " + kind.name() + " is registered twice");
+    KINDS.register(kind);
   }
 
   /** The registered names, sorted. */
   public static Set<String> names() {
-    return Collections.unmodifiableSet(KINDS.keySet());
+    return new LinkedHashSet<>(KINDS.names());
   }
 
   /** The registered kinds, sorted by name. */
   public static Collection<DataSourceKind> kinds() {
-    return Collections.unmodifiableCollection(KINDS.values());
+    return KINDS.kinds();
   }
 
   /**
@@ -60,10 +54,6 @@ public final class DataSourceKinds {
    * @throws SpecException naming {@code data.source}, the registered names and the value
    */
   public static DataSourceKind kind(String name) {
-    DataSourceKind kind = name == null ? null : KINDS.get(name);
-    if (kind == null) {
-      throw new SpecException("data.source", "one of the registered sources " + names(), name);
-    }
-    return kind;
+    return KINDS.kind(name);
   }
 }

@@ -1,8 +1,6 @@
 package dev.scaling.common.tokenizer;
 
-import dev.scaling.common.spec.SpecBlock;
-import dev.scaling.common.spec.SpecException;
-import java.util.Set;
+import dev.scaling.common.spec.SettingsKind;
 
 /**
  * The spec side of one tokenizer, selected by {@code data.tokenizer}: the keys of the {@code data}
@@ -11,33 +9,7 @@ import java.util.Set;
  * its runtime in the worker ({@code dev.scaling.worker.tokenizer.Tokenizer}, registered with {@code
  * Tokenizers.register}); neither the data spec nor the parser changes.
  */
-public interface TokenizerKind {
-
-  /** The {@code data.tokenizer} value that selects it, e.g. {@code bpe}. */
-  String name();
-
-  /**
-   * The keys of the {@code data} block this kind reads; the parser refuses them under any other
-   * tokenizer, naming this one.
-   */
-  default Set<String> keys() {
-    return Set.of();
-  }
-
-  /** The class of this kind's settings, or null for a tokenizer without settings. */
-  default Class<? extends TokenizerSettings> settingsType() {
-    return null;
-  }
-
-  /**
-   * This kind's settings, read from the {@code data} block (only from its {@link #keys()}).
-   *
-   * @return the settings, an instance of {@link #settingsType()}; null for a kind without settings
-   * @throws SpecException naming the field, the rule and the value
-   */
-  default TokenizerSettings parse(SpecBlock data) {
-    return null;
-  }
+public interface TokenizerKind extends SettingsKind<TokenizerSettings> {
 
   /** A tokenizer without settings of its own (a fixed vocabulary, e.g. {@code bytes}). */
   static TokenizerKind fixed(String name) {

@@ -1,12 +1,11 @@
 package dev.scaling.common.tokenizer;
 
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.common.spec.KindRegistry;
 import dev.scaling.common.spec.SpecException;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.Map;
+import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The registry of the spec side of tokenizers by their {@code data.tokenizer} name: one {@link
@@ -17,7 +16,8 @@ public final class TokenizerKinds {
   /** The tokenizer of a spec that names none. */
   public static final String DEFAULT = "bytes";
 
-  private static final Map<String, TokenizerKind> KINDS = new ConcurrentSkipListMap<>();
+  private static final KindRegistry<TokenizerKind> KINDS =
+      new KindRegistry<>("tokenizer", "data.tokenizer", "one of the registered tokenizers", true);
 
   static {
     register(TokenizerKind.fixed(DEFAULT));
@@ -35,23 +35,17 @@ public final class TokenizerKinds {
    *     tokenizer name
    */
   public static void register(TokenizerKind kind) {
-    InvariantViolation.check(
-        kind.name() != null && kind.name().matches("[a-z][a-z0-9_.-]{0,63}"),
-        "tokenizer name " + kind.name() + " is not a lowercase word");
-    TokenizerKind earlier = KINDS.putIfAbsent(kind.name(), kind);
-    InvariantViolation.check(
-        earlier == null || earlier.getClass() == kind.getClass(),
-        "tokenizer " + kind.name() + " is registered twice");
+    KINDS.register(kind);
   }
 
   /** The registered names, sorted. */
   public static Set<String> names() {
-    return Collections.unmodifiableSet(KINDS.keySet());
+    return new LinkedHashSet<>(KINDS.names());
   }
 
   /** The registered kinds, sorted by name. */
   public static Collection<TokenizerKind> kinds() {
-    return Collections.unmodifiableCollection(KINDS.values());
+    return KINDS.kinds();
   }
 
   /**
@@ -60,11 +54,6 @@ public final class TokenizerKinds {
    * @throws SpecException naming {@code data.tokenizer}, the registered names and the value
    */
   public static TokenizerKind kind(String name) {
-    TokenizerKind kind = name == null ? null : KINDS.get(name);
-    if (kind == null) {
-      throw new SpecException(
-          "data.tokenizer", "one of the registered tokenizers " + names(), name);
-    }
-    return kind;
+    return KINDS.kind(name);
   }
 }
