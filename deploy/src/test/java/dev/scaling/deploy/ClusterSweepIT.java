@@ -480,7 +480,9 @@ class ClusterSweepIT {
                 "spark.sweep.gpu.allowCpuFallback", "true",
                 "spark.sweep.gpu.shareBelowFlops", "1e9",
                 "spark.sweep.gpu.shareTaskAmount", "0.5",
-                "spark.executor.heartbeatInterval", "1s"));
+                // Live steps reach the page with heartbeats: on a quiet machine a trial here
+                // trains in about 2 s, so a 1 s heartbeat could show each trial at one step only.
+                "spark.executor.heartbeatInterval", "300ms"));
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     boolean sawJob = false;
     long sawTokens = 0;
