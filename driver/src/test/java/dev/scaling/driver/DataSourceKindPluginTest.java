@@ -100,7 +100,7 @@ class DataSourceKindPluginTest {
 
     @Override
     public TrialWindows open(Trial trial, Configuration conf) {
-      throw new UnsupportedOperationException("this test only plans");
+      throw new IllegalStateException("this test only plans; it never opens the source");
     }
   }
 

@@ -101,7 +101,11 @@ public final class GraphRunner implements TrialExecutor {
     TaskGraph graph = TaskGraph.build(plan, todo, store);
     ProgressMonitor monitor =
         new ProgressMonitor(
-            new Plan(plan.spec(), todo), group, settings.console(), System.console() != null);
+            new Plan(plan.spec(), todo),
+            group,
+            settings.console(),
+            System.console() != null,
+            graph.totalFlops);
     spark.sparkContext().addSparkListener(monitor);
     Run run =
         new Run(
@@ -293,6 +297,7 @@ public final class GraphRunner implements TrialExecutor {
         String key = "segment:" + s.key();
         monitor.expectSegment(
             key,
+            s.cost(),
             String.format(
                 Locale.ROOT,
                 "trunk %s (w=%d d=%d) steps %d-%d (%d branch(es) fork)",
@@ -324,7 +329,7 @@ public final class GraphRunner implements TrialExecutor {
                 t.steps()),
             true);
         String key = "branch:" + t.trialId();
-        monitor.expect(key, List.of(t));
+        monitor.expect(key, t, b.cost());
         jsc.setLocalProperty(ProgressMonitor.PART_PROPERTY, key);
         result = jsc.parallelize(List.of(t), 1).mapPartitions(branchTask).collect().get(0);
       }

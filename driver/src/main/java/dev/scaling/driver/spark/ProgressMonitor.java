@@ -58,14 +58,17 @@ public final class ProgressMonitor extends SparkListener {
   private boolean lineOpen;
   private int attemptsFailed;
   private double flopsDone;
+  private final double totalFlops;
 
   /**
    * What one job trains: its partitions' trials (partition i is trial i), or a trunk segment.
    *
    * @param trials the trials, one per partition; a segment's single partition trains none of them
    * @param segment what a trunk-segment job trains (for its progress line), else null
+   * @param flops the 6ND FLOPs a finished task of this job adds to the done share; NaN for a
+   *     trial's own {@code flops()}
    */
-  private record Part(List<Trial> trials, String segment) {}
+  private record Part(List<Trial> trials, String segment, double flops) {}
 
   /**
    * One failed attempt of a trial's task, as Spark reported it.
@@ -110,10 +113,20 @@ public final class ProgressMonitor extends SparkListener {
    *     lines
    */
   public ProgressMonitor(Plan plan, String jobGroup, PrintStream out, boolean inPlace) {
+    this(plan, jobGroup, out, inPlace, plan.totalFlops());
+  }
+
+  /**
+   * A monitor whose FLOPs share and ETA count {@code totalFlops} of work (a task graph's trunk
+   * segments and cooldowns, which is less than its branches' 6ND as independent runs).
+   */
+  public ProgressMonitor(
+      Plan plan, String jobGroup, PrintStream out, boolean inPlace, double totalFlops) {
     this.plan = plan;
     this.jobGroup = jobGroup;
     this.out = out;
     this.inPlace = inPlace;
+    this.totalFlops = totalFlops;
   }
 
   /**
@@ -121,15 +134,24 @@ public final class ProgressMonitor extends SparkListener {
    * trains {@code trials.get(i)}. Call before submitting the job; any thread.
    */
   public synchronized void expect(String key, List<Trial> trials) {
-    parts.put(key, new Part(List.copyOf(trials), null));
+    parts.put(key, new Part(List.copyOf(trials), null, Double.NaN));
+  }
+
+  /**
+   * Names the one trial of the job submitted with {@link #PART_PROPERTY} {@code key}, whose
+   * finished task adds {@code flops} (a branch's cooldown, not its whole 6ND) to the done share.
+   */
+  public synchronized void expect(String key, Trial trial, double flops) {
+    parts.put(key, new Part(List.of(trial), null, flops));
   }
 
   /**
    * Names the trunk segment trained by the one-partition job submitted with {@link #PART_PROPERTY}
-   * {@code key}; its end prints {@code description}. Call before submitting the job; any thread.
+   * {@code key}, whose finished task adds {@code flops} to the done share; a lost attempt prints
+   * {@code description}. Call before submitting the job; any thread.
    */
-  public synchronized void expectSegment(String key, String description) {
-    parts.put(key, new Part(List.of(), description));
+  public synchronized void expectSegment(String key, double flops, String description) {
+    parts.put(key, new Part(List.of(), description, flops));
   }
 
   /**
@@ -177,6 +199,9 @@ public final class ProgressMonitor extends SparkListener {
     }
     boolean ok = taskEnd.reason() == Success$.MODULE$;
     if (part.segment() != null) {
+      if (ok) {
+        flopsDone += part.flops();
+      }
       segmentEnded(part.segment(), ok, taskEnd);
       return;
     }
@@ -193,7 +218,7 @@ public final class ProgressMonitor extends SparkListener {
     String what;
     if (ok) {
       if (done.add(trial.trialId())) {
-        flopsDone += trial.flops();
+        flopsDone += Double.isNaN(part.flops()) ? trial.flops() : part.flops();
       }
       what = "done";
     } else {
@@ -306,7 +331,7 @@ public final class ProgressMonitor extends SparkListener {
 
   private String line(Trial t, String what, double seconds, String executor) {
     double elapsed = (System.nanoTime() - startNanos) / 1e9;
-    double total = plan.totalFlops();
+    double total = totalFlops;
     double eta = flopsDone > 0 ? elapsed * (total - flopsDone) / flopsDone : Double.NaN;
     return String.format(
         Locale.ROOT,

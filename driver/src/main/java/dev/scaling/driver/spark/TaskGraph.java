@@ -37,6 +37,9 @@ final class TaskGraph {
   /** 6N x tokens of the pending branches trained as independent runs. */
   double independentFlops;
 
+  /** Estimated FLOPs of every task the graph will run: its segments and its branches' cooldowns. */
+  double totalFlops;
+
   private TaskGraph() {}
 
   /** A task of the graph, waiting or running. */
@@ -127,10 +130,13 @@ final class TaskGraph {
         graph.independentFlops += 6.0 * b.nParams() * b.tokensTrained();
         long saved = store.newestStep(b.trialId());
         if (saved >= b.forkStep()) {
-          graph.ready.add(new BranchNode(b, saved));
+          BranchNode node = new BranchNode(b, saved);
+          graph.ready.add(node);
           graph.totalTasks++;
+          graph.totalFlops += node.cost();
         } else {
           needFork.computeIfAbsent(b.forkStep(), k -> new ArrayList<>()).add(b);
+          graph.totalFlops += new BranchNode(b, b.forkStep()).cost();
         }
       }
       long at = Math.max(0, store.newestStep(trunk.trunkId()));
@@ -140,6 +146,7 @@ final class TaskGraph {
         long from = at <= fork.getKey() ? at : 0; // a trunk checkpoint past the fork is no use
         SegmentNode node = new SegmentNode(trunk, from, fork.getKey(), fork.getValue());
         graph.totalTasks += 1 + fork.getValue().size();
+        graph.totalFlops += node.cost();
         if (previous == null) {
           first = node;
         } else {
