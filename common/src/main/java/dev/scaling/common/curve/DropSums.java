@@ -114,13 +114,16 @@ final class DropSums implements CurveLaw.Prepared {
 
   /**
    * Writes, for every row r, out[4r] = D(t_r) and out[4r+1..4r+3] its derivatives in C, beta and
-   * gamma (left 0 when {@code gradient} is false).
+   * gamma, by the fast scheme of {@link DropPlan}.
    */
-  void evaluate(double c, double beta, double gamma, double[] out, boolean gradient) {
+  void evaluate(double c, double beta, double gamma, double[] out) {
     fast.evaluate(c, beta, gamma, out);
   }
 
-  /** Every step's term, one by one: O(t) per row. */
+  /**
+   * The same sums with every step's term taken one by one, O(t) per row: the fast scheme's check
+   * (tests and benchmarks).
+   */
   void exact(double c, double beta, double gamma, double[] out) {
     for (int r = 0; r < rowIndex.length; r++) {
       int t = rowIndex[r];
