@@ -488,7 +488,7 @@ final class DropPlan {
     int slots = NP * NP;
     int stride = 2 * slots + 1;
     int queries = queryU.length;
-    double[] work = Scratch.get(used * stride + 4 * queries);
+    double[] work = Scratch.get(Scratch.DROP_PLAN, used * stride + 4 * queries);
     int qBase = used * stride;
     // per node: e^(-gamma l_c), then A[p][j] = (1/p!) sum_i C(p,i) (-gamma)^i E[p-i][j] M[i][j]
     // and its derivative in gamma
@@ -743,22 +743,6 @@ final class DropPlan {
 
     int[] toArray() {
       return Arrays.copyOf(a, size);
-    }
-  }
-
-  /** Per-thread working space, reused across evaluations (no allocation per evaluation). */
-  static final class Scratch {
-    private static final ThreadLocal<double[]> SPACE = ThreadLocal.withInitial(() -> new double[0]);
-
-    private Scratch() {}
-
-    static double[] get(int size) {
-      double[] s = SPACE.get();
-      if (s.length < size) {
-        s = new double[Math.max(size, 2 * s.length)];
-        SPACE.set(s);
-      }
-      return s;
     }
   }
 }

@@ -86,7 +86,7 @@ final class MultiPowerLaw implements CurveLaw {
     int rows = d.rows();
     double b = p[B];
     // sums[4r..4r+3]: sum g·G and its derivatives in C, beta, gamma at row r
-    double[] sums = new double[4 * rows];
+    double[] sums = Scratch.get(Scratch.MPL_SUMS, 4 * rows);
     d.evaluate(p[C], p[BETA], p[GAMMA], sums);
     double[] s1 = d.s1();
     double[] logS1s = d.logS1();
