@@ -37,6 +37,10 @@ final class DropSums implements CurveLaw.Prepared {
     return fast;
   }
 
+  /**
+   * Prepares {@code curve}: the rate at every step (the same arithmetic as {@link Curve#lrAt}), its
+   * compensated prefix sums, and the fast evaluation's plan.
+   */
   static DropSums of(Curve curve) {
     long[] steps = curve.steps();
     double[] lr = curve.lr();
