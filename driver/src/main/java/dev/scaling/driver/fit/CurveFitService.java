@@ -292,10 +292,13 @@ public final class CurveFitService {
       s.append(
           String.format(
               Locale.ROOT,
-              "curve law %s, given parameters (not fitted), on %s (loss column %s)%n",
+              "curve law %s, given parameters (not fitted), on %s (loss column %s)%s%n",
               fit.form().label(),
               e.source(),
-              e.lossColumn()));
+              e.lossColumn(),
+              e.runs().stream().anyMatch(CurvePrediction::trainedOn)
+                  ? "; the --train runs are marked train and left out of the mean"
+                  : ""));
     } else {
       s.append(
           String.format(

@@ -71,8 +71,12 @@ public final class CurveReportWriter {
         .append(ReportWriter.esc(e.lossColumn()))
         .append("</code>.</p>");
     if (e.given()) {
-      html.append(
-          "<p>Parameters <b>given</b> (--params), not fitted: every run is a prediction.</p>");
+      html.append("<p>Parameters <b>given</b> (--params), not fitted here")
+          .append(
+              e.runs().stream().anyMatch(CurvePrediction::trainedOn)
+                  ? ": the runs named by --train (those the parameters were fitted on) are marked"
+                      + " train and do not count in the mean over predicted runs.</p>"
+                  : ": every run is a prediction.</p>");
     } else {
       html.append(
           String.format(

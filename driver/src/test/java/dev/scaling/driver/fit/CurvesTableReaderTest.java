@@ -185,7 +185,10 @@ class CurvesTableReaderTest {
   void read_sweepOutJoinsEachBranchToItsTrunkBeforeItsFirstStep() throws Exception {
     Path out = sweepOut();
     double nan = Double.NaN;
-    for (String given : List.of(out.toString(), out.resolve("curves").toString(), out + "/")) {
+    // OUT, OUT/curves, OUT/ and OUT as a Hadoop file: URI.
+    for (String given :
+        List.of(
+            out.toString(), out.resolve("curves").toString(), out + "/", out.toUri().toString())) {
       CurvesTable t = read(given, DEFAULTS);
       assertEquals(CurvesTable.Layout.SWEEP, t.layout(), given);
       assertEquals("eval_loss", t.lossColumn());
