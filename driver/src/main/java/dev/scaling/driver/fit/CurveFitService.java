@@ -7,7 +7,6 @@ import dev.scaling.common.curve.CurveFitter;
 import dev.scaling.common.curve.CurveLaw;
 import dev.scaling.common.curve.CurveLawForm;
 import dev.scaling.common.fit.Interval;
-import dev.scaling.common.fit.Quantiles;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.driver.report.CurveEvaluation;
 import dev.scaling.driver.report.CurvePrediction;
@@ -19,7 +18,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -255,26 +253,13 @@ public final class CurveFitService {
     double[] loss = fit.predict(curve);
     double[] low = null;
     double[] high = null;
-    List<double[]> draws = fit.draws();
-    if (!draws.isEmpty()) {
-      CurveLaw law = fit.form().law();
-      CurveLaw.Prepared prepared = law.prepare(curve);
-      int n = curve.steps().length;
-      double[][] byRow = new double[n][draws.size()];
-      double[] out = new double[n];
-      for (int d = 0; d < draws.size(); d++) {
-        law.predict(draws.get(d), prepared, out, null);
-        for (int i = 0; i < n; i++) {
-          byRow[i][d] = out[i];
-        }
-      }
-      low = new double[n];
-      high = new double[n];
-      double tail = (1 - confidence) / 2;
-      for (int i = 0; i < n; i++) {
-        double[] v = Arrays.stream(byRow[i]).filter(Double::isFinite).sorted().toArray();
-        low[i] = v.length == 0 ? Double.NaN : Quantiles.quantile(v, tail);
-        high[i] = v.length == 0 ? Double.NaN : Quantiles.quantile(v, 1 - tail);
+    if (!fit.draws().isEmpty()) {
+      Interval[] band = fit.predictionIntervals(curve, confidence);
+      low = new double[band.length];
+      high = new double[band.length];
+      for (int i = 0; i < band.length; i++) {
+        low[i] = band[i] == null ? Double.NaN : band[i].lo();
+        high[i] = band[i] == null ? Double.NaN : band[i].hi();
       }
     }
     return new CurvePrediction(
