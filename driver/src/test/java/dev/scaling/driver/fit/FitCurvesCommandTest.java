@@ -318,6 +318,51 @@ class FitCurvesCommandTest {
     }
   }
 
+  @Test
+  void fitCurves_givenTrueParamsPredictTheStepByStepTruthAndARunWithoutLosses() throws Exception {
+    List<Run> runs = new ArrayList<>(runs());
+    Run plan = run("planned", 5000, s -> cosine(s, WARMUP, 5000, PEAK, 0.05 * PEAK));
+    runs.add(new Run("planned", plan.steps(), plan.lr(), new boolean[plan.steps().length]));
+    Path in = curvesCsv(runs, 0);
+    Path out = tmp.resolve("given");
+    StringBuilder printed = new StringBuilder();
+    CurveFitOutcome o =
+        quiet(
+            () ->
+                FitCommand.runCurves(
+                    "--curves",
+                    in.toString(),
+                    "--law",
+                    "mpl",
+                    "--params",
+                    published25m(),
+                    "--predict",
+                    "wsd,cosine_long,planned",
+                    "--out",
+                    out.toString()),
+            printed);
+    CurveEvaluation e = o.evaluation();
+    assertTrue(e.given());
+    assertEquals(3, e.runs().size(), "only the predicted runs (no --train)");
+    // The law against the per-step sums here, noise-free: equal to rounding (8 decimals written).
+    for (CurvePrediction p : e.runs()) {
+      Run r = runs.stream().filter(x -> x.name().equals(p.run())).findFirst().orElseThrow();
+      double[] truth = mpl(r, TRUTH);
+      double[] predicted = p.loss();
+      for (int i = 0; i < truth.length; i++) {
+        if (r.steps()[i] > 0) {
+          assertEquals(truth[i], predicted[i], 1e-5 * truth[i], p.run() + " step " + r.steps()[i]);
+        }
+      }
+    }
+    assertEquals(0, e.run("planned").accuracy().points());
+    assertEquals(2, e.mean().runs(), "a run without losses has no error to average");
+    assertTrue(e.mean().meanRelativeError() < 1e-6, "mean " + e.mean().meanRelativeError());
+    assertTrue(
+        Pattern.compile("\\n  planned +predict +0 +- +- +-\\n").matcher(printed).find(),
+        printed.toString());
+  }
+
   /** The published 25M parameters as --params. */
   static String published25m() {
     List<String> names = CurveLawForm.MPL.law().parameterNames();
