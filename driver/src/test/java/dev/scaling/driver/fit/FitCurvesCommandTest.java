@@ -363,6 +363,76 @@ class FitCurvesCommandTest {
         printed.toString());
   }
 
+  @Test
+  void fitCurves_sweepOutBranchesArePredictedOverTheirTrunksWarmupAndConstantPhase()
+      throws Exception {
+    // Trunk t: constant to step 2000; branch b1 forks at 1000, b2 at 2000, each decaying linearly
+    // to 0.1 PEAK over 500 steps. Their whole curves, as the test assembles them itself.
+    Run trunk = run("t", 2000, s -> PEAK);
+    Run b1 = run("b1", 1500, s -> s <= 1000 ? PEAK : PEAK - 0.9 * PEAK * (s - 1000) / 500.0);
+    Run b2 = run("b2", 2500, s -> s <= 2000 ? PEAK : PEAK - 0.9 * PEAK * (s - 2000) / 500.0);
+    StringBuilder csv = new StringBuilder("trial_id,step,tokens,lr,eval_loss,trunk_id\n");
+    for (Run r : List.of(b2, trunk, b1)) {
+      long fork = r == b1 ? 1000 : r == b2 ? 2000 : -1;
+      double[] loss = mpl(r, TRUTH);
+      for (int i = 0; i < r.steps().length; i++) {
+        if (r.steps()[i] > fork) {
+          csv.append(
+              String.format(
+                  Locale.ROOT,
+                  "%s,%d,%d,%.10e,%s,t%n",
+                  r.name(),
+                  r.steps()[i],
+                  1024 * r.steps()[i],
+                  r.lr()[i],
+                  r.logged()[i] ? String.format(Locale.ROOT, "%.8f", loss[i]) : ""));
+        }
+      }
+    }
+    Path src = tmp.resolve("curves.csv");
+    Files.writeString(src, csv);
+    Path sweepOut = tmp.resolve("OUT");
+    Files.createDirectories(sweepOut.resolve("curves"));
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement()) {
+      st.execute(
+          "COPY (SELECT trial_id, CAST(step AS BIGINT) AS step, CAST(tokens AS BIGINT) AS tokens,"
+              + " CAST(lr AS DOUBLE) AS lr, CAST(NULL AS DOUBLE) AS train_loss,"
+              + " CAST(eval_loss AS DOUBLE) AS eval_loss, CAST(NULL AS DOUBLE) AS"
+              + " eval_bits_per_byte, trunk_id FROM read_csv('"
+              + src
+              + "', header=true, all_varchar=true)) TO '"
+              + sweepOut.resolve("curves/part-00000.snappy.parquet")
+              + "' (FORMAT PARQUET)");
+    }
+    CurveFitOutcome o =
+        quiet(
+            () ->
+                FitCommand.runCurves(
+                    "--curves",
+                    sweepOut.toString(),
+                    "--law",
+                    "mpl",
+                    "--params",
+                    published25m(),
+                    "--out",
+                    tmp.resolve("sweep-fit").toString()),
+            new StringBuilder());
+    CurveEvaluation e = o.evaluation();
+    assertEquals("eval_loss", e.lossColumn());
+    assertEquals(List.of("b2", "t", "b1"), e.runs().stream().map(CurvePrediction::run).toList());
+    for (Run r : List.of(trunk, b1, b2)) {
+      CurvePrediction p = e.run(r.name());
+      assertEquals(r.steps().length, p.curve().steps().length, r.name());
+      assertTrue(p.accuracy().meanRelativeError() < 1e-6, r.name() + " " + p.accuracy());
+      assertEquals(
+          mpl(r, TRUTH)[r.steps().length - 1],
+          p.loss()[r.steps().length - 1],
+          1e-5,
+          r.name() + ": the last step, after the trunk's whole history");
+    }
+  }
+
   /** The published 25M parameters as --params. */
   static String published25m() {
     List<String> names = CurveLawForm.MPL.law().parameterNames();
