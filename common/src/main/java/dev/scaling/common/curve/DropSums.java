@@ -12,6 +12,7 @@ final class DropSums implements CurveLaw.Prepared {
   private final double[] logEta;
   private final double[] cum;
   private final double[] s1;
+  private final DropPlan fast;
 
   private DropSums(Curve curve, int[] rowIndex, double[] eta, double[] cum, double[] s1) {
     this.curve = curve;
@@ -23,6 +24,12 @@ final class DropSums implements CurveLaw.Prepared {
     for (int i = 0; i < eta.length; i++) {
       logEta[i] = Math.log(eta[i]);
     }
+    this.fast = new DropPlan(eta, logEta, cum, rowIndex);
+  }
+
+  /** The evaluation plan (for tests and benchmarks). */
+  DropPlan plan() {
+    return fast;
   }
 
   static DropSums of(Curve curve) {
@@ -72,6 +79,11 @@ final class DropSums implements CurveLaw.Prepared {
     return curve;
   }
 
+  @Override
+  public boolean defined(int row) {
+    return s1[row] > 0;
+  }
+
   int rows() {
     return rowIndex.length;
   }
@@ -102,13 +114,16 @@ final class DropSums implements CurveLaw.Prepared {
 
   /**
    * Writes, for every row r, out[4r] = D(t_r) and out[4r+1..4r+3] its derivatives in C, beta and
-   * gamma (left 0 when {@code gradient} is false).
+   * gamma, by the fast scheme of {@link DropPlan}.
    */
-  void evaluate(double c, double beta, double gamma, double[] out, boolean gradient) {
-    exact(c, beta, gamma, out);
+  void evaluate(double c, double beta, double gamma, double[] out) {
+    fast.evaluate(c, beta, gamma, out);
   }
 
-  /** Every step's term, one by one: O(t) per row. */
+  /**
+   * The same sums with every step's term taken one by one, O(t) per row: the fast scheme's check
+   * (tests and benchmarks).
+   */
   void exact(double c, double beta, double gamma, double[] out) {
     for (int r = 0; r < rowIndex.length; r++) {
       int t = rowIndex[r];

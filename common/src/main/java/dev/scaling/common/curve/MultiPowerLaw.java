@@ -87,7 +87,7 @@ final class MultiPowerLaw implements CurveLaw {
     double b = p[B];
     // sums[4r..4r+3]: sum g·G and its derivatives in C, beta, gamma at row r
     double[] sums = new double[4 * rows];
-    d.evaluate(p[C], p[BETA], p[GAMMA], sums, jac != null);
+    d.evaluate(p[C], p[BETA], p[GAMMA], sums);
     double[] s1 = d.s1();
     for (int r = 0; r < rows; r++) {
       if (!(s1[r] > 0)) {
