@@ -294,7 +294,7 @@ public final class CurveFitService {
               fit.trainRuns().size(),
               String.join(", ", fit.trainRuns()),
               fit.points(),
-              CurveTables.num(request.options().huberDelta()),
+              Double.toString(request.options().huberDelta()),
               fit.objective(),
               fit.converged() ? "converged" : "NOT converged",
               fit.draws().size(),
@@ -322,7 +322,12 @@ public final class CurveFitService {
               "  %-" + width + "s %14.8g  %s%n",
               names.get(k),
               p[k],
-              ci == null ? "" : String.format(Locale.ROOT, "[%.6g, %.6g]", ci.lo(), ci.hi())));
+              ci == null
+                  ? ""
+                  : String.format(Locale.ROOT, "[%.6g, %.6g]", ci.lo(), ci.hi())
+                      + (CurveReportWriter.caveat(ci) == null
+                          ? ""
+                          : "  (" + CurveReportWriter.caveat(ci) + ")")));
     }
     int runWidth = Math.max(3, e.runs().stream().mapToInt(r -> r.run().length()).max().orElse(0));
     s.append(

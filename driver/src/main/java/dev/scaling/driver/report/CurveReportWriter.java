@@ -196,8 +196,10 @@ public final class CurveReportWriter {
           .append("</td><td>")
           .append(ReportWriter.fmt(p[k]))
           .append("</td>");
+      String caveat = null;
       if (ci) {
         Interval i = fit.intervals().get(k);
+        caveat = caveat(i);
         s.append("<td>")
             .append(ReportWriter.fmt(i.lo()))
             .append("</td><td>")
@@ -205,10 +207,26 @@ public final class CurveReportWriter {
             .append("</td>");
       }
       s.append("<td class=\"l\">")
+          .append(caveat == null ? "" : "<span class=\"warn\">" + caveat + "</span> ")
           .append(k < meanings.size() ? ReportWriter.esc(meanings.get(k)) : "")
           .append("</td></tr>");
     }
     return s.append("</table>").toString();
+  }
+
+  /**
+   * Why a parameter's interval should not be read as a measurement, or null: an interval of a
+   * positive parameter spanning more than a decade means the runs fitted on do not pin it down
+   * (other parameters trade off against it), whatever its point value.
+   */
+  public static String caveat(Interval ci) {
+    if (ci == null || !(ci.lo() > 0) || ci.hi() <= 10 * ci.lo()) {
+      return null;
+    }
+    return String.format(
+        Locale.ROOT,
+        "spans %.1f decades: not pinned down by these runs",
+        Math.log10(ci.hi() / ci.lo()));
   }
 
   private static XYChart runChart(CurvePrediction r) {
