@@ -12,6 +12,7 @@ final class DropSums implements CurveLaw.Prepared {
   private final double[] logEta;
   private final double[] cum;
   private final double[] s1;
+  private final double[] logS1;
   private final DropPlan fast;
 
   private DropSums(Curve curve, int[] rowIndex, double[] eta, double[] cum, double[] s1) {
@@ -20,6 +21,10 @@ final class DropSums implements CurveLaw.Prepared {
     this.eta = eta;
     this.cum = cum;
     this.s1 = s1;
+    this.logS1 = new double[s1.length];
+    for (int r = 0; r < s1.length; r++) {
+      logS1[r] = Math.log(s1[r]);
+    }
     this.logEta = new double[eta.length];
     for (int i = 0; i < eta.length; i++) {
       logEta[i] = Math.log(eta[i]);
@@ -91,6 +96,11 @@ final class DropSums implements CurveLaw.Prepared {
   /** S1 at every row. */
   double[] s1() {
     return s1;
+  }
+
+  /** log S1 at every row (-infinity where S1 = 0). */
+  double[] logS1() {
+    return logS1;
   }
 
   /** The rate at every step from the first row's. */

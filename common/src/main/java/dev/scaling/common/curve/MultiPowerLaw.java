@@ -89,6 +89,7 @@ final class MultiPowerLaw implements CurveLaw {
     double[] sums = new double[4 * rows];
     d.evaluate(p[C], p[BETA], p[GAMMA], sums);
     double[] s1 = d.s1();
+    double[] logS1s = d.logS1();
     for (int r = 0; r < rows; r++) {
       if (!(s1[r] > 0)) {
         out[r] = Double.NaN;
@@ -97,7 +98,7 @@ final class MultiPowerLaw implements CurveLaw {
         }
         continue;
       }
-      double logS1 = Math.log(s1[r]);
+      double logS1 = logS1s[r];
       double pow = Math.exp(-p[ALPHA] * logS1);
       double drop = sums[4 * r];
       out[r] = p[L0] + p[A] * pow - b * drop;
