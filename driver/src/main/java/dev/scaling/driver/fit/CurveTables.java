@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
@@ -200,13 +199,5 @@ public final class CurveTables {
     } catch (IOException ex) {
       throw new UncheckedIOException("cannot write " + file, ex);
     }
-  }
-
-  /** A number as tables and summaries show it: 5 significant digits, scientific when tiny. */
-  static String num(double v) {
-    double a = Math.abs(v);
-    return (a != 0 && (a < 1e-3 || a >= 1e5))
-        ? String.format(Locale.ROOT, "%.4g", v)
-        : String.format(Locale.ROOT, "%.5g", v);
   }
 }
