@@ -1,5 +1,7 @@
 package dev.scaling.driver.fit;
 
+import dev.scaling.common.curve.CurveFitOptions;
+import dev.scaling.common.curve.CurveLawForm;
 import dev.scaling.common.fit.ApproachKind;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.LawForm;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,24 +26,115 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./sweep fit}: fits the scaling laws to a CSV or Parquet table and writes {@code OUT/fits}
- * (Parquet) and {@code OUT/report/index.html}; prints a summary and, with --json, one JSON object
- * as the last line of standard output. The input may be a local path or any Hadoop file-system URI
+ * {@code ./sweep fit}: with {@code --input}, fits the scaling laws to a CSV or Parquet table and
+ * writes {@code OUT/fits} (Parquet) and {@code OUT/report/index.html}; prints a summary and, with
+ * --json, one JSON object as the last line of standard output. With {@code --curves}, fits a whole
+ * learning-curve law ({@code --law}) to some runs of a curves table and predicts others, writing
+ * {@code OUT/curve_fits}, {@code OUT/curve_predictions} and {@code OUT/report/curves.html} (the
+ * work is {@link CurveFitService}'s). Inputs may be local paths or any Hadoop file-system URI
  * (hdfs:, s3a:), read with the {@code spark.hadoop.*} settings of the Spark configuration.
  */
 @Command(
     name = "fit",
     mixinStandardHelpOptions = true,
-    description = "Fit scaling laws to a table of (N, D, loss) rows and write fits and a report.")
+    description = {
+      "Fit scaling laws to a table of (N, D, loss) rows (--input), or a learning-curve law to the"
+          + " runs of a curves table (--curves), and write fits and a report.",
+      "",
+      "With --curves: --law mpl|annealing is required; --train RUN,... names the runs to fit on"
+          + " (default: all), --predict RUN,... the runs to predict (default: the others, else the"
+          + " training runs); --params NAME=VALUE,... evaluates given parameters instead of"
+          + " fitting; --bootstrap defaults to "
+          + FitCommand.CURVES_BOOTSTRAP
+          + " (a curve fit is slower than a table fit)."
+    })
 public final class FitCommand implements Callable<Integer> {
+  /**
+   * The bootstrap resamples of a curve fit when --bootstrap is not given: each resample is a whole
+   * multi-start fit of a law over every step of its runs, so the table fit's default would take far
+   * longer than anyone waits.
+   */
+  public static final int CURVES_BOOTSTRAP = 100;
+
+  /** Options that only the table fit (--input) reads. */
+  private static final List<String> TABLE_ONLY =
+      List.of(
+          "--n-col",
+          "--d-col",
+          "--form",
+          "--approach",
+          "--compute-col",
+          "--backtest-share",
+          "--grid",
+          "--drop-invalid",
+          "--json");
+
+  /** Options that only the curve fit (--curves) reads. */
+  private static final List<String> CURVES_ONLY =
+      List.of("--law", "--train", "--predict", "--params", "--run-col", "--step-col", "--lr-col");
+
   @Option(
       names = "--input",
-      required = true,
       description =
-          "CSV with header, or Parquet file or folder: a local path or a Hadoop URI (hdfs://, s3a://)")
+          "table of (N, D, loss) rows: CSV with header, or Parquet file or folder; a local path or"
+              + " a Hadoop URI (hdfs://, s3a://). Exactly one of --input and --curves.")
   String input;
 
-  @Option(names = "--out", required = true, description = "output folder (fits/, report/)")
+  @Option(
+      names = "--curves",
+      paramLabel = "TABLE",
+      description =
+          "learning curves: CSV or Parquet with columns run, step, lr, loss (one row per step, loss"
+              + " empty where not logged, lr linear between rows), or a sweep's OUT (or"
+              + " OUT/curves: runs are trial ids, loss eval_loss, branches joined to their trunk);"
+              + " a local path or a Hadoop URI. Writes OUT/curve_fits, OUT/curve_predictions and"
+              + " OUT/report/curves.html")
+  String curves;
+
+  @Option(
+      names = "--law",
+      description = "with --curves: the curve law, one of mpl (Multi-Power Law), annealing")
+  String law;
+
+  @Option(
+      names = "--train",
+      split = ",",
+      paramLabel = "RUN",
+      description = "with --curves: the runs to fit on, comma-separated (default: every run)")
+  List<String> train;
+
+  @Option(
+      names = "--predict",
+      split = ",",
+      paramLabel = "RUN",
+      description =
+          "with --curves: the runs to predict (default: the runs not trained on, else the"
+              + " training runs)")
+  List<String> predict;
+
+  @Option(
+      names = "--params",
+      paramLabel = "NAME=VALUE,...",
+      description =
+          "with --curves: evaluate these parameters (every one of the law's, by name) instead of"
+              + " fitting, e.g. a paper's table")
+  String params;
+
+  @Option(names = "--run-col", description = "with --curves: run column (default run)")
+  String runCol;
+
+  @Option(names = "--step-col", description = "with --curves: step column (default step)")
+  String stepCol;
+
+  @Option(names = "--lr-col", description = "with --curves: learning-rate column (default lr)")
+  String lrCol;
+
+  @Option(
+      names = "--out",
+      required = true,
+      description =
+          "output folder (fits/ and report/; with --curves curve_fits/,"
+              + " curve_predictions/ and report/curves.html)")
   Path out;
 
   @Option(names = "--n-col", description = "parameter-count column (default n_params, else N)")
@@ -53,7 +147,8 @@ public final class FitCommand implements Callable<Integer> {
       names = "--loss-col",
       description =
           "loss column (default final_eval_loss, else loss; eval_bits_per_byte compares sweeps with"
-              + " different tokenizers)")
+              + " different tokenizers; with --curves default loss, or eval_loss for a sweep's"
+              + " curves)")
   String lossCol;
 
   @Option(
@@ -107,17 +202,123 @@ public final class FitCommand implements Callable<Integer> {
 
   FitOutcome outcome;
 
-  /** Parses {@code args}, runs the fit and returns its outcome; throws on bad input. */
+  /** The options given, to tell a default from a value given (set by parsing). */
+  private CommandLine.ParseResult parsed;
+
+  /**
+   * Parses {@code args} (with --input), runs the table fit and returns its outcome; throws on bad
+   * input.
+   */
   public static FitOutcome run(String... args) {
-    FitCommand cmd = new FitCommand();
-    new CommandLine(cmd).parseArgs(args);
+    FitCommand cmd = parse(args);
+    if (cmd.curvesMode()) {
+      throw new IllegalArgumentException("--curves given: use FitCommand.runCurves");
+    }
     return cmd.fit(new PrintWriter(System.out, true));
+  }
+
+  /**
+   * Parses {@code args} (with --curves), runs the curve fit, prints its summary and returns its
+   * outcome; throws on bad input.
+   */
+  public static CurveFitOutcome runCurves(String... args) {
+    FitCommand cmd = parse(args);
+    if (!cmd.curvesMode()) {
+      throw new IllegalArgumentException("--input given: use FitCommand.run");
+    }
+    return cmd.fitCurves(new PrintWriter(System.out, true));
+  }
+
+  private static FitCommand parse(String... args) {
+    FitCommand cmd = new FitCommand();
+    cmd.parsed = new CommandLine(cmd).parseArgs(args);
+    return cmd;
   }
 
   @Override
   public Integer call() {
-    fit(spec.commandLine().getOut());
+    parsed = spec.commandLine().getParseResult();
+    if (curvesMode()) {
+      fitCurves(spec.commandLine().getOut());
+    } else {
+      fit(spec.commandLine().getOut());
+    }
     return 0;
+  }
+
+  /**
+   * Whether this is a curve fit (--curves) rather than a table fit (--input); exactly one must be
+   * given, and no option of the other kind.
+   */
+  boolean curvesMode() {
+    if (input != null && curves != null) {
+      throw new SpecException(
+          "--curves",
+          "given without --input (--input fits a table of (N, D, loss) rows, --curves a curve law"
+              + " to learning curves)",
+          "both --input and --curves");
+    }
+    if (input == null && curves == null) {
+      throw new SpecException(
+          "--input", "given (a table of (N, D, loss) rows), or --curves (learning curves)", null);
+    }
+    boolean curvesMode = curves != null;
+    for (String name : curvesMode ? TABLE_ONLY : CURVES_ONLY) {
+      if (parsed.hasMatchedOption(name)) {
+        throw new SpecException(
+            name,
+            "absent with "
+                + (curvesMode
+                    ? "--curves (it applies to --input)"
+                    : "--input (it applies to --curves)"),
+            Objects.toString(parsed.matchedOption(name).getValue()));
+      }
+    }
+    return curvesMode;
+  }
+
+  /** The curve fit: options checked, then the table read, then {@link CurveFitService}. */
+  CurveFitOutcome fitCurves(PrintWriter outWriter) {
+    if (law == null) {
+      throw new SpecException(
+          "--law", "given with --curves: one of " + CurveLawForm.labels(), null);
+    }
+    CurveLawForm form = CurveLawForm.parse("--law", law);
+    double[] given = params == null ? null : CurveFitService.parseParams(form, params);
+    if (given != null && parsed.hasMatchedOption("--bootstrap")) {
+      throw new SpecException(
+          "--bootstrap",
+          "absent with --params (given parameters are not fitted, so nothing is resampled)",
+          fit.bootstrap());
+    }
+    checkOut();
+    int bootstrap = parsed.hasMatchedOption("--bootstrap") ? fit.bootstrap() : CURVES_BOOTSTRAP;
+    CurveFitOptions options =
+        new CurveFitOptions(
+            fit.huberDelta(), bootstrap, seed, 0.95, Runtime.getRuntime().availableProcessors());
+    CurvesTable table =
+        CurvesTableReader.read(
+            curves,
+            HadoopConfs.forDriver(),
+            new CurvesTableReader.Columns(runCol, stepCol, lrCol, lossCol));
+    CurveFitOutcome done =
+        CurveFitService.fitAndWrite(
+            CurveFitRequest.builder(table, form, options)
+                .train(train)
+                .predict(predict)
+                .params(given)
+                .build(),
+            out);
+    outWriter.print(done.summary());
+    outWriter.flush();
+    return done;
+  }
+
+  private void checkOut() {
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new SpecException(
+          "--out", "a folder to write fits/ and report/ into (new or existing), not a file", out);
+    }
   }
 
   FitOutcome fit(PrintWriter outWriter) {
@@ -131,10 +332,7 @@ public final class FitCommand implements Callable<Integer> {
             seed,
             0.95,
             backtestShare);
-    if (Files.exists(out) && !Files.isDirectory(out)) {
-      throw new SpecException(
-          "--out", "a folder to write fits/ and report/ into (new or existing), not a file", out);
-    }
+    checkOut();
     InputTable table =
         TableReader.read(
             input, HadoopConfs.forDriver(), nCol, dCol, lossCol, computeCol, dropInvalid);

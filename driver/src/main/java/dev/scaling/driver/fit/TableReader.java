@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +39,7 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.Type;
@@ -80,91 +83,10 @@ public final class TableReader {
       String lossCol,
       String computeCol,
       boolean dropInvalid) {
-    List<String> header;
-    List<String[]> cells;
-    Path path = toPath(input);
-    boolean parquet;
-    try {
-      FileSystem fs;
-      try {
-        fs = path.getFileSystem(hadoop);
-      } catch (UnsupportedFileSystemException e) {
-        throw new SpecException(
-            "--input",
-            "a local path or a URI of a file system on the classpath (file:, hdfs:, s3a: with hadoop-aws)",
-            input);
-      }
-      FileStatus status;
-      try {
-        status = fs.getFileStatus(path);
-      } catch (FileNotFoundException e) {
-        throw new SpecException("--input", "an existing CSV file or Parquet file or folder", input);
-      }
-      parquet = status.isDirectory() || path.getName().endsWith(".parquet");
-      if (parquet) {
-        List<Path> files = new ArrayList<>();
-        if (status.isDirectory()) {
-          for (FileStatus f : fs.listStatus(path)) {
-            if (f.isFile() && f.getPath().getName().endsWith(".parquet")) {
-              files.add(f.getPath());
-            }
-          }
-          files.sort(Comparator.comparing(Path::getName));
-          if (files.isEmpty()) {
-            throw new SpecException(
-                "--input", "a folder with .parquet files or a single file", input);
-          }
-        } else {
-          files.add(path);
-        }
-        header = new ArrayList<>();
-        cells = new ArrayList<>();
-        for (Path f : files) {
-          try {
-            readParquet(HadoopInputFile.fromPath(f, hadoop), header, cells);
-          } catch (RuntimeException | IOException e) {
-            if (e instanceof IOException io && !undecodable(io)) {
-              throw io;
-            }
-            throw SpecException.of(
-                "--input",
-                f
-                    + " is not a readable Parquet file (corrupt or truncated): "
-                    + printable(String.valueOf(e.getMessage()), 80));
-          }
-        }
-      } else {
-        CsvParserSettings settings = new CsvParserSettings();
-        settings.setHeaderExtractionEnabled(false);
-        settings.setNullValue(null);
-        settings.setEmptyValue(null);
-        try (Reader r = new InputStreamReader(fs.open(path), StandardCharsets.UTF_8)) {
-          List<String[]> all;
-          try {
-            all = new CsvParser(settings).parseAll(r);
-          } catch (TextParsingException e) {
-            throw SpecException.of(
-                "--input",
-                input
-                    + " is not a readable CSV file (line "
-                    + (e.getLineIndex() + 1)
-                    + " cannot be parsed as CSV)");
-          }
-          if (all.isEmpty()) {
-            throw new SpecException("--input", "a CSV file with a header row", input + " (empty)");
-          }
-          header = Arrays.stream(all.get(0)).map(h -> h == null ? "" : h.trim()).toList();
-          if (header.stream().anyMatch(TableReader::binary)) {
-            throw SpecException.of(
-                "--input",
-                input + " is not a CSV text file (its first line holds bytes that are not text)");
-          }
-          cells = all.subList(1, all.size());
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + input, e);
-    }
+    RawTable table = readRaw(input, hadoop, "--input");
+    List<String> header = table.header();
+    List<String[]> cells = table.cells();
+    boolean parquet = table.parquet();
     int ic =
         computeCol == null ? -1 : column(header, computeCol, null, null, "--compute-col", input);
     int in = optionalColumn(header, nCol, "n_params", "N", "--n-col", input, ic >= 0);
@@ -305,7 +227,110 @@ public final class TableReader {
     return new InputTable(rows, notes, compute);
   }
 
-  private static String cell(String[] c, int i) {
+  /**
+   * A table's header and cells as text, before any column is interpreted: a CSV file (first line
+   * the header; empty cells null) or Parquet (a file, or a folder of {@code .parquet} part files;
+   * null cells null), on any Hadoop file system.
+   *
+   * @param header column names, in file order
+   * @param cells one array per data row, parallel to {@code header} (shorter where a CSV line is)
+   * @param parquet whether the table was Parquet (rows have no line numbers)
+   */
+  record RawTable(List<String> header, List<String[]> cells, boolean parquet) {}
+
+  /**
+   * Reads {@code input} (a local path or Hadoop URI of a CSV file or Parquet file or folder) as
+   * text; unreadable, missing or empty input is a {@link SpecException} naming {@code option}.
+   */
+  static RawTable readRaw(String input, Configuration hadoop, String option) {
+    List<String> header;
+    List<String[]> cells;
+    Path path = toPath(input, option);
+    boolean parquet;
+    try {
+      FileSystem fs;
+      try {
+        fs = path.getFileSystem(hadoop);
+      } catch (UnsupportedFileSystemException e) {
+        throw new SpecException(
+            option,
+            "a local path or a URI of a file system on the classpath (file:, hdfs:, s3a: with hadoop-aws)",
+            input);
+      }
+      FileStatus status;
+      try {
+        status = fs.getFileStatus(path);
+      } catch (FileNotFoundException e) {
+        throw new SpecException(option, "an existing CSV file or Parquet file or folder", input);
+      }
+      parquet = status.isDirectory() || path.getName().endsWith(".parquet");
+      if (parquet) {
+        List<Path> files = new ArrayList<>();
+        if (status.isDirectory()) {
+          for (FileStatus f : fs.listStatus(path)) {
+            if (f.isFile() && f.getPath().getName().endsWith(".parquet")) {
+              files.add(f.getPath());
+            }
+          }
+          files.sort(Comparator.comparing(Path::getName));
+          if (files.isEmpty()) {
+            throw new SpecException(option, "a folder with .parquet files or a single file", input);
+          }
+        } else {
+          files.add(path);
+        }
+        header = new ArrayList<>();
+        cells = new ArrayList<>();
+        for (Path f : files) {
+          try {
+            readParquet(HadoopInputFile.fromPath(f, hadoop), header, cells);
+          } catch (RuntimeException | IOException e) {
+            if (e instanceof IOException io && !undecodable(io)) {
+              throw io;
+            }
+            throw SpecException.of(
+                option,
+                f
+                    + " is not a readable Parquet file (corrupt or truncated): "
+                    + printable(String.valueOf(e.getMessage()), 80));
+          }
+        }
+      } else {
+        CsvParserSettings settings = new CsvParserSettings();
+        settings.setHeaderExtractionEnabled(false);
+        settings.setNullValue(null);
+        settings.setEmptyValue(null);
+        try (Reader r = new InputStreamReader(fs.open(path), StandardCharsets.UTF_8)) {
+          List<String[]> all;
+          try {
+            all = new CsvParser(settings).parseAll(r);
+          } catch (TextParsingException e) {
+            throw SpecException.of(
+                option,
+                input
+                    + " is not a readable CSV file (line "
+                    + (e.getLineIndex() + 1)
+                    + " cannot be parsed as CSV)");
+          }
+          if (all.isEmpty()) {
+            throw new SpecException(option, "a CSV file with a header row", input + " (empty)");
+          }
+          header = Arrays.stream(all.get(0)).map(h -> h == null ? "" : h.trim()).toList();
+          if (header.stream().anyMatch(TableReader::binary)) {
+            throw SpecException.of(
+                option,
+                input + " is not a CSV text file (its first line holds bytes that are not text)");
+          }
+          cells = all.subList(1, all.size());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + input, e);
+    }
+    return new RawTable(header, cells, parquet);
+  }
+
+  static String cell(String[] c, int i) {
     return i < c.length ? c[i] : null;
   }
 
@@ -324,7 +349,7 @@ public final class TableReader {
     return column(header, asked, first, second, option, input);
   }
 
-  private static int column(
+  static int column(
       List<String> header, String asked, String first, String second, String option, String input) {
     if (asked != null) {
       int i = header.indexOf(asked);
@@ -354,7 +379,7 @@ public final class TableReader {
   }
 
   /** The header as a message shows it: at most 12 names, each printable and short. */
-  private static String shown(List<String> header) {
+  static String shown(List<String> header) {
     List<String> names =
         header.stream().limit(12).map(h -> printable(h, 40)).collect(Collectors.toList());
     if (header.size() > 12) {
@@ -393,7 +418,12 @@ public final class TableReader {
 
   /** A Hadoop path for {@code input}: a URI with a scheme as it is, anything else a local path. */
   static Path toPath(String input) {
-    SpecException.require(input != null && !input.isBlank(), "--input", "a path or URI", input);
+    return toPath(input, "--input");
+  }
+
+  /** As {@link #toPath(String)}, naming {@code option} when {@code input} is blank. */
+  static Path toPath(String input, String option) {
+    SpecException.require(input != null && !input.isBlank(), option, "a path or URI", input);
     URI uri;
     try {
       uri = new URI(input);
@@ -425,6 +455,18 @@ public final class TableReader {
                 continue;
               }
               PrimitiveType t = schema.getType(f).asPrimitiveType();
+              if (t.getLogicalTypeAnnotation()
+                  instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation dec) {
+                // A DECIMAL holds its unscaled value; e.g. DuckDB writes 3.8 as INT32 38, scale 1.
+                BigInteger unscaled =
+                    switch (t.getPrimitiveTypeName()) {
+                      case INT32 -> BigInteger.valueOf(g.getInteger(f, 0));
+                      case INT64 -> BigInteger.valueOf(g.getLong(f, 0));
+                      default -> new BigInteger(g.getBinary(f, 0).getBytes());
+                    };
+                row[k] = new BigDecimal(unscaled, dec.getScale()).toString();
+                continue;
+              }
               row[k] =
                   switch (t.getPrimitiveTypeName()) {
                     case INT32 -> Integer.toString(g.getInteger(f, 0));

@@ -757,7 +757,7 @@ public final class ReportWriter {
     return c;
   }
 
-  private static String img(XYChart chart, String alt) {
+  static String img(XYChart chart, String alt) {
     try {
       byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
       return "<h3>"
@@ -805,7 +805,7 @@ public final class ReportWriter {
         : String.format(Locale.ROOT, "%.5g", v);
   }
 
-  private static String esc(String s) {
+  static String esc(String s) {
     return s.replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
