@@ -31,6 +31,8 @@ import picocli.CommandLine.Option;
  *       one thread.
  *   <li>Fit ({@link FitBench}): a deterministic 240-row Chinchilla table fitted by our fitter and
  *       by scipy.
+ *   <li>Curve-law fit ({@link CurveBench}): the Multi-Power Law fitted to 44 sweep-like learning
+ *       curves of about 1000 logged rows each, by our curve fitter and by scipy the paper's way.
  *   <li>Schedule ({@link ScheduleBench}): a quickstart OUT's makespan against its lower bound.
  * </ol>
  *
@@ -47,6 +49,7 @@ public final class BenchCommand implements Callable<Integer> {
   enum Section {
     TRAINER,
     FIT,
+    CURVES,
     SCHEDULE,
     WSD
   }
@@ -83,7 +86,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--skip",
       split = ",",
-      description = "sections to skip: trainer, fit, schedule, wsd (wsd trains two quickstarts)")
+      description =
+          "sections to skip: trainer, fit, curves, schedule, wsd (wsd trains two quickstarts)")
   List<Section> skip = new ArrayList<>();
 
   @Option(names = "--results-dir", description = "where the CSV goes (default bench/results)")
@@ -149,6 +153,9 @@ public final class BenchCommand implements Callable<Integer> {
             .run(!skip.contains(Section.TRAINER), rows);
     FitComparison fit =
         skip.contains(Section.FIT) ? null : new FitBench(quick, py, dir, log).run(rows);
+    if (!skip.contains(Section.CURVES)) {
+      new CurveBench(quick, py, dir, log).run(rows);
+    }
     ScheduleResult schedule =
         skip.contains(Section.SCHEDULE) ? null : new ScheduleBench(sweepOut, slots).run(rows);
     if (!skip.contains(Section.SCHEDULE)) {

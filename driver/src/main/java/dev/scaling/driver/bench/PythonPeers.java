@@ -224,6 +224,23 @@ final class PythonPeers {
         3600);
   }
 
+  /**
+   * Runs {@code bench/scipy_curve_fit.py} on a curves CSV (run, step, lr, loss): the Multi-Power
+   * Law fitted by scipy the paper's way; returns its JSON line.
+   */
+  static JsonNode scipyCurveFit(String python, Path benchDir, Path table, double delta)
+      throws IOException {
+    return runJson(
+        List.of(
+            python,
+            benchDir.resolve("scipy_curve_fit.py").toString(),
+            "--input",
+            table.toString(),
+            "--delta",
+            Double.toString(delta)),
+        3600);
+  }
+
   private static String text(JsonNode node, String field) {
     JsonNode v = node.get(field);
     return v == null || v.isNull() ? null : v.asText();
