@@ -35,7 +35,9 @@ public interface CurveLaw {
   /**
    * The law's loss at every row of {@code curve} for parameters {@code p} (natural units), written
    * into {@code out} (one per row); when {@code jac} is not null, also its derivatives d out[i] / d
-   * p[j] at {@code jac[i * dim + j]}. A non-finite value marks p as outside the law's domain.
+   * p[j] at {@code jac[i * dim + j]}. A non-finite value marks p as outside the law's domain. The
+   * arrays may be longer than the curve (the fitter passes reused buffers): only the first rows,
+   * and rows·dim, entries are written.
    */
   void predict(double[] p, Prepared curve, double[] out, double[] jac);
 
