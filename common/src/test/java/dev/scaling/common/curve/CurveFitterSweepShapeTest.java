@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The sweep-sized fit: the Multi-Power Law on 44 WSD curves of about 1000 logged rows each (8192
  * steps give or take 20%, warmup 64 steps from 0, a 20% 1-sqrt cooldown to 0, a row every 8 steps),
- * losses from known parameters with 0.1% noise. Prints the fit time; the target is under 10 s on 2
- * cores.
+ * losses from known parameters with 0.1% noise: the parameters are recovered. Prints the fit time
+ * for information only; the timing is measured by {@code ./sweep bench} (row "curve-law fit"),
+ * never asserted here.
  */
-class CurveFitterBenchTest {
+class CurveFitterSweepShapeTest {
   static final double[] TRUTH = {2.9, 0.55, 0.5, 380, 2.0, 0.6, 0.6};
 
   static List<Curve> curves(int count, long seed) {
@@ -42,7 +43,7 @@ class CurveFitterBenchTest {
   }
 
   @Test
-  void mpl_on44SweepCurves_fitsInSeconds() {
+  void mpl_on44SweepCurves_recoversTheParameters() {
     List<Curve> train = curves(44, 3);
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean)
@@ -66,8 +67,23 @@ class CurveFitterBenchTest {
         fit.objective(),
         Arrays.toString(fit.params()),
         Arrays.toString(TRUTH));
-    // the target is 10 s on 2 quiet cores; the bound leaves room for a machine shared with other
-    // builds
-    assertTrue(seconds < 30, "took " + seconds + " s (target 10 s on 2 quiet cores)");
+    // Tolerances: 0.1% noise on ~44000 rows pins the level and power terms to well under 1%; the
+    // drop's shape parameters (C, beta, gamma) trade off along a ridge and move by a few percent.
+    double[] tol = {0.01, 0.02, 0.02, 0.03, 0.25, 0.10, 0.10};
+    double[] p = fit.params();
+    for (int j = 0; j < p.length; j++) {
+      double rel = Math.abs(p[j] - TRUTH[j]) / TRUTH[j];
+      assertTrue(
+          rel <= tol[j],
+          CurveLawForm.MPL.law().parameterNames().get(j)
+              + " off by "
+              + rel
+              + " (tolerance "
+              + tol[j]
+              + "): "
+              + p[j]
+              + " vs "
+              + TRUTH[j]);
+    }
   }
 }
