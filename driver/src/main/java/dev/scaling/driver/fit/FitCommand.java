@@ -9,6 +9,7 @@ import dev.scaling.common.fit.StartGrid;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.driver.FitOptionsMixin;
 import dev.scaling.driver.OptionRules;
+import dev.scaling.driver.PredictedRowsMixin;
 import dev.scaling.driver.report.TrialPoint;
 import dev.scaling.driver.spark.HadoopConfs;
 import java.io.PrintWriter;
@@ -80,6 +81,8 @@ public final class FitCommand implements Callable<Integer> {
 
   @Mixin FitOptionsMixin fit;
 
+  @Mixin PredictedRowsMixin predicted;
+
   @Option(
       names = "--seed",
       defaultValue = "20240917",
@@ -137,7 +140,14 @@ public final class FitCommand implements Callable<Integer> {
     }
     InputTable table =
         TableReader.read(
-            input, HadoopConfs.forDriver(), nCol, dCol, lossCol, computeCol, dropInvalid);
+            input,
+            HadoopConfs.forDriver(),
+            nCol,
+            dCol,
+            lossCol,
+            computeCol,
+            dropInvalid,
+            predicted.excludePredicted());
     List<ScalingPoint> points = table.rows().stream().map(TrialPoint::point).toList();
     List<String> why = new ArrayList<>();
     for (LawForm f : forms) {
