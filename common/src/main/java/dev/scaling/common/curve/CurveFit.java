@@ -1,6 +1,8 @@
 package dev.scaling.common.curve;
 
 import dev.scaling.common.fit.Interval;
+import dev.scaling.common.fit.Quantiles;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -53,6 +55,75 @@ public record CurveFit(
     double[] out = new double[curve.steps().length];
     law.predict(params, law.prepare(curve), out, null);
     return out;
+  }
+
+  /**
+   * The percentile interval, at {@code confidence}, of the bootstrap draws' predictions of the loss
+   * at row {@code row} of {@code curve} (type-7 quantiles at (1 - confidence) / 2 and (1 +
+   * confidence) / 2, as the parameter intervals): the spread of the prediction over resamples of
+   * the training runs. Draws whose prediction there is not finite are left out.
+   *
+   * @throws IllegalStateException when the fit has no draws (fitted without bootstrap, or given)
+   * @throws IllegalArgumentException when {@code row} is outside the curve or {@code confidence}
+   *     outside (0, 1), or no draw predicts a finite loss there
+   */
+  public Interval predictionInterval(Curve curve, int row, double confidence) {
+    if (row < 0 || row >= curve.steps().length) {
+      throw new IllegalArgumentException(
+          "row must be in [0, " + curve.steps().length + ") for " + curve + ", found " + row);
+    }
+    Interval interval = predictionIntervals(curve, confidence)[row];
+    if (interval == null) {
+      throw new IllegalArgumentException(
+          "no bootstrap draw predicts a finite loss at row " + row + " of " + curve);
+    }
+    return interval;
+  }
+
+  /**
+   * {@link #predictionInterval} at every row of {@code curve} at once (one prediction per draw);
+   * null at rows where no draw predicts a finite loss.
+   */
+  public Interval[] predictionIntervals(Curve curve, double confidence) {
+    if (draws.isEmpty()) {
+      throw new IllegalStateException(
+          "no bootstrap draws to take a prediction interval from: fit with bootstrap > 0");
+    }
+    if (!(confidence > 0 && confidence < 1)) {
+      throw new IllegalArgumentException("confidence must be in (0, 1), found " + confidence);
+    }
+    CurveLaw law = form.law();
+    CurveLaw.Prepared prepared = law.prepare(curve);
+    int rows = curve.steps().length;
+    double[][] byRow = new double[rows][draws.size()];
+    int[] count = new int[rows];
+    double[] out = new double[rows];
+    for (double[] d : draws) {
+      boolean finite = true;
+      for (double v : d) {
+        finite &= Double.isFinite(v);
+      }
+      if (!finite) {
+        continue;
+      }
+      law.predict(d, prepared, out, null);
+      for (int r = 0; r < rows; r++) {
+        if (Double.isFinite(out[r])) {
+          byRow[r][count[r]++] = out[r];
+        }
+      }
+    }
+    double lo = (1 - confidence) / 2;
+    Interval[] intervals = new Interval[rows];
+    for (int r = 0; r < rows; r++) {
+      if (count[r] == 0) {
+        continue;
+      }
+      double[] v = Arrays.copyOf(byRow[r], count[r]);
+      Arrays.sort(v);
+      intervals[r] = new Interval(Quantiles.quantile(v, lo), Quantiles.quantile(v, 1 - lo));
+    }
+    return intervals;
   }
 
   /** The parameter vector (a copy). */

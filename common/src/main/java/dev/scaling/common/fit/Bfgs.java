@@ -11,13 +11,16 @@ package dev.scaling.common.fit;
  * smile-core's BFGS pulls in a large dependency tree for one routine; none of them beats ~150 lines
  * of a textbook algorithm.
  */
-final class Bfgs {
+public final class Bfgs {
   private static final double C1 = 1e-4;
   private static final double C2 = 0.9;
   private static final int MAX_LINE_SEARCH = 60;
 
-  /** A smooth function with its analytic gradient: the fitter's {@link Objective}, or a test's. */
-  interface Function {
+  /**
+   * A smooth function with its analytic gradient: the scaling fitter's {@link Objective}, the curve
+   * fitter's objective, or a test's.
+   */
+  public interface Function {
     /** Dimension of x. */
     int dim();
 
@@ -31,11 +34,25 @@ final class Bfgs {
     double valueAndGradient(double[] x, double[] grad, double[] scratch);
   }
 
-  /** Where a run stopped. */
-  record Result(double[] x, double f, int iterations, boolean converged) {}
+  /**
+   * Where a run stopped.
+   *
+   * @param x the last iterate
+   * @param f the function there ({@code +infinity} when the start was outside the domain)
+   * @param iterations BFGS iterations taken
+   * @param converged whether the tolerance was met (not the iteration limit or a failed search)
+   */
+  public record Result(double[] x, double f, int iterations, boolean converged) {}
 
-  /** Stopping rule: gradient inf-norm, relative objective change (3 times running), iterations. */
-  record Tolerance(double gradient, double relativeChange, int maxIterations) {}
+  /**
+   * Stopping rule: the gradient's inf-norm at most {@code gradient * max(1, |f|)}, or a relative
+   * change of f at most {@code relativeChange} three iterations running, or {@code maxIterations}.
+   *
+   * @param gradient gradient tolerance, relative to max(1, |f|)
+   * @param relativeChange relative change of f that counts as no progress
+   * @param maxIterations iteration limit
+   */
+  public record Tolerance(double gradient, double relativeChange, int maxIterations) {}
 
   /**
    * The multi-start's pass from every grid point: about scipy's L-BFGS-B defaults (projected
@@ -43,9 +60,10 @@ final class Bfgs {
    * where this asks for three in a row). The best distinct end points are polished with {@link
    * #TIGHT}, so the result does not depend on where a loose run stops.
    */
-  static final Tolerance LOOSE = new Tolerance(1e-5, 1e-6, 120);
+  public static final Tolerance LOOSE = new Tolerance(1e-5, 1e-6, 120);
 
-  static final Tolerance TIGHT = new Tolerance(1e-10, 1e-15, 5000);
+  /** The polish of the best end points: as tight as double precision allows. */
+  public static final Tolerance TIGHT = new Tolerance(1e-10, 1e-15, 5000);
 
   private final Function fn;
   private final int n;
@@ -53,7 +71,8 @@ final class Bfgs {
   private final double[] gt;
   private final double[] scratch;
 
-  Bfgs(Function fn) {
+  /** An optimiser of {@code fn}, with its own working space (one per thread). */
+  public Bfgs(Function fn) {
     this.fn = fn;
     this.n = fn.dim();
     this.xt = new double[n];
@@ -61,7 +80,11 @@ final class Bfgs {
     this.scratch = fn.scratch();
   }
 
-  Result minimise(double[] start, Tolerance tol) {
+  /**
+   * Minimises from {@code start} until {@code tol} is met; never throws on a non-finite value
+   * (those mark points outside the domain, which the line search steps back from).
+   */
+  public Result minimise(double[] start, Tolerance tol) {
     double[] x = start.clone();
     double[] g = new double[n];
     double f = fn.valueAndGradient(x, g, scratch);
