@@ -4,8 +4,8 @@ import dev.scaling.common.curve.Curve;
 import dev.scaling.common.curve.CurveFit;
 import dev.scaling.common.curve.CurveFitOptions;
 import dev.scaling.common.curve.CurveFitter;
-import dev.scaling.common.curve.CurveLaw;
 import dev.scaling.common.curve.CurveLawForm;
+import dev.scaling.common.fit.Interval;
 import dev.scaling.common.fit.Quantiles;
 import dev.scaling.common.spec.WsdSpec;
 import dev.scaling.common.trial.Trial;
@@ -30,10 +30,11 @@ import java.util.Map;
  * --verify-predictions}) never enter a fit: they are held out, and each law is scored on them.
  *
  * <p>The 95% prediction interval of a final loss combines the law's parameter uncertainty (the 2.5%
- * and 97.5% percentiles of the prediction over the fit's bootstrap draws, resampling whole runs)
- * with the evaluation noise sigma of a measured final loss: low = p - sqrt((p - q2.5)^2 + (1.96
- * sigma)^2), high = p + sqrt((q97.5 - p)^2 + (1.96 sigma)^2). It is an interval for what training
- * the branch would measure, so it is never narrower than the noise.
+ * and 97.5% percentiles of the prediction over the fit's bootstrap draws, resampling whole runs:
+ * {@link CurveFit#predictionInterval}) with the evaluation noise sigma of a measured final loss:
+ * low = p - sqrt((p - q2.5)^2 + (1.96 sigma)^2), high = p + sqrt((q97.5 - p)^2 + (1.96 sigma)^2).
+ * It is an interval for what training the branch would measure, so it is never narrower than the
+ * noise.
  *
  * <p>Derived data: computed from the committed trunks and branches whenever a sweep's commits are
  * collected (a crash and resume recomputes it), never committed.
@@ -180,26 +181,16 @@ public final class BranchPredictor {
     if (!(Double.isFinite(p) && p > 0)) {
       return null;
     }
-    CurveLaw law = fit.form().law();
-    CurveLaw.Prepared prepared = law.prepare(schedule);
-    double[] out = new double[schedule.steps().length];
-    List<Double> draws = new ArrayList<>();
-    for (double[] draw : fit.draws()) {
-      try {
-        law.predict(draw, prepared, out, null);
-      } catch (RuntimeException outsideDomain) {
-        continue;
-      }
-      if (Double.isFinite(out[last])) {
-        draws.add(out[last]);
-      }
-    }
     double below = 0;
     double above = 0;
-    if (draws.size() >= MIN_DRAWS) {
-      double[] sorted = draws.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      below = Math.max(0, p - Quantiles.quantile(sorted, 0.025));
-      above = Math.max(0, Quantiles.quantile(sorted, 0.975) - p);
+    if (fit.draws().size() >= MIN_DRAWS) {
+      try {
+        Interval spread = fit.predictionInterval(schedule, last, 0.95);
+        below = Math.max(0, p - spread.lo());
+        above = Math.max(0, spread.hi() - p);
+      } catch (IllegalArgumentException noFiniteDraw) {
+        // No draw predicts a finite loss here: only the evaluation noise is left to show.
+      }
     }
     double z = PredictionWeight.Z95 * (Double.isFinite(noise) ? noise : 0);
     double low = p - Math.sqrt(below * below + z * z);
