@@ -107,12 +107,8 @@ public final class BranchPredictor {
     }
     double modelNoise = medianStderr(trained);
     double noise = Double.isFinite(modelNoise) ? modelNoise : sweepNoise;
-    TrialOutcome furthest =
-        trained.stream().max(Comparator.comparingLong(o -> o.trial().forkStep())).orElseThrow();
-    Curve trunkCurve = ModelCurves.trunk(trunk.trunkId(), furthest);
-    List<Curve> fitted = new ArrayList<>();
-    fitted.add(trunkCurve);
-    trained.forEach(o -> fitted.add(ModelCurves.branch(o)));
+    List<Curve> fitted = ModelCurves.forFit(trunk.trunkId(), trained);
+    Curve trunkCurve = fitted.get(0);
     List<Curve> heldOut =
         predicted.stream()
             .map(t -> finished.get(t.trialId()))

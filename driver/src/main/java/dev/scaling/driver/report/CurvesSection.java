@@ -59,14 +59,23 @@ public final class CurvesSection {
       h.append(parameterTable(m));
       CurveLawFit chosen = m.fit(p.law());
       if (chosen != null && chosen.fitted()) {
-        h.append(
-            ReportWriter.img(
-                curvesChart(m, chosen.fit()),
-                m.label() + ": trunk and branches with the fitted " + p.law().label()));
-        h.append(
-            ReportWriter.img(
-                residualChart(m, chosen.fit()),
-                m.label() + ": residuals of " + p.law().label() + " / evaluation noise"));
+        try {
+          h.append(
+              ReportWriter.img(
+                  curvesChart(m, chosen.fit()),
+                  m.label() + ": trunk and branches with the fitted " + p.law().label()));
+          if (Double.isFinite(m.noise()) && m.noise() > 0) {
+            h.append(
+                ReportWriter.img(
+                    residualChart(m, chosen.fit()),
+                    m.label() + ": residuals of " + p.law().label() + " / evaluation noise"));
+          }
+        } catch (RuntimeException e) {
+          // A plot that cannot be drawn must not cost the report.
+          h.append("<p class=\"warn\">plots of this model could not be drawn: ")
+              .append(ReportWriter.esc(String.valueOf(e.getMessage())))
+              .append("</p>");
+        }
       }
     }
     return h.toString();

@@ -102,6 +102,14 @@ public final class SweepService {
             console);
     TimeEstimate estimate = estimate(spark, sweep, todo, slots, hadoop);
     console.print(plan.describe(slots, estimate.seconds(), estimate.basis()));
+    if (request.verifyPredictions()) {
+      console.printf(
+          Locale.ROOT,
+          "--verify-predictions: the %d predicted branches train too (%.3g FLOPs of cooldowns more),"
+              + " held out of the curve-law fits and checked against their predictions.%n",
+          plan.predicted().size(),
+          plan.savedFlops());
+    }
     SweepLaws.FitGate fits = new SweepLaws.FitGate();
     SweepWatch watch =
         watch(spark, training, todo, commits, outDir, hadoop, request, estimate, fits, console);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scaling.common.spec.SpecParser;
+import dev.scaling.common.spec.SweepSpec;
 import dev.scaling.common.spec.WsdSpec;
 import dev.scaling.common.trial.Trial;
 import java.nio.file.Files;
@@ -112,6 +113,24 @@ class PredictedPlanTest {
     assertTrue(text.contains("262144 trained, 370688 predicted"), text);
     long predictedLines = text.lines().filter(l -> l.endsWith(" predicted")).count();
     assertEquals(32, predictedLines, "one plan row per predicted point says so");
+  }
+
+  @Test
+  void example_isTheQuickstartStudyWithPredictedBranchesAndDenserEvaluations() throws Exception {
+    SweepSpec quick = SpecParser.parse(Path.of("..", "examples", "quickstart.yaml"));
+    SweepSpec predicted = SpecParser.parse(Path.of("..", "examples", "quickstart-predicted.yaml"));
+    assertEquals(quick.seed(), predicted.seed());
+    assertEquals(quick.grid(), predicted.grid());
+    assertEquals(quick.model(), predicted.model());
+    assertEquals(
+        quick.data().toBuilder().evalTokens(predicted.data().evalTokens()).build(),
+        predicted.data());
+    WsdSpec wsd = predicted.training().settings(WsdSpec.class);
+    assertEquals(3, wsd.predictBranches());
+    assertEquals(quick.training().settings(), wsd.withoutPrediction());
+    assertEquals(96, predicted.training().evalInterval());
+    Plan plan = Planner.plan(predicted);
+    assertEquals(Set.of(TOKENS[0], TOKENS[5], TOKENS[10]), trainedTokens(plan));
   }
 
   @Test
