@@ -64,7 +64,12 @@ final class AnnealingLaw implements CurveLaw {
   }
 
   /** S1 and S2 at every row, and the peak rate (for the starts). */
-  record Areas(Curve curve, double[] s1, double[] s2, double peak) implements Prepared {}
+  record Areas(Curve curve, double[] s1, double[] s2, double peak) implements Prepared {
+    @Override
+    public boolean defined(int row) {
+      return s1[row] > 0;
+    }
+  }
 
   @Override
   public Areas prepare(Curve curve) {

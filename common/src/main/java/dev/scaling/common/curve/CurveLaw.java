@@ -54,5 +54,14 @@ public interface CurveLaw {
   interface Prepared {
     /** The curve it was prepared from. */
     Curve curve();
+
+    /**
+     * Whether the law is defined at row {@code row} whatever the parameters (the Multi-Power Law is
+     * not where S1 = 0, at the first row of a warmup from 0): the fitter skips the rows where it is
+     * not, and {@link #predict} writes NaN there.
+     */
+    default boolean defined(int row) {
+      return true;
+    }
   }
 }

@@ -12,6 +12,7 @@ final class DropSums implements CurveLaw.Prepared {
   private final double[] logEta;
   private final double[] cum;
   private final double[] s1;
+  private final DropPlan fast;
 
   private DropSums(Curve curve, int[] rowIndex, double[] eta, double[] cum, double[] s1) {
     this.curve = curve;
@@ -23,6 +24,12 @@ final class DropSums implements CurveLaw.Prepared {
     for (int i = 0; i < eta.length; i++) {
       logEta[i] = Math.log(eta[i]);
     }
+    this.fast = new DropPlan(eta, logEta, cum, rowIndex);
+  }
+
+  /** The evaluation plan (for tests and benchmarks). */
+  DropPlan plan() {
+    return fast;
   }
 
   static DropSums of(Curve curve) {
@@ -72,6 +79,11 @@ final class DropSums implements CurveLaw.Prepared {
     return curve;
   }
 
+  @Override
+  public boolean defined(int row) {
+    return s1[row] > 0;
+  }
+
   int rows() {
     return rowIndex.length;
   }
@@ -105,7 +117,7 @@ final class DropSums implements CurveLaw.Prepared {
    * gamma (left 0 when {@code gradient} is false).
    */
   void evaluate(double c, double beta, double gamma, double[] out, boolean gradient) {
-    exact(c, beta, gamma, out);
+    fast.evaluate(c, beta, gamma, out);
   }
 
   /** Every step's term, one by one: O(t) per row. */

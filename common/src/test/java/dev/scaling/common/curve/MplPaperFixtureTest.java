@@ -1,6 +1,7 @@
 package dev.scaling.common.curve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -118,5 +119,39 @@ class MplPaperFixtureTest {
         err,
         (System.nanoTime() - t0) / 1e9);
     assertEquals(0.110, err, 0.01);
+  }
+
+  @Test
+  void fitOnTheThreeTrainingSchedules_predictsTheSixOthers() throws IOException {
+    Map<String, Curve> curves = read();
+    List<Curve> train = TRAIN.stream().map(curves::get).toList();
+    long t0 = System.nanoTime();
+    CurveFit fit = CurveFitter.fit(CurveLawForm.MPL, train, CurveFitOptions.defaults(0, 1));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(
+        Locale.ROOT,
+        "fitted on %s in %.2f s (%d points, objective %.6e, converged %s): %s%n",
+        TRAIN,
+        seconds,
+        fit.points(),
+        fit.objective(),
+        fit.converged(),
+        java.util.Arrays.toString(fit.params()));
+    double published =
+        new CurveObjective(
+                CurveLawForm.MPL.law(),
+                train.stream()
+                    .map(c -> (CurveLaw.Prepared) CurveLawForm.MPL.law().prepare(c))
+                    .toList(),
+                new double[] {1, 1, 1},
+                1e-3,
+                null)
+            .huberSum(PUBLISHED);
+    System.out.printf(Locale.ROOT, "objective at the published parameters %.6e%n", published);
+    double err = meanError(fit, curves, TEST);
+    System.out.printf(Locale.ROOT, "fitted: test mean relative error %.4f%%%n", err);
+    assertTrue(err <= 0.20, "test error " + err + "% above 0.20%");
+    assertTrue(fit.objective() <= published * (1 + 1e-6), "reaches the published objective");
+    assertTrue(seconds < 60, "fit took " + seconds + " s");
   }
 }
