@@ -68,7 +68,22 @@ public final class BranchPredictor {
     List<ModelPrediction> models = new ArrayList<>();
     for (Trunk trunk : Trunks.of(plan.trials())) {
       if (trunk.branches().stream().anyMatch(plan::isPredicted)) {
-        models.add(model(plan, trunk, finished, law, sweepNoise, options));
+        try {
+          models.add(model(plan, trunk, finished, law, sweepNoise, options));
+        } catch (RuntimeException e) {
+          // One model's curves that cannot be read or predicted leave the other models' be.
+          models.add(
+              new ModelPrediction(
+                  trunk.trunkId(),
+                  trunk.longest(),
+                  sweepNoise,
+                  null,
+                  List.of(),
+                  List.of(),
+                  List.of(),
+                  List.of(),
+                  "its curves could not be fitted: " + e));
+        }
       }
     }
     return new BranchPredictions(law, models);

@@ -96,7 +96,8 @@ public final class ModelCurves {
     return curve(t.trialId(), t, t.steps(), List.of());
   }
 
-  private static Curve curve(String run, Trial t, long lastStep, List<CurvePoint> logged) {
+  private static Curve curve(String run, Trial t, long lastStep, List<CurvePoint> points) {
+    List<CurvePoint> logged = new ArrayList<>(points);
     logged.sort(Comparator.comparingLong(CurvePoint::step));
     ScheduleKnots.Knots knots = ScheduleKnots.of(t.schedule(), lastStep);
     return knots.curve(
