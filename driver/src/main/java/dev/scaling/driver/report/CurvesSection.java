@@ -224,6 +224,25 @@ public final class CurvesSection {
     for (PredictedBranch b : m.predictions()) {
       drawn.add(ModelCurves.schedule(b.trial()));
     }
+    // The law from the first logged loss on (before it, A·S1^-alpha runs off towards step 0), the
+    // loss axis over the measured range.
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = 0;
+    long first = Long.MAX_VALUE;
+    for (Curve curve : m.fitted()) {
+      for (int r = 0; r < curve.steps().length; r++) {
+        double l = curve.loss()[r];
+        if (!Double.isNaN(l)) {
+          lo = Math.min(lo, l);
+          hi = Math.max(hi, l);
+          first = Math.min(first, curve.steps()[r]);
+        }
+      }
+    }
+    if (hi > lo) {
+      c.getStyler().setYAxisMin(lo - 0.05 * (hi - lo));
+      c.getStyler().setYAxisMax(hi + 0.05 * (hi - lo));
+    }
     int k = 0;
     for (Curve curve : drawn) {
       Curve dense = dense(curve);
@@ -231,7 +250,7 @@ public final class CurvesSection {
       List<Double> x = new ArrayList<>();
       List<Double> y = new ArrayList<>();
       for (int r = 0; r < dense.steps().length; r++) {
-        if (dense.steps()[r] > 0 && Double.isFinite(pred[r]) && pred[r] > 0) {
+        if (dense.steps()[r] >= first && Double.isFinite(pred[r]) && pred[r] > 0) {
           x.add((double) dense.steps()[r]);
           y.add(pred[r]);
         }
