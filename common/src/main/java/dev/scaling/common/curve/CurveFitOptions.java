@@ -30,4 +30,24 @@ public record CurveFitOptions(
     return new CurveFitOptions(
         DEFAULT_HUBER_DELTA, bootstrap, seed, 0.95, Runtime.getRuntime().availableProcessors());
   }
+
+  /** A copy with another Huber delta. */
+  public CurveFitOptions withHuberDelta(double delta) {
+    return new CurveFitOptions(delta, bootstrap, seed, confidence, threads);
+  }
+
+  /** A copy with another number of bootstrap resamples and seed. */
+  public CurveFitOptions withBootstrap(int resamples, long newSeed) {
+    return new CurveFitOptions(huberDelta, resamples, newSeed, confidence, threads);
+  }
+
+  /** A copy with another interval confidence. */
+  public CurveFitOptions withConfidence(double level) {
+    return new CurveFitOptions(huberDelta, bootstrap, seed, level, threads);
+  }
+
+  /** A copy evaluating curves on {@code count} threads. */
+  public CurveFitOptions withThreads(int count) {
+    return new CurveFitOptions(huberDelta, bootstrap, seed, confidence, count);
+  }
 }

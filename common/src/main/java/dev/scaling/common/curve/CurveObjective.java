@@ -185,8 +185,7 @@ final class CurveObjective implements Bfgs.Function {
 
   /**
    * One curve's Huber sum and its gradient in natural parameters, written to its slots of the
-   * scratch; the law's output and Jacobian go to arrays of this call (one pair per curve and
-   * evaluation, none per row).
+   * scratch; the law's output and Jacobian go to this thread's reused arrays ({@link Scratch}).
    */
   private void curve(int c, double[] p, double[] scratch) {
     if (weight[c] == 0) {
@@ -195,8 +194,8 @@ final class CurveObjective implements Bfgs.Function {
     CurveLaw.Prepared prepared = curves.get(c);
     int n = prepared.curve().loss().length;
     int res = offset[c];
-    double[] out = new double[n];
-    double[] jac = new double[n * dim];
+    double[] out = Scratch.get(Scratch.OUTPUT, n);
+    double[] jac = Scratch.get(Scratch.JACOBIAN, n * dim);
     law.predict(p, prepared, out, jac);
     double f = 0;
     double[] g = new double[dim];

@@ -12,6 +12,7 @@ final class DropSums implements CurveLaw.Prepared {
   private final double[] logEta;
   private final double[] cum;
   private final double[] s1;
+  private final double[] logS1;
   private final DropPlan fast;
 
   private DropSums(Curve curve, int[] rowIndex, double[] eta, double[] cum, double[] s1) {
@@ -20,6 +21,10 @@ final class DropSums implements CurveLaw.Prepared {
     this.eta = eta;
     this.cum = cum;
     this.s1 = s1;
+    this.logS1 = new double[s1.length];
+    for (int r = 0; r < s1.length; r++) {
+      logS1[r] = Math.log(s1[r]);
+    }
     this.logEta = new double[eta.length];
     for (int i = 0; i < eta.length; i++) {
       logEta[i] = Math.log(eta[i]);
@@ -32,6 +37,10 @@ final class DropSums implements CurveLaw.Prepared {
     return fast;
   }
 
+  /**
+   * Prepares {@code curve}: the rate at every step (the same arithmetic as {@link Curve#lrAt}), its
+   * compensated prefix sums, and the fast evaluation's plan.
+   */
   static DropSums of(Curve curve) {
     long[] steps = curve.steps();
     double[] lr = curve.lr();
@@ -93,6 +102,11 @@ final class DropSums implements CurveLaw.Prepared {
     return s1;
   }
 
+  /** log S1 at every row (-infinity where S1 = 0). */
+  double[] logS1() {
+    return logS1;
+  }
+
   /** The rate at every step from the first row's. */
   double[] eta() {
     return eta;
@@ -114,13 +128,16 @@ final class DropSums implements CurveLaw.Prepared {
 
   /**
    * Writes, for every row r, out[4r] = D(t_r) and out[4r+1..4r+3] its derivatives in C, beta and
-   * gamma (left 0 when {@code gradient} is false).
+   * gamma, by the fast scheme of {@link DropPlan}.
    */
-  void evaluate(double c, double beta, double gamma, double[] out, boolean gradient) {
+  void evaluate(double c, double beta, double gamma, double[] out) {
     fast.evaluate(c, beta, gamma, out);
   }
 
-  /** Every step's term, one by one: O(t) per row. */
+  /**
+   * The same sums with every step's term taken one by one, O(t) per row: the fast scheme's check
+   * (tests and benchmarks).
+   */
   void exact(double c, double beta, double gamma, double[] out) {
     for (int r = 0; r < rowIndex.length; r++) {
       int t = rowIndex[r];

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ForkJoinTask;
 
 /**
  * The Multi-Power Law's starting points, as the paper's code (src/fitting.py) finds them: a
@@ -68,14 +69,22 @@ final class MplStarts {
       }
     }
     Form4 f = new Form4(rows);
+    // the grid's runs are independent: in parallel when called on the fitter's pool (one thread
+    // otherwise), collected in grid order so that the result does not depend on the threads
+    List<Bfgs.Result> results =
+        (ForkJoinTask.inForkJoinPool() ? grid.parallelStream() : grid.stream())
+            .map(
+                g -> {
+                  double[] theta = new double[4];
+                  for (int j = 0; j < 4; j++) {
+                    theta[j] = Math.log(g[j]);
+                  }
+                  return new Bfgs(f).minimise(theta, Bfgs.LOOSE);
+                })
+            .toList();
     List<double[]> ends = new ArrayList<>();
     List<Double> values = new ArrayList<>();
-    for (double[] g : grid) {
-      double[] theta = new double[4];
-      for (int j = 0; j < 4; j++) {
-        theta[j] = Math.log(g[j]);
-      }
-      Bfgs.Result r = new Bfgs(f).minimise(theta, Bfgs.LOOSE);
+    for (Bfgs.Result r : results) {
       if (Double.isFinite(r.f())) {
         ends.add(r.x());
         values.add(r.f());

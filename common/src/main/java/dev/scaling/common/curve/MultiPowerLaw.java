@@ -86,9 +86,10 @@ final class MultiPowerLaw implements CurveLaw {
     int rows = d.rows();
     double b = p[B];
     // sums[4r..4r+3]: sum g·G and its derivatives in C, beta, gamma at row r
-    double[] sums = new double[4 * rows];
-    d.evaluate(p[C], p[BETA], p[GAMMA], sums, jac != null);
+    double[] sums = Scratch.get(Scratch.MPL_SUMS, 4 * rows);
+    d.evaluate(p[C], p[BETA], p[GAMMA], sums);
     double[] s1 = d.s1();
+    double[] logS1s = d.logS1();
     for (int r = 0; r < rows; r++) {
       if (!(s1[r] > 0)) {
         out[r] = Double.NaN;
@@ -97,7 +98,7 @@ final class MultiPowerLaw implements CurveLaw {
         }
         continue;
       }
-      double logS1 = Math.log(s1[r]);
+      double logS1 = logS1s[r];
       double pow = Math.exp(-p[ALPHA] * logS1);
       double drop = sums[4 * r];
       out[r] = p[L0] + p[A] * pow - b * drop;

@@ -71,6 +71,19 @@ class MultiPowerLawTest {
   }
 
   @Test
+  void predict_curveStartingLate_andSingleRow_matchReference() {
+    // a schedule whose first row is step 1000 (no warmup, so S1 > 0 from the first row)
+    Curve late =
+        Schedules.knots(
+            "late",
+            new long[] {1000, 1100, 1300, 1301, 1500},
+            new double[] {1e-3, 1e-3, 6e-4, 2e-4, 2e-4});
+    assertMatchesReference(Schedules.MPL, late);
+    assertMatchesReference(
+        Schedules.MPL, Schedules.knots("one", new long[] {5}, new double[] {1e-3}));
+  }
+
+  @Test
   void predict_isNaNWhereTheAreaIsZero_only() {
     Curve c = Schedules.warmupConstant();
     double[] out = predict(Schedules.MPL, c, null);
