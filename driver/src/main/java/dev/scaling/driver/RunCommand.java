@@ -67,7 +67,17 @@ public final class RunCommand implements Callable<Integer> {
               + " attempt resumes there; 0 turns it off (default ${DEFAULT-VALUE}).")
   double checkpointSeconds = SweepRequest.DEFAULT_CHECKPOINT_SECONDS;
 
+  @Option(
+      names = "--verify-predictions",
+      description =
+          "With training.predict_branches: train the predicted branches too and report each"
+              + " prediction against its trained twin (in units of the evaluation noise); the fit"
+              + " uses the trained ones.")
+  boolean verifyPredictions;
+
   @Mixin FitOptionsMixin fit;
+
+  @Mixin PredictedRowsMixin predicted;
 
   RunOutcome outcome;
 
@@ -89,6 +99,8 @@ public final class RunCommand implements Callable<Integer> {
         .checkpointSeconds(checkpointSeconds)
         .huberDelta(fit.huberDelta())
         .bootstrap(fit.bootstrap())
+        .verifyPredictions(verifyPredictions)
+        .excludePredicted(predicted.excludePredicted())
         .build();
   }
 

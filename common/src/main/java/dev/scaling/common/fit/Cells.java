@@ -113,6 +113,32 @@ final class Cells {
 
   private record Key(double n, double d) {}
 
+  /**
+   * Per cell of {@link #group} (same cells, same order), the mean of {@code rowValues} over its
+   * rows: a cell's weight when rows carry weights.
+   */
+  static double[] meanPerCell(double[] logN, double[] logD, double[] rowValues) {
+    Map<Key, Integer> index = new HashMap<>();
+    double[] sum = new double[rowValues.length];
+    int[] rows = new int[rowValues.length];
+    int cells = 0;
+    for (int i = 0; i < rowValues.length; i++) {
+      Key k = new Key(logN[i], logD[i]);
+      Integer c = index.get(k);
+      if (c == null) {
+        c = cells++;
+        index.put(k, c);
+      }
+      sum[c] += rowValues[i];
+      rows[c]++;
+    }
+    double[] mean = new double[cells];
+    for (int c = 0; c < cells; c++) {
+      mean[c] = sum[c] / rows[c];
+    }
+    return mean;
+  }
+
   /** The mean of cell {@code c}'s log losses. */
   double meanLog(int c) {
     return center[c];

@@ -8,8 +8,9 @@ import java.util.List;
  * The fitter's objective for any {@link Law} written as log L_hat = LSE_k(u_k) (or theta[p] * LSE):
  * the weighted sum over rows of Huber_delta(log L_hat - log L), with its analytic gradient. Rows
  * come as {@link Cells}: one row each, or grouped by (N, D) cell, whose rows share a prediction and
- * are summed exactly in one step. Weights (per row, or per cell) are integer multiplicities, so a
- * bootstrap resample is the same objective with other weights.
+ * are summed exactly in one step. Weights (per row, or per cell) multiply each row's Huber loss: a
+ * bootstrap's integer multiplicities, or real-valued row weights (a predicted point counted by its
+ * precision), so a bootstrap resample is the same objective with other weights.
  *
  * <p>One fused pass, whatever the law: scaling tables are grids (every model size trained at
  * several token counts), so a term of log N is evaluated and exponentiated once per distinct N, a

@@ -36,6 +36,12 @@ import java.util.stream.IntStream;
  * the full grid instead of rerunning the whole grid: a resample perturbs each row's weight by
  * O(1/sqrt(n)), so its optimum lies near one of the full-data basins, and those few starts cost
  * about 1/1000 of the grid.
+ *
+ * <p>Rows may carry real-valued weights in (0, 1] (e.g. a predicted point counted by how precise
+ * its prediction is against a measured one): a row's Huber loss is multiplied by its weight, a
+ * cell's weight is the mean of its rows' weights (exactly each row's weight when the rows of a cell
+ * share one, as in a sweep's table), and a bootstrap resample multiplies each drawn cell's weight
+ * by the times it was drawn. Without weights every row counts 1.
  */
 public final class ScalingFitter {
   private static final int POLISHED = 8;
@@ -100,18 +106,31 @@ public final class ScalingFitter {
    * any other.
    */
   public ScalingAnalysis analyse(List<ScalingPoint> points, List<LawForm> forms) {
+    return analyse(points, null, forms);
+  }
+
+  /**
+   * As {@link #analyse(List, List)}, with a weight per row (null: every row 1): the fits, their
+   * bootstrap and backtest weigh each row's Huber loss by it.
+   *
+   * @param weights one per point, each finite and in (0, 1], or null
+   */
+  public ScalingAnalysis analyse(List<ScalingPoint> points, double[] weights, List<LawForm> forms) {
+    checkWeights(points, weights);
     List<LawFit> fits = new ArrayList<>();
     List<ScalingAnalysis.Skipped> skipped = new ArrayList<>();
     for (LawForm form : forms) {
       try {
-        FitResult fit = fit(form, points);
+        FitResult fit = fit(form, points, weights);
         boolean resampled =
             switch (form.law().scope()) {
               case JOINT -> true;
               case N_AT_LARGEST_D, D_AT_LARGEST_N -> false;
             };
-        BootstrapResult boot = resampled && options.bootstrap() > 0 ? bootstrap(fit, points) : null;
-        Backtest back = resampled && options.backtestShare() > 0 ? backtest(form, points) : null;
+        BootstrapResult boot =
+            resampled && options.bootstrap() > 0 ? bootstrap(fit, points, weights) : null;
+        Backtest back =
+            resampled && options.backtestShare() > 0 ? backtest(form, points, weights) : null;
         fits.add(new LawFit(fit, boot, back));
       } catch (Unfittable e) {
         skipped.add(new ScalingAnalysis.Skipped(form, e.getMessage()));
@@ -127,9 +146,32 @@ public final class ScalingFitter {
    * converged.
    */
   public FitResult fit(LawForm form, List<ScalingPoint> points) {
-    Selection s = select(form, points);
-    Problem p = Problem.of(form, s.rows(), options.huberDelta(), s.fixedAt());
-    return p.fit(ones(p.cells().size()), form.law().starts(options.grid()));
+    return fit(form, points, null);
+  }
+
+  /** As {@link #fit(LawForm, List)}, each row's Huber loss weighted (null: every row 1). */
+  public FitResult fit(LawForm form, List<ScalingPoint> points, double[] weights) {
+    checkWeights(points, weights);
+    Selection s = select(form, points, weights);
+    Problem p = Problem.of(form, s.rows(), s.weights(), options.huberDelta(), s.fixedAt());
+    return p.fit(p.base(), form.law().starts(options.grid()));
+  }
+
+  /** Refuses weights that are not one finite value in (0, 1] per point. */
+  private static void checkWeights(List<ScalingPoint> points, double[] weights) {
+    if (weights == null) {
+      return;
+    }
+    if (weights.length != points.size()) {
+      throw new IllegalArgumentException(
+          "one weight per point: " + weights.length + " for " + points.size());
+    }
+    for (int i = 0; i < weights.length; i++) {
+      if (!(weights[i] > 0 && weights[i] <= 1)) {
+        throw new IllegalArgumentException(
+            "weight of row " + i + " must be in (0, 1], found " + weights[i]);
+      }
+    }
   }
 
   /**
@@ -142,9 +184,9 @@ public final class ScalingFitter {
     if (starts == null || starts.isEmpty()) {
       throw new IllegalArgumentException("starts must hold at least one start, found none");
     }
-    Selection s = select(form, points);
-    Problem p = Problem.of(form, s.rows(), options.huberDelta(), s.fixedAt());
-    return p.fit(ones(p.cells().size()), starts);
+    Selection s = select(form, points, null);
+    Problem p = Problem.of(form, s.rows(), null, options.huberDelta(), s.fixedAt());
+    return p.fit(p.base(), starts);
   }
 
   /**
@@ -153,7 +195,7 @@ public final class ScalingFitter {
    */
   public static String tooFewRows(LawForm form, List<ScalingPoint> points) {
     try {
-      select(form, points);
+      select(form, points, null);
       return null;
     } catch (Unfittable e) {
       return e.getMessage();
@@ -161,13 +203,13 @@ public final class ScalingFitter {
   }
 
   /** The rows of {@code form}'s scope, and the other variable's value for a single-variable law. */
-  private static Selection select(LawForm form, List<ScalingPoint> points) {
+  private static Selection select(LawForm form, List<ScalingPoint> points, double[] weights) {
     Law law = form.law();
     Selection s =
         switch (law.scope()) {
-          case JOINT -> new Selection(points, Double.NaN);
-          case N_AT_LARGEST_D -> atLargest(points, ScalingPoint::d);
-          case D_AT_LARGEST_N -> atLargest(points, ScalingPoint::n);
+          case JOINT -> new Selection(points, weights, Double.NaN);
+          case N_AT_LARGEST_D -> atLargest(points, weights, ScalingPoint::d);
+          case D_AT_LARGEST_N -> atLargest(points, weights, ScalingPoint::n);
         };
     int need = law.dim() + 1;
     if (s.rows().size() < need) {
@@ -216,20 +258,42 @@ public final class ScalingFitter {
   }
 
   private static Selection atLargest(
-      List<ScalingPoint> points, ToDoubleFunction<ScalingPoint> other) {
+      List<ScalingPoint> points, double[] weights, ToDoubleFunction<ScalingPoint> other) {
     double fixed = points.stream().mapToDouble(other).max().orElse(Double.NaN);
+    List<ScalingPoint> rows = new ArrayList<>();
+    List<Double> w = new ArrayList<>();
+    for (int i = 0; i < points.size(); i++) {
+      if (other.applyAsDouble(points.get(i)) >= fixed * (1 - 1e-9)) {
+        rows.add(points.get(i));
+        w.add(weights == null ? 1.0 : weights[i]);
+      }
+    }
     return new Selection(
-        points.stream().filter(q -> other.applyAsDouble(q) >= fixed * (1 - 1e-9)).toList(), fixed);
+        rows,
+        weights == null ? null : w.stream().mapToDouble(Double::doubleValue).toArray(),
+        fixed);
   }
 
-  /** Rows a law is fitted to and, for a single-variable law, the value of the other variable. */
-  private record Selection(List<ScalingPoint> rows, double fixedAt) {}
+  /**
+   * Rows a law is fitted to, their weights (null: all 1) and, for a single-variable law, the value
+   * of the other variable.
+   */
+  private record Selection(List<ScalingPoint> rows, double[] weights, double fixedAt) {}
 
   /**
    * Percentile intervals of every parameter of {@code full} (and of its compute-optimal allocation,
    * if it has one) over bootstrap resamples of the rows of a joint law.
    */
   public BootstrapResult bootstrap(FitResult full, List<ScalingPoint> points) {
+    return bootstrap(full, points, null);
+  }
+
+  /**
+   * As {@link #bootstrap(FitResult, List)} with row weights (null: all 1): a drawn cell counts its
+   * weight times the times it was drawn.
+   */
+  public BootstrapResult bootstrap(FitResult full, List<ScalingPoint> points, double[] weights) {
+    checkWeights(points, weights);
     int resamples = options.bootstrap();
     if (resamples <= 0) {
       throw new IllegalArgumentException(
@@ -237,7 +301,8 @@ public final class ScalingFitter {
     }
     LawForm form = full.form();
     double compute = optimalCompute(points);
-    Problem p = Problem.of(form, points, options.huberDelta(), Double.NaN);
+    Problem p = Problem.of(form, points, weights, options.huberDelta(), Double.NaN);
+    double[] base = p.base();
     List<double[]> starts = full.localOptima().stream().limit(4).map(LawParams::toTheta).toList();
     int n = p.cells().size();
     boolean allocation = full.params().computeOptimal().isPresent();
@@ -256,6 +321,9 @@ public final class ScalingFitter {
                   double[] w = new double[n];
                   for (int i = 0; i < n; i++) {
                     w[rng.nextInt(n)] += 1;
+                  }
+                  for (int c = 0; c < n; c++) {
+                    w[c] *= base[c];
                   }
                   Solution best = p.polish(w, starts);
                   progress.done(done.incrementAndGet());
@@ -296,6 +364,15 @@ public final class ScalingFitter {
    * its predictions on them; null when too few rows would remain on either side.
    */
   public Backtest backtest(LawForm form, List<ScalingPoint> points) {
+    return backtest(form, points, null);
+  }
+
+  /**
+   * As {@link #backtest(LawForm, List)}, the fit on the kept rows weighted (null: all 1); the
+   * held-out errors are each row's own.
+   */
+  public Backtest backtest(LawForm form, List<ScalingPoint> points, double[] weights) {
+    checkWeights(points, weights);
     int n = points.size();
     int held = (int) Math.max(1, Math.round(options.backtestShare() * n));
     Integer[] order = IntStream.range(0, n).boxed().toArray(Integer[]::new);
@@ -305,11 +382,15 @@ public final class ScalingFitter {
       return null;
     }
     List<ScalingPoint> trainRows = new ArrayList<>(train);
+    double[] trainWeights = weights == null ? null : new double[train];
     for (int k = 0; k < train; k++) {
       trainRows.add(points.get(order[k]));
+      if (weights != null) {
+        trainWeights[k] = weights[order[k]];
+      }
     }
-    Problem p = Problem.of(form, trainRows, options.huberDelta(), Double.NaN);
-    FitResult fit = p.fit(ones(p.cells().size()), form.law().starts(options.grid()));
+    Problem p = Problem.of(form, trainRows, trainWeights, options.huberDelta(), Double.NaN);
+    FitResult fit = p.fit(p.base(), form.law().starts(options.grid()));
     double sum = 0;
     double max = 0;
     for (int k = train; k < n; k++) {
@@ -334,9 +415,10 @@ public final class ScalingFitter {
         Problem.of(
             params.form(),
             points,
+            null,
             options.huberDelta(),
             params instanceof PowerLawParams pl ? pl.fixedAt() : Double.NaN);
-    return p.objective(ones(p.cells().size())).value(params.toTheta());
+    return p.objective(p.base()).value(params.toTheta());
   }
 
   /** The largest 6ND of the table: where N_opt is reported. */
@@ -404,15 +486,29 @@ public final class ScalingFitter {
    * One law over one table, its rows grouped into (N, D) cells: builds objectives for given cell
    * weights and runs the multi-start.
    */
-  private record Problem(LawForm form, Cells cells, double delta, double fixedAt) {
-    static Problem of(LawForm form, List<ScalingPoint> points, double delta, double fixedAt) {
+  private record Problem(
+      LawForm form, Cells cells, double[] weights, double delta, double fixedAt) {
+    static Problem of(
+        LawForm form,
+        List<ScalingPoint> points,
+        double[] rowWeights,
+        double delta,
+        double fixedAt) {
       double[] ln = points.stream().mapToDouble(q -> Math.log(q.n())).toArray();
       double[] ld = points.stream().mapToDouble(q -> Math.log(q.d())).toArray();
       double[] ll = points.stream().mapToDouble(q -> Math.log(q.loss())).toArray();
       if (points.isEmpty()) {
         throw new Unfittable("cannot fit " + form.label() + " to 0 rows");
       }
-      return new Problem(form, Cells.group(ln, ld, ll), delta, fixedAt);
+      Cells cells = Cells.group(ln, ld, ll);
+      double[] base =
+          rowWeights == null ? ones(cells.size()) : Cells.meanPerCell(ln, ld, rowWeights);
+      return new Problem(form, cells, base, delta, fixedAt);
+    }
+
+    /** Each cell's weight (the mean of its rows'), a fresh copy. */
+    double[] base() {
+      return weights.clone();
     }
 
     Objective objective(double[] w) {

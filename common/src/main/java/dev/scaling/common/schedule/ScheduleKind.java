@@ -1,5 +1,6 @@
 package dev.scaling.common.schedule;
 
+import dev.scaling.common.spec.GridSpec;
 import dev.scaling.common.spec.SettingsKind;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.TrainingSpec;
@@ -46,6 +47,16 @@ public interface ScheduleKind extends SettingsKind<ScheduleSettings> {
    * @throws SpecException naming the training key to change, the rule and the value
    */
   default void checkRun(TrainingSpec training, long tokens, long steps, long tokensPerStep) {}
+
+  /**
+   * Checks this kind's settings against the sweep's grid when the spec is parsed (e.g. wsd's {@code
+   * training.predict_branches} against the number of token counts). The default accepts every grid.
+   *
+   * @param training the sweep's training settings (of this kind)
+   * @param grid the sweep's grid
+   * @throws SpecException naming the training key, the rule and the value
+   */
+  default void checkGrid(TrainingSpec training, GridSpec grid) {}
 
   /**
    * The schedule of one trial.

@@ -1,6 +1,8 @@
 package dev.scaling.common.schedule;
 
+import dev.scaling.common.curve.CurveLawForm;
 import dev.scaling.common.spec.CooldownShape;
+import dev.scaling.common.spec.GridSpec;
 import dev.scaling.common.spec.SpecBlock;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.TrainingSpec;
@@ -12,7 +14,9 @@ import java.util.Set;
  * The warmup-stable-decay kind, {@code training.schedule: wsd}: its settings ({@link WsdSpec}) are
  * the flat keys {@code training.warmup_tokens}, {@code training.cooldown_fraction} and {@code
  * training.cooldown_shape}; it warms up by tokens, not by {@code warmup_fraction}; it decays to 0
- * unless {@code min_lr_fraction} says otherwise; and its runs fork off one trunk per model.
+ * unless {@code min_lr_fraction} says otherwise; and its runs fork off one trunk per model. With
+ * {@code training.predict_branches} (and optionally {@code training.curve_law}) each trunk trains
+ * only some of its branches and a curve law predicts the others.
  */
 public final class WsdKind implements ScheduleKind {
 
@@ -23,7 +27,8 @@ public final class WsdKind implements ScheduleKind {
 
   @Override
   public Set<String> keys() {
-    return Set.of("warmup_tokens", "cooldown_fraction", "cooldown_shape");
+    return Set.of(
+        "warmup_tokens", "cooldown_fraction", "cooldown_shape", "predict_branches", "curve_law");
   }
 
   @Override
@@ -47,12 +52,46 @@ public final class WsdKind implements ScheduleKind {
               + " 16384)",
           null);
     }
+    Integer predict = n.has("predict_branches") ? n.intValue("predict_branches", null) : null;
+    CurveLawForm law =
+        n.has("curve_law")
+            ? CurveLawForm.parse(n.path("curve_law"), n.string("curve_law", null))
+            : null;
     return new WsdSpec(
         n.longValue("warmup_tokens", null),
         n.doubleValue("cooldown_fraction", WsdSpec.DEFAULT_COOLDOWN_FRACTION),
         CooldownShape.parse(
             n.path("cooldown_shape"),
-            n.string("cooldown_shape", CooldownShape.ONE_MINUS_SQRT.label())));
+            n.string("cooldown_shape", CooldownShape.ONE_MINUS_SQRT.label())),
+        predict,
+        law);
+  }
+
+  /**
+   * Refuses {@code training.predict_branches} above the token counts of a model (each trunk has one
+   * branch per token count, and that many would train every one), and with an IsoFLOP grid, whose
+   * models each have their own, few token counts.
+   */
+  @Override
+  public void checkGrid(TrainingSpec training, GridSpec grid) {
+    WsdSpec wsd = training.settings(WsdSpec.class);
+    if (!wsd.predicts()) {
+      return;
+    }
+    if (grid.isoflop() != null) {
+      throw new SpecException(
+          "training.predict_branches",
+          "absent with grid.isoflop (each budget gives a model its own few token counts; predict"
+              + " branches on a grid.tokens sweep)",
+          wsd.predictBranches());
+    }
+    int n = grid.tokens().size();
+    if (wsd.predictBranches() > n) {
+      throw new SpecException(
+          "training.predict_branches",
+          "at most the number of token counts in grid.tokens (" + n + ")",
+          wsd.predictBranches());
+    }
   }
 
   @Override

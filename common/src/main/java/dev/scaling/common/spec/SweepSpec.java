@@ -2,6 +2,7 @@ package dev.scaling.common.spec;
 
 import static dev.scaling.common.spec.SpecException.require;
 
+import dev.scaling.common.schedule.Schedules;
 import java.io.Serializable;
 
 /**
@@ -40,5 +41,6 @@ public record SweepSpec(
           "at least one batch (training.batch_size x model.context = " + oneBatch + ")",
           d);
     }
+    Schedules.kind(training.schedule()).checkGrid(training, grid);
   }
 }

@@ -133,6 +133,22 @@ public record TrainingSpec(
   }
 
   /**
+   * These settings with the schedule's own settings replaced by {@code other}, everything else
+   * kept.
+   */
+  public TrainingSpec withSettings(ScheduleSettings other) {
+    return new TrainingSpec(
+        batchSize,
+        learningRate,
+        warmupFraction,
+        minLrFraction,
+        gradClip,
+        evalInterval,
+        schedule,
+        other);
+  }
+
+  /**
    * These settings with another peak learning rate (a grid's learning-rate axis), everything else
    * kept.
    */

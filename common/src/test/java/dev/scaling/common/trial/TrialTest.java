@@ -182,11 +182,15 @@ class TrialTest {
     // synthetic, powerlaw, parquet and bpe bases; a kind without settings holds none, and
     // trialId_differsBetweenTokenizers varies the tokenizer); a parametrization's name changes only
     // with its settings, and an absent parametrization (standard) is no leaf of the other bases'
-    // ids, its own fields are varied on the mup base; the transformer has no family settings.
+    // ids, its own fields are varied on the mup base; the transformer has no family settings. The
+    // wsd prediction settings pick which points are trained, not what one computes: by design they
+    // are no leaf of the id (WsdSpec's walk form), so a predicted point keeps its trained id.
     assertEquals(
         Set.of(
             "training.schedule",
             "training.settings",
+            "training.settings.predictBranches",
+            "training.settings.curveLaw",
             "data.source.name",
             "data.settings",
             "data.tokenizer",

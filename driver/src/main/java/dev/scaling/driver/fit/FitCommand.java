@@ -11,6 +11,7 @@ import dev.scaling.common.fit.StartGrid;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.driver.FitOptionsMixin;
 import dev.scaling.driver.OptionRules;
+import dev.scaling.driver.PredictedRowsMixin;
 import dev.scaling.driver.report.TrialPoint;
 import dev.scaling.driver.spark.HadoopConfs;
 import java.io.PrintWriter;
@@ -67,6 +68,7 @@ public final class FitCommand implements Callable<Integer> {
           "--backtest-share",
           "--grid",
           "--drop-invalid",
+          "--exclude-predicted",
           "--json");
 
   /** Options that only the curve fit (--curves) reads. */
@@ -174,6 +176,8 @@ public final class FitCommand implements Callable<Integer> {
   String computeCol;
 
   @Mixin FitOptionsMixin fit;
+
+  @Mixin PredictedRowsMixin predicted;
 
   @Option(
       names = "--seed",
@@ -335,7 +339,14 @@ public final class FitCommand implements Callable<Integer> {
     checkOut();
     InputTable table =
         TableReader.read(
-            input, HadoopConfs.forDriver(), nCol, dCol, lossCol, computeCol, dropInvalid);
+            input,
+            HadoopConfs.forDriver(),
+            nCol,
+            dCol,
+            lossCol,
+            computeCol,
+            dropInvalid,
+            predicted.excludePredicted());
     List<ScalingPoint> points = table.rows().stream().map(TrialPoint::point).toList();
     List<String> why = new ArrayList<>();
     for (LawForm f : forms) {

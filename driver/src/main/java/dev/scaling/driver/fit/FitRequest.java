@@ -4,6 +4,7 @@ import dev.scaling.common.fit.ApproachKind;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.spec.InvariantViolation;
+import dev.scaling.driver.predict.BranchPredictions;
 import dev.scaling.driver.report.CurveSample;
 import dev.scaling.driver.report.LearningRateTransfer;
 import dev.scaling.driver.report.SweepFacts;
@@ -23,6 +24,8 @@ import java.util.List;
  * @param forms the law forms to fit
  * @param approaches the compute-optimal approaches to apply
  * @param learningRates the report's "Best learning rate vs N", null without a learning-rate axis
+ * @param predictions a wsd sweep's curve-law fits and predicted branches, for the report's "Curves"
+ *     section; null without predicted branches
  */
 public record FitRequest(
     List<TrialPoint> rows,
@@ -33,7 +36,8 @@ public record FitRequest(
     FitOptions options,
     List<LawForm> forms,
     List<ApproachKind> approaches,
-    LearningRateTransfer learningRates) {
+    LearningRateTransfer learningRates,
+    BranchPredictions predictions) {
 
   public FitRequest {
     InvariantViolation.check(
@@ -45,6 +49,17 @@ public record FitRequest(
     rows = List.copyOf(rows);
     curves = curves == null ? List.of() : List.copyOf(curves);
     notes = notes == null ? List.of() : List.copyOf(notes);
+  }
+
+  /**
+   * Each row's weight in the fit, or null when every row counts 1 (no predicted rows): the fitter's
+   * real-valued weights.
+   */
+  public double[] weights() {
+    if (rows.stream().noneMatch(TrialPoint::weighted)) {
+      return null;
+    }
+    return rows.stream().mapToDouble(TrialPoint::weight).toArray();
   }
 
   /**
@@ -66,6 +81,7 @@ public record FitRequest(
     private List<LawForm> forms = LawForm.defaults();
     private List<ApproachKind> approaches = List.of(ApproachKind.values());
     private LearningRateTransfer learningRates;
+    private BranchPredictions predictions;
 
     private Builder(List<TrialPoint> rows, FitOptions options) {
       this.rows = rows;
@@ -107,9 +123,23 @@ public record FitRequest(
       return this;
     }
 
+    public Builder predictions(BranchPredictions v) {
+      predictions = v;
+      return this;
+    }
+
     public FitRequest build() {
       return new FitRequest(
-          rows, compute, curves, facts, notes, options, forms, approaches, learningRates);
+          rows,
+          compute,
+          curves,
+          facts,
+          notes,
+          options,
+          forms,
+          approaches,
+          learningRates,
+          predictions);
     }
   }
 }

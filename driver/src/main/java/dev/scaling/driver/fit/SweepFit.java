@@ -68,11 +68,21 @@ public final class SweepFit {
     LearningRateTransfer learningRates = request.learningRates();
     ScalingAnalysis a =
         new ScalingFitter(request.options(), System.err::println)
-            .analyse(rows.stream().map(TrialPoint::point).toList(), request.forms());
+            .analyse(
+                rows.stream().map(TrialPoint::point).toList(), request.weights(), request.forms());
     AllocationStudy study = AllocationStudy.run(a, request.compute(), request.approaches());
     Path fits = FitsTable.write(a, study, folder.resolve("fits"));
     Path report =
-        ReportWriter.write(a, study, rows, request.curves(), facts, notes, learningRates, folder);
+        ReportWriter.write(
+            a,
+            study,
+            rows,
+            request.curves(),
+            facts,
+            notes,
+            learningRates,
+            request.predictions(),
+            folder);
     if (learningRates != null) {
       try {
         JSON.writerWithDefaultPrettyPrinter()

@@ -3,8 +3,11 @@ package dev.scaling.driver.fit;
 import com.univocity.parsers.common.TextParsingException;
 import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
+import dev.scaling.common.fit.Quantiles;
 import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.common.spec.SpecException;
+import dev.scaling.driver.predict.PredictedBranch;
+import dev.scaling.driver.predict.PredictionWeight;
 import dev.scaling.driver.report.TrialPoint;
 import java.io.File;
 import java.io.FileNotFoundException;
@@ -50,6 +53,14 @@ import org.apache.parquet.schema.Type;
  * s3a:). Rows whose {@code status} is not {@code finished} or whose loss is not finite are excluded
  * and counted; a missing or non-positive value is an error naming the row and column unless invalid
  * rows are to be dropped.
+ *
+ * <p>Rows with {@code status} {@value PredictedBranch#STATUS} (a wsd sweep's predicted branches)
+ * enter a fit of {@code final_eval_loss}, which holds their prediction, weighted by {@link
+ * PredictionWeight} from their {@code predicted_loss_low}/{@code predicted_loss_high} interval and
+ * the table's evaluation noise (the median {@code eval_loss_stderr} of its finished rows); a
+ * predicted row whose trained twin (a finished row with the same {@code trial_id}) is in the table
+ * is left out for it, and every predicted row is left out with {@code --exclude-predicted}, when
+ * another loss column is fitted, or when the table has no interval or no evaluation noise.
  */
 public final class TableReader {
   private TableReader() {}
@@ -83,6 +94,22 @@ public final class TableReader {
       String lossCol,
       String computeCol,
       boolean dropInvalid) {
+    return read(input, hadoop, nCol, dCol, lossCol, computeCol, dropInvalid, false);
+  }
+
+  /**
+   * As {@link #read(String, Configuration, String, String, String, String, boolean)}, leaving out
+   * every predicted row when {@code excludePredicted} ({@code --exclude-predicted}).
+   */
+  public static InputTable read(
+      String input,
+      Configuration hadoop,
+      String nCol,
+      String dCol,
+      String lossCol,
+      String computeCol,
+      boolean dropInvalid,
+      boolean excludePredicted) {
     RawTable table = readRaw(input, hadoop, "--input");
     List<String> header = table.header();
     List<String[]> cells = table.cells();
@@ -105,6 +132,9 @@ public final class TableReader {
     List<Double> compute = new ArrayList<>();
     int is = header.indexOf("status");
     int it = header.indexOf("trial_id");
+    Predicted predicted =
+        Predicted.of(
+            header, cells, is, it, header.get(il).equals("final_eval_loss"), excludePredicted);
     List<TrialPoint> rows = new ArrayList<>();
     int notFinished = 0;
     int nonFinite = 0;
@@ -117,7 +147,13 @@ public final class TableReader {
           (parquet ? "row " + (r + 1) : "row " + (r + 1) + " (line " + (r + 2) + ")")
               + " of "
               + input;
-      if (is >= 0 && !"finished".equalsIgnoreCase(cell(c, is))) {
+      double weight = 1.0;
+      if (is >= 0 && PredictedBranch.STATUS.equalsIgnoreCase(cell(c, is))) {
+        weight = predicted.weight(c);
+        if (!(weight > 0)) {
+          continue; // left out, counted by its reason
+        }
+      } else if (is >= 0 && !"finished".equalsIgnoreCase(cell(c, is))) {
         notFinished++;
         continue;
       }
@@ -189,9 +225,10 @@ public final class TableReader {
       if (!seen.add(point)) {
         duplicates++;
       }
-      rows.add(new TrialPoint(it >= 0 ? cell(c, it) : null, point));
+      rows.add(new TrialPoint(it >= 0 ? cell(c, it) : null, point, weight));
     }
     List<String> notes = new ArrayList<>();
+    notes.addAll(predicted.notes(rows));
     if (notFinished > 0) {
       notes.add(notFinished + " rows excluded: status other than finished");
     }
@@ -328,6 +365,141 @@ public final class TableReader {
       throw new UncheckedIOException("cannot read " + input, e);
     }
     return new RawTable(header, cells, parquet);
+  }
+
+  /**
+   * What the table's predicted rows are worth: each one's weight, or why it is left out, decided
+   * from the whole table (its finished trial ids and its evaluation noise) before the rows are
+   * read.
+   */
+  private static final class Predicted {
+    private final int low;
+    private final int high;
+    private final int id;
+    private final Set<String> finishedIds;
+    private final double noise;
+    private final String leaveAll;
+    private int twins;
+    private int noInterval;
+    private int left;
+
+    private Predicted(
+        int low, int high, int id, Set<String> finishedIds, double noise, String leaveAll) {
+      this.low = low;
+      this.high = high;
+      this.id = id;
+      this.finishedIds = finishedIds;
+      this.noise = noise;
+      this.leaveAll = leaveAll;
+    }
+
+    static Predicted of(
+        List<String> header,
+        List<String[]> cells,
+        int status,
+        int id,
+        boolean lossIsPrediction,
+        boolean exclude) {
+      int low = header.indexOf("predicted_loss_low");
+      int high = header.indexOf("predicted_loss_high");
+      int stderr = header.indexOf(MEASURED_NOISE);
+      Set<String> finished = new HashSet<>();
+      List<Double> noise = new ArrayList<>();
+      for (String[] c : cells) {
+        if (status >= 0 && "finished".equalsIgnoreCase(cell(c, status))) {
+          if (id >= 0 && cell(c, id) != null) {
+            finished.add(cell(c, id));
+          }
+          double e = stderr >= 0 ? number(cell(c, stderr)) : Double.NaN;
+          if (e > 0 && Double.isFinite(e)) {
+            noise.add(e);
+          }
+        }
+      }
+      double sigma =
+          noise.isEmpty()
+              ? Double.NaN
+              : Quantiles.median(noise.stream().mapToDouble(Double::doubleValue).toArray());
+      String leaveAll =
+          exclude
+              ? "--exclude-predicted"
+              : !lossIsPrediction
+                  ? "they hold a prediction only in final_eval_loss"
+                  : low < 0 || high < 0
+                      ? "the table has no predicted_loss_low/high columns"
+                      : !(sigma > 0)
+                          ? "no finished row has an " + MEASURED_NOISE + " to weigh them against"
+                          : null;
+      return new Predicted(low, high, id, finished, sigma, leaveAll);
+    }
+
+    /** The weight of predicted row {@code c}, or 0 when it is left out (and counted). */
+    double weight(String[] c) {
+      if (leaveAll != null) {
+        left++;
+        return 0;
+      }
+      if (id >= 0 && finishedIds.contains(cell(c, id))) {
+        twins++;
+        return 0;
+      }
+      double w = PredictionWeight.of(number(cell(c, low)), number(cell(c, high)), noise);
+      if (!(w > 0)) {
+        noInterval++;
+        return 0;
+      }
+      return w;
+    }
+
+    /** One sentence per kind of predicted row fitted or left out. */
+    List<String> notes(List<TrialPoint> rows) {
+      List<String> notes = new ArrayList<>();
+      double[] w =
+          rows.stream().filter(TrialPoint::weighted).mapToDouble(TrialPoint::weight).toArray();
+      long fitted = rows.stream().filter(TrialPoint::weighted).count();
+      if (fitted > 0) {
+        notes.add(
+            String.format(
+                Locale.ROOT,
+                "%d predicted rows (status predicted) fitted with weight min(1, (sigma_eval /"
+                    + " sigma_pred)^2), sigma_pred from each 95%% interval and sigma_eval = %.3g"
+                    + " (median %s of the finished rows): weights %.3g to %.3g;"
+                    + " --exclude-predicted leaves them out",
+                fitted,
+                noise,
+                MEASURED_NOISE,
+                Arrays.stream(w).min().orElse(1),
+                Arrays.stream(w).max().orElse(1)));
+      }
+      if (left > 0) {
+        notes.add(left + " predicted rows excluded: " + leaveAll);
+      }
+      if (twins > 0) {
+        notes.add(
+            twins
+                + " predicted rows left out for their trained twins (finished rows with the same"
+                + " trial_id, fitted instead)");
+      }
+      if (noInterval > 0) {
+        notes.add(noInterval + " predicted rows excluded: no usable prediction interval");
+      }
+      return notes;
+    }
+  }
+
+  /** The evaluation-noise column of a sweep's trials table. */
+  private static final String MEASURED_NOISE = "eval_loss_stderr";
+
+  /** A cell as a number, NaN when missing or not a number. */
+  private static double number(String s) {
+    if (s == null || s.isBlank()) {
+      return Double.NaN;
+    }
+    try {
+      return Double.parseDouble(s.trim());
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
   }
 
   static String cell(String[] c, int i) {

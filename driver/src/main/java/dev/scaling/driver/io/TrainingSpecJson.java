@@ -4,15 +4,19 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.scaling.common.schedule.ScheduleKind;
 import dev.scaling.common.schedule.ScheduleSettings;
 import dev.scaling.common.schedule.Schedules;
 import dev.scaling.common.spec.TrainingSpec;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The JSON form of {@link TrainingSpec} in commit files: its fields by name, and the schedule's own
@@ -49,7 +53,20 @@ final class TrainingSpecJson {
       gen.writeStringField("schedule", t.schedule());
       if (t.settings() != null) {
         gen.writeFieldName(t.schedule());
-        provider.defaultSerializeValue(t.settings(), gen);
+        // Absent optional settings (wsd's prediction settings, which a trial never carries) are
+        // left out, so the settings keep the form commit files always had.
+        ObjectNode settings = ((ObjectMapper) gen.getCodec()).valueToTree(t.settings());
+        List<String> absent = new ArrayList<>();
+        settings
+            .fields()
+            .forEachRemaining(
+                e -> {
+                  if (e.getValue().isNull()) {
+                    absent.add(e.getKey());
+                  }
+                });
+        settings.remove(absent);
+        gen.writeTree(settings);
       }
       gen.writeEndObject();
     }

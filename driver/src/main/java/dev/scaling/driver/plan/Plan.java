@@ -3,21 +3,30 @@ package dev.scaling.driver.plan;
 import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.spec.IsoflopSpec;
 import dev.scaling.common.spec.SweepSpec;
+import dev.scaling.common.spec.WsdSpec;
 import dev.scaling.common.trial.Trial;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Every trial of a sweep in the order they are handed to Spark: descending estimated cost, so the
  * biggest trials start first and the cluster's tail is short (longest processing time first).
  *
+ * <p>With {@code training.predict_branches} some grid points are predicted instead of trained: they
+ * stay in {@code trials} (every grid point has its row and its trial id, the one it would have if
+ * trained), and {@code predicted} names them; the FLOPs and time of the plan count only what is
+ * trained.
+ *
  * @param spec the sweep as parsed
  * @param trials the trials, most expensive first, each id once (two grid points with one id would
  *     share one commit and one result row, so a plan refuses them)
+ * @param predicted ids of the trials whose final loss a curve law predicts instead of training
+ *     them, empty when every trial trains
  */
-public record Plan(SweepSpec spec, List<Trial> trials) {
+public record Plan(SweepSpec spec, List<Trial> trials, Set<String> predicted) {
 
   /**
    * Throughput assumed by the plan's time estimate before any trial has run, in 6ND FLOP/s per
@@ -32,6 +41,7 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
       throw new IllegalArgumentException("a plan must hold at least one trial, found none");
     }
     trials = List.copyOf(trials);
+    predicted = predicted == null ? Set.of() : Set.copyOf(predicted);
     Map<String, Trial> byId = new HashMap<>();
     for (Trial t : trials) {
       Trial earlier = byId.putIfAbsent(t.trialId(), t);
@@ -46,6 +56,51 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
                 + "; the id must hash every field that tells them apart");
       }
     }
+  }
+
+  /** A plan in which every trial trains. */
+  public Plan(SweepSpec spec, List<Trial> trials) {
+    this(spec, trials, Set.of());
+  }
+
+  /** Whether some trials are predicted instead of trained. */
+  public boolean predicts() {
+    return !predicted.isEmpty();
+  }
+
+  /** Whether {@code t} is predicted rather than trained. */
+  public boolean isPredicted(Trial t) {
+    return predicted.contains(t.trialId());
+  }
+
+  /** The trials that train (every trial when none is predicted), in plan order. */
+  public List<Trial> trained() {
+    return predicted.isEmpty() ? trials : trials.stream().filter(t -> !isPredicted(t)).toList();
+  }
+
+  /** The predicted trials, in plan order. */
+  public List<Trial> predictedTrials() {
+    return trials.stream().filter(this::isPredicted).toList();
+  }
+
+  /**
+   * The plan the executors, the progress and the time estimate work on: the trials that train, or
+   * with {@code verifyPredictions} every trial (the predicted ones trained too, to check them).
+   */
+  public Plan training(boolean verifyPredictions) {
+    return verifyPredictions || predicted.isEmpty()
+        ? new Plan(spec, trials)
+        : new Plan(spec, trained());
+  }
+
+  /**
+   * FLOPs the predicted trials would have cost: each one's cooldown (the trunk trains to its last
+   * fork either way, and the last branch is always trained), 6N x tokens of its cooldown steps.
+   */
+  public double savedFlops() {
+    return predictedTrials().stream()
+        .mapToDouble(t -> Trunk.flopsPerStep(t) * (t.steps() - t.forkStep()))
+        .sum();
   }
 
   /** A trial's place in the grid, for messages. */
@@ -70,14 +125,14 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
     return positions;
   }
 
-  /** Sum of 6ND over all trials. */
+  /** Sum of 6ND over the trials that train (predicted ones cost nothing). */
   public double totalFlops() {
-    return trials.stream().mapToDouble(Trial::flops).sum();
+    return trained().stream().mapToDouble(Trial::flops).sum();
   }
 
   /** Largest single-trial cost: no schedule can finish before it. */
   public double maxTrialFlops() {
-    return trials.stream().mapToDouble(Trial::flops).max().orElse(0);
+    return trained().stream().mapToDouble(Trial::flops).max().orElse(0);
   }
 
   /**
@@ -113,20 +168,28 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
     sb.append(
         String.format(
             Locale.ROOT,
-            "Plan for sweep '%s': %d trials (%s x %d learning rates x %d seeds),"
-                + " %.3g FLOPs (6ND),"
+            "Plan for sweep '%s': %d trials (%s x %d learning rates x %d seeds)%s,"
+                + " %.3g FLOPs (6ND%s),"
                 + " estimated %s on %s%n",
             spec.name(),
             trials.size(),
             axes,
             Math.max(1, spec.grid().learningRate().size()),
             spec.grid().seeds().size(),
+            predicts()
+                ? String.format(
+                    Locale.ROOT, ": %d trained, %d predicted", trained().size(), predicted.size())
+                : "",
             totalFlops(),
+            predicts() ? " of the trained ones" : "",
             Durations.format(estimatedSeconds),
             slots + " slot(s)" + (basis == null ? "" : " (" + basis + ")")));
-    List<Trunk> trunks = Trunks.of(trials);
+    List<Trunk> trunks = Trunks.of(trained());
     if (!trunks.isEmpty()) {
       sb.append(Trunks.describe(trunks));
+    }
+    if (predicts()) {
+      sb.append(describePredicted(trunks));
     }
     if (iso != null) {
       for (double c : iso.budgets()) {
@@ -160,6 +223,7 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
             "steps",
             "lr"));
     sb.append(iso == null ? "" : String.format(Locale.ROOT, " %10s %6s", "budget", "share"));
+    sb.append(predicts() ? String.format(Locale.ROOT, " %9s", "point") : "");
     sb.append(System.lineSeparator());
     for (Trial t : trials) {
       sb.append(
@@ -179,7 +243,46 @@ public record Plan(SweepSpec spec, List<Trial> trials) {
       if (t.budget() != null) {
         sb.append(String.format(Locale.ROOT, " %10.3g %6.3f", t.budget(), t.flops() / t.budget()));
       }
+      if (predicts()) {
+        sb.append(String.format(Locale.ROOT, " %9s", isPredicted(t) ? "predicted" : "trained"));
+      }
       sb.append(System.lineSeparator());
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The predicted-branches section: per trunk which token counts train and which are predicted, and
+   * the FLOPs the predictions save against training every branch.
+   */
+  private String describePredicted(List<Trunk> trainedTrunks) {
+    WsdSpec wsd = spec.training().settings(WsdSpec.class);
+    double trainedFlops = trainedTrunks.stream().mapToDouble(Trunk::flops).sum();
+    double saved = savedFlops();
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "Predicted branches (training.predict_branches: %d, curve law %s): %d trained, %d"
+                + " predicted; %.3g FLOPs trained against %.3g with every branch trained: %.3g"
+                + " saved (%.2fx the FLOPs)%n",
+            wsd.predictBranches(),
+            wsd.curveLaw().label(),
+            trained().size(),
+            predicted.size(),
+            trainedFlops,
+            trainedFlops + saved,
+            saved,
+            trainedFlops / (trainedFlops + saved)));
+    for (Trunk trunk : Trunks.of(trials)) {
+      StringBuilder points = new StringBuilder();
+      for (Trial b : trunk.branches()) {
+        points
+            .append(points.isEmpty() ? "" : ", ")
+            .append(b.tokens())
+            .append(isPredicted(b) ? " predicted" : " trained");
+      }
+      sb.append(String.format(Locale.ROOT, "  trunk %s: %s%n", trunk.trunkId(), points));
     }
     return sb.toString();
   }

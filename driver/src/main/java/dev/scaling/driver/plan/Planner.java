@@ -5,6 +5,7 @@ import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SweepSpec;
 import dev.scaling.common.spec.TrainingSpec;
 import dev.scaling.common.spec.TrialLimit;
+import dev.scaling.common.spec.WsdSpec;
 import dev.scaling.common.trial.ModelShape;
 import dev.scaling.common.trial.PlanningCatalog;
 import dev.scaling.common.trial.Trial;
@@ -108,7 +109,30 @@ public final class Planner {
     }
     Trunks.check(trials);
     trials.sort(BY_DESCENDING_COST);
-    return new Plan(spec, trials);
+    return new Plan(spec, trials, predicted(spec, trials));
+  }
+
+  /**
+   * The trials a curve law predicts instead of training ({@code training.predict_branches} K): per
+   * trunk, every branch but the K at indices round(i (n - 1) / (K - 1)), i = 0..K-1, of its n
+   * branches sorted by token count (the first, the last and evenly between); none without K.
+   */
+  static Set<String> predicted(SweepSpec spec, List<Trial> trials) {
+    if (!(spec.training().settings() instanceof WsdSpec wsd) || !wsd.predicts()) {
+      return Set.of();
+    }
+    Set<String> predicted = new LinkedHashSet<>();
+    for (Trunk trunk : Trunks.of(trials)) {
+      List<Trial> byTokens =
+          trunk.branches().stream().sorted(Comparator.comparingLong(Trial::tokens)).toList();
+      Set<Integer> kept = Trunks.trainedIndices(byTokens.size(), wsd.predictBranches());
+      for (int i = 0; i < byTokens.size(); i++) {
+        if (!kept.contains(i)) {
+          predicted.add(byTokens.get(i).trialId());
+        }
+      }
+    }
+    return predicted;
   }
 
   private static void addTrials(
@@ -271,10 +295,16 @@ public final class Planner {
   }
 
   /**
-   * The training settings per learning rate of the grid (just the spec's when the grid names none).
+   * The training settings per learning rate of the grid (just the spec's when the grid names none),
+   * without the wsd prediction settings (they pick the trained points, not what a trial computes,
+   * so a predicted point's trial is the one it would be if trained, commit file included).
    */
   private static List<TrainingSpec> trainings(SweepSpec spec) {
     TrainingSpec t = spec.training();
+    if (t.settings() instanceof WsdSpec wsd && wsd.predicts()) {
+      // What a trial computes: which points are predicted is the plan's, not the trial's.
+      t = t.withSettings(wsd.withoutPrediction());
+    }
     if (spec.grid().learningRate().isEmpty()) {
       return List.of(t);
     }

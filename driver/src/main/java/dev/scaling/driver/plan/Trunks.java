@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Groups a plan's branched trials into {@link Trunk}s, checks that each can branch, and describes
@@ -45,6 +47,32 @@ public final class Trunks {
         kind.checkRun(t.training(), t.tokens(), t.steps(), t.tokensPerStep());
       }
     }
+  }
+
+  /**
+   * Which of a trunk's {@code n} branches (sorted by token count) train when {@code k} of them do:
+   * the indices round(i (n - 1) / (k - 1)) for i = 0..k-1, the first, the last and evenly between
+   * (every index when {@code k >= n}).
+   *
+   * @param n branches of the trunk, at least 1
+   * @param k branches to train, at least 2
+   */
+  public static Set<Integer> trainedIndices(int n, int k) {
+    if (n < 1 || k < 2) {
+      throw new IllegalArgumentException(
+          "a trunk needs n >= 1 branches and k >= 2 trained, found n=" + n + ", k=" + k);
+    }
+    Set<Integer> kept = new TreeSet<>();
+    if (k >= n) {
+      for (int i = 0; i < n; i++) {
+        kept.add(i);
+      }
+      return kept;
+    }
+    for (int i = 0; i < k; i++) {
+      kept.add((int) Math.round((double) i * (n - 1) / (k - 1)));
+    }
+    return kept;
   }
 
   /**

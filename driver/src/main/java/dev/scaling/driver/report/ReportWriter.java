@@ -14,6 +14,7 @@ import dev.scaling.common.fit.LawFit;
 import dev.scaling.common.fit.LawParams;
 import dev.scaling.common.fit.ScalingAnalysis;
 import dev.scaling.common.fit.ScalingPoint;
+import dev.scaling.driver.predict.BranchPredictions;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,6 +72,24 @@ public final class ReportWriter {
       SweepFacts facts,
       List<String> notes,
       LearningRateTransfer learningRates,
+      Path outDir) {
+    return write(analysis, study, rows, curves, facts, notes, learningRates, null, outDir);
+  }
+
+  /**
+   * As {@link #write(ScalingAnalysis, AllocationStudy, List, List, SweepFacts, List,
+   * LearningRateTransfer, Path)}, with a wsd sweep's curve-law fits and predicted branches as the
+   * "Curves" section ({@link CurvesSection}); {@code predictions} null for none.
+   */
+  public static Path write(
+      ScalingAnalysis analysis,
+      AllocationStudy study,
+      List<TrialPoint> rows,
+      List<CurveSample> curves,
+      SweepFacts facts,
+      List<String> notes,
+      LearningRateTransfer learningRates,
+      BranchPredictions predictions,
       Path outDir) {
     Double entropyFloor = facts.entropyFloor();
     System.setProperty("java.awt.headless", "true");
@@ -133,6 +152,9 @@ public final class ReportWriter {
     }
     if (!curves.isEmpty()) {
       html.append(img(learningCurves(curves), "Learning curves"));
+    }
+    if (predictions != null && !predictions.models().isEmpty()) {
+      html.append(CurvesSection.html(predictions));
     }
     html.append("</body></html>\n");
     Path dir = outDir.resolve("report");
@@ -627,7 +649,7 @@ public final class ReportWriter {
     return c;
   }
 
-  private static XYChart chart(String title, String x, String y) {
+  static XYChart chart(String title, String x, String y) {
     XYChart c =
         new XYChartBuilder().width(W).height(H).title(title).xAxisTitle(x).yAxisTitle(y).build();
     c.getStyler().setXAxisLogarithmic(true);

@@ -6,7 +6,9 @@ import dev.scaling.common.trial.Provenance;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialResult;
+import dev.scaling.driver.predict.PredictedBranch;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +76,9 @@ public final class ResultTables {
             field("eval_bits_per_byte", DataTypes.DoubleType, true),
             field("epochs", DataTypes.DoubleType, true),
             field("eval_loss_stderr", DataTypes.DoubleType, true),
-            field("parametrization", DataTypes.StringType, true)
+            field("parametrization", DataTypes.StringType, true),
+            field("predicted_loss_low", DataTypes.DoubleType, true),
+            field("predicted_loss_high", DataTypes.DoubleType, true)
           });
 
   /** Schema of {@code OUT/curves}. */
@@ -144,7 +148,71 @@ public final class ResultTables {
         finiteOrNull(r.bitsPerByte(r.finalEvalLoss())),
         r.epochs(),
         r.evalLossStderr(),
-        ParametrizationSpec.labelOf(t.parametrization()));
+        ParametrizationSpec.labelOf(t.parametrization()),
+        null,
+        null);
+  }
+
+  /**
+   * The trials-table row of a predicted branch: the grid point's own columns, {@code status}
+   * {@value PredictedBranch#STATUS}, the prediction in {@code final_eval_loss} and its 95% interval
+   * in {@code predicted_loss_low} and {@code predicted_loss_high}; nothing trained (tokens trained,
+   * wall time, throughput and attempt 0; no executor, device, train loss or {@code
+   * eval_loss_stderr}).
+   *
+   * @param runId the run that derived it
+   * @param entropyFloor the source's floor (from the model's trained branches), null if unknown
+   */
+  public static Row predictedRow(PredictedBranch p, String runId, Double entropyFloor) {
+    Trial t = p.trial();
+    return RowFactory.create(
+        t.trialId(),
+        runId,
+        t.sweepName(),
+        t.width(),
+        t.depth(),
+        t.heads(),
+        t.context(),
+        t.vocab(),
+        t.nParams(),
+        t.nParamsTotal(),
+        t.tokens(),
+        0L,
+        t.flops(),
+        t.tokensPerParam(),
+        t.steps(),
+        t.training().learningRate(),
+        t.seed(),
+        t.replica(),
+        null,
+        p.loss(),
+        entropyFloor,
+        PredictedBranch.STATUS,
+        null,
+        0.0,
+        0.0,
+        null,
+        null,
+        null,
+        0,
+        0L,
+        TrialProvenance.appVersion(),
+        null,
+        null,
+        System.getProperty("java.version"),
+        System.getProperty("os.arch"),
+        null,
+        t.budget(),
+        t.training().schedule(),
+        t.trunkId(),
+        t.branched() ? t.forkStep() * t.tokensPerStep() : null,
+        t.branched() ? (t.steps() - t.forkStep()) * t.tokensPerStep() : null,
+        null,
+        null,
+        null,
+        ParametrizationSpec.labelOf(t.parametrization()),
+        p.low(),
+        p.high());
   }
 
   /**
@@ -203,11 +271,31 @@ public final class ResultTables {
 
   /** Writes both tables under {@code outDir} (any Hadoop FS URI), replacing earlier versions. */
   public static void write(SparkSession spark, List<TrialOutcome> outcomes, String outDir) {
-    List<Row> trials = new ArrayList<>(outcomes.size());
+    write(spark, outcomes, List.of(), null, outDir);
+  }
+
+  /**
+   * Writes both tables, the trials table with a row per predicted branch after the trained ones
+   * (derived by run {@code runId}; a predicted branch trained as a check has both rows).
+   */
+  public static void write(
+      SparkSession spark,
+      List<TrialOutcome> outcomes,
+      List<PredictedBranch> predicted,
+      String runId,
+      String outDir) {
+    List<Row> trials = new ArrayList<>(outcomes.size() + predicted.size());
     List<Row> curves = new ArrayList<>();
+    Map<String, Double> floors = new HashMap<>();
     for (TrialOutcome o : outcomes) {
       trials.add(trialRow(o));
       curves.addAll(curveRows(o));
+      if (o.trial().trunkId() != null && o.result().entropyFloor() != null) {
+        floors.put(o.trial().trunkId(), o.result().entropyFloor());
+      }
+    }
+    for (PredictedBranch p : predicted) {
+      trials.add(predictedRow(p, runId, floors.get(p.trial().trunkId())));
     }
     curves.addAll(trunkCurveRows(outcomes));
     spark

@@ -1,9 +1,11 @@
 package dev.scaling.driver.sweep;
 
+import dev.scaling.common.curve.CurveLawForm;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.fit.FitOutcome;
 import dev.scaling.driver.plan.Plan;
+import dev.scaling.driver.predict.BranchPredictions;
 import java.util.List;
 
 /**
@@ -17,6 +19,8 @@ import java.util.List;
  * @param trainedThisRun how many trials this run trained
  * @param fit the laws fitted at the end, null when too few trials finished
  * @param wallSeconds wall time of the run
+ * @param predictions the predicted branches (none unless the spec sets {@code
+ *     training.predict_branches}), with their checks under {@code --verify-predictions}
  */
 public record RunOutcome(
     String runId,
@@ -25,9 +29,23 @@ public record RunOutcome(
     List<TrialOutcome> outcomes,
     int trainedThisRun,
     FitOutcome fit,
-    double wallSeconds) {
+    double wallSeconds,
+    BranchPredictions predictions) {
   public RunOutcome {
     outcomes = List.copyOf(outcomes);
+    predictions = predictions == null ? BranchPredictions.none(CurveLawForm.MPL) : predictions;
+  }
+
+  /** A run without predicted branches. */
+  public RunOutcome(
+      String runId,
+      String outDir,
+      Plan plan,
+      List<TrialOutcome> outcomes,
+      int trainedThisRun,
+      FitOutcome fit,
+      double wallSeconds) {
+    this(runId, outDir, plan, outcomes, trainedThisRun, fit, wallSeconds, null);
   }
 
   /** Trials with the given status. */

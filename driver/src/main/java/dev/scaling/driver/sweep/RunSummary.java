@@ -15,13 +15,16 @@ public final class RunSummary {
   public static String totals(RunOutcome result) {
     return String.format(
         Locale.ROOT,
-        "%d finished, %d diverged, %d failed of %d trials (%d trained by this run) in %s. Tables:"
-            + " %s/trials, %s/curves%n",
+        "%d finished, %d diverged, %d failed of %d trials (%d trained by this run)%s in %s."
+            + " Tables: %s/trials, %s/curves%n",
         result.count(TrialStatus.FINISHED),
         result.count(TrialStatus.DIVERGED),
         result.count(TrialStatus.FAILED),
         result.outcomes().size(),
         result.trainedThisRun(),
+        result.predictions().predicted().isEmpty()
+            ? ""
+            : ", " + result.predictions().predicted().size() + " predicted",
         Durations.format(result.wallSeconds()),
         result.outDir(),
         result.outDir());

@@ -1,5 +1,6 @@
 package dev.scaling.driver.sweep;
 
+import dev.scaling.common.curve.CurveLawForm;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.Quantiles;
 import dev.scaling.common.fit.ScalingPoint;
@@ -15,6 +16,9 @@ import dev.scaling.driver.fit.FitOutcome;
 import dev.scaling.driver.fit.FitRequest;
 import dev.scaling.driver.fit.SweepFit;
 import dev.scaling.driver.live.SweepView;
+import dev.scaling.driver.predict.BranchPredictions;
+import dev.scaling.driver.predict.PredictedBranch;
+import dev.scaling.driver.predict.PredictionWeight;
 import dev.scaling.driver.report.CurveSample;
 import dev.scaling.driver.report.LearningRateTransfer;
 import dev.scaling.driver.report.SeedSpread;
@@ -131,8 +135,26 @@ final class SweepLaws {
       FitOptions options,
       FitGate gate)
       throws IOException {
+    return fitAndReport(
+        outcomes, BranchPredictions.none(CurveLawForm.MPL), false, outDir, hadoop, options, gate);
+  }
+
+  /**
+   * The final fit and report with a wsd sweep's predicted branches: each predicted branch without a
+   * trained twin enters the fit weighted by {@link PredictionWeight} (unless {@code
+   * excludePredicted}), and the report gains the "Curves" section.
+   */
+  static FitOutcome fitAndReport(
+      List<TrialOutcome> outcomes,
+      BranchPredictions predictions,
+      boolean excludePredicted,
+      String outDir,
+      Configuration hadoop,
+      FitOptions options,
+      FitGate gate)
+      throws IOException {
     gate.beginFinal();
-    return fitAndPublish(outcomes, outDir, hadoop, options, null);
+    return fitAndPublish(outcomes, predictions, excludePredicted, outDir, hadoop, options, null);
   }
 
   /**
@@ -150,7 +172,15 @@ final class SweepLaws {
     if (gate.finalBegun()) {
       return null;
     }
-    FitOutcome fit = fitAndPublish(outcomes, outDir, hadoop, options, gate);
+    FitOutcome fit =
+        fitAndPublish(
+            outcomes,
+            BranchPredictions.none(CurveLawForm.MPL),
+            false,
+            outDir,
+            hadoop,
+            options,
+            gate);
     return fit == null ? null : pageFit(fit);
   }
 
@@ -166,6 +196,8 @@ final class SweepLaws {
    */
   private static FitOutcome fitAndPublish(
       List<TrialOutcome> outcomes,
+      BranchPredictions predictions,
+      boolean excludePredicted,
       String outDir,
       Configuration hadoop,
       FitOptions options,
@@ -197,6 +229,7 @@ final class SweepLaws {
       }
     }
     List<String> notes = new ArrayList<>();
+    predictedRows(outcomes, predictions, excludePredicted, rows, notes);
     String parametrization = parametrizationNote(outcomes);
     if (parametrization != null) {
       notes.add(parametrization);
@@ -206,7 +239,7 @@ final class SweepLaws {
       System.out.print(learningRates.summary());
     }
     int before = rows.size();
-    rows = bestLearningRate(rows, outcomes);
+    rows = bestLearningRate(rows, outcomes, predictions.predicted());
     if (rows.size() < before) {
       notes.add(
           "several learning rates per model: the fits use the lowest final loss of each configuration, "
@@ -254,6 +287,7 @@ final class SweepLaws {
                   .facts(facts(outcomes, floor))
                   .notes(notes)
                   .learningRates(learningRates)
+                  .predictions(predictions.models().isEmpty() ? null : predictions)
                   .build(),
               staging);
       FitOutcome[] published = {staged};
@@ -289,6 +323,80 @@ final class SweepLaws {
       fs.copyFromLocalFile(
           false, true, new org.apache.hadoop.fs.Path(staging.resolve(sub).toUri()), dst);
     }
+  }
+
+  /**
+   * Adds the predicted branches to the fitted {@code rows}: each one without a trained twin,
+   * weighted by {@link PredictionWeight} against the sweep's evaluation noise (the median {@code
+   * eval_loss_stderr} of the finished trials, as {@code ./sweep fit} reads it from the table),
+   * unless {@code exclude}; one note says how many and with which weights.
+   */
+  static void predictedRows(
+      List<TrialOutcome> outcomes,
+      BranchPredictions predictions,
+      boolean exclude,
+      List<TrialPoint> rows,
+      List<String> notes) {
+    List<PredictedBranch> predicted = predictions.predicted();
+    if (predicted.isEmpty()) {
+      return;
+    }
+    long twins = predicted.stream().filter(PredictedBranch::verified).count();
+    if (twins > 0) {
+      notes.add(
+          twins
+              + " predicted branches were trained too (--verify-predictions): the fits use the"
+              + " trained ones");
+    }
+    List<PredictedBranch> unverified = predicted.stream().filter(p -> !p.verified()).toList();
+    if (unverified.isEmpty()) {
+      return;
+    }
+    if (exclude) {
+      notes.add(
+          unverified.size() + " predicted branches excluded from the fits (--exclude-predicted)");
+      return;
+    }
+    double[] errors =
+        outcomes.stream()
+            .filter(o -> o.result().status() == TrialStatus.FINISHED)
+            .map(o -> o.result().evalLossStderr())
+            .filter(e -> e != null && e > 0 && Double.isFinite(e))
+            .mapToDouble(Double::doubleValue)
+            .toArray();
+    double noise = errors.length == 0 ? Double.NaN : Quantiles.median(errors);
+    double lo = 1;
+    double hi = 0;
+    int n = 0;
+    for (PredictedBranch p : unverified) {
+      double w = PredictionWeight.of(p.low(), p.high(), noise);
+      if (!(w > 0)) {
+        continue;
+      }
+      rows.add(
+          new TrialPoint(
+              p.trial().trialId(),
+              new ScalingPoint(p.trial().nParams(), p.trial().tokens(), p.loss()),
+              w));
+      lo = Math.min(lo, w);
+      hi = Math.max(hi, w);
+      n++;
+    }
+    notes.add(
+        n == 0
+            ? unverified.size()
+                + " predicted branches left out of the fits: no evaluation noise to weigh them"
+                + " against"
+            : String.format(
+                java.util.Locale.ROOT,
+                "%d predicted branches fitted with weight min(1, (sigma_eval / sigma_pred)^2),"
+                    + " sigma_pred from each 95%% interval, sigma_eval = %.3g (median"
+                    + " eval_loss_stderr): weights %.3g to %.3g (--exclude-predicted leaves them"
+                    + " out)",
+                n,
+                noise,
+                lo,
+                hi));
   }
 
   /**
@@ -376,7 +484,14 @@ final class SweepLaws {
    * from several shapes) never are.
    */
   static List<TrialPoint> bestLearningRate(List<TrialPoint> rows, List<TrialOutcome> outcomes) {
+    return bestLearningRate(rows, outcomes, List.of());
+  }
+
+  /** As {@link #bestLearningRate(List, List)}, with predicted branches among the rows. */
+  static List<TrialPoint> bestLearningRate(
+      List<TrialPoint> rows, List<TrialOutcome> outcomes, List<PredictedBranch> predicted) {
     Map<String, Trial> trials = new HashMap<>();
+    predicted.forEach(p -> trials.put(p.trial().trialId(), p.trial()));
     outcomes.forEach(o -> trials.put(o.trial().trialId(), o.trial()));
     Map<List<ConfigWalk.Leaf>, TrialPoint> best = new LinkedHashMap<>();
     for (TrialPoint p : rows) {

@@ -17,6 +17,10 @@ import java.util.Objects;
  * @param huberDelta Huber delta of the fits' objective
  * @param bootstrap bootstrap resamples of the final fit's intervals (the interim fits use at most
  *     {@link SweepService#INTERIM_BOOTSTRAP})
+ * @param verifyPredictions with {@code training.predict_branches}: train the predicted branches too
+ *     and report each prediction against its trained twin ({@code --verify-predictions})
+ * @param excludePredicted leave the predicted branches out of the L(N, D) fit ({@code
+ *     --exclude-predicted}); by default they enter it weighted by their intervals
  */
 public record SweepRequest(
     String spec,
@@ -25,7 +29,9 @@ public record SweepRequest(
     ResumePolicy resume,
     double checkpointSeconds,
     double huberDelta,
-    int bootstrap) {
+    int bootstrap,
+    boolean verifyPredictions,
+    boolean excludePredicted) {
   public SweepRequest {
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(out, "out");
@@ -60,6 +66,8 @@ public record SweepRequest(
     private double checkpointSeconds = DEFAULT_CHECKPOINT_SECONDS;
     private double huberDelta = FitOptions.defaults().huberDelta();
     private int bootstrap = FitOptions.defaults().bootstrap();
+    private boolean verifyPredictions;
+    private boolean excludePredicted;
 
     private Builder(String spec, String out) {
       this.spec = spec;
@@ -91,9 +99,27 @@ public record SweepRequest(
       return this;
     }
 
+    public Builder verifyPredictions(boolean value) {
+      verifyPredictions = value;
+      return this;
+    }
+
+    public Builder excludePredicted(boolean value) {
+      excludePredicted = value;
+      return this;
+    }
+
     public SweepRequest build() {
       return new SweepRequest(
-          spec, out, planOnly, resume, checkpointSeconds, huberDelta, bootstrap);
+          spec,
+          out,
+          planOnly,
+          resume,
+          checkpointSeconds,
+          huberDelta,
+          bootstrap,
+          verifyPredictions,
+          excludePredicted);
     }
   }
 }

@@ -1,7 +1,11 @@
 package dev.scaling.driver.sweep;
 
+import dev.scaling.common.curve.CurveFitOptions;
+import dev.scaling.common.curve.CurveLawForm;
 import dev.scaling.common.fit.FitOptions;
+import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SweepSpec;
+import dev.scaling.common.spec.WsdSpec;
 import dev.scaling.common.trial.Seeds;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
@@ -14,6 +18,8 @@ import dev.scaling.driver.plan.Durations;
 import dev.scaling.driver.plan.Plan;
 import dev.scaling.driver.plan.Trunk;
 import dev.scaling.driver.plan.Trunks;
+import dev.scaling.driver.predict.BranchPredictions;
+import dev.scaling.driver.predict.BranchPredictor;
 import dev.scaling.driver.spark.HadoopConfs;
 import dev.scaling.driver.spark.ResultTables;
 import dev.scaling.driver.spark.SweepRunner;
@@ -62,6 +68,15 @@ public final class SweepService {
     LoadedSweep loaded = SweepLoader.load(request.spec(), hadoop);
     SweepSpec sweep = loaded.spec();
     Plan plan = loaded.plan();
+    if (request.verifyPredictions() && !plan.predicts()) {
+      throw new SpecException(
+          "--verify-predictions",
+          "given only with a wsd spec that sets training.predict_branches below its number of"
+              + " token counts (this one predicts no branch)",
+          request.spec());
+    }
+    // What trains: the plan less its predicted branches, or with --verify-predictions all of it.
+    Plan training = plan.training(request.verifyPredictions());
     TokenizeJob.preflight(plan, hadoop);
     String outDir = SweepFiles.qualify(request.out(), hadoop);
     if (request.planOnly()) {
@@ -71,7 +86,7 @@ public final class SweepService {
     SweepFiles.checkWritable(outDir, hadoop);
     request.resume().checkSameSweep(outDir, OutComparison.of(outDir, sweep, hadoop));
     CommitLog commits = new CommitLog(outDir, hadoop);
-    List<Trial> todo = decide(request.resume(), plan, commits, console);
+    List<Trial> todo = decide(request.resume(), training, commits, console);
 
     SparkSession spark = SparkSession.builder().appName("sweep " + sweep.name()).getOrCreate();
     int slots = SweepRunner.slots(spark);
@@ -87,9 +102,17 @@ public final class SweepService {
             console);
     TimeEstimate estimate = estimate(spark, sweep, todo, slots, hadoop);
     console.print(plan.describe(slots, estimate.seconds(), estimate.basis()));
+    if (request.verifyPredictions()) {
+      console.printf(
+          Locale.ROOT,
+          "--verify-predictions: the %d predicted branches train too (%.3g FLOPs of cooldowns more),"
+              + " held out of the curve-law fits and checked against their predictions.%n",
+          plan.predicted().size(),
+          plan.savedFlops());
+    }
     SweepLaws.FitGate fits = new SweepLaws.FitGate();
     SweepWatch watch =
-        watch(spark, plan, todo, commits, outDir, hadoop, request, estimate, fits, console);
+        watch(spark, training, todo, commits, outDir, hadoop, request, estimate, fits, console);
     SweepFiles.writeText(outDir + "/spec.yaml", loaded.text(), hadoop);
     TokenizeJob.copyTrainedTokenizer(sweep.data(), tokens, outDir, hadoop);
 
@@ -97,10 +120,10 @@ public final class SweepService {
     long trainStart = System.nanoTime();
     try {
       trained =
-          TrialExecutor.forPlan(plan)
+          TrialExecutor.forPlan(training)
               .train(
                   spark,
-                  plan,
+                  training,
                   todo,
                   new TrialExecutor.Settings(outDir, request.checkpointSeconds(), hadoop, console));
     } finally {
@@ -114,8 +137,11 @@ public final class SweepService {
     Map<String, Integer> order = plan.positions();
     List<TrialOutcome> all = inPlan(read.outcomes().values(), order);
     int foreign = read.outcomes().size() - all.size();
-    ResultTables.write(spark, all, outDir);
+    // Predicted branches are derived from the committed curves now (never committed themselves).
+    BranchPredictions predictions = predict(plan, all, console);
+    ResultTables.write(spark, all, predictions.predicted(), trained.runId(), outDir);
     console.print(RunSummary.trials(all));
+    console.print(predictions.summary());
     if (foreign > 0) {
       console.printf(
           Locale.ROOT,
@@ -125,7 +151,16 @@ public final class SweepService {
     }
     console.print(
         RunSummary.quarantined(commits.quarantined(), "set aside (by this run or an earlier one)"));
-    FitOutcome fit = fit(all, outDir, hadoop, finalFit(request, sweep.seed()), fits, console);
+    FitOutcome fit =
+        fit(
+            all,
+            predictions,
+            request.excludePredicted(),
+            outDir,
+            hadoop,
+            finalFit(request, sweep.seed()),
+            fits,
+            console);
     if (fit != null) {
       watch.model().fit(SweepLaws.pageFit(fit));
     }
@@ -137,7 +172,8 @@ public final class SweepService {
             all,
             trained.outcomes().size(),
             fit,
-            (System.nanoTime() - start) / 1e9);
+            (System.nanoTime() - start) / 1e9,
+            predictions);
     if (!todo.isEmpty()) {
       writeEstimate(estimate, trainSeconds, todo.size(), slots, outDir, hadoop, console);
     }
@@ -178,6 +214,37 @@ public final class SweepService {
           d.todo().size());
     }
     return d.todo();
+  }
+
+  /**
+   * The predicted branches of {@code plan} from the committed outcomes {@code all}; none when the
+   * plan predicts nothing or the curve laws cannot be fitted at all (then says why: the trials stay
+   * safe).
+   */
+  static BranchPredictions predict(Plan plan, List<TrialOutcome> all, PrintStream console) {
+    if (!plan.predicts()) {
+      return BranchPredictions.none(CurveLawForm.MPL);
+    }
+    long t0 = System.nanoTime();
+    try {
+      BranchPredictions p =
+          BranchPredictor.predict(
+              plan,
+              all,
+              CurveFitOptions.defaults(
+                  BranchPredictor.BOOTSTRAP, Seeds.derive(plan.spec().seed(), "curve-laws")));
+      console.printf(
+          Locale.ROOT,
+          "Curve laws fitted per model in %s.%n",
+          Durations.format((System.nanoTime() - t0) / 1e9));
+      return p;
+    } catch (RuntimeException e) {
+      console.printf(
+          Locale.ROOT,
+          "Predicted branches could not be derived (the trained trials are complete): %s%n",
+          e);
+      return BranchPredictions.none(plan.spec().training().settings(WsdSpec.class).curveLaw());
+    }
   }
 
   /** The final fit's settings; the bootstrap's seed derives from the one sweep seed. */
@@ -310,6 +377,8 @@ public final class SweepService {
    */
   private static FitOutcome fit(
       List<TrialOutcome> all,
+      BranchPredictions predictions,
+      boolean excludePredicted,
       String outDir,
       Configuration hadoop,
       FitOptions options,
@@ -318,7 +387,8 @@ public final class SweepService {
       throws IOException {
     FitOutcome fit;
     try {
-      fit = SweepLaws.fitAndReport(all, outDir, hadoop, options, gate);
+      fit =
+          SweepLaws.fitAndReport(all, predictions, excludePredicted, outDir, hadoop, options, gate);
     } catch (RuntimeException e) {
       // The trials are safe in OUT; a fit that cannot be made must not fail the sweep.
       console.printf(
