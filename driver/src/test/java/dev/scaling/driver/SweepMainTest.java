@@ -66,8 +66,8 @@ class SweepMainTest {
         bad(
             List.of(RUN, "s.yaml", "--out", "o", "--planonly"),
             "sweep run option",
-            "one of [--bootstrap, --checkpoint-every, --extend, --force, --help, --huber-delta, --out, --plan-only,"
-                + " --rerun-failed, --version]",
+            "one of [--bootstrap, --checkpoint-every, --exclude-predicted, --extend, --force, --help,"
+                + " --huber-delta, --out, --plan-only, --rerun-failed, --verify-predictions, --version]",
             "\"--planonly\""),
         bad(
             List.of(RUN, "s.yaml", "--out", "o", "--plan-only=maybe"),
@@ -212,7 +212,7 @@ class SweepMainTest {
         bad(
             List.of(BENCH, "--skip", "fit,gpu"),
             "--skip",
-            "one of [trainer, fit, schedule, wsd]",
+            "one of [trainer, fit, curves, schedule, wsd]",
             "\"gpu\""),
         bad(
             List.of(BENCH, "--sweep-out"),
