@@ -22,7 +22,8 @@ public final class FitOptionsMixin {
       paramLabel = "N",
       converter = OptionRules.NonNegativeInt.class,
       description =
-          "Bootstrap resamples for the fits' intervals, 0 for none (default ${DEFAULT-VALUE}).")
+          "Bootstrap resamples for the fits' intervals, 0 for none (default ${DEFAULT-VALUE}; 100 with"
+              + " fit --curves, where each resample is a whole multi-start curve fit).")
   int bootstrap = FitOptions.defaults().bootstrap();
 
   /** The Huber delta given. */

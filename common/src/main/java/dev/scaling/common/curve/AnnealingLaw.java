@@ -25,13 +25,13 @@ final class AnnealingLaw implements CurveLaw {
 
   private static final List<String> MEANINGS =
       List.of(
-          "L0: the loss that a constant-rate run approaches as the area S1 under the rate grows"
+          "The loss that a constant-rate run approaches as the area S1 under the rate grows"
               + " without bound; any run identifies it, long runs best.",
-          "A: the scale of the power-law decrease of the loss with the forward area S1; a"
+          "The scale of the power-law decrease of the loss with the forward area S1; a"
               + " constant-rate run alone identifies L0, A and alpha.",
-          "alpha: the exponent of that power law in S1; identified with L0 and A by any run,"
+          "The exponent of that power law in S1; identified with L0 and A by any run,"
               + " constant ones included.",
-          "C: the loss drop per unit of annealing area S2 (the momentum-smoothed rate decrease);"
+          "The loss drop per unit of annealing area S2 (the momentum-smoothed rate decrease);"
               + " needs at least one schedule whose rate decays (a constant run has S2 = 0).");
 
   private final double lambda;

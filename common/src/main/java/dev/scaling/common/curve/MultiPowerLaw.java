@@ -41,20 +41,20 @@ final class MultiPowerLaw implements CurveLaw {
 
   private static final List<String> MEANINGS =
       List.of(
-          "L0: the loss a constant-rate run approaches as the area S1 under the rate grows without"
+          "The loss a constant-rate run approaches as the area S1 under the rate grows without"
               + " bound; any run identifies it, long runs best.",
-          "A: the scale of the power-law decrease of the loss with the area S1 under the rate; a"
+          "The scale of the power-law decrease of the loss with the area S1 under the rate; a"
               + " constant-rate run alone identifies only L0, A and alpha.",
-          "alpha: the exponent of that power law in S1; identified with L0 and A by any run,"
+          "The exponent of that power law in S1; identified with L0 and A by any run,"
               + " constant ones included.",
-          "B: the loss drop per unit of rate decrease once the drop has saturated; needs at least"
+          "The loss drop per unit of rate decrease once the drop has saturated; needs at least"
               + " one schedule whose rate decays (cosine, WSD, a step down).",
-          "C: how fast the drop after a rate decrease builds up with the area trained after it;"
+          "How fast the drop after a rate decrease builds up with the area trained after it;"
               + " needs a decay followed by further steps (a step down then a plateau, or a long"
               + " decay), and is confounded with B and beta by a single short cooldown.",
-          "beta: the exponent with which the drop after a rate decrease saturates; identified,"
+          "The exponent with which the drop after a rate decrease saturates; identified,"
               + " like C, by the shape of the loss after decreases, not by its final size.",
-          "gamma: how much the build-up of the drop depends on the rate the decrease led to"
+          "How much the build-up of the drop depends on the rate the decrease led to"
               + " (through eta^(-gamma)); needs decays ending at different rates (steps down to"
               + " two levels, or a cosine and a step).");
 

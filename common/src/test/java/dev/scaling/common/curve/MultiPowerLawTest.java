@@ -136,7 +136,9 @@ class MultiPowerLawTest {
     assertEquals(List.of("L0", "A", "alpha", "B", "C", "beta", "gamma"), LAW.parameterNames());
     assertEquals(7, LAW.parameterMeanings().size());
     for (int j = 0; j < 7; j++) {
-      assertTrue(LAW.parameterMeanings().get(j).startsWith(LAW.parameterNames().get(j) + ":"));
+      String meaning = LAW.parameterMeanings().get(j);
+      assertTrue(
+          meaning.endsWith(".") && !meaning.startsWith(LAW.parameterNames().get(j) + ":"), meaning);
       assertTrue(LAW.positive()[j]);
     }
   }
