@@ -121,8 +121,28 @@ class WsdDriverKillIT {
         killedAt, resumed.group(1));
   }
 
-  /** The step of the newest trunk checkpoint (the folder whose checkpoints are not a trial's). */
+  /**
+   * The step of the newest trunk checkpoint (the folder whose checkpoints are not a trial's). The
+   * running sweep rotates checkpoints while the folder is walked: a file that vanishes mid-walk
+   * (NoSuchFileException) means the walk is retried.
+   */
   static long trunkCheckpointStep(Path checkpoints, Path commits) throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return newestTrunkCheckpoint(checkpoints, commits);
+      } catch (java.io.UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt >= 50) {
+          throw e;
+        }
+      } catch (java.nio.file.NoSuchFileException e) {
+        if (attempt >= 50) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static long newestTrunkCheckpoint(Path checkpoints, Path commits) throws Exception {
     if (!Files.isDirectory(checkpoints)) {
       return -1;
     }
