@@ -156,7 +156,7 @@ public final class CurveFitter {
             "no start of " + form.label() + " reached a finite objective on " + runs());
       }
       loose.sort(Comparator.comparingDouble(End::f));
-      List<End> seeds = distinct(loose, POLISHED);
+      List<End> seeds = Bfgs.distinctEnds(loose, End::theta, POLISHED);
       List<End> polished = new ArrayList<>();
       for (End s : seeds) {
         polished.add(polish(obj, s.theta()));
@@ -167,7 +167,8 @@ public final class CurveFitter {
       List<double[]> draws = List.of();
       List<Interval> intervals = List.of();
       if (options.bootstrap() > 0) {
-        List<double[]> from = distinct(polished, 2).stream().map(End::theta).toList();
+        List<double[]> from =
+            Bfgs.distinctEnds(polished, End::theta, 2).stream().map(End::theta).toList();
         draws = bootstrap(from);
         intervals = intervals(draws, params.length);
       }
@@ -247,27 +248,5 @@ public final class CurveFitter {
       }
       return out;
     }
-  }
-
-  private static List<End> distinct(List<End> sorted, int limit) {
-    List<End> out = new ArrayList<>();
-    for (End s : sorted) {
-      boolean seen = out.stream().anyMatch(o -> maxDiff(o.theta(), s.theta()) < 1e-3);
-      if (!seen) {
-        out.add(s);
-        if (out.size() == limit) {
-          break;
-        }
-      }
-    }
-    return out;
-  }
-
-  private static double maxDiff(double[] a, double[] b) {
-    double m = 0;
-    for (int i = 0; i < a.length; i++) {
-      m = Math.max(m, Math.abs(a[i] - b[i]));
-    }
-    return m;
   }
 }

@@ -1,5 +1,8 @@
 package dev.scaling.common.fit;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Dense BFGS with a strong-Wolfe line search (Nocedal and Wright, Numerical Optimization, 2nd ed.,
  * algorithms 3.5, 3.6 and 6.1).
@@ -64,6 +67,36 @@ public final class Bfgs {
 
   /** The polish of the best end points: as tight as double precision allows. */
   public static final Tolerance TIGHT = new Tolerance(1e-10, 1e-15, 5000);
+
+  /**
+   * The first {@code limit} end points of a multi-start, best first, that differ from every one
+   * kept before by at least 1e-3 in some coordinate: {@code sorted} is ordered best first, {@code
+   * point} gives each one's parameter vector. Polishing these, not every end point, is what both
+   * fitters do.
+   */
+  public static <T> List<T> distinctEnds(
+      List<T> sorted, java.util.function.Function<T, double[]> point, int limit) {
+    List<T> out = new ArrayList<>();
+    for (T s : sorted) {
+      double[] x = point.apply(s);
+      boolean seen = out.stream().anyMatch(o -> maxDiff(point.apply(o), x) < 1e-3);
+      if (!seen) {
+        out.add(s);
+        if (out.size() == limit) {
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static double maxDiff(double[] a, double[] b) {
+    double m = 0;
+    for (int i = 0; i < a.length; i++) {
+      m = Math.max(m, Math.abs(a[i] - b[i]));
+    }
+    return m;
+  }
 
   private final Function fn;
   private final int n;

@@ -541,7 +541,10 @@ public final class ScalingFitter {
               .filter(s -> Double.isFinite(s.f()) && valid(s.theta()))
               .sorted(Comparator.comparingDouble(Solution::f))
               .toList();
-      List<double[]> seeds = distinct(loose, POLISHED).stream().map(Solution::theta).toList();
+      List<double[]> seeds =
+          Bfgs.distinctEnds(loose, Solution::theta, POLISHED).stream()
+              .map(Solution::theta)
+              .toList();
       if (seeds.isEmpty()) {
         throw new Unfittable(
             "no start of " + form.label() + " reached a finite objective within the law's domain");
@@ -557,7 +560,9 @@ public final class ScalingFitter {
         polished = loose;
       }
       List<LawParams> optima =
-          distinct(polished, POLISHED).stream().map(s -> toParams(s.theta())).toList();
+          Bfgs.distinctEnds(polished, Solution::theta, POLISHED).stream()
+              .map(s -> toParams(s.theta()))
+              .toList();
       Solution best = polished.get(0);
       int used = 0;
       for (int c = 0; c < w.length; c++) {
@@ -627,28 +632,6 @@ public final class ScalingFitter {
         }
       }
       return new Solution(r.x(), r.f());
-    }
-
-    private static List<Solution> distinct(List<Solution> sorted, int limit) {
-      List<Solution> out = new ArrayList<>();
-      for (Solution s : sorted) {
-        boolean seen = out.stream().anyMatch(o -> maxDiff(o.theta(), s.theta()) < 1e-3);
-        if (!seen) {
-          out.add(s);
-          if (out.size() == limit) {
-            break;
-          }
-        }
-      }
-      return out;
-    }
-
-    private static double maxDiff(double[] a, double[] b) {
-      double m = 0;
-      for (int i = 0; i < a.length; i++) {
-        m = Math.max(m, Math.abs(a[i] - b[i]));
-      }
-      return m;
     }
   }
 }
