@@ -178,9 +178,6 @@ public final class CurveReportWriter {
   }
 
   private static String parameterTable(CurveFit fit, CurveLaw law, CurveFitOptions options) {
-    List<String> names = law.parameterNames();
-    List<String> meanings = law.parameterMeanings();
-    double[] p = fit.params();
     boolean ci = !fit.intervals().isEmpty();
     StringBuilder s = new StringBuilder("<h2>Parameters</h2><table><tr><th>parameter</th>");
     s.append("<th>value</th>");
@@ -190,28 +187,44 @@ public final class CurveReportWriter {
           .append("% interval, low</th><th>high</th>");
     }
     s.append("<th>meaning</th></tr>");
+    parameterRows(s, fit, null, ci);
+    return s.append("</table>").toString();
+  }
+
+  /**
+   * One table row per parameter of {@code fit}: the law's label (when {@code law} is not null), the
+   * name, the value, the interval's ends (when {@code intervals}; empty cells for a fit without
+   * them) and the meaning, led by the {@link #caveat} of an interval that spans more than a decade.
+   * The rows of this page's parameter table and of the sweep report's Curves section.
+   */
+  static void parameterRows(StringBuilder s, CurveFit fit, String law, boolean intervals) {
+    List<String> names = fit.form().law().parameterNames();
+    List<String> meanings = fit.form().law().parameterMeanings();
+    double[] p = fit.params();
     for (int k = 0; k < names.size(); k++) {
-      s.append("<tr><td class=\"l\">")
+      s.append("<tr>");
+      if (law != null) {
+        s.append("<td>").append(ReportWriter.esc(law)).append("</td>");
+      }
+      s.append("<td style=\"text-align:left\">")
           .append(ReportWriter.esc(names.get(k)))
           .append("</td><td>")
           .append(ReportWriter.fmt(p[k]))
           .append("</td>");
-      String caveat = null;
-      if (ci) {
-        Interval i = fit.intervals().get(k);
-        caveat = caveat(i);
+      Interval i = fit.intervals().isEmpty() ? null : fit.intervals().get(k);
+      if (intervals) {
         s.append("<td>")
-            .append(ReportWriter.fmt(i.lo()))
+            .append(i == null ? "" : ReportWriter.fmt(i.lo()))
             .append("</td><td>")
-            .append(ReportWriter.fmt(i.hi()))
+            .append(i == null ? "" : ReportWriter.fmt(i.hi()))
             .append("</td>");
       }
-      s.append("<td class=\"l\">")
+      String caveat = caveat(i);
+      s.append("<td style=\"text-align:left\">")
           .append(caveat == null ? "" : "<span class=\"warn\">" + caveat + "</span> ")
           .append(k < meanings.size() ? ReportWriter.esc(meanings.get(k)) : "")
           .append("</td></tr>");
     }
-    return s.append("</table>").toString();
   }
 
   /**

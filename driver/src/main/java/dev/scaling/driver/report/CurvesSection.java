@@ -2,7 +2,6 @@ package dev.scaling.driver.report;
 
 import dev.scaling.common.curve.Curve;
 import dev.scaling.common.curve.CurveFit;
-import dev.scaling.common.fit.Interval;
 import dev.scaling.driver.predict.BranchPredictions;
 import dev.scaling.driver.predict.CurveLawFit;
 import dev.scaling.driver.predict.ModelCurves;
@@ -181,28 +180,8 @@ public final class CurvesSection {
             "<table><tr><th>law</th><th>parameter</th><th>estimate</th><th>CI low</th>"
                 + "<th>CI high</th><th>meaning</th></tr>");
     for (CurveLawFit f : m.fits()) {
-      if (!f.fitted()) {
-        continue;
-      }
-      CurveFit fit = f.fit();
-      List<String> names = fit.form().law().parameterNames();
-      List<String> meanings = fit.form().law().parameterMeanings();
-      double[] params = fit.params();
-      for (int i = 0; i < names.size(); i++) {
-        Interval ci = fit.intervals().isEmpty() ? null : fit.intervals().get(i);
-        t.append("<tr><td>")
-            .append(f.law().label())
-            .append("</td><td>")
-            .append(ReportWriter.esc(names.get(i)))
-            .append("</td><td>")
-            .append(ReportWriter.fmt(params[i]))
-            .append("</td><td>")
-            .append(ci == null ? "" : ReportWriter.fmt(ci.lo()))
-            .append("</td><td>")
-            .append(ci == null ? "" : ReportWriter.fmt(ci.hi()))
-            .append("</td><td style=\"text-align:left\">")
-            .append(i < meanings.size() ? ReportWriter.esc(meanings.get(i)) : "")
-            .append("</td></tr>");
+      if (f.fitted()) {
+        CurveReportWriter.parameterRows(t, f.fit(), f.law().label(), true);
       }
     }
     return t.append("</table>").toString();
