@@ -113,15 +113,9 @@ public record CurveFit(
         }
       }
     }
-    double lo = (1 - confidence) / 2;
     Interval[] intervals = new Interval[rows];
     for (int r = 0; r < rows; r++) {
-      if (count[r] == 0) {
-        continue;
-      }
-      double[] v = Arrays.copyOf(byRow[r], count[r]);
-      Arrays.sort(v);
-      intervals[r] = new Interval(Quantiles.quantile(v, lo), Quantiles.quantile(v, 1 - lo));
+      intervals[r] = Quantiles.percentile(Arrays.copyOf(byRow[r], count[r]), confidence);
     }
     return intervals;
   }

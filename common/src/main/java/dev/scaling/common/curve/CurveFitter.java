@@ -235,16 +235,16 @@ public final class CurveFitter {
     }
 
     private List<Interval> intervals(List<double[]> draws, int dim) {
-      double lo = (1 - options.confidence()) / 2;
       List<Interval> out = new ArrayList<>();
       for (int j = 0; j < dim; j++) {
         final int col = j;
-        double[] v =
-            draws.stream().mapToDouble(d -> d[col]).filter(Double::isFinite).sorted().toArray();
-        if (v.length == 0) {
+        Interval ci =
+            Quantiles.percentile(
+                draws.stream().mapToDouble(d -> d[col]).toArray(), options.confidence());
+        if (ci == null) {
           return List.of();
         }
-        out.add(new Interval(Quantiles.quantile(v, lo), Quantiles.quantile(v, 1 - lo)));
+        out.add(ci);
       }
       return out;
     }

@@ -78,8 +78,8 @@ final class EnvelopeApproach implements Approach {
                   })
               .toArray(double[][]::new);
       double level = s.options().ciLevel();
-      ciA = Regression.percentile(Arrays.stream(draws).mapToDouble(d -> d[0]).toArray(), level);
-      ciB = Regression.percentile(Arrays.stream(draws).mapToDouble(d -> d[1]).toArray(), level);
+      ciA = Quantiles.percentile(Arrays.stream(draws).mapToDouble(d -> d[0]).toArray(), level);
+      ciB = Quantiles.percentile(Arrays.stream(draws).mapToDouble(d -> d[1]).toArray(), level);
     }
     List<Allocation.FrontierPoint> frontier = new ArrayList<>();
     for (int i : hull) {

@@ -30,6 +30,20 @@ public final class Quantiles {
   }
 
   /**
+   * The percentile interval of the finite values of {@code draws} at {@code level} (its ends the
+   * type-7 quantiles at (1 - level) / 2 and (1 + level) / 2): the bootstrap interval of every fit;
+   * null when no value is finite. {@code draws} is not changed.
+   */
+  public static Interval percentile(double[] draws, double level) {
+    double[] v = Arrays.stream(draws).filter(Double::isFinite).sorted().toArray();
+    if (v.length == 0) {
+      return null;
+    }
+    double lo = (1 - level) / 2;
+    return new Interval(quantile(v, lo), quantile(v, 1 - lo));
+  }
+
+  /**
    * The median of {@code values} in any order (not modified): the middle value, or the mean of the
    * middle two of an even count.
    *

@@ -86,14 +86,4 @@ final class Regression {
     }
     return new double[] {a[0][3] / a[0][0], a[1][3] / a[1][1], a[2][3] / a[2][2]};
   }
-
-  /** Percentile interval of the finite values, null when there are none. */
-  static Interval percentile(double[] draws, double level) {
-    double[] v = Arrays.stream(draws).filter(Double::isFinite).sorted().toArray();
-    if (v.length == 0) {
-      return null;
-    }
-    double lo = (1 - level) / 2;
-    return new Interval(Quantiles.quantile(v, lo), Quantiles.quantile(v, 1 - lo));
-  }
 }
