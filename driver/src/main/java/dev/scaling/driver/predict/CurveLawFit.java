@@ -4,6 +4,7 @@ import dev.scaling.common.curve.Curve;
 import dev.scaling.common.curve.CurveAccuracy;
 import dev.scaling.common.curve.CurveFit;
 import dev.scaling.common.curve.CurveLawForm;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,17 +40,14 @@ public record CurveLawFit(
 
   /** A fit scored on the {@code heldOut} curves (their logged rows only). */
   static CurveLawFit scored(CurveLawForm law, CurveFit fit, List<Curve> heldOut) {
-    List<CurveAccuracy> acc =
-        heldOut.stream().map(c -> CurveAccuracy.of(c, fit.predict(c))).toList();
-    List<Double> last =
-        heldOut.stream()
-            .map(
-                c -> {
-                  double[] p = fit.predict(c);
-                  int i = c.steps().length - 1;
-                  return Math.abs(p[i] - c.loss()[i]) / c.loss()[i];
-                })
-            .toList();
+    List<CurveAccuracy> acc = new ArrayList<>(heldOut.size());
+    List<Double> last = new ArrayList<>(heldOut.size());
+    for (Curve c : heldOut) {
+      double[] p = fit.predict(c); // once per curve: both scores read it
+      acc.add(CurveAccuracy.of(c, p));
+      int i = c.steps().length - 1;
+      last.add(Math.abs(p[i] - c.loss()[i]) / c.loss()[i]);
+    }
     return new CurveLawFit(law, fit, null, acc, last);
   }
 
