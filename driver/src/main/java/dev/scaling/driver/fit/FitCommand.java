@@ -202,6 +202,53 @@ public final class FitCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print the fits as one JSON object on the last line")
   boolean json;
 
+  @Option(
+      names = "--group-col",
+      description = "with --form batch: the column naming each group (model) fitted on its own")
+  String groupCol;
+
+  @Option(
+      names = "--batch-col",
+      description =
+          "with --form batch or hparams: the batch-size column (tokens per optimizer step)")
+  String batchCol;
+
+  @Option(
+      names = "--steps-col",
+      description = "with --form batch: the column of optimizer steps to reach the target")
+  String stepsCol;
+
+  @Option(names = "--target-col", description = "with --form batch: the target-loss column")
+  String targetCol;
+
+  @Option(
+      names = "--targets",
+      split = ",",
+      paramLabel = "LOSS",
+      description =
+          "with --form batch on a sweep's OUT: the target losses (default: chosen inside the range"
+              + " every batch size reaches)")
+  List<Double> targets;
+
+  @Option(
+      names = "--tolerance",
+      description =
+          "with --form hparams: runs within this share of their (N, D) cell's best loss count as"
+              + " optimal (default 0.0025, StepLaw's 0.25%%)")
+  Double tolerance;
+
+  @Option(
+      names = "--bs-on",
+      description = "with --form hparams: what the batch-size law depends on, D (default) or N,D")
+  String bsOn;
+
+  @Option(
+      names = "--smooth-col",
+      description =
+          "with --form hparams: a smoothed-loss column ranked instead of the loss (default"
+              + " smooth_loss when present)")
+  String smoothCol;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   FitOutcome outcome;
@@ -242,12 +289,36 @@ public final class FitCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     parsed = spec.commandLine().getParseResult();
-    if (curvesMode()) {
+    if (batchMode()) {
+      fitBatch(spec.commandLine().getOut());
+    } else if (hparamsMode()) {
+      fitHparams(spec.commandLine().getOut());
+    } else if (curvesMode()) {
       fitCurves(spec.commandLine().getOut());
     } else {
       fit(spec.commandLine().getOut());
     }
     return 0;
+  }
+
+  /** Whether --form names the batch-size analysis ({@code --form batch}, with --input). */
+  boolean batchMode() {
+    return input != null && "batch".equals(form);
+  }
+
+  /** Whether --form names the hyperparameter laws ({@code --form hparams}, with --input). */
+  boolean hparamsMode() {
+    return input != null && "hparams".equals(form);
+  }
+
+  /** The batch-size analysis of a steps-to-target table (--form batch). */
+  Object fitBatch(PrintWriter outWriter) {
+    throw new UnsupportedOperationException("#23: --form batch is being built");
+  }
+
+  /** The hyperparameter laws of an LR x batch table (--form hparams). */
+  Object fitHparams(PrintWriter outWriter) {
+    throw new UnsupportedOperationException("#23: --form hparams is being built");
   }
 
   /**

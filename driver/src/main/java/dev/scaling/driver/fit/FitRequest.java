@@ -26,6 +26,8 @@ import java.util.List;
  * @param learningRates the report's "Best learning rate vs N", null without a learning-rate axis
  * @param predictions a wsd sweep's curve-law fits and predicted branches, for the report's "Curves"
  *     section; null without predicted branches
+ * @param sideFits studies fitted beside the laws (batch size, hyperparameters): their rows join the
+ *     fits table and their sections the report; empty for none
  */
 public record FitRequest(
     List<TrialPoint> rows,
@@ -37,7 +39,8 @@ public record FitRequest(
     List<LawForm> forms,
     List<ApproachKind> approaches,
     LearningRateTransfer learningRates,
-    BranchPredictions predictions) {
+    BranchPredictions predictions,
+    List<SideFit> sideFits) {
 
   public FitRequest {
     InvariantViolation.check(
@@ -49,6 +52,7 @@ public record FitRequest(
     rows = List.copyOf(rows);
     curves = curves == null ? List.of() : List.copyOf(curves);
     notes = notes == null ? List.of() : List.copyOf(notes);
+    sideFits = sideFits == null ? List.of() : List.copyOf(sideFits);
   }
 
   /**
@@ -82,6 +86,7 @@ public record FitRequest(
     private List<ApproachKind> approaches = List.of(ApproachKind.values());
     private LearningRateTransfer learningRates;
     private BranchPredictions predictions;
+    private List<SideFit> sideFits = List.of();
 
     private Builder(List<TrialPoint> rows, FitOptions options) {
       this.rows = rows;
@@ -128,6 +133,11 @@ public record FitRequest(
       return this;
     }
 
+    public Builder sideFits(List<SideFit> v) {
+      sideFits = v;
+      return this;
+    }
+
     public FitRequest build() {
       return new FitRequest(
           rows,
@@ -139,7 +149,8 @@ public record FitRequest(
           forms,
           approaches,
           learningRates,
-          predictions);
+          predictions,
+          sideFits);
     }
   }
 }

@@ -47,14 +47,19 @@ public final class FitsTable {
           "message fits { required binary form (STRING); optional binary approach (STRING);"
               + " required binary parameter (STRING); required double estimate;"
               + " optional double ci_low; optional double ci_high; optional double objective;"
-              + " optional int32 n_points; optional double delta; required boolean at_bound; }");
+              + " optional int32 n_points; optional double delta; required boolean at_bound;"
+              + " optional binary group (STRING); optional double target; }");
 
   /** The form column of the compute-optimal rows. */
   public static final String COMPUTE_OPTIMAL = "compute_optimal";
 
   private FitsTable() {}
 
-  /** One row of the table; approach, objective, nPoints and delta may be null. */
+  /**
+   * One row of the table; approach, objective, nPoints and delta may be null. {@code group} and
+   * {@code target} place a row of a per-group fit: the batch-size fits have one set of parameters
+   * per (model, target loss), e.g. group {@code 85M}, target 3.42; null for a law fitted once.
+   */
   public record Row(
       String form,
       String approach,
@@ -64,7 +69,24 @@ public final class FitsTable {
       Double objective,
       Integer nPoints,
       Double delta,
-      boolean atBound) {}
+      boolean atBound,
+      String group,
+      Double target) {
+
+    /** A row of a law fitted once (no group, no target). */
+    public Row(
+        String form,
+        String approach,
+        String parameter,
+        double estimate,
+        Interval ci,
+        Double objective,
+        Integer nPoints,
+        Double delta,
+        boolean atBound) {
+      this(form, approach, parameter, estimate, ci, objective, nPoints, delta, atBound, null, null);
+    }
+  }
 
   /**
    * The rows for an analysis: every parameter of every law, then each approach's compute-optimal
@@ -114,6 +136,15 @@ public final class FitsTable {
 
   /** Writes the table into folder {@code dir} (replacing its part file) and returns the file. */
   public static Path write(ScalingAnalysis a, AllocationStudy study, Path dir) {
+    return write(rows(a, study), dir);
+  }
+
+  /**
+   * Writes {@code rows} as the table into folder {@code dir} (replacing its part file) and returns
+   * the file: the scaling-law rows of {@link #rows} followed by any other fits of the run (batch
+   * size, hyperparameter laws).
+   */
+  public static Path write(List<Row> rows, Path dir) {
     Path file = dir.resolve("part-00000.parquet");
     try {
       Files.createDirectories(dir);
@@ -124,7 +155,7 @@ public final class FitsTable {
               .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
               .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
               .build()) {
-        for (Row r : rows(a, study)) {
+        for (Row r : rows) {
           Group g = f.newGroup().append("form", r.form());
           if (r.approach() != null) {
             g.append("approach", r.approach());
@@ -139,6 +170,12 @@ public final class FitsTable {
                 .append("delta", r.delta());
           }
           g.append("at_bound", r.atBound());
+          if (r.group() != null) {
+            g.append("group", r.group());
+          }
+          if (r.target() != null) {
+            g.append("target", r.target());
+          }
           w.write(g);
         }
       }

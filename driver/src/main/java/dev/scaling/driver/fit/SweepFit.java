@@ -71,7 +71,13 @@ public final class SweepFit {
             .analyse(
                 rows.stream().map(TrialPoint::point).toList(), request.weights(), request.forms());
     AllocationStudy study = AllocationStudy.run(a, request.compute(), request.approaches());
-    Path fits = FitsTable.write(a, study, folder.resolve("fits"));
+    List<FitsTable.Row> fitRows = new ArrayList<>(FitsTable.rows(a, study));
+    List<String> sections = new ArrayList<>();
+    for (SideFit side : request.sideFits()) {
+      fitRows.addAll(side.rows());
+      sections.add(side.html());
+    }
+    Path fits = FitsTable.write(fitRows, folder.resolve("fits"));
     Path report =
         ReportWriter.write(
             a,
@@ -82,6 +88,7 @@ public final class SweepFit {
             notes,
             learningRates,
             request.predictions(),
+            sections,
             folder);
     if (learningRates != null) {
       try {
@@ -92,8 +99,13 @@ public final class SweepFit {
             "cannot write " + report.resolveSibling("learning_rate.json"), e);
       }
     }
-    return new FitOutcome(
-        a, study, fits, report, notes, summary(a, study, notes, facts), json(a, study));
+    StringBuilder summary = new StringBuilder(summary(a, study, notes, facts));
+    for (SideFit side : request.sideFits()) {
+      for (String line : side.summary()) {
+        summary.append(line).append('\n');
+      }
+    }
+    return new FitOutcome(a, study, fits, report, notes, summary.toString(), json(a, study));
   }
 
   /** A new temporary folder inside {@code outDir} (same file system, so moves are renames). */

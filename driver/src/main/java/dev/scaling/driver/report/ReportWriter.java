@@ -91,6 +91,26 @@ public final class ReportWriter {
       LearningRateTransfer learningRates,
       BranchPredictions predictions,
       Path outDir) {
+    return write(
+        analysis, study, rows, curves, facts, notes, learningRates, predictions, List.of(), outDir);
+  }
+
+  /**
+   * As {@link #write(ScalingAnalysis, AllocationStudy, List, List, SweepFacts, List,
+   * LearningRateTransfer, BranchPredictions, Path)}, with the sections of the studies fitted beside
+   * the laws (batch size, hyperparameters), each an {@code <h2>} and its content, after the rest.
+   */
+  public static Path write(
+      ScalingAnalysis analysis,
+      AllocationStudy study,
+      List<TrialPoint> rows,
+      List<CurveSample> curves,
+      SweepFacts facts,
+      List<String> notes,
+      LearningRateTransfer learningRates,
+      BranchPredictions predictions,
+      List<String> sections,
+      Path outDir) {
     Double entropyFloor = facts.entropyFloor();
     System.setProperty("java.awt.headless", "true");
     StringBuilder html = new StringBuilder();
@@ -155,6 +175,9 @@ public final class ReportWriter {
     }
     if (predictions != null && !predictions.models().isEmpty()) {
       html.append(CurvesSection.html(predictions));
+    }
+    for (String section : sections) {
+      html.append(section);
     }
     html.append("</body></html>\n");
     Path dir = outDir.resolve("report");
