@@ -22,7 +22,7 @@ public final class CriticalBatchFitter {
   public static final int MIN_BATCH_SIZES = 3;
 
   /** Profile grid points over log B_crit. */
-  private static final int PROFILE = 241;
+  private static final int PROFILE = 97;
 
   /** How far the profile reaches beyond the batch sizes measured, in natural log units. */
   private static final double PROFILE_REACH = Math.log(1e4);
@@ -123,24 +123,30 @@ public final class CriticalBatchFitter {
   }
 
   /**
-   * The weighted least-squares (log S_min, log E_min), or null when no start gives a finite fit.
+   * The weighted least-squares (log S_min, log E_min) by BFGS from the better of the linear and the
+   * profile start (the other when that one fails), or null when neither gives a finite fit.
    */
   static double[] solve(double[] b, double[] y, double[] w) {
     Hyperbola f = new Hyperbola(b, y, w);
+    double[] linear = linearStart(b, y, w);
+    double[] profile = profileStart(b, y, w);
+    double[] first = profile;
+    double[] second = linear;
+    if (linear != null && f.value(linear) < f.value(profile)) {
+      first = linear;
+      second = profile;
+    }
     Bfgs bfgs = new Bfgs(f);
-    double[] best = null;
-    double bestF = Double.POSITIVE_INFINITY;
-    for (double[] start : new double[][] {linearStart(b, y, w), profileStart(b, y, w)}) {
+    for (double[] start : new double[][] {first, second}) {
       if (start == null) {
         continue;
       }
       Bfgs.Result r = bfgs.minimise(start, Bfgs.TIGHT);
-      if (Double.isFinite(r.f()) && r.f() < bestF && finite(r.x())) {
-        bestF = r.f();
-        best = r.x();
+      if (Double.isFinite(r.f()) && finite(r.x())) {
+        return r.x();
       }
     }
-    return best;
+    return null;
   }
 
   /**
@@ -195,17 +201,20 @@ public final class CriticalBatchFitter {
     hi += PROFILE_REACH;
     double bestSse = Double.POSITIVE_INFINITY;
     double[] best = null;
+    double[] c = new double[b.length];
     for (int g = 0; g < PROFILE; g++) {
       double logBc = lo + (hi - lo) * g / (PROFILE - 1);
       double bc = Math.exp(logBc);
       double mean = 0;
       for (int i = 0; i < b.length; i++) {
-        mean += w[i] * (y[i] - Math.log1p(bc / b[i]));
+        // Math.log is an intrinsic, log1p is not; a start needs no more precision than this.
+        c[i] = y[i] - Math.log(1 + bc / b[i]);
+        mean += w[i] * c[i];
       }
       mean /= wSum;
       double sse = 0;
       for (int i = 0; i < b.length; i++) {
-        double r = y[i] - Math.log1p(bc / b[i]) - mean;
+        double r = c[i] - mean;
         sse += w[i] * r * r;
       }
       if (sse < bestSse) {
