@@ -1,5 +1,6 @@
 package dev.scaling.driver.sweep;
 
+import dev.scaling.common.batch.BatchFitOptions;
 import dev.scaling.common.curve.CurveLawForm;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.Quantiles;
@@ -12,8 +13,10 @@ import dev.scaling.common.trial.CurvePoint;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.driver.batch.BatchStudy;
 import dev.scaling.driver.fit.FitOutcome;
 import dev.scaling.driver.fit.FitRequest;
+import dev.scaling.driver.fit.SideFit;
 import dev.scaling.driver.fit.SweepFit;
 import dev.scaling.driver.live.SweepView;
 import dev.scaling.driver.predict.BranchPredictions;
@@ -258,18 +261,80 @@ final class SweepLaws {
     if (bpb != null) {
       notes.add(bpb);
     }
+    // The batch study is built for the final fit only: interim refits stay cheap.
+    List<SideFit> sides = quiet ? List.of() : batchStudy(outcomes, options);
     long distinctN = rows.stream().mapToDouble(r -> r.point().n()).distinct().count();
     long distinctD = rows.stream().mapToDouble(r -> r.point().d()).distinct().count();
     if (rows.size() < MIN_TRIALS || distinctN < 3 || distinctD < 3) {
       if (quiet) {
         return null;
       }
-      System.out.printf(
-          "Fits skipped: %d finished trial(s) with %d distinct N and %d distinct D; a joint law needs at least %d"
-              + " trials and 3 distinct values of each.%n",
-          rows.size(), distinctN, distinctD, MIN_TRIALS);
+      String skipped =
+          String.format(
+              java.util.Locale.ROOT,
+              "Fits skipped: %d finished trial(s) with %d distinct N and %d distinct D; a joint law"
+                  + " needs at least %d trials and 3 distinct values of each.",
+              rows.size(),
+              distinctN,
+              distinctD,
+              MIN_TRIALS);
+      System.out.println(skipped);
+      if (!sides.isEmpty()) {
+        // A batch axis at one D stands on its own: its fits and report are written alone.
+        List<String> sideNotes = new ArrayList<>(notes);
+        sideNotes.add(0, skipped);
+        FitOutcome alone =
+            stageAndPublish(
+                staging -> SweepFit.writeSides(sides, sideNotes, staging), outDir, hadoop, null);
+        System.out.print(alone.summary());
+        System.out.printf("Batch-size report: %s/report/index.html%n", outDir);
+      }
       return null;
     }
+    FitRequest request =
+        FitRequest.builder(rows, options)
+            .compute(budgets(rows, outcomes))
+            .curves(curves)
+            .facts(facts(outcomes, floor))
+            .notes(notes)
+            .learningRates(learningRates)
+            .predictions(predictions.models().isEmpty() ? null : predictions)
+            .sideFits(sides)
+            .build();
+    return stageAndPublish(
+        staging -> SweepFit.write(request, staging), outDir, hadoop, interimGate);
+  }
+
+  /**
+   * The batch study of the sweep's finished trials as a side fit, with the fitter's bootstrap, seed
+   * and coverage; none without a batch axis (no model at 3 or more batch sizes). A study that fails
+   * is reported and left out: the laws are still fitted.
+   */
+  static List<SideFit> batchStudy(List<TrialOutcome> outcomes, FitOptions options) {
+    try {
+      return BatchStudy.of(
+              outcomes, new BatchFitOptions(options.bootstrap(), options.seed(), options.ciLevel()))
+          .<List<SideFit>>map(List::of)
+          .orElse(List.of());
+    } catch (RuntimeException e) {
+      System.out.println("Batch study failed (the laws are still fitted): " + e);
+      return List.of();
+    }
+  }
+
+  /** Writes a fit into a staging folder. */
+  @FunctionalInterface
+  interface Stage {
+    FitOutcome write(Path staging) throws IOException;
+  }
+
+  /**
+   * Stages a fit and publishes both files together: directly for the final fit ({@code interimGate}
+   * null), through the gate for an interim one (null when the gate is closed). The staging folder
+   * is removed in every case.
+   */
+  private static FitOutcome stageAndPublish(
+      Stage stage, String outDir, Configuration hadoop, FitGate interimGate) throws IOException {
     boolean local = outDir.startsWith("file:");
     // A local OUT stages inside itself (moves are renames); another store stages in a local
     // temporary folder whose files are then copied through Hadoop FS.
@@ -279,17 +344,7 @@ final class SweepLaws {
             : Files.createTempDirectory("sweep-report");
     boolean done = false;
     try {
-      FitOutcome staged =
-          SweepFit.write(
-              FitRequest.builder(rows, options)
-                  .compute(budgets(rows, outcomes))
-                  .curves(curves)
-                  .facts(facts(outcomes, floor))
-                  .notes(notes)
-                  .learningRates(learningRates)
-                  .predictions(predictions.models().isEmpty() ? null : predictions)
-                  .build(),
-              staging);
+      FitOutcome staged = stage.write(staging);
       FitOutcome[] published = {staged};
       Publish publish =
           () -> {
