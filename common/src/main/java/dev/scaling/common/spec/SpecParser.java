@@ -261,10 +261,23 @@ public final class SpecParser {
             n.intList("depth"),
             n.has("tokens") ? n.longList("tokens") : null,
             n.has("learning_rate") ? n.doubleList("learning_rate") : List.of(),
+            n.has("batch_size") ? nonEmpty(n, "batch_size", n.intList("batch_size")) : List.of(),
             n.has("seeds") ? n.intList("seeds") : List.of(0),
             isoflop);
-    n.rejectUnknown(Set.of("width", "depth", "tokens", "learning_rate", "seeds", "isoflop"));
+    n.rejectUnknown(
+        Set.of("width", "depth", "tokens", "learning_rate", "batch_size", "seeds", "isoflop"));
     return g;
+  }
+
+  /**
+   * {@code values}, the list written under {@code key}; an empty list there is refused (absent is
+   * the way to leave an optional axis out).
+   */
+  private static <T> List<T> nonEmpty(SpecBlock n, String key, List<T> values) {
+    if (values.isEmpty()) {
+      throw new SpecException(n.path(key), "a non-empty list (or absent)", values);
+    }
+    return values;
   }
 
   /**
@@ -295,9 +308,53 @@ public final class SpecParser {
             n.doubleValue("grad_clip", 1.0),
             n.intValue("eval_interval", 100),
             schedule,
-            settings);
+            settings,
+            n.has("microbatches") ? n.intValue("microbatches", null) : null,
+            onOff(n, "noise_scale", true),
+            LrBatchScaling.parse(
+                n.path("lr_batch_scaling"),
+                n.string("lr_batch_scaling", LrBatchScaling.NONE.label())),
+            n.has("base_batch_size") ? n.intValue("base_batch_size", null) : null);
+    if (n.has("noise_scale")) {
+      SpecException.require(
+          !t.noiseScale() || t.microbatchCount() >= 2,
+          "training.noise_scale",
+          "off (or absent) unless training.microbatches is 2 or more (the noise scale compares the"
+              + " gradients of the microbatches with the whole batch's; training.microbatches is "
+              + t.microbatchCount()
+              + ")",
+          "on");
+    }
+    SpecException.require(
+        t.baseBatchSize() == null || t.lrBatchScaling() != LrBatchScaling.NONE,
+        "training.base_batch_size",
+        "absent unless training.lr_batch_scaling is sqrt or linear (it is the batch size at which"
+            + " training.learning_rate is the peak as written; training.lr_batch_scaling is none)",
+        t.baseBatchSize());
     n.rejectUnknown(known);
     return t;
+  }
+
+  /**
+   * A switch written {@code on} or {@code off}. YAML 1.1 (SnakeYAML) reads bare on/off, like
+   * true/false and yes/no, as booleans, so a boolean is taken as it is; a string must be {@code
+   * on}, {@code off}, {@code true} or {@code false}.
+   */
+  private static boolean onOff(SpecBlock n, String key, boolean dflt) {
+    Object v = n.map().get(key);
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    if (v instanceof String s && (s.equals("on") || s.equals("true"))) {
+      return true;
+    }
+    if (v instanceof String s && (s.equals("off") || s.equals("false"))) {
+      return false;
+    }
+    throw new SpecException(n.path(key), "on or off", v);
   }
 
   /** The keys of {@code training} every schedule shares. */
@@ -309,5 +366,9 @@ public final class SpecParser {
           "min_lr_fraction",
           "grad_clip",
           "eval_interval",
-          "schedule");
+          "schedule",
+          "microbatches",
+          "noise_scale",
+          "lr_batch_scaling",
+          "base_batch_size");
 }

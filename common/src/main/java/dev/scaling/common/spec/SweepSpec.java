@@ -7,8 +7,9 @@ import java.io.Serializable;
 
 /**
  * A whole sweep as written in its YAML file: one name, one sweep seed, the data, the model family,
- * the grid and the training settings. Cross-field rules (width vs head size, tokens vs one batch)
- * are checked here so no executor is ever asked to run a trial that cannot work.
+ * the grid and the training settings. Cross-field rules (width vs head size, tokens vs one batch of
+ * the largest batch size, every batch size vs the microbatches) are checked here so no executor is
+ * ever asked to run a trial that cannot work.
  */
 public record SweepSpec(
     String name, long seed, DataSpec data, ModelSpec model, GridSpec grid, TrainingSpec training)
@@ -32,14 +33,30 @@ public record SweepSpec(
           "a positive multiple of model.head_size (" + model.headSize() + ")",
           w);
     }
-    long oneBatch = (long) training.batchSize() * model.context();
+    int parts = training.microbatchCount();
+    for (int i = 0; i < grid.batchSize().size(); i++) {
+      require(
+          grid.batchSize().get(i) % parts == 0,
+          "grid.batch_size[" + i + "]",
+          "a multiple of training.microbatches (" + parts + ")",
+          grid.batchSize().get(i));
+    }
+    int largest = grid.largestBatchSize(training.batchSize());
+    long oneBatch = (long) largest * model.context();
+    String batch =
+        grid.hasBatchAxis()
+            ? "at least one batch of the largest batch size (the largest grid.batch_size x"
+                + " model.context = "
+                + largest
+                + " x "
+                + model.context()
+                + " = "
+                + oneBatch
+                + ")"
+            : "at least one batch (training.batch_size x model.context = " + oneBatch + ")";
     for (int i = 0; i < grid.tokens().size(); i++) {
       long d = grid.tokens().get(i);
-      require(
-          d >= oneBatch,
-          "grid.tokens[" + i + "]",
-          "at least one batch (training.batch_size x model.context = " + oneBatch + ")",
-          d);
+      require(d >= oneBatch, "grid.tokens[" + i + "]", batch, d);
     }
     Schedules.kind(training.schedule()).checkGrid(training, grid);
   }

@@ -61,11 +61,12 @@ public final class TrialLimit {
           "grid",
           String.format(
               Locale.ROOT,
-              "expands to %s trials (%s x %d learning rates x %d seeds), more than the limit of %d"
-                  + " trials (raise it with the environment variable %s or -D%s)",
+              "expands to %s trials (%s x %d learning rates%s x %d seeds), more than the limit of"
+                  + " %d trials (raise it with the environment variable %s or -D%s)",
               size == Long.MAX_VALUE ? "more than " + Long.MAX_VALUE : Long.toString(size),
               points,
               Math.max(1, grid.learningRate().size()),
+              grid.hasBatchAxis() ? " x " + grid.batchSize().size() + " batch sizes" : "",
               grid.seeds().size(),
               limit,
               ENV,

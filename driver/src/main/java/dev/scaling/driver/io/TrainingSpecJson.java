@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.scaling.common.schedule.ScheduleKind;
 import dev.scaling.common.schedule.ScheduleSettings;
 import dev.scaling.common.schedule.Schedules;
+import dev.scaling.common.spec.LrBatchScaling;
 import dev.scaling.common.spec.TrainingSpec;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,9 +22,10 @@ import java.util.List;
 /**
  * The JSON form of {@link TrainingSpec} in commit files: its fields by name, and the schedule's own
  * settings under the schedule's name (e.g. {@code "wsd": {...}}, as commit files always held them),
- * read back as the settings record of the kind {@code schedule} names. Jackson alone cannot read
- * the settings, whose declared type is an interface that {@code common} (free of Jackson) cannot
- * annotate.
+ * then the batch-size settings ({@code microbatches} and {@code baseBatchSize} when set, {@code
+ * noiseScale}, {@code lrBatchScaling}; a file without them reads as the defaults), read back as the
+ * settings record of the kind {@code schedule} names. Jackson alone cannot read the settings, whose
+ * declared type is an interface that {@code common} (free of Jackson) cannot annotate.
  */
 final class TrainingSpecJson {
   private TrainingSpecJson() {}
@@ -68,6 +70,16 @@ final class TrainingSpecJson {
         settings.remove(absent);
         gen.writeTree(settings);
       }
+      // The batch-size settings, after everything earlier commit files held; absent ones (one
+      // microbatch, no base batch size) are left out.
+      if (t.microbatches() != null) {
+        gen.writeNumberField("microbatches", t.microbatches());
+      }
+      gen.writeBooleanField("noiseScale", t.noiseScale());
+      gen.writeStringField("lrBatchScaling", t.lrBatchScaling().label());
+      if (t.baseBatchSize() != null) {
+        gen.writeNumberField("baseBatchSize", t.baseBatchSize());
+      }
       gen.writeEndObject();
     }
   }
@@ -87,6 +99,8 @@ final class TrainingSpecJson {
       if (kind.settingsType() != null && n.hasNonNull(kind.name())) {
         settings = p.getCodec().treeToValue(n.get(kind.name()), kind.settingsType());
       }
+      // Absent in commit files written before batch size was an axis: one microbatch, the noise
+      // scale on (it measured nothing with one), no batch scaling of the learning rate.
       return new TrainingSpec(
           n.path("batchSize").asInt(),
           n.path("learningRate").asDouble(),
@@ -95,7 +109,13 @@ final class TrainingSpecJson {
           n.path("gradClip").asDouble(),
           n.path("evalInterval").asInt(),
           schedule,
-          settings);
+          settings,
+          n.hasNonNull("microbatches") ? n.get("microbatches").asInt() : null,
+          n.path("noiseScale").asBoolean(true),
+          n.hasNonNull("lrBatchScaling")
+              ? LrBatchScaling.parse("lrBatchScaling", n.get("lrBatchScaling").asText())
+              : LrBatchScaling.NONE,
+          n.hasNonNull("baseBatchSize") ? n.get("baseBatchSize").asInt() : null);
     }
   }
 }

@@ -107,12 +107,13 @@ public record Plan(SweepSpec spec, List<Trial> trials, Set<String> predicted) {
   static String gridPoint(Trial t) {
     return String.format(
         Locale.ROOT,
-        "(sweep %s: width %d, depth %d, tokens %d, learning_rate %s, seed %d)",
+        "(sweep %s: width %d, depth %d, tokens %d, learning_rate %s, batch_size %d, seed %d)",
         t.sweepName(),
         t.width(),
         t.depth(),
         t.tokens(),
         t.training().learningRate(),
+        t.training().batchSize(),
         t.replica());
   }
 
@@ -155,6 +156,7 @@ public record Plan(SweepSpec spec, List<Trial> trials, Set<String> predicted) {
   public String describe(int slots, double estimatedSeconds, String basis) {
     StringBuilder sb = new StringBuilder();
     IsoflopSpec iso = spec.grid().isoflop();
+    boolean batchAxis = spec.grid().hasBatchAxis();
     String axes =
         iso == null
             ? String.format(
@@ -168,13 +170,14 @@ public record Plan(SweepSpec spec, List<Trial> trials, Set<String> predicted) {
     sb.append(
         String.format(
             Locale.ROOT,
-            "Plan for sweep '%s': %d trials (%s x %d learning rates x %d seeds)%s,"
+            "Plan for sweep '%s': %d trials (%s x %d learning rates%s x %d seeds)%s,"
                 + " %.3g FLOPs (6ND%s),"
                 + " estimated %s on %s%n",
             spec.name(),
             trials.size(),
             axes,
             Math.max(1, spec.grid().learningRate().size()),
+            batchAxis ? " x " + spec.grid().batchSize().size() + " batch sizes" : "",
             spec.grid().seeds().size(),
             predicts()
                 ? String.format(
@@ -222,6 +225,7 @@ public record Plan(SweepSpec spec, List<Trial> trials, Set<String> predicted) {
             "D/N",
             "steps",
             "lr"));
+    sb.append(batchAxis ? String.format(Locale.ROOT, " %6s", "batch") : "");
     sb.append(iso == null ? "" : String.format(Locale.ROOT, " %10s %6s", "budget", "share"));
     sb.append(predicts() ? String.format(Locale.ROOT, " %9s", "point") : "");
     sb.append(System.lineSeparator());
@@ -240,6 +244,9 @@ public record Plan(SweepSpec spec, List<Trial> trials, Set<String> predicted) {
               t.tokensPerParam(),
               t.steps(),
               t.training().learningRate()));
+      if (batchAxis) {
+        sb.append(String.format(Locale.ROOT, " %6d", t.training().batchSize()));
+      }
       if (t.budget() != null) {
         sb.append(String.format(Locale.ROOT, " %10.3g %6.3f", t.budget(), t.flops() / t.budget()));
       }

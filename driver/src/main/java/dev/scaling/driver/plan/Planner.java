@@ -1,6 +1,7 @@
 package dev.scaling.driver.plan;
 
 import dev.scaling.common.spec.IsoflopSpec;
+import dev.scaling.common.spec.LrBatchScaling;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.spec.SweepSpec;
 import dev.scaling.common.spec.TrainingSpec;
@@ -29,10 +30,15 @@ import java.util.Set;
 public final class Planner {
   private Planner() {}
 
-  /** Cost order: descending 6ND, then descending total parameters x D, then trial id (stable). */
+  /**
+   * Cost order: descending 6ND, then descending total parameters x D, then descending optimizer
+   * steps (of one model and D, a smaller batch size takes more steps, each with its fixed costs and
+   * its share of the evaluations), then trial id (stable).
+   */
   static final Comparator<Trial> BY_DESCENDING_COST =
       Comparator.comparingDouble(Trial::flops)
           .thenComparingDouble(t -> (double) t.nParamsTotal() * t.tokens())
+          .thenComparingLong(Trial::steps)
           .reversed()
           .thenComparing(Trial::trialId);
 
@@ -64,11 +70,12 @@ public final class Planner {
     PlanningCatalog catalog = PlanningCatalog.get();
     TrialLimit.check(spec.grid());
     List<Trial> trials = new ArrayList<>((int) Math.min(spec.grid().size(), TrialLimit.DEFAULT));
+    List<TrainingSpec> trainings = trainings(spec);
     if (spec.grid().isoflop() == null) {
       for (int width : spec.grid().width()) {
         for (int depth : spec.grid().depth()) {
           for (long tokens : spec.grid().tokens()) {
-            addTrials(spec, catalog, width, depth, tokens, null, trials);
+            addTrials(spec, catalog, width, depth, tokens, null, trainings, trials);
           }
         }
       }
@@ -77,15 +84,21 @@ public final class Planner {
       List<Double> budgets = spec.grid().isoflop().budgets();
       for (int i = 0; i < budgets.size(); i++) {
         List<Trial> ofBudget = new ArrayList<>();
-        for (Point p : isoflopPoints(spec, catalog, i)) {
-          addTrials(
-              spec,
-              catalog,
-              p.shape().width(),
-              p.shape().depth(),
-              p.tokens(),
-              p.budget(),
-              ofBudget);
+        // Each batch size rounds D to its own whole batches, so every trial trains exactly D.
+        for (int batch : batchSizes(spec)) {
+          List<TrainingSpec> atBatch =
+              trainings.stream().filter(t -> t.batchSize() == batch).toList();
+          for (Point p : isoflopPoints(spec, catalog, i, batch)) {
+            addTrials(
+                spec,
+                catalog,
+                p.shape().width(),
+                p.shape().depth(),
+                p.tokens(),
+                p.budget(),
+                atBatch,
+                ofBudget);
+          }
         }
         for (Trial t : ofBudget) {
           Integer earlier = budgetOfId.putIfAbsent(t.trialId(), i);
@@ -142,8 +155,9 @@ public final class Planner {
       int depth,
       long tokens,
       Double budget,
+      List<TrainingSpec> trainings,
       List<Trial> out) {
-    for (TrainingSpec training : trainings(spec)) {
+    for (TrainingSpec training : trainings) {
       for (int replica : spec.grid().seeds()) {
         TrialConfig config =
             new TrialConfig(
@@ -197,14 +211,14 @@ public final class Planner {
    * The models of budget {@code i}: {@code models} targets spread evenly in log N from N0 /
    * sqrt(span) to N0 · sqrt(span) around N0 = sqrt(C / (6 · tokens_per_param)), each mapped to the
    * ladder shape nearest in log N (two targets with one nearest shape plan it once), each trained
-   * on D = C / (6N) tokens rounded to whole batches of {@code batch_size x context}.
+   * on D = C / (6N) tokens rounded to whole batches of {@code batch x context}.
    *
    * @throws SpecException naming {@code grid.isoflop.budgets[i]} when the ladder cannot cover the
    *     span (its smallest or largest N is more than half a target step beyond the span's ends),
    *     when fewer than {@link IsoflopSpec#MIN_MODELS} distinct N remain, or when a model's 6ND is
    *     more than {@link IsoflopSpec#TOLERANCE} off the budget
    */
-  static List<Point> isoflopPoints(SweepSpec spec, PlanningCatalog catalog, int i) {
+  static List<Point> isoflopPoints(SweepSpec spec, PlanningCatalog catalog, int i, int batchSize) {
     IsoflopSpec iso = spec.grid().isoflop();
     double c = iso.budgets().get(i);
     String field = budgetField(i);
@@ -261,7 +275,7 @@ public final class Planner {
               picked.stream().map(Shape::n).toList()),
           c);
     }
-    long batch = (long) spec.training().batchSize() * spec.model().context();
+    long batch = (long) batchSize * spec.model().context();
     List<Point> points = new ArrayList<>();
     for (Shape s : picked) {
       long batches = Math.max(1, Math.round(c / (6.0 * s.n()) / batch));
@@ -274,7 +288,7 @@ public final class Planner {
                 Locale.ROOT,
                 "within %.0f%% of 6·N·D for each of its models (width %d, depth %d, N = %d gets D ="
                     + " %d tokens in whole batches of %d, so 6·N·D = %.4g, %.3f of the budget;"
-                    + " raise the budget or lower training.batch_size x model.context)",
+                    + " raise the budget or lower %s x model.context)",
                 100 * IsoflopSpec.TOLERANCE,
                 s.width(),
                 s.depth(),
@@ -282,7 +296,10 @@ public final class Planner {
                 tokens,
                 batch,
                 6.0 * s.n() * tokens,
-                share),
+                share,
+                spec.grid().hasBatchAxis()
+                    ? "grid.batch_size (" + batchSize + ")"
+                    : "training.batch_size"),
             c);
       }
       points.add(new Point(s, tokens, c));
@@ -295,19 +312,41 @@ public final class Planner {
   }
 
   /**
-   * The training settings per learning rate of the grid (just the spec's when the grid names none),
-   * without the wsd prediction settings (they pick the trained points, not what a trial computes,
-   * so a predicted point's trial is the one it would be if trained, commit file included).
+   * The training settings per learning rate and batch size of the grid (the spec's learning rate
+   * and batch size when the grid names none), in that order: each at its batch size B with the peak
+   * learning rate lr moved by {@code training.lr_batch_scaling} from {@code
+   * training.base_batch_size} to B (kept as written under {@code none}, so specs without the batch
+   * keys keep their trial ids); without the wsd prediction settings (they pick the trained points,
+   * not what a trial computes, so a predicted point's trial is the one it would be if trained,
+   * commit file included).
    */
-  private static List<TrainingSpec> trainings(SweepSpec spec) {
+  static List<TrainingSpec> trainings(SweepSpec spec) {
     TrainingSpec t = spec.training();
     if (t.settings() instanceof WsdSpec wsd && wsd.predicts()) {
       // What a trial computes: which points are predicted is the plan's, not the trial's.
       t = t.withSettings(wsd.withoutPrediction());
     }
-    if (spec.grid().learningRate().isEmpty()) {
-      return List.of(t);
+    LrBatchScaling scaling = t.lrBatchScaling();
+    int base = t.learningRateBase();
+    if (scaling != LrBatchScaling.NONE) {
+      // Each trial's own batch size differs from the base: it records the base its rate came from.
+      t = t.withLrBatchScaling(scaling, base);
     }
-    return spec.grid().learningRate().stream().map(t::withLearningRate).toList();
+    List<Double> rates =
+        spec.grid().learningRate().isEmpty()
+            ? List.of(t.learningRate())
+            : spec.grid().learningRate();
+    List<TrainingSpec> out = new ArrayList<>();
+    for (double lr : rates) {
+      for (int batch : batchSizes(spec)) {
+        out.add(t.withBatchSize(batch).withLearningRate(scaling.scale(lr, batch, base)));
+      }
+    }
+    return out;
+  }
+
+  /** The batch sizes of the trials: {@code grid.batch_size}, or {@code training.batch_size}. */
+  static List<Integer> batchSizes(SweepSpec spec) {
+    return spec.grid().batchSizes(spec.training().batchSize());
   }
 }

@@ -22,8 +22,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The sweep's Parquet tables: {@code OUT/trials} (one row per trial) and {@code OUT/curves} (one
- * row per learning-curve point). Column names are the public contract read by {@code ./sweep fit},
- * notebooks and the tests' independent reader.
+ * row per learning-curve point). A trial's {@code batch_size} is sequences per optimizer step and
+ * its {@code batch_tokens} that times the context (tokens per step). Column names are the public
+ * contract read by {@code ./sweep fit}, notebooks and the tests' independent reader.
  */
 public final class ResultTables {
   private ResultTables() {}
@@ -47,6 +48,8 @@ public final class ResultTables {
             field("flops", DataTypes.DoubleType, false),
             field("tokens_per_param", DataTypes.DoubleType, false),
             field("steps", DataTypes.LongType, false),
+            field("batch_size", DataTypes.IntegerType, false),
+            field("batch_tokens", DataTypes.LongType, false),
             field("learning_rate", DataTypes.DoubleType, false),
             field("seed", DataTypes.LongType, false),
             field("replica", DataTypes.IntegerType, false),
@@ -119,6 +122,8 @@ public final class ResultTables {
         t.flops(),
         t.tokensPerParam(),
         t.steps(),
+        t.training().batchSize(),
+        t.tokensPerStep(),
         t.training().learningRate(),
         t.seed(),
         t.replica(),
@@ -181,6 +186,8 @@ public final class ResultTables {
         t.flops(),
         t.tokensPerParam(),
         t.steps(),
+        t.training().batchSize(),
+        t.tokensPerStep(),
         t.training().learningRate(),
         t.seed(),
         t.replica(),

@@ -23,9 +23,10 @@ import org.apache.hadoop.conf.Configuration;
 
 /**
  * The timed probe behind a local-mode {@link TimeEstimate}: a few optimizer steps and one held-out
- * evaluation of each distinct shape of the plan, trained in the driver's JVM (in local mode the
- * driver is the executor) on one thread per slot, as the tasks will train. It lives with the Spark
- * glue because it runs the worker's trainer; the estimate's arithmetic stays in {@code live}.
+ * evaluation of each distinct shape and batch size of the plan ({@link TimeEstimate#shapeKey}),
+ * trained in the driver's JVM (in local mode the driver is the executor) on one thread per slot, as
+ * the tasks will train. It lives with the Spark glue because it runs the worker's trainer; the
+ * estimate's arithmetic stays in {@code live}.
  */
 public final class TimeProbe {
   private TimeProbe() {}
@@ -123,16 +124,19 @@ public final class TimeProbe {
             List.of(0),
             null);
     // The schedule does not change a step's cost; the default one fits a probe of any length (a
-    // wsd warmup may be longer than the probe's few steps).
-    TrainingSpec tr = spec.training();
+    // wsd warmup may be longer than the probe's few steps). The batch size, its microbatches and
+    // the noise-scale measurement do: the probe trains at the trial's own.
+    TrainingSpec tr = t.training();
     TrainingSpec probeTraining =
         new TrainingSpec(
-            tr.batchSize(),
-            tr.learningRate(),
-            0.0,
-            tr.minLrFraction(),
-            tr.gradClip(),
-            tr.evalInterval());
+                tr.batchSize(),
+                tr.learningRate(),
+                0.0,
+                tr.minLrFraction(),
+                tr.gradClip(),
+                tr.evalInterval())
+            .withMicrobatches(tr.microbatches())
+            .withNoiseScale(tr.noiseScale());
     SweepSpec probeSpec =
         new SweepSpec(
             spec.name() + "-probe", spec.seed(), spec.data(), spec.model(), one, probeTraining);

@@ -209,8 +209,14 @@ class PlannerTest {
     InvariantViolation e =
         assertThrows(InvariantViolation.class, () -> new Plan(plan.spec(), trials));
     String point =
-        "width %d, depth %d, tokens %d, learning_rate %s, seed %d"
-            .formatted(a.width(), a.depth(), a.tokens(), a.training().learningRate(), a.replica());
+        "width %d, depth %d, tokens %d, learning_rate %s, batch_size %d, seed %d"
+            .formatted(
+                a.width(),
+                a.depth(),
+                a.tokens(),
+                a.training().learningRate(),
+                a.training().batchSize(),
+                a.replica());
     assertTrue(e.getMessage().contains(a.trialId()), e.getMessage());
     assertTrue(e.getMessage().contains("(sweep plan-test: " + point + ")"), e.getMessage());
     assertTrue(e.getMessage().contains("(sweep other-sweep: " + point + ")"), e.getMessage());
