@@ -4,19 +4,24 @@ import dev.scaling.common.trial.CurvePoint;
 import dev.scaling.common.trial.TrialResult;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.worker.checkpoint.RunProgress;
+import dev.scaling.worker.optim.NoiseScale;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The progress of one training run: steps done, the running training loss since the last
- * evaluation, the learning curve, and the time spent, including earlier attempts when the run
- * resumed from a checkpoint. It turns into the {@link RunProgress} a checkpoint saves and into the
- * trial's result.
+ * evaluation, the learning curve, the gradient noise scale's moving averages where the run measures
+ * it, and the time spent, including earlier attempts when the run resumed from a checkpoint. It
+ * turns into the {@link RunProgress} a checkpoint saves and into the trial's result.
  */
 final class RunState {
   private final long startNanos;
   private final long tokensPerStep;
   private final List<CurvePoint> curve = new ArrayList<>();
+
+  /** The gradient noise scale's estimator, null where the run does not measure it. */
+  private final NoiseScale noiseScale;
+
   private long stepsDone;
   private double lossSum;
   private long lossCount;
@@ -29,14 +34,23 @@ final class RunState {
   /**
    * @param startNanos {@link System#nanoTime()} when this attempt started
    * @param tokensPerStep training tokens per optimizer step (batch x context)
+   * @param noiseScale the run's gradient noise-scale estimator, null where it measures none
    */
-  RunState(long startNanos, long tokensPerStep) {
+  RunState(long startNanos, long tokensPerStep, NoiseScale noiseScale) {
     this.startNanos = startNanos;
     this.tokensPerStep = tokensPerStep;
+    this.noiseScale = noiseScale;
   }
 
-  /** Continues from a checkpoint's progress; its wall time counts towards this run's. */
+  /**
+   * Continues from a checkpoint's progress; its wall time counts towards this run's. A checkpoint
+   * without noise-scale averages (written with the measurement off, which changes no gradient)
+   * leaves this run's estimator to start afresh.
+   */
   void resume(RunProgress saved) {
+    if (noiseScale != null && saved.noiseScale() != null) {
+      noiseScale.restore(saved.noiseScale());
+    }
     stepsDone = saved.step();
     curve.addAll(saved.curve());
     lossSum = saved.lossSum();
@@ -53,6 +67,16 @@ final class RunState {
 
   long tokensDone() {
     return stepsDone * tokensPerStep;
+  }
+
+  /** The run's gradient noise-scale estimator, null where it measures none. */
+  NoiseScale noiseScale() {
+    return noiseScale;
+  }
+
+  /** The gradient noise scale now (tokens), null where not measured or not yet defined. */
+  Double gradNoiseScale() {
+    return noiseScale == null ? null : noiseScale.value();
   }
 
   /** Adds time spent in an optimizer step. */
@@ -78,7 +102,8 @@ final class RunState {
     lastTrainLoss = lossSum / lossCount;
     lossSum = 0;
     lossCount = 0;
-    curve.add(new CurvePoint(stepsDone, tokensDone(), lr, lastTrainLoss, evalLoss));
+    curve.add(
+        new CurvePoint(stepsDone, tokensDone(), lr, lastTrainLoss, evalLoss, gradNoiseScale()));
   }
 
   /** Standard error of the last held-out loss (NaN before any evaluation of this attempt). */
@@ -103,7 +128,14 @@ final class RunState {
   /** What a checkpoint taken now records. */
   RunProgress progress() {
     return new RunProgress(
-        stepsDone, trainNanos, wallNanos(), lossSum, lossCount, lastTrainLoss, curve);
+        stepsDone,
+        trainNanos,
+        wallNanos(),
+        lossSum,
+        lossCount,
+        lastTrainLoss,
+        curve,
+        noiseScale == null ? null : noiseScale.state());
   }
 
   /** The trial's result as of now. */
@@ -129,6 +161,7 @@ final class RunState {
         .curve(curve)
         .resumedFromStep(resumedFromStep)
         .evalLossStderr(Double.isFinite(lastEvalStderr) ? lastEvalStderr : null)
+        .gradNoiseScale(gradNoiseScale())
         .build();
   }
 

@@ -2,6 +2,8 @@ package dev.scaling.worker;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -25,6 +27,7 @@ import dev.scaling.worker.model.ModelFamilies;
 import dev.scaling.worker.optim.Adam;
 import dev.scaling.worker.optim.AdamState;
 import dev.scaling.worker.optim.GlobalNormClip;
+import dev.scaling.worker.optim.NoiseScale;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -38,13 +41,16 @@ import org.apache.hadoop.conf.Configuration;
  * pass (no {@code GradientCollector}, whose JVM-wide flag forbids concurrent trainings), {@link
  * GlobalNormClip global-norm clipping}, {@link Adam} at the learning rate of the trial's {@link
  * LearningRateSchedule}, and periodic held-out evaluation by the {@link Evaluator}; {@link
- * RunState} keeps the progress. Several trainers may run at once on different threads of one JVM;
- * each trial's numbers depend only on its own seeds, bit for bit.
+ * RunState} keeps the progress. With {@code training.microbatches} above 1 each step accumulates
+ * the gradients of equal microbatches, and where the trial measures it the {@link NoiseScale
+ * gradient noise scale} is read from the first microbatch's and the whole batch's gradients.
+ * Several trainers may run at once on different threads of one JVM; each trial's numbers depend
+ * only on its own seeds, bit for bit.
  *
  * <p>With {@link Checkpoints}, a run saves its full state (parameters, {@link AdamState}, data
- * position, schedule state, learning curve, running loss, elapsed times) every so often, and a
- * later call for the same trial continues from the newest checkpoint: its result is bitwise the one
- * an uninterrupted run would have returned.
+ * position, schedule state, learning curve, running loss, noise-scale averages, elapsed times)
+ * every so often, and a later call for the same trial continues from the newest checkpoint: its
+ * result is bitwise the one an uninterrupted run would have returned.
  */
 public final class TrialTrainer {
   /** Steps between two {@link StepListener} calls (the last step always reports). */
@@ -222,6 +228,13 @@ public final class TrialTrainer {
     private final Shape batchShape;
     private final long[] inputs;
     private final long[] labels;
+
+    /** Microbatches per step (1: the whole batch at once), their shape and token buffers. */
+    private final int microbatches;
+
+    private final Shape microShape;
+    private final long[] microInputs;
+    private final long[] microLabels;
     private final ModelLoss loss;
     private final Evaluator evaluator;
     private final List<NDArray> weights = new ArrayList<>();
@@ -264,7 +277,17 @@ public final class TrialTrainer {
       this.batchShape = new Shape(batch, context);
       this.inputs = new long[batch * context];
       this.labels = new long[batch * context];
-      this.state = new RunState(startNanos, (long) batch * context);
+      this.microbatches = trial.training().microbatchCount();
+      this.microShape = new Shape(batch / microbatches, context);
+      this.microInputs = microbatches > 1 ? new long[batch / microbatches * context] : null;
+      this.microLabels = microbatches > 1 ? new long[batch / microbatches * context] : null;
+      this.state =
+          new RunState(
+              startNanos,
+              (long) batch * context,
+              trial.training().measuresNoiseScale()
+                  ? NoiseScale.ofMicrobatches(batch, microbatches, context)
+                  : null);
       JniUtils.setGradMode(false);
       LanguageModel model = ModelFamilies.build(trial);
       model.initialize(manager, trial.seed());
@@ -454,6 +477,12 @@ public final class TrialTrainer {
             "restoring parameter " + t.name() + " from a checkpoint changed its values");
       }
       adam.restore(saved.adam(), manager);
+      if (state.noiseScale() != null && saved.progress().noiseScale() == null) {
+        System.err.printf(
+            "trial %s: checkpoint at step %d has no noise-scale averages (measured off);"
+                + " they start afresh%n",
+            trial.trialId(), saved.step());
+      }
       state.resume(saved.progress());
       data.skipTrainWindows(saved.trainWindows());
     }
@@ -495,6 +524,9 @@ public final class TrialTrainer {
      */
     private float trainStep(float lr) {
       data.nextTrainBatch(inputs, labels);
+      if (microbatches > 1) {
+        return accumulatedStep(lr);
+      }
       JniUtils.setGradMode(true);
       try (NDManager step = manager.newSubManager()) {
         NDArray in = step.create(inputs, batchShape);
@@ -517,6 +549,82 @@ public final class TrialTrainer {
       } finally {
         JniUtils.setGradMode(false);
       }
+    }
+
+    /**
+     * One optimizer step over {@link #microbatches} equal microbatches (rows [k B/M, (k+1) B/M) of
+     * the batch): a forward and backward each, every backward scaled by 1/M, so the accumulated
+     * gradient is the whole batch's mean gradient; the step's loss is the mean of the microbatch
+     * losses (the first non-finite one ends the step, unapplied). Where the run measures the noise
+     * scale, the squared gradient norms after the first backward (M^2 x it: that microbatch's own)
+     * and after the last (before clipping) feed it; reading them changes no gradient.
+     */
+    private float accumulatedStep(float lr) {
+      NoiseScale noise = state.noiseScale();
+      int length = microInputs.length;
+      JniUtils.setGradMode(true);
+      try (NDManager step = manager.newSubManager()) {
+        NDArray share = step.full(new Shape(), 1f / microbatches);
+        double lossSum = 0;
+        double smallNormSquared = Double.NaN;
+        for (int k = 0; k < microbatches; k++) {
+          System.arraycopy(inputs, k * length, microInputs, 0, length);
+          System.arraycopy(labels, k * length, microLabels, 0, length);
+          try (NDManager micro = step.newSubManager()) {
+            NDArray in = micro.create(microInputs, microShape);
+            NDArray out = micro.create(microLabels, microShape);
+            NDArray value = loss.crossEntropy(in, out, true);
+            float part = value.getFloat();
+            if (!Float.isFinite(part)) {
+              return part;
+            }
+            lossSum += part;
+            JniUtils.backward((PtNDArray) value, (PtNDArray) share, false, false);
+          }
+          if (k == 0 && noise != null) {
+            JniUtils.setGradMode(false);
+            try (NDManager read = step.newSubManager()) {
+              NDArray[] firstGrads = new NDArray[weights.size()];
+              for (int i = 0; i < firstGrads.length; i++) {
+                firstGrads[i] = weights.get(i).getGradient();
+                firstGrads[i].attach(read);
+              }
+              smallNormSquared = (double) microbatches * microbatches * squaredNorm(firstGrads);
+            }
+            JniUtils.setGradMode(true);
+          }
+        }
+        JniUtils.setGradMode(false);
+        NDArray[] grads = new NDArray[weights.size()];
+        for (int i = 0; i < grads.length; i++) {
+          grads[i] = weights.get(i).getGradient();
+          grads[i].attach(step);
+        }
+        if (noise != null) {
+          noise.update(smallNormSquared, squaredNorm(grads));
+        }
+        GlobalNormClip.apply(grads, trial.training().gradClip());
+        Adam.update(weights, grads, lr, lrMultipliers, adam);
+        return (float) (lossSum / microbatches);
+      } finally {
+        JniUtils.setGradMode(false);
+      }
+    }
+
+    /**
+     * The squared L2 norm of all of {@code grads} together, read without changing them: one norm
+     * per array on the engine, their squares summed here in double (autograd must be off).
+     */
+    private static double squaredNorm(NDArray[] grads) {
+      NDArray[] norms = new NDArray[grads.length];
+      for (int i = 0; i < grads.length; i++) {
+        norms[i] = grads[i].norm();
+      }
+      double sum = 0;
+      for (float norm : NDArrays.stack(new NDList(norms)).toFloatArray()) {
+        sum += (double) norm * norm;
+      }
+      return sum;
     }
   }
 

@@ -3,6 +3,7 @@ package dev.scaling.worker;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,6 +119,7 @@ class CheckpointTest {
       assertEquals(a.step(), b.step());
       assertEquals(a.trainLoss(), b.trainLoss(), TOLERANCE, "train loss at step " + a.step());
       assertEquals(a.evalLoss(), b.evalLoss(), TOLERANCE, "eval loss at step " + a.step());
+      assertEquals(a.gradNoiseScale(), b.gradNoiseScale(), "noise scale at step " + a.step());
     }
     assertEquals(uninterrupted.finalEvalLoss(), resumed.finalEvalLoss(), TOLERANCE);
     assertEquals(uninterrupted.evalTokensPerByte(), resumed.evalTokensPerByte());
@@ -156,6 +158,7 @@ class CheckpointTest {
       assertEquals(a.tokens(), b.tokens());
       assertEquals(a.trainLoss(), b.trainLoss(), TOLERANCE, "train loss at step " + a.step());
       assertEquals(a.evalLoss(), b.evalLoss(), TOLERANCE, "eval loss at step " + a.step());
+      assertEquals(a.gradNoiseScale(), b.gradNoiseScale(), "noise scale at step " + a.step());
     }
     assertEquals(uninterrupted.finalEvalLoss(), resumed.finalEvalLoss(), TOLERANCE);
     assertEquals(uninterrupted.finalTrainLoss(), resumed.finalTrainLoss(), TOLERANCE);
@@ -176,6 +179,54 @@ class CheckpointTest {
     checkpoints.clear(TRIAL.trialId());
     assertFalse(Files.exists(trialDir));
     checkpoints.clear(TRIAL.trialId()); // idempotent
+  }
+
+  /**
+   * A trial that accumulates 2 microbatches and measures the gradient noise scale resumes its
+   * moving averages from the checkpoint: every curve point (losses and noise scale) and the
+   * result's noise scale equal the uninterrupted run's as raw bits.
+   */
+  @Test
+  void checkpoint_resumedNoiseScaleIsTheUninterruptedOne(@TempDir Path dir) throws Exception {
+    Trial trial =
+        TestTrials.withTraining(
+            TestTrials.synthetic(
+                TestTrials.SMALL_LANGUAGE, 32, 1, 2, 16, 60L * 16 * 16, 16, 3e-3, 1.0, 10),
+            t -> t.withMicrobatches(2));
+    assertTrue(trial.training().measuresNoiseScale());
+    Checkpoints checkpoints = Checkpoints.every(new Configuration(), dir.toUri().toString(), 0, 25);
+    TrialResult uninterrupted = TRAINER.train(trial, Device.cpu(), StepListener.NONE);
+    assertThrows(Kill.class, () -> TRAINER.train(trial, Device.cpu(), killAt(30), checkpoints));
+    CheckpointState saved =
+        CheckpointCodec.read(
+            Files.readAllBytes(dir.resolve(trial.trialId()).resolve(CheckpointStore.stepName(25))));
+    assertEquals(25, saved.progress().noiseScale().updates(), "one update per step");
+    Recorder recorder = new Recorder();
+    TrialResult resumed = TRAINER.train(trial, Device.cpu(), recorder, checkpoints);
+    assertEquals(25, recorder.resumedFrom.get());
+    assertEquals(TrialStatus.FINISHED, resumed.status(), resumed.error());
+    assertEquals(uninterrupted.curve().size(), resumed.curve().size());
+    for (int i = 0; i < resumed.curve().size(); i++) {
+      CurvePoint a = uninterrupted.curve().get(i);
+      CurvePoint b = resumed.curve().get(i);
+      assertEquals(a.step(), b.step());
+      assertEquals(
+          Double.doubleToRawLongBits(a.trainLoss()),
+          Double.doubleToRawLongBits(b.trainLoss()),
+          "train loss at step " + a.step());
+      assertEquals(
+          Double.doubleToRawLongBits(a.evalLoss()),
+          Double.doubleToRawLongBits(b.evalLoss()),
+          "eval loss at step " + a.step());
+      assertNotNull(a.gradNoiseScale(), "measured at step " + a.step());
+      assertEquals(
+          Double.doubleToRawLongBits(a.gradNoiseScale()),
+          Double.doubleToRawLongBits(b.gradNoiseScale()),
+          "noise scale at step " + a.step());
+    }
+    assertEquals(
+        Double.doubleToRawLongBits(uninterrupted.gradNoiseScale()),
+        Double.doubleToRawLongBits(resumed.gradNoiseScale()));
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialConfig;
 import dev.scaling.worker.model.ModelFamilies;
 import dev.scaling.worker.model.TransformerFamily;
+import java.util.function.UnaryOperator;
 
 /** Small trials for tests. */
 public final class TestTrials {
@@ -39,6 +40,12 @@ public final class TestTrials {
         "test",
         new TrialConfig(
             7L, TransformerFamily.NAME, width, depth, heads, context, tokens, 0, data, training));
+  }
+
+  /** {@code trial} with its optimisation settings changed by {@code change} (e.g. microbatches). */
+  public static Trial withTraining(Trial trial, UnaryOperator<TrainingSpec> change) {
+    return ModelFamilies.trial(
+        trial.sweepName(), trial.config().withTraining(change.apply(trial.training())));
   }
 
   /** A trial on the power-law source of {@code spec} (cosine schedule, warmup 10%). */

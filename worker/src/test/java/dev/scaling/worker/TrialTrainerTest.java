@@ -1,6 +1,7 @@
 package dev.scaling.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -176,6 +177,77 @@ class TrialTrainerTest {
     }
     assertEquals(expected.finalTrainLoss(), actual.finalTrainLoss(), 0.0);
     assertEquals(expected.finalEvalLoss(), actual.finalEvalLoss(), 0.0);
+  }
+
+  /**
+   * Reading the gradient noise scale changes no gradient: the same trial with 2 microbatches,
+   * trained with the measurement on and off, logs the same losses as raw bits at every step (eval
+   * interval 3); only the on run's curve carries a noise scale. Its values are positive, which they
+   * would not be if the accumulated gradient were not the mean of the microbatch gradients: a
+   * summed one has |G_big|^2 about 4x |g_small|^2 / 4, and the tr(Sigma) estimate turns negative.
+   */
+  @Test
+  void train_noiseScaleOnAndOffGiveBitwiseEqualLosses() {
+    Trial plain =
+        TestTrials.synthetic(
+            TestTrials.SMALL_LANGUAGE, 32, 1, 2, 16, 60L * 16 * 16, 16, 3e-3, 1.0, 3);
+    Trial on = TestTrials.withTraining(plain, t -> t.withMicrobatches(2));
+    Trial off = TestTrials.withTraining(on, t -> t.withNoiseScale(false));
+    assertEquals(on.trialId(), off.trialId(), "the switch is not part of the trial id");
+    assertTrue(on.training().measuresNoiseScale());
+    assertFalse(off.training().measuresNoiseScale());
+    List<Double> onLosses = new ArrayList<>();
+    List<Double> offLosses = new ArrayList<>();
+    TrialResult a = TRAINER.train(on, Device.cpu(), lossRecorder(onLosses));
+    TrialResult b = TRAINER.train(off, Device.cpu(), lossRecorder(offLosses));
+    assertEquals(TrialStatus.FINISHED, a.status(), a.error());
+    assertEquals(TrialStatus.FINISHED, b.status(), b.error());
+    assertEquals(20, a.curve().size());
+    assertEquals(b.curve().size(), a.curve().size());
+    for (int i = 0; i < a.curve().size(); i++) {
+      CurvePoint p = a.curve().get(i);
+      CurvePoint q = b.curve().get(i);
+      assertEquals(
+          Double.doubleToRawLongBits(q.trainLoss()),
+          Double.doubleToRawLongBits(p.trainLoss()),
+          "train loss at step " + p.step());
+      assertEquals(
+          Double.doubleToRawLongBits(q.evalLoss()),
+          Double.doubleToRawLongBits(p.evalLoss()),
+          "eval loss at step " + p.step());
+      assertNull(q.gradNoiseScale(), "off: no noise scale at step " + q.step());
+    }
+    assertEquals(offLosses.size(), onLosses.size());
+    for (int i = 0; i < onLosses.size(); i++) {
+      assertEquals(
+          Double.doubleToRawLongBits(offLosses.get(i)),
+          Double.doubleToRawLongBits(onLosses.get(i)),
+          "reported train loss " + i);
+    }
+    assertNull(b.gradNoiseScale());
+    CurvePoint last = a.curve().get(a.curve().size() - 1);
+    assertEquals(last.gradNoiseScale(), a.gradNoiseScale(), "the result has the last value");
+    StringBuilder trace = new StringBuilder();
+    for (CurvePoint p : a.curve()) {
+      if (p.step() % 10 == 0) {
+        trace.append(String.format(" %d:%.1f", p.step(), p.gradNoiseScale()));
+      }
+      Double v = p.gradNoiseScale();
+      assertTrue(v != null && Double.isFinite(v) && v > 0, "noise scale at " + p.step() + ": " + v);
+    }
+    System.out.println("noise scale (tokens) by step:" + trace);
+  }
+
+  private static StepListener lossRecorder(List<Double> losses) {
+    return new StepListener() {
+      @Override
+      public void onSteps(long stepsDone, long tokensDone) {}
+
+      @Override
+      public void onTrainLoss(long stepsDone, double trainLoss) {
+        losses.add(trainLoss);
+      }
+    };
   }
 
   @Test

@@ -112,6 +112,40 @@ public record TrialConfig(
     parametrization = ModelSpec.standardAsNull(parametrization);
   }
 
+  /** This configuration with the optimisation settings {@code other} (a new trial id). */
+  public TrialConfig withTraining(TrainingSpec other) {
+    return new TrialConfig(
+        sweepSeed,
+        family,
+        width,
+        depth,
+        heads,
+        context,
+        tokens,
+        replica,
+        data,
+        other,
+        parametrization,
+        familySettings);
+  }
+
+  /** This configuration trained on {@code count} tokens (a new trial id). */
+  public TrialConfig withTokens(long count) {
+    return new TrialConfig(
+        sweepSeed,
+        family,
+        width,
+        depth,
+        heads,
+        context,
+        count,
+        replica,
+        data,
+        training,
+        parametrization,
+        familySettings);
+  }
+
   /**
    * What the model family needs to build this trial's model and count its parameters.
    *

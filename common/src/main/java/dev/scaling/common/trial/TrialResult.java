@@ -26,6 +26,9 @@ import java.util.List;
  *     null where the source is unbounded (synthetic)
  * @param evalLossStderr standard error of the final held-out loss over its eval windows (the
  *     evaluation noise of this trial), null where not measured
+ * @param gradNoiseScale the gradient noise scale B_simple (tokens) at the last step, as its last
+ *     curve point has it; null where not measured ({@code training.noise_scale} off, one
+ *     microbatch) or not defined
  */
 public record TrialResult(
     String trialId,
@@ -43,7 +46,8 @@ public record TrialResult(
     long resumedFromStep,
     Double evalTokensPerByte,
     Double epochs,
-    Double evalLossStderr)
+    Double evalLossStderr,
+    Double gradNoiseScale)
     implements Serializable {
 
   /** A builder for a result of {@code trialId} that ended with {@code status}. */
@@ -67,7 +71,8 @@ public record TrialResult(
         .resumedFromStep(resumedFromStep)
         .evalTokensPerByte(evalTokensPerByte)
         .epochs(epochs)
-        .evalLossStderr(evalLossStderr);
+        .evalLossStderr(evalLossStderr)
+        .gradNoiseScale(gradNoiseScale);
   }
 
   /** This result as trained on {@code device} (e.g. a GPU trial that fell back to the CPU). */
@@ -128,6 +133,7 @@ public record TrialResult(
     private Double evalTokensPerByte;
     private Double epochs;
     private Double evalLossStderr;
+    private Double gradNoiseScale;
 
     private Builder(String trialId, TrialStatus status) {
       this.trialId = trialId;
@@ -204,6 +210,11 @@ public record TrialResult(
       return this;
     }
 
+    public Builder gradNoiseScale(Double v) {
+      gradNoiseScale = v;
+      return this;
+    }
+
     public TrialResult build() {
       return new TrialResult(
           trialId,
@@ -221,7 +232,8 @@ public record TrialResult(
           resumedFromStep,
           evalTokensPerByte,
           epochs,
-          evalLossStderr);
+          evalLossStderr,
+          gradNoiseScale);
     }
   }
 }

@@ -22,11 +22,12 @@ class TrialResultTest {
           .wallSeconds(12.0)
           .tokensPerSecond(5000.0)
           .device("gpu(0)")
-          .curve(List.of(new CurvePoint(40, 40_960, 1e-3, 2.5, 2.75)))
+          .curve(List.of(new CurvePoint(40, 40_960, 1e-3, 2.5, 2.75, 812.5)))
           .resumedFromStep(8)
           .evalTokensPerByte(0.3125)
           .epochs(1.5)
           .evalLossStderr(0.0125)
+          .gradNoiseScale(812.5)
           .build();
 
   @Test

@@ -3,6 +3,7 @@ package dev.scaling.worker.checkpoint;
 import dev.scaling.common.schedule.ScheduleState;
 import dev.scaling.common.trial.CurvePoint;
 import dev.scaling.worker.optim.AdamState;
+import dev.scaling.worker.optim.NoiseScale;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -20,10 +21,12 @@ import java.util.zip.CheckedOutputStream;
  * The byte format of a {@link CheckpointState}, big-endian ({@link DataOutputStream}):
  *
  * <pre>
- * int magic "SWCP", int version (2)
+ * int magic "SWCP", int version (3)
  * UTF trialId
  * long step, trainNanos, wallNanos; double lossSum; long lossCount; double lastTrainLoss
- * int points, then per curve point: long step, long tokens, double lr, trainLoss, evalLoss
+ * int points, then per curve point: long step, long tokens, double lr, trainLoss, evalLoss,
+ *     gradNoiseScale (NaN for none)
+ * boolean noiseScale, and when true: double emaGradNormSquared, emaTrace; long updates
  * long trainWindows                                    (data position)
  * UTF scheduleName, UTF scheduleDefinition, long scheduleStep, long scheduleAppliedDigest
  * int parameters, then per parameter: UTF name, int rank, long[rank] shape, int size, float[size] values
@@ -31,16 +34,20 @@ import java.util.zip.CheckedOutputStream;
  * long CRC32 of every byte before it
  * </pre>
  *
- * <p>Version 1 (before the schedule state and the separate Adam block) is recognised and refused
- * with a message that says so: such a checkpoint cannot prove which schedule it followed, so the
- * trial restarts.
+ * <p>Version 2 (before the gradient noise scale) is read as well: it has no per-point noise scale
+ * and no noise-scale block, and reads as a run that did not measure it. Version 1 (before the
+ * schedule state and the separate Adam block) is recognised and refused with a message that says
+ * so: such a checkpoint cannot prove which schedule it followed, so the trial restarts.
  */
 public final class CheckpointCodec {
   /** "SWCP": the first four bytes of every checkpoint. */
   static final int MAGIC = 0x53574350;
 
-  /** The format this build writes and reads. */
-  public static final int VERSION = 2;
+  /** The format this build writes (and reads). */
+  public static final int VERSION = 3;
+
+  /** The oldest format this build reads: the same without the gradient noise scale. */
+  static final int OLDEST_READ = 2;
 
   private CheckpointCodec() {}
 
@@ -70,6 +77,14 @@ public final class CheckpointCodec {
       out.writeDouble(point.lr());
       out.writeDouble(point.trainLoss());
       out.writeDouble(point.evalLoss());
+      out.writeDouble(point.gradNoiseScale() == null ? Double.NaN : point.gradNoiseScale());
+    }
+    NoiseScale.State noise = p.noiseScale();
+    out.writeBoolean(noise != null);
+    if (noise != null) {
+      out.writeDouble(noise.emaGradNormSquared());
+      out.writeDouble(noise.emaTrace());
+      out.writeLong(noise.updates());
     }
     out.writeLong(state.trainWindows());
     out.writeUTF(state.schedule().name());
@@ -122,14 +137,16 @@ public final class CheckpointCodec {
       throw new IOException("not a checkpoint (wrong magic number)");
     }
     int version = in.readInt();
-    if (version != VERSION) {
+    if (version < OLDEST_READ || version > VERSION) {
       throw new IOException(
           "checkpoint format version "
               + version
               + " is not readable by this build, which reads"
-              + " version "
+              + " versions "
+              + OLDEST_READ
+              + " to "
               + VERSION
-              + (version < VERSION
+              + (version < OLDEST_READ
                   ? " (written by an older build; the trial restarts from step 0)"
                   : ""));
     }
@@ -144,12 +161,23 @@ public final class CheckpointCodec {
       int points = in.readInt();
       List<CurvePoint> curve = new ArrayList<>(Math.max(0, Math.min(points, 1 << 16)));
       for (int i = 0; i < points; i++) {
+        long pointStep = in.readLong();
+        long tokens = in.readLong();
+        double lr = in.readDouble();
+        double trainLoss = in.readDouble();
+        double evalLoss = in.readDouble();
+        double noise = version >= 3 ? in.readDouble() : Double.NaN;
         curve.add(
             new CurvePoint(
-                in.readLong(), in.readLong(), in.readDouble(), in.readDouble(), in.readDouble()));
+                pointStep, tokens, lr, trainLoss, evalLoss, Double.isNaN(noise) ? null : noise));
       }
+      NoiseScale.State noiseScale =
+          version >= 3 && in.readBoolean()
+              ? new NoiseScale.State(in.readDouble(), in.readDouble(), in.readLong())
+              : null;
       RunProgress progress =
-          new RunProgress(step, trainNanos, wallNanos, lossSum, lossCount, lastTrainLoss, curve);
+          new RunProgress(
+              step, trainNanos, wallNanos, lossSum, lossCount, lastTrainLoss, curve, noiseScale);
       long trainWindows = in.readLong();
       ScheduleState schedule =
           new ScheduleState(in.readUTF(), in.readUTF(), in.readLong(), in.readLong());

@@ -1,6 +1,7 @@
 package dev.scaling.worker.checkpoint;
 
 import dev.scaling.common.trial.CurvePoint;
+import dev.scaling.worker.optim.NoiseScale;
 import java.util.List;
 
 /**
@@ -13,6 +14,8 @@ import java.util.List;
  * @param lossCount number of losses in {@code lossSum}
  * @param lastTrainLoss mean training loss reported at the last evaluation (NaN before the first)
  * @param curve learning-curve points so far
+ * @param noiseScale the gradient noise scale's moving averages, null where the run does not measure
+ *     it (or a checkpoint of format version 2, written before it was measured)
  */
 public record RunProgress(
     long step,
@@ -21,8 +24,21 @@ public record RunProgress(
     double lossSum,
     long lossCount,
     double lastTrainLoss,
-    List<CurvePoint> curve) {
+    List<CurvePoint> curve,
+    NoiseScale.State noiseScale) {
   public RunProgress {
     curve = List.copyOf(curve);
+  }
+
+  /** Progress of a run that does not measure the gradient noise scale. */
+  public RunProgress(
+      long step,
+      long trainNanos,
+      long wallNanos,
+      double lossSum,
+      long lossCount,
+      double lastTrainLoss,
+      List<CurvePoint> curve) {
+    this(step, trainNanos, wallNanos, lossSum, lossCount, lastTrainLoss, curve, null);
   }
 }

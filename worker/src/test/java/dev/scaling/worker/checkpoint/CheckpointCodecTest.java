@@ -2,12 +2,14 @@ package dev.scaling.worker.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.scaling.common.schedule.ScheduleState;
 import dev.scaling.common.trial.CurvePoint;
 import dev.scaling.worker.optim.AdamState;
+import dev.scaling.worker.optim.NoiseScale;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -32,8 +34,9 @@ class CheckpointCodecTest {
             5,
             Double.NaN,
             List.of(
-                new CurvePoint(20, 5120, 2.9e-3, 2.15, 1.47),
-                new CurvePoint(40, 10240, 2.6e-3, 1.16, Double.NaN)));
+                new CurvePoint(20, 5120, 2.9e-3, 2.15, 1.47, null),
+                new CurvePoint(40, 10240, 2.6e-3, 1.16, Double.NaN, 1234.5)),
+            new NoiseScale.State(3.25e-4, -0.0, 40));
     List<ParameterTensor> parameters =
         List.of(
             new ParameterTensor(
@@ -74,6 +77,7 @@ class CheckpointCodecTest {
     assertEquals(state.progress().lossSum(), back.progress().lossSum(), 0.0);
     assertTrue(Double.isNaN(back.progress().lastTrainLoss()));
     assertEquals(state.progress().wallNanos(), back.progress().wallNanos());
+    assertEquals(state.progress().noiseScale(), back.progress().noiseScale());
     for (int i = 0; i < state.parameters().size(); i++) {
       assertEquals(state.parameters().get(i).name(), back.parameters().get(i).name());
       assertArrayEquals(state.parameters().get(i).shape(), back.parameters().get(i).shape());
@@ -100,8 +104,60 @@ class CheckpointCodecTest {
     out.writeLong(crc.getValue());
     IOException e = assertThrows(IOException.class, () -> CheckpointCodec.read(raw.toByteArray()));
     assertTrue(
-        e.getMessage().contains("format version 1") && e.getMessage().contains("reads version 2"),
+        e.getMessage().contains("format version 1")
+            && e.getMessage().contains("reads versions 2 to 3")
+            && e.getMessage().contains("restarts"),
         e.getMessage());
+  }
+
+  /**
+   * A checkpoint of format version 2 (before the noise scale), written here field by field as that
+   * format's description has it, reads as a run that did not measure the noise scale.
+   */
+  @Test
+  void read_acceptsVersion2AsARunWithoutNoiseScale() throws IOException {
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(raw);
+    out.writeInt(0x53574350);
+    out.writeInt(2);
+    out.writeUTF("abc");
+    out.writeLong(20); // step
+    out.writeLong(111); // trainNanos
+    out.writeLong(222); // wallNanos
+    out.writeDouble(0.0); // lossSum
+    out.writeLong(0); // lossCount
+    out.writeDouble(2.15); // lastTrainLoss
+    out.writeInt(1);
+    out.writeLong(20);
+    out.writeLong(5120);
+    out.writeDouble(2.9e-3);
+    out.writeDouble(2.15);
+    out.writeDouble(1.47);
+    out.writeLong(320); // trainWindows
+    out.writeUTF("cosine");
+    out.writeUTF("Cosine[peak=0.003]");
+    out.writeLong(20);
+    out.writeLong(7);
+    out.writeInt(1);
+    out.writeUTF("scale");
+    out.writeInt(0);
+    out.writeInt(1);
+    out.writeFloat(0.25f);
+    out.writeLong(20); // Adam steps
+    out.writeFloat(0.5f);
+    out.writeFloat(0.125f);
+    CRC32 crc = new CRC32();
+    crc.update(raw.toByteArray());
+    out.writeLong(crc.getValue());
+    CheckpointState back = CheckpointCodec.read(raw.toByteArray());
+    assertEquals(20, back.step());
+    assertEquals(320, back.trainWindows());
+    assertEquals(
+        List.of(new CurvePoint(20, 5120, 2.9e-3, 2.15, 1.47, null)), back.progress().curve());
+    assertNull(back.progress().noiseScale());
+    assertEquals(new ScheduleState("cosine", "Cosine[peak=0.003]", 20, 7), back.schedule());
+    assertArrayEquals(new float[] {0.25f}, back.parameters().get(0).values());
+    assertArrayEquals(new float[] {0.125f}, back.adam().variances().get(0));
   }
 
   @Test
