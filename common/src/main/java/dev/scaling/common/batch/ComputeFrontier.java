@@ -70,8 +70,36 @@ public final class ComputeFrontier {
     }
   }
 
-  /** One point of a trial's curve in C_min. */
-  record Point(double cMin, double loss) {}
+  /**
+   * One logged point of a trial's curve in C_min.
+   *
+   * @param cMin C_min at the point (FLOPs)
+   * @param loss the held-out loss there
+   */
+  public record Point(double cMin, double loss) {}
+
+  /**
+   * The evaluated points of {@code curve} in C_min (step 0 left out), each later one at a higher
+   * C_min: a point whose C_min does not rise (a noisy loss can step it back) is dropped.
+   *
+   * @param bCrit B_crit(L) in tokens
+   */
+  public static List<Point> points(TrialCurve curve, DoubleUnaryOperator bCrit) {
+    List<Point> pts = new ArrayList<>();
+    for (LoggedPoint p : curve.evaluated()) {
+      double b = bCrit.applyAsDouble(p.loss());
+      if (p.step() == 0 || !(b > 0) || !Double.isFinite(b)) {
+        continue;
+      }
+      double cm =
+          minCompute(compute(curve.n(), curve.batchTokens(), p.step()), curve.batchTokens(), b);
+      if (!pts.isEmpty() && cm <= pts.get(pts.size() - 1).cMin()) {
+        continue;
+      }
+      pts.add(new Point(cm, p.loss()));
+    }
+    return pts;
+  }
 
   /** C = 6 N B S, B in tokens. */
   public static double compute(double n, double batchTokens, double steps) {
@@ -97,18 +125,7 @@ public final class ComputeFrontier {
     double lo = Double.POSITIVE_INFINITY;
     double hi = 0;
     for (TrialCurve c : curves) {
-      List<Point> pts = new ArrayList<>();
-      for (LoggedPoint p : c.evaluated()) {
-        double b = bCrit.applyAsDouble(p.loss());
-        if (p.step() == 0 || !(b > 0) || !Double.isFinite(b)) {
-          continue;
-        }
-        double cm = minCompute(compute(c.n(), c.batchTokens(), p.step()), c.batchTokens(), b);
-        if (!pts.isEmpty() && cm <= pts.get(pts.size() - 1).cMin()) {
-          continue; // C_min must rise along a curve; a noisy loss can make it step back
-        }
-        pts.add(new Point(cm, p.loss()));
-      }
+      List<Point> pts = points(c, bCrit);
       if (pts.size() < 2) {
         continue;
       }

@@ -160,7 +160,7 @@ public final class BatchModels {
 
   /** The noise scale logged at {@code p} (tokens), null where not measured. */
   static Double noiseScale(CurvePoint p) {
-    return null;
+    return p.gradNoiseScale();
   }
 
   /**

@@ -80,6 +80,9 @@ public final class BatchSection {
     if (s.kaplan() != null) {
       h.append(plot(() -> lossVsMinSteps(s), "L(N, S_min) with its fit"));
     }
+    if (s.frontierLaw() != null) {
+      h.append(plot(() -> lossVsMinCompute(s), "Loss vs C_min per trial"));
+    }
     if (s.frontier() != null && !s.frontier().levels().isEmpty()) {
       h.append(plot(() -> frontiers(s), "Compute frontiers: N_opt vs C_min and vs C"));
     }
@@ -439,6 +442,50 @@ public final class BatchSection {
   }
 
   /**
+   * Each trial's loss against C_min = C / (1 + B / B_crit(L)), coloured by model: batch sizes of
+   * one model collapse onto one curve where the trade-off holds, and the lower envelope over models
+   * is the compute-efficient frontier.
+   */
+  static XYChart lossVsMinCompute(BatchStudy s) {
+    XYChart c =
+        ReportWriter.chart(
+            "Loss vs C_min (one line per trial, colour per model)", "C_min (FLOPs)", "loss");
+    Color[] palette = c.getStyler().getSeriesColors();
+    java.util.function.DoubleUnaryOperator law = BatchStudy.frontierLaw(s.frontierLaw());
+    int k = 0;
+    for (BatchModels.Model m : s.models()) {
+      Color color = palette[k++ % palette.length];
+      boolean first = true;
+      for (TrialCurve t : m.curves()) {
+        List<ComputeFrontier.Point> pts = ComputeFrontier.points(t, law);
+        if (pts.isEmpty()) {
+          continue;
+        }
+        XYSeries line =
+            c.addSeries(
+                first ? m.group() : m.group() + " " + t.trialId(),
+                pts.stream().mapToDouble(ComputeFrontier.Point::cMin).toArray(),
+                pts.stream().mapToDouble(ComputeFrontier.Point::loss).toArray());
+        line.setMarker(SeriesMarkers.NONE);
+        line.setLineColor(color);
+        line.setShowInLegend(first);
+        first = false;
+      }
+    }
+    ComputeFrontier.Fit f = s.frontier();
+    if (f != null && !f.levels().isEmpty()) {
+      XYSeries levels =
+          c.addSeries(
+              "lowest loss at each C_min level",
+              f.levels().stream().mapToDouble(ComputeFrontier.Level::cMin).toArray(),
+              f.levels().stream().mapToDouble(ComputeFrontier.Level::loss).toArray());
+      levels.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      levels.setMarkerColor(Color.BLACK);
+    }
+    return c;
+  }
+
+  /**
    * The batch frontier's levels and fitted N_opt = k C_min^a, and each L(N, D)-based allocation's
    * N_opt = G C^a over the same range of compute.
    */
@@ -446,7 +493,7 @@ public final class BatchSection {
     ComputeFrontier.Fit f = s.frontier();
     XYChart c =
         ReportWriter.chart(
-            "N_opt: batch frontier vs C_min (points: lowest-loss model), L(N,D) allocation vs C",
+            "N_opt: batch frontier (vs C_min) and L(N,D) allocation (vs C)",
             "compute (FLOPs)",
             "N_opt");
     List<ComputeFrontier.Level> in =

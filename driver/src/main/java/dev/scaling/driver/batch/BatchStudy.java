@@ -235,8 +235,7 @@ public record BatchStudy(
     GroupLaw pooled =
         laws.stream().filter(g -> g.group().equals(lawGroup)).findFirst().orElse(null);
     if (pooled != null) {
-      BcritLawFit law = pooled.law();
-      frontier = ComputeFrontier.fit(curves, l -> BcritLaw.predict(law, l), options);
+      frontier = ComputeFrontier.fit(curves, frontierLaw(pooled), options);
       if (!frontier.fitted()) {
         notes.add("compute frontier N_opt(C_min) not fitted: " + frontier.reason());
       }
@@ -270,6 +269,21 @@ public record BatchStudy(
   @Override
   public BatchStudy beside(ScalingAnalysis analysis, AllocationStudy study) {
     return new BatchStudy(models, targets, fits, noise, laws, kaplan, frontier, study, notes);
+  }
+
+  /**
+   * The B_crit(L) that C_min reads: the pooled law, or the one model's own; null when it was not
+   * fitted.
+   */
+  public GroupLaw frontierLaw() {
+    String group = models.size() == 1 ? models.get(0).group() : POOLED;
+    return laws.stream().filter(g -> g.group().equals(group)).findFirst().orElse(null);
+  }
+
+  /** B_crit(L) in tokens under {@code law}. */
+  static java.util.function.DoubleUnaryOperator frontierLaw(GroupLaw law) {
+    BcritLawFit fit = law.law();
+    return l -> BcritLaw.predict(fit, l);
   }
 
   /** Every curve of every model in the study. */

@@ -28,6 +28,7 @@ import dev.scaling.driver.report.SeedSpread;
 import dev.scaling.driver.report.SweepFacts;
 import dev.scaling.driver.report.TrialPoint;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,13 +140,21 @@ final class SweepLaws {
       FitGate gate)
       throws IOException {
     return fitAndReport(
-        outcomes, BranchPredictions.none(CurveLawForm.MPL), false, outDir, hadoop, options, gate);
+        outcomes,
+        BranchPredictions.none(CurveLawForm.MPL),
+        false,
+        outDir,
+        hadoop,
+        options,
+        gate,
+        System.out);
   }
 
   /**
    * The final fit and report with a wsd sweep's predicted branches: each predicted branch without a
    * trained twin enters the fit weighted by {@link PredictionWeight} (unless {@code
-   * excludePredicted}), and the report gains the "Curves" section.
+   * excludePredicted}), and the report gains the "Curves" section. Why the laws were skipped, and a
+   * batch study's summary when it is written alone, go to {@code console}.
    */
   static FitOutcome fitAndReport(
       List<TrialOutcome> outcomes,
@@ -154,10 +163,12 @@ final class SweepLaws {
       String outDir,
       Configuration hadoop,
       FitOptions options,
-      FitGate gate)
+      FitGate gate,
+      PrintStream console)
       throws IOException {
     gate.beginFinal();
-    return fitAndPublish(outcomes, predictions, excludePredicted, outDir, hadoop, options, null);
+    return fitAndPublish(
+        outcomes, predictions, excludePredicted, outDir, hadoop, options, null, console);
   }
 
   /**
@@ -183,7 +194,8 @@ final class SweepLaws {
             outDir,
             hadoop,
             options,
-            gate);
+            gate,
+            System.out);
     return fit == null ? null : pageFit(fit);
   }
 
@@ -204,7 +216,8 @@ final class SweepLaws {
       String outDir,
       Configuration hadoop,
       FitOptions options,
-      FitGate interimGate)
+      FitGate interimGate,
+      PrintStream console)
       throws IOException {
     boolean quiet = interimGate != null;
     List<TrialPoint> rows = new ArrayList<>();
@@ -239,7 +252,7 @@ final class SweepLaws {
     }
     LearningRateTransfer learningRates = learningRates(outcomes);
     if (learningRates != null && !quiet) {
-      System.out.print(learningRates.summary());
+      console.print(learningRates.summary());
     }
     int before = rows.size();
     rows = bestLearningRate(rows, outcomes, predictions.predicted());
@@ -262,7 +275,7 @@ final class SweepLaws {
       notes.add(bpb);
     }
     // The batch study is built for the final fit only: interim refits stay cheap.
-    List<SideFit> sides = quiet ? List.of() : batchStudy(outcomes, options);
+    List<SideFit> sides = quiet ? List.of() : batchStudy(outcomes, options, console);
     long distinctN = rows.stream().mapToDouble(r -> r.point().n()).distinct().count();
     long distinctD = rows.stream().mapToDouble(r -> r.point().d()).distinct().count();
     if (rows.size() < MIN_TRIALS || distinctN < 3 || distinctD < 3) {
@@ -278,7 +291,7 @@ final class SweepLaws {
               distinctN,
               distinctD,
               MIN_TRIALS);
-      System.out.println(skipped);
+      console.println(skipped);
       if (!sides.isEmpty()) {
         // A batch axis at one D stands on its own: its fits and report are written alone.
         List<String> sideNotes = new ArrayList<>(notes);
@@ -286,8 +299,8 @@ final class SweepLaws {
         FitOutcome alone =
             stageAndPublish(
                 staging -> SweepFit.writeSides(sides, sideNotes, staging), outDir, hadoop, null);
-        System.out.print(alone.summary());
-        System.out.printf("Batch-size report: %s/report/index.html%n", outDir);
+        console.print(alone.summary());
+        console.printf("Batch-size report: %s/report/index.html%n", outDir);
       }
       return null;
     }
@@ -310,14 +323,15 @@ final class SweepLaws {
    * and coverage; none without a batch axis (no model at 3 or more batch sizes). A study that fails
    * is reported and left out: the laws are still fitted.
    */
-  static List<SideFit> batchStudy(List<TrialOutcome> outcomes, FitOptions options) {
+  static List<SideFit> batchStudy(
+      List<TrialOutcome> outcomes, FitOptions options, PrintStream console) {
     try {
       return BatchStudy.of(
               outcomes, new BatchFitOptions(options.bootstrap(), options.seed(), options.ciLevel()))
           .<List<SideFit>>map(List::of)
           .orElse(List.of());
     } catch (RuntimeException e) {
-      System.out.println("Batch study failed (the laws are still fitted): " + e);
+      console.println("Batch study failed (the laws are still fitted): " + e);
       return List.of();
     }
   }
