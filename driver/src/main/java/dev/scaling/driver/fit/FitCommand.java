@@ -186,7 +186,11 @@ public final class FitCommand implements Callable<Integer> {
               + " curve_predictions/ and report/curves.html)")
   Path out;
 
-  @Option(names = "--n-col", description = "parameter-count column (default n_params, else N)")
+  @Option(
+      names = "--n-col",
+      description =
+          "parameter-count column (default n_params, else N); with --form batch: parameters per"
+              + " group (no default), which enables the kaplan_s law L(N, S_min)")
   String nCol;
 
   @Option(names = "--d-col", description = "token-count column (default tokens, else D)")
@@ -273,8 +277,9 @@ public final class FitCommand implements Callable<Integer> {
       split = ",",
       paramLabel = "LOSS",
       description =
-          "with --form batch on a sweep's OUT: the target losses (default: chosen inside the range"
-              + " every batch size reaches)")
+          "with --form batch: the target losses to fit, each one of the table's (default: every"
+              + " target of the table; on a sweep's OUT, chosen inside the range every batch size"
+              + " reaches)")
   List<Double> targets;
 
   @Option(
