@@ -17,6 +17,7 @@ import java.util.List;
  *     null) when there are 2 or more groups and targets
  * @param kaplanS L(N, S_min) over every fit, null when not fitted
  * @param notFitted one line per law asked for that was not fitted, saying why
+ * @param notes caveats of fits that were made, e.g. a B_crit outside the batch sizes measured
  */
 public record BatchAnalysis(
     String groupColumn,
@@ -24,11 +25,13 @@ public record BatchAnalysis(
     List<CriticalBatch> fits,
     List<GroupLaw> bcritLaws,
     KaplanSFit kaplanS,
-    List<String> notFitted) {
+    List<String> notFitted,
+    List<String> notes) {
   public BatchAnalysis {
     fits = List.copyOf(fits);
     bcritLaws = List.copyOf(bcritLaws);
     notFitted = List.copyOf(notFitted);
+    notes = List.copyOf(notes);
   }
 
   /**

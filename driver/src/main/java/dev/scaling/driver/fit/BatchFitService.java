@@ -119,12 +119,31 @@ public final class BatchFitService {
     }
     CriticalBatchFitter fitter = new CriticalBatchFitter(request.options());
     List<CriticalBatch> fits = new ArrayList<>();
+    List<String> notes = new ArrayList<>();
     Map<String, Double> nOf = new LinkedHashMap<>();
     for (var g : cells.entrySet()) {
       for (var t : g.getValue().entrySet()) {
         List<StepsPoint> points =
             t.getValue().stream().map(r -> new StepsPoint(r.batch(), r.steps())).toList();
-        fits.add(fitter.fit(g.getKey(), t.getKey(), points));
+        CriticalBatch fit = fitter.fit(g.getKey(), t.getKey(), points);
+        fits.add(fit);
+        double lo = points.stream().mapToDouble(StepsPoint::batch).min().orElseThrow();
+        double hi = points.stream().mapToDouble(StepsPoint::batch).max().orElseThrow();
+        if (fit.bCrit() < lo || fit.bCrit() > hi) {
+          notes.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s at target %s: B_crit %.4g lies outside the batch sizes measured [%.4g, %.4g]"
+                      + " (%s), an extrapolation of the hyperbola",
+                  g.getKey(),
+                  number(t.getKey()),
+                  fit.bCrit(),
+                  lo,
+                  hi,
+                  fit.bCrit() > hi
+                      ? "steps still fall in proportion to 1/B at the largest batch"
+                      : "steps hardly fall with B even at the smallest batch"));
+        }
         Double n = t.getValue().get(0).n();
         if (n != null) {
           nOf.put(g.getKey(), n);
@@ -153,7 +172,7 @@ public final class BatchFitService {
         }
       }
     }
-    return new BatchAnalysis(cols.group(), cols.batch(), fits, laws, kaplan, notFitted);
+    return new BatchAnalysis(cols.group(), cols.batch(), fits, laws, kaplan, notFitted, notes);
   }
 
   /**
@@ -341,6 +360,9 @@ public final class BatchFitService {
     for (String n : a.notFitted()) {
       s.append("not fitted: ").append(n).append('\n');
     }
+    for (String n : a.notes()) {
+      s.append("note: ").append(n).append('\n');
+    }
     return s.toString();
   }
 
@@ -349,7 +371,7 @@ public final class BatchFitService {
    * S_min, E_min, B_crit, n_points, rms_log_residual, ci: {S_min, E_min, B_crit: [lo, hi]}}}; then
    * {@code bcrit_law}, a list of {@code {group (null when pooled), B_star, alpha_B, ..., ci}}, and
    * {@code kaplan_s}, an object {@code {N_c, alpha_N, S_c, alpha_S, ..., ci}}, each only when
-   * fitted; {@code not_fitted}, the reasons.
+   * fitted; {@code not_fitted}, the reasons; {@code notes}, caveats of the fits made.
    */
   static String json(BatchAnalysis a, BatchFitRequest request) {
     ObjectNode root = JSON.createObjectNode();
@@ -407,6 +429,8 @@ public final class BatchFitService {
     }
     ArrayNode not = root.putArray("not_fitted");
     a.notFitted().forEach(not::add);
+    ArrayNode notes = root.putArray("notes");
+    a.notes().forEach(notes::add);
     return root.toString();
   }
 

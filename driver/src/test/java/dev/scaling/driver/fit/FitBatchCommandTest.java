@@ -159,6 +159,28 @@ class FitBatchCommandTest {
     assertNull(done[0].analysis().fits().get(0).bCritCi(), "no bootstrap, no interval");
   }
 
+  @Test
+  void fitBatch_notesACriticalBatchOutsideTheBatchSizesMeasured() throws Exception {
+    Path in =
+        csv(
+            "lin,1e8,3.0,32768,100000",
+            "lin,1e8,3.0,65536,50000",
+            "lin,1e8,3.0,131072,25000",
+            "lin,1e8,3.0,262144,12500");
+    BatchFitOutcome[] done = new BatchFitOutcome[1];
+    String[] lines =
+        BatchFitFixtureTest.stdout(() -> done[0] = FitCommand.runBatch(batchArgs(in, "--json")));
+    // Both groups' steps halve with the batch (151M's first 3 rows of the fixture nearly so).
+    String note =
+        done[0].analysis().notes().stream()
+            .filter(n -> n.startsWith("lin at target 3: B_crit "))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(done[0].analysis().notes().toString()));
+    assertTrue(note.contains("lies outside the batch sizes measured [3.277e+04, 2.621e+05]"), note);
+    assertTrue(done[0].analysis().fits().get(1).bCrit() > 262144);
+    assertTrue(String.join("\n", lines).contains("note: lin at target 3"));
+  }
+
   // ---- bad input ----
 
   /** The fixture's first model at 2 batch sizes plus a second model at 3 batch sizes. */
