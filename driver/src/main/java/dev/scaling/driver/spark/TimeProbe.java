@@ -73,8 +73,11 @@ public final class TimeProbe {
         s,
         String.format(
             java.util.Locale.ROOT,
-            "timed probe of %d shape(s), %d steps each, %d at once, in %.1fs",
+            "timed probe of %d %s, %d steps each, %d at once, in %.1fs",
             shapes.size(),
+            trials.stream().map(t -> t.training().batchSize()).distinct().count() > 1
+                ? "(shape, batch size) pair(s)"
+                : "shape(s)",
             TimeEstimate.PROBE_STEPS,
             parallel,
             (System.nanoTime() - start) / 1e9),
@@ -113,7 +116,24 @@ public final class TimeProbe {
    * training step, one evaluation.
    */
   private static double[] probeOne(TrialTrainer trainer, SweepSpec spec, Trial t) {
-    long tokensPerStep = (long) t.training().batchSize() * t.context();
+    long tokensPerStep = t.tokensPerStep();
+    TrialResult r = trainer.train(probeTrial(spec, t), Device.cpu(), StepListener.NONE);
+    double step =
+        r.tokensPerSecond() > 0
+            ? tokensPerStep / r.tokensPerSecond()
+            : r.wallSeconds() / TimeEstimate.PROBE_STEPS;
+    double eval =
+        spec.data().evalTokens() / (double) tokensPerStep * step * TimeEstimate.EVAL_SHARE;
+    double fixed = Math.max(0, r.wallSeconds() - TimeEstimate.PROBE_STEPS * step);
+    return new double[] {fixed, step, eval};
+  }
+
+  /**
+   * The trial a probe of {@code t} trains: {@code t}'s shape, batch size and microbatches for
+   * {@link TimeEstimate#PROBE_STEPS} steps under the default schedule.
+   */
+  static Trial probeTrial(SweepSpec spec, Trial t) {
+    long tokensPerStep = t.tokensPerStep();
     GridSpec g = spec.grid();
     GridSpec one =
         new GridSpec(
@@ -140,15 +160,6 @@ public final class TimeProbe {
     SweepSpec probeSpec =
         new SweepSpec(
             spec.name() + "-probe", spec.seed(), spec.data(), spec.model(), one, probeTraining);
-    Trial probe = Planner.plan(probeSpec).trials().get(0);
-    TrialResult r = trainer.train(probe, Device.cpu(), StepListener.NONE);
-    double step =
-        r.tokensPerSecond() > 0
-            ? tokensPerStep / r.tokensPerSecond()
-            : r.wallSeconds() / TimeEstimate.PROBE_STEPS;
-    double eval =
-        spec.data().evalTokens() / (double) tokensPerStep * step * TimeEstimate.EVAL_SHARE;
-    double fixed = Math.max(0, r.wallSeconds() - TimeEstimate.PROBE_STEPS * step);
-    return new double[] {fixed, step, eval};
+    return Planner.plan(probeSpec).trials().get(0);
   }
 }

@@ -1,5 +1,6 @@
 package dev.scaling.driver.spark;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,6 +35,41 @@ class TimeProbeTest {
     double b = TimeProbe.probe(SPEC, List.of(big), 1, 1, new Configuration()).seconds();
     double s = TimeProbe.probe(SPEC, List.of(small), 1, 1, new Configuration()).seconds();
     assertTrue(b > s, "1024 steps estimated " + b + " s, 128 steps " + s + " s");
+  }
+
+  /** Two batch sizes of one shape, split into two microbatches. */
+  static final SweepSpec BATCHES =
+      SpecParser.parse(
+          """
+          name: probe-batch
+          seed: 3
+          data: {source: synthetic, eval_tokens: 512}
+          model: {context: 16, head_size: 8}
+          grid: {width: [8], depth: [1], tokens: [8192, 16384], batch_size: [4, 16]}
+          training: {batch_size: 4, learning_rate: 1.0e-3, eval_interval: 50, microbatches: 2}
+          """);
+
+  @Test
+  void probeTrial_trainsTheTrialsOwnBatchSizeAndMicrobatches() {
+    for (Trial t : Planner.plan(BATCHES).trials()) {
+      Trial probe = TimeProbe.probeTrial(BATCHES, t);
+      assertEquals(t.training().batchSize(), probe.training().batchSize());
+      assertEquals(t.training().microbatchCount(), probe.training().microbatchCount());
+      assertEquals(t.training().noiseScale(), probe.training().noiseScale());
+      assertEquals(TimeEstimate.PROBE_STEPS, probe.steps());
+      assertEquals(t.width(), probe.width());
+      assertEquals(t.depth(), probe.depth());
+    }
+  }
+
+  @Test
+  void probe_timesEachShapeAtEachBatchSize() {
+    Plan plan = Planner.plan(BATCHES);
+    TimeEstimate e = TimeProbe.probe(BATCHES, plan.trials(), 1, 1, new Configuration());
+    assertFalse(e.provisional(), e.basis());
+    assertTrue(
+        e.basis().startsWith("timed probe of 2 (shape, batch size) pair(s)"),
+        "one per B: " + e.basis());
   }
 
   @Test
