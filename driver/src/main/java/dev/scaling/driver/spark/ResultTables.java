@@ -23,8 +23,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The sweep's Parquet tables: {@code OUT/trials} (one row per trial) and {@code OUT/curves} (one
  * row per learning-curve point). A trial's {@code batch_size} is sequences per optimizer step and
- * its {@code batch_tokens} that times the context (tokens per step). Column names are the public
- * contract read by {@code ./sweep fit}, notebooks and the tests' independent reader.
+ * its {@code batch_tokens} that times the context (tokens per step); {@code grad_noise_scale}
+ * (tokens) is null in both where the trial did not measure it. Column names are the public contract
+ * read by {@code ./sweep fit}, notebooks and the tests' independent reader.
  */
 public final class ResultTables {
   private ResultTables() {}
@@ -79,6 +80,7 @@ public final class ResultTables {
             field("eval_bits_per_byte", DataTypes.DoubleType, true),
             field("epochs", DataTypes.DoubleType, true),
             field("eval_loss_stderr", DataTypes.DoubleType, true),
+            field("grad_noise_scale", DataTypes.DoubleType, true),
             field("parametrization", DataTypes.StringType, true),
             field("predicted_loss_low", DataTypes.DoubleType, true),
             field("predicted_loss_high", DataTypes.DoubleType, true)
@@ -95,7 +97,8 @@ public final class ResultTables {
             field("train_loss", DataTypes.DoubleType, true),
             field("eval_loss", DataTypes.DoubleType, true),
             field("eval_bits_per_byte", DataTypes.DoubleType, true),
-            field("trunk_id", DataTypes.StringType, true)
+            field("trunk_id", DataTypes.StringType, true),
+            field("grad_noise_scale", DataTypes.DoubleType, true)
           });
 
   /**
@@ -153,6 +156,7 @@ public final class ResultTables {
         finiteOrNull(r.bitsPerByte(r.finalEvalLoss())),
         r.epochs(),
         r.evalLossStderr(),
+        finiteOrNull(r.gradNoiseScale()),
         ParametrizationSpec.labelOf(t.parametrization()),
         null,
         null);
@@ -217,6 +221,7 @@ public final class ResultTables {
         null,
         null,
         null,
+        null,
         ParametrizationSpec.labelOf(t.parametrization()),
         p.low(),
         p.high());
@@ -273,7 +278,8 @@ public final class ResultTables {
         finiteOrNull(p.trainLoss()),
         finiteOrNull(p.evalLoss()),
         finiteOrNull(r.bitsPerByte(p.evalLoss())),
-        trunkId);
+        trunkId,
+        finiteOrNull(p.gradNoiseScale()));
   }
 
   /** Writes both tables under {@code outDir} (any Hadoop FS URI), replacing earlier versions. */
@@ -321,6 +327,10 @@ public final class ResultTables {
 
   private static Double finiteOrNull(double v) {
     return Double.isFinite(v) ? v : null;
+  }
+
+  private static Double finiteOrNull(Double v) {
+    return v == null ? null : finiteOrNull(v.doubleValue());
   }
 
   private static StructField field(
