@@ -13,6 +13,7 @@ import dev.scaling.common.batch.StepsToTarget;
 import dev.scaling.common.batch.TrialCurve;
 import dev.scaling.common.fit.Allocation;
 import dev.scaling.common.fit.Interval;
+import dev.scaling.driver.fit.BatchAnalysis;
 import dev.scaling.driver.report.ReportWriter;
 import java.awt.Color;
 import java.util.ArrayList;
@@ -173,9 +174,9 @@ public final class BatchSection {
             "<h3>B_crit(L) = B_* / L<sup>1/alpha_B</sup></h3><table><tr><th>model</th>"
                 + "<th>B_* (tokens)</th><th>interval</th><th>alpha_B</th><th>interval</th>"
                 + "<th>fits</th></tr>");
-    for (BatchStudy.GroupLaw g : s.laws()) {
+    for (BatchAnalysis.GroupLaw g : s.laws()) {
       t.append("<tr><td>")
-          .append(esc(g.group()))
+          .append(esc(BatchStudy.label(g.group())))
           .append(cells(g.law().bStar(), g.law().bStarCi()))
           .append(cells(g.law().alphaB(), g.law().alphaBCi()))
           .append("</td><td>")
@@ -345,7 +346,7 @@ public final class BatchSection {
         n.setMarkerColor(color);
       }
       s.laws().stream()
-          .filter(g -> g.group().equals(m.group()))
+          .filter(g -> m.group().equals(g.group()))
           .findFirst()
           .ifPresent(
               g -> {
@@ -360,7 +361,7 @@ public final class BatchSection {
               });
     }
     s.laws().stream()
-        .filter(g -> g.group().equals(BatchStudy.POOLED))
+        .filter(g -> g.group() == null)
         .findFirst()
         .ifPresent(
             g -> {

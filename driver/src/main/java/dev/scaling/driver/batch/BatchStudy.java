@@ -21,11 +21,14 @@ import dev.scaling.common.fit.ScalingAnalysis;
 import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.trial.TrialOutcome;
+import dev.scaling.driver.fit.BatchAnalysis;
+import dev.scaling.driver.fit.BatchFitService;
 import dev.scaling.driver.fit.FitsTable;
 import dev.scaling.driver.fit.SideFit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -42,7 +45,8 @@ import java.util.Optional;
  * @param targets the target losses and how they were chosen
  * @param fits one critical-batch fit per (model, target) that could be fitted
  * @param noise the measured noise scale per (model, target) where measured
- * @param laws B_crit(L) per model, then pooled over models ({@value #POOLED})
+ * @param laws B_crit(L) per model, then pooled over models (group null, as {@code ./sweep fit
+ *     --form batch} writes it)
  * @param kaplan L(N, S_min), null when not fitted (see {@code notes})
  * @param frontier the compute frontier in C_min, with its reason when not fitted; null without a
  *     B_crit(L) law
@@ -54,7 +58,7 @@ public record BatchStudy(
     TargetChoice.Choice targets,
     List<CriticalBatch> fits,
     List<NoiseAtTarget> noise,
-    List<GroupLaw> laws,
+    List<BatchAnalysis.GroupLaw> laws,
     KaplanSFit kaplan,
     ComputeFrontier.Fit frontier,
     AllocationStudy allocations,
@@ -62,22 +66,22 @@ public record BatchStudy(
     implements SideFit {
 
   /** Form of the per (model, target) rows: S_min, E_min, B_crit. */
-  public static final String FORM_BATCH = "batch";
+  public static final String FORM_BATCH = BatchFitService.BATCH;
 
   /** Form of the measured noise scale per (model, target): B_noise. */
   public static final String FORM_NOISE = "batch_noise";
 
   /** Form of B_crit(L): B_star, alpha_B. */
-  public static final String FORM_LAW = "bcrit_law";
+  public static final String FORM_LAW = BatchFitService.BCRIT_LAW;
 
   /** Form of L(N, S_min): N_c, alpha_N, S_c, alpha_S. */
-  public static final String FORM_KAPLAN = "kaplan_s";
+  public static final String FORM_KAPLAN = BatchFitService.KAPLAN_S;
 
   /** Form of the compute frontier N_opt = k C_min^a: a, k. */
   public static final String FORM_FRONTIER = "batch_frontier";
 
-  /** The group of a law pooled over every model. */
-  public static final String POOLED = "all";
+  /** How the report and summary name the law pooled over every model (its group is null). */
+  public static final String POOLED = "all (pooled)";
 
   public BatchStudy {
     InvariantViolation.check(
@@ -108,14 +112,6 @@ public record BatchStudy(
       return noiseScale / bCrit;
     }
   }
-
-  /**
-   * A B_crit(L) law of one model, or of every model pooled ({@value BatchStudy#POOLED}).
-   *
-   * @param group the model or {@value BatchStudy#POOLED}
-   * @param law the fit
-   */
-  public record GroupLaw(String group, BcritLawFit law) {}
 
   /**
    * The study over the finished trials among {@code outcomes}, with automatic targets; empty when
@@ -162,7 +158,7 @@ public record BatchStudy(
     CriticalBatchFitter fitter = new CriticalBatchFitter(options);
     List<CriticalBatch> fits = new ArrayList<>();
     List<NoiseAtTarget> noise = new ArrayList<>();
-    List<GroupLaw> laws = new ArrayList<>();
+    List<BatchAnalysis.GroupLaw> laws = new ArrayList<>();
     for (TargetChoice.Targets t : choice.targets()) {
       if (t.reason() != null) {
         notes.add(t.group() + ": no targets, " + t.reason());
@@ -201,6 +197,20 @@ public record BatchStudy(
           continue;
         }
         own.add(fit);
+        double lo = pts.stream().mapToDouble(StepsPoint::batch).min().orElseThrow();
+        double hi = pts.stream().mapToDouble(StepsPoint::batch).max().orElseThrow();
+        if (fit.bCrit() < lo || fit.bCrit() > hi) {
+          notes.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s at target %.4g: B_crit %.4g tokens lies outside the batch sizes trained"
+                      + " [%.4g, %.4g], an extrapolation of the hyperbola",
+                  m.group(),
+                  target,
+                  fit.bCrit(),
+                  lo,
+                  hi));
+        }
         if (!measured.isEmpty()) {
           noise.add(
               new NoiseAtTarget(
@@ -215,7 +225,7 @@ public record BatchStudy(
       law(m.group(), own, options, laws, notes);
     }
     if (kept.size() > 1) {
-      law(POOLED, fits, options, laws, notes);
+      law(null, fits, options, laws, notes);
     }
     KaplanSFit kaplan = null;
     List<KaplanSPoint> sPoints = new ArrayList<>();
@@ -231,16 +241,18 @@ public record BatchStudy(
     }
     ComputeFrontier.Fit frontier = null;
     // C_min needs one B_crit(L) for every model: the pooled law, or the one model's own.
-    String lawGroup = kept.size() == 1 ? kept.get(0).group() : POOLED;
-    GroupLaw pooled =
-        laws.stream().filter(g -> g.group().equals(lawGroup)).findFirst().orElse(null);
+    String lawGroup = kept.size() == 1 ? kept.get(0).group() : null;
+    BatchAnalysis.GroupLaw pooled =
+        laws.stream().filter(g -> Objects.equals(g.group(), lawGroup)).findFirst().orElse(null);
     if (pooled != null) {
       frontier = ComputeFrontier.fit(curves, frontierLaw(pooled), options);
       if (!frontier.fitted()) {
         notes.add("compute frontier N_opt(C_min) not fitted: " + frontier.reason());
       }
     } else {
-      notes.add("compute frontier N_opt(C_min) not fitted: no B_crit(L) law of " + lawGroup);
+      notes.add(
+          "compute frontier N_opt(C_min) not fitted: no B_crit(L) law of "
+              + (lawGroup == null ? "every model pooled" : lawGroup));
     }
     return Optional.of(
         new BatchStudy(kept, choice, fits, noise, laws, kaplan, frontier, null, notes));
@@ -250,16 +262,16 @@ public record BatchStudy(
       String group,
       List<CriticalBatch> fits,
       BatchFitOptions options,
-      List<GroupLaw> laws,
+      List<BatchAnalysis.GroupLaw> laws,
       List<String> notes) {
     try {
-      laws.add(new GroupLaw(group, BcritLaw.fit(fits, options)));
+      laws.add(new BatchAnalysis.GroupLaw(group, BcritLaw.fit(fits, options)));
     } catch (SpecException | InvariantViolation e) {
       notes.add(
           String.format(
               Locale.ROOT,
               "B_crit(L) of %s not fitted (%d critical-batch fits): %s",
-              group,
+              label(group),
               fits.size(),
               e.getMessage()));
     }
@@ -275,13 +287,18 @@ public record BatchStudy(
    * The B_crit(L) that C_min reads: the pooled law, or the one model's own; null when it was not
    * fitted.
    */
-  public GroupLaw frontierLaw() {
-    String group = models.size() == 1 ? models.get(0).group() : POOLED;
-    return laws.stream().filter(g -> g.group().equals(group)).findFirst().orElse(null);
+  public BatchAnalysis.GroupLaw frontierLaw() {
+    String group = models.size() == 1 ? models.get(0).group() : null;
+    return laws.stream().filter(g -> Objects.equals(g.group(), group)).findFirst().orElse(null);
+  }
+
+  /** A law's group as the report names it: the model, or {@value #POOLED}. */
+  public static String label(String group) {
+    return group == null ? POOLED : group;
   }
 
   /** B_crit(L) in tokens under {@code law}. */
-  static java.util.function.DoubleUnaryOperator frontierLaw(GroupLaw law) {
+  static java.util.function.DoubleUnaryOperator frontierLaw(BatchAnalysis.GroupLaw law) {
     BcritLawFit fit = law.law();
     return l -> BcritLaw.predict(fit, l);
   }
@@ -299,29 +316,20 @@ public record BatchStudy(
         .orElseThrow(() -> new InvariantViolation("no model " + group + " in the batch study"));
   }
 
+  /**
+   * Forms {@value #FORM_BATCH}, {@value #FORM_LAW} and {@value #FORM_KAPLAN} exactly as {@code
+   * ./sweep fit --form batch} writes them ({@link BatchFitService#rows}: the pooled law's group
+   * null), then {@value #FORM_NOISE} (B_noise per model and target, n_points the trials measured)
+   * and {@value #FORM_FRONTIER} (a with its interval, and k; n_points the C_min levels fitted).
+   */
   @Override
   public List<FitsTable.Row> rows() {
-    List<FitsTable.Row> out = new ArrayList<>();
-    for (CriticalBatch f : fits) {
-      out.add(row(FORM_BATCH, "S_min", f.sMin(), f.sMinCi(), f.nPoints(), f.group(), f.target()));
-      out.add(row(FORM_BATCH, "E_min", f.eMin(), f.eMinCi(), f.nPoints(), f.group(), f.target()));
-      out.add(
-          row(FORM_BATCH, "B_crit", f.bCrit(), f.bCritCi(), f.nPoints(), f.group(), f.target()));
-    }
+    List<FitsTable.Row> out =
+        new ArrayList<>(
+            BatchFitService.rows(
+                new BatchAnalysis("model", "batch_tokens", fits, laws, kaplan, List.of(), notes)));
     for (NoiseAtTarget b : noise) {
       out.add(row(FORM_NOISE, "B_noise", b.noiseScale(), null, b.trials(), b.group(), b.target()));
-    }
-    for (GroupLaw g : laws) {
-      BcritLawFit l = g.law();
-      out.add(row(FORM_LAW, "B_star", l.bStar(), l.bStarCi(), l.nPoints(), g.group(), null));
-      out.add(row(FORM_LAW, "alpha_B", l.alphaB(), l.alphaBCi(), l.nPoints(), g.group(), null));
-    }
-    if (kaplan != null) {
-      int n = kaplan.nPoints();
-      out.add(row(FORM_KAPLAN, "N_c", kaplan.nC(), kaplan.nCCi(), n, null, null));
-      out.add(row(FORM_KAPLAN, "alpha_N", kaplan.alphaN(), kaplan.alphaNCi(), n, null, null));
-      out.add(row(FORM_KAPLAN, "S_c", kaplan.sC(), kaplan.sCCi(), n, null, null));
-      out.add(row(FORM_KAPLAN, "alpha_S", kaplan.alphaS(), kaplan.alphaSCi(), n, null, null));
     }
     if (frontier != null && frontier.fitted()) {
       int n = (int) frontier.levels().stream().filter(ComputeFrontier.Level::fitted).count();
@@ -377,12 +385,12 @@ public record BatchStudy(
                   : String.format(
                       Locale.ROOT, ", B_noise=%.4g (%.2fx B_crit)", b.noiseScale(), b.ratio())));
     }
-    for (GroupLaw g : laws) {
+    for (BatchAnalysis.GroupLaw g : laws) {
       out.add(
           String.format(
               Locale.ROOT,
               "  B_crit(L) = B_* / L^(1/alpha_B), %s: B_*=%.4g%s alpha_B=%.4g%s",
-              g.group(),
+              label(g.group()),
               g.law().bStar(),
               ci(g.law().bStarCi()),
               g.law().alphaB(),
