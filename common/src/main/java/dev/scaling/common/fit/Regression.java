@@ -2,12 +2,15 @@ package dev.scaling.common.fit;
 
 import java.util.Arrays;
 
-/** Small least-squares helpers of the compute-optimal approaches: a line and a quadratic. */
-final class Regression {
+/**
+ * Small least-squares helpers of the compute-optimal approaches and the batch study's frontier: a
+ * line and a quadratic.
+ */
+public final class Regression {
   private Regression() {}
 
   /** Least-squares line y = c[0] + c[1] x; null with fewer than 2 distinct x. */
-  static double[] line(double[] x, double[] y) {
+  public static double[] line(double[] x, double[] y) {
     int n = x.length;
     if (n < 2) {
       return null;

@@ -1,5 +1,6 @@
 package dev.scaling.driver.fit;
 
+import dev.scaling.common.batch.BatchFitOptions;
 import dev.scaling.common.curve.CurveFitOptions;
 import dev.scaling.common.curve.CurveLawForm;
 import dev.scaling.common.fit.ApproachKind;
@@ -47,7 +48,17 @@ import picocli.CommandLine.Option;
           + " training runs); --params NAME=VALUE,... evaluates given parameters instead of"
           + " fitting; --bootstrap defaults to "
           + FitCommand.CURVES_BOOTSTRAP
-          + " (a curve fit is slower than a table fit)."
+          + " (a curve fit is slower than a table fit).",
+      "",
+      "With --input and --form batch: a steps-to-target table (one row per run: steps to first"
+          + " reach a target loss at a batch size) is fitted per (--group-col, --target-col) to"
+          + " S = S_min + E_min/B by least squares on log S, B_crit = E_min/S_min (in the unit of"
+          + " --batch-col, default batch_tokens; --steps-col default steps, --target-col default"
+          + " target_loss, no --group-col: one group 'all'); then B_crit(L) = B_*/L^(1/alpha_B)"
+          + " (bcrit_law) across 2 or more targets, per group and pooled, and with --n-col"
+          + " (parameters per group) L(N, S_min) = (N_c/N)^alpha_N + (S_c/S_min)^alpha_S"
+          + " (kaplan_s) over 2 or more groups. --targets LOSS,... keeps those targets. Writes"
+          + " OUT/fits (forms batch, bcrit_law, kaplan_s); --json prints a 'batch' list."
     })
 public final class FitCommand implements Callable<Integer> {
   /**
@@ -69,7 +80,43 @@ public final class FitCommand implements Callable<Integer> {
           "--grid",
           "--drop-invalid",
           "--exclude-predicted",
-          "--json");
+          "--json",
+          "--group-col",
+          "--batch-col",
+          "--steps-col",
+          "--target-col",
+          "--targets",
+          "--tolerance",
+          "--bs-on",
+          "--smooth-col");
+
+  /** Options that only the batch-size analysis (--form batch) reads. */
+  private static final List<String> BATCH_ONLY =
+      List.of("--group-col", "--steps-col", "--target-col", "--targets");
+
+  /** Options that only the hyperparameter laws (--form hparams) read. */
+  private static final List<String> HPARAMS_ONLY =
+      List.of("--tolerance", "--bs-on", "--smooth-col");
+
+  /**
+   * Options of the table fit and the curve fit that the batch-size analysis does not read: it fits
+   * steps to a target by least squares, per (group, target), with no compute-optimal approaches.
+   */
+  private static final List<String> NOT_BATCH =
+      List.of(
+          "--d-col",
+          "--loss-col",
+          "--approach",
+          "--compute-col",
+          "--backtest-share",
+          "--grid",
+          "--drop-invalid",
+          "--exclude-predicted",
+          "--huber-delta",
+          "--lr-col",
+          "--tolerance",
+          "--bs-on",
+          "--smooth-col");
 
   /** Options that only the curve fit (--curves) reads. */
   private static final List<String> CURVES_ONLY =
@@ -139,7 +186,11 @@ public final class FitCommand implements Callable<Integer> {
               + " curve_predictions/ and report/curves.html)")
   Path out;
 
-  @Option(names = "--n-col", description = "parameter-count column (default n_params, else N)")
+  @Option(
+      names = "--n-col",
+      description =
+          "parameter-count column (default n_params, else N); with --form batch: parameters per"
+              + " group (no default), which enables the kaplan_s law L(N, S_min)")
   String nCol;
 
   @Option(names = "--d-col", description = "token-count column (default tokens, else D)")
@@ -226,8 +277,9 @@ public final class FitCommand implements Callable<Integer> {
       split = ",",
       paramLabel = "LOSS",
       description =
-          "with --form batch on a sweep's OUT: the target losses (default: chosen inside the range"
-              + " every batch size reaches)")
+          "with --form batch: the target losses to fit, each one of the table's (default: every"
+              + " target of the table; on a sweep's OUT, chosen inside the range every batch size"
+              + " reaches)")
   List<Double> targets;
 
   @Option(
@@ -292,6 +344,7 @@ public final class FitCommand implements Callable<Integer> {
     if (batchMode()) {
       fitBatch(spec.commandLine().getOut());
     } else if (hparamsMode()) {
+      refuse(BATCH_ONLY, "without --form batch", "--form batch");
       fitHparams(spec.commandLine().getOut());
     } else if (curvesMode()) {
       fitCurves(spec.commandLine().getOut());
@@ -299,6 +352,33 @@ public final class FitCommand implements Callable<Integer> {
       fit(spec.commandLine().getOut());
     }
     return 0;
+  }
+
+  /**
+   * Parses {@code args} (with --input and --form batch), runs the batch-size analysis, prints its
+   * summary (and with --json its JSON line) and returns its outcome; throws on bad input.
+   */
+  public static BatchFitOutcome runBatch(String... args) {
+    FitCommand cmd = parse(args);
+    if (!cmd.batchMode()) {
+      throw new IllegalArgumentException("not --input with --form batch: use FitCommand.run");
+    }
+    return cmd.fitBatch(new PrintWriter(System.out, true));
+  }
+
+  /**
+   * Refuses each of {@code names} that was given: it does not apply to the mode in force ({@code
+   * mode}, e.g. "without --form batch"), and {@code appliesTo} says where it does.
+   */
+  private void refuse(List<String> names, String mode, String appliesTo) {
+    for (String name : names) {
+      if (parsed.hasMatchedOption(name)) {
+        throw new SpecException(
+            name,
+            "absent " + mode + " (it applies to " + appliesTo + ")",
+            Objects.toString(parsed.matchedOption(name).getValue()));
+      }
+    }
   }
 
   /** Whether --form names the batch-size analysis ({@code --form batch}, with --input). */
@@ -311,9 +391,36 @@ public final class FitCommand implements Callable<Integer> {
     return input != null && "hparams".equals(form);
   }
 
-  /** The batch-size analysis of a steps-to-target table (--form batch). */
-  Object fitBatch(PrintWriter outWriter) {
-    throw new UnsupportedOperationException("#23: --form batch is being built");
+  /**
+   * The batch-size analysis of a steps-to-target table (--form batch): options checked, the table
+   * read, everything fitted, and only then {@code OUT/fits} written ({@link BatchFitService}).
+   */
+  BatchFitOutcome fitBatch(PrintWriter outWriter) {
+    curvesMode();
+    for (String name : NOT_BATCH) {
+      if (parsed.hasMatchedOption(name)) {
+        throw new SpecException(
+            name,
+            "absent with --form batch (the batch-size analysis does not read it)",
+            Objects.toString(parsed.matchedOption(name).getValue()));
+      }
+    }
+    checkOut();
+    StepsTable table =
+        StepsTable.read(
+            input,
+            HadoopConfs.forDriver(),
+            new StepsTable.Columns(groupCol, batchCol, stepsCol, targetCol, nCol));
+    BatchFitOutcome done =
+        BatchFitService.fitAndWrite(
+            new BatchFitRequest(table, new BatchFitOptions(fit.bootstrap(), seed, 0.95), targets),
+            out);
+    outWriter.print(done.summary());
+    if (json) {
+      outWriter.println(done.json());
+    }
+    outWriter.flush();
+    return done;
   }
 
   /** The hyperparameter laws of an LR x batch table (--form hparams). */
@@ -397,6 +504,9 @@ public final class FitCommand implements Callable<Integer> {
   }
 
   FitOutcome fit(PrintWriter outWriter) {
+    refuse(BATCH_ONLY, "without --form batch", "--form batch");
+    refuse(HPARAMS_ONLY, "without --form hparams", "--form hparams");
+    refuse(List.of("--batch-col"), "without --form batch or hparams", "those forms");
     List<LawForm> forms = LawForm.parseList("--form", form);
     List<ApproachKind> approaches = ApproachKind.parseList("--approach", approach);
     FitOptions options =

@@ -7,7 +7,9 @@ import java.util.List;
 
 /**
  * What a fit run produced: the analysis, the compute-optimal approaches side by side, where it
- * wrote, the notes on excluded rows, the printed summary and the JSON object.
+ * wrote, the notes on excluded rows, the printed summary and the JSON object. {@code analysis} and
+ * {@code allocations} are null only for a report of side fits alone ({@link SweepFit#writeSides}),
+ * which never leaves the sweep layer.
  */
 public record FitOutcome(
     ScalingAnalysis analysis,

@@ -164,10 +164,15 @@ public final class FitsTable {
           if (r.ci() != null) {
             g.append("ci_low", r.ci().lo()).append("ci_high", r.ci().hi());
           }
+          // Each optional on its own: a side fit's row has points but no Huber objective or delta.
           if (r.objective() != null) {
-            g.append("objective", r.objective())
-                .append("n_points", r.nPoints())
-                .append("delta", r.delta());
+            g.append("objective", r.objective());
+          }
+          if (r.nPoints() != null) {
+            g.append("n_points", r.nPoints());
+          }
+          if (r.delta() != null) {
+            g.append("delta", r.delta());
           }
           g.append("at_bound", r.atBound());
           if (r.group() != null) {

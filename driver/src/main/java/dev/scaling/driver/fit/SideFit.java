@@ -1,5 +1,7 @@
 package dev.scaling.driver.fit;
 
+import dev.scaling.common.fit.AllocationStudy;
+import dev.scaling.common.fit.ScalingAnalysis;
 import java.util.List;
 
 /**
@@ -17,4 +19,16 @@ public interface SideFit {
 
   /** Lines added to the printed summary (each ending without a newline); may be empty. */
   List<String> summary();
+
+  /**
+   * This study as shown beside the laws the same run fitted (e.g. the batch study's compute
+   * frontier next to the L(N, D)-based allocation exponent); called once the laws are fitted and
+   * before {@link #rows}, {@link #html} and {@link #summary}. The default shows nothing of them.
+   *
+   * @param analysis the fitted laws
+   * @param allocations the compute-optimal allocation by each approach
+   */
+  default SideFit beside(ScalingAnalysis analysis, AllocationStudy allocations) {
+    return this;
+  }
 }

@@ -73,7 +73,8 @@ public final class SweepFit {
     AllocationStudy study = AllocationStudy.run(a, request.compute(), request.approaches());
     List<FitsTable.Row> fitRows = new ArrayList<>(FitsTable.rows(a, study));
     List<String> sections = new ArrayList<>();
-    for (SideFit side : request.sideFits()) {
+    List<SideFit> sides = request.sideFits().stream().map(f -> f.beside(a, study)).toList();
+    for (SideFit side : sides) {
       fitRows.addAll(side.rows());
       sections.add(side.html());
     }
@@ -100,12 +101,32 @@ public final class SweepFit {
       }
     }
     StringBuilder summary = new StringBuilder(summary(a, study, notes, facts));
-    for (SideFit side : request.sideFits()) {
+    for (SideFit side : sides) {
       for (String line : side.summary()) {
         summary.append(line).append('\n');
       }
     }
     return new FitOutcome(a, study, fits, report, notes, summary.toString(), json(a, study));
+  }
+
+  /**
+   * Writes {@code fits} and {@code report} of side fits alone into {@code folder} (no staging), for
+   * a sweep whose rows are too few for the joint laws but whose side studies (a batch-size axis at
+   * one D) stand on their own: the fits table holds their rows, the report their sections after
+   * {@code notes}. The outcome has no analysis and no allocations.
+   */
+  public static FitOutcome writeSides(List<SideFit> sides, List<String> notes, Path folder) {
+    List<FitsTable.Row> fitRows = new ArrayList<>();
+    List<String> sections = new ArrayList<>();
+    StringBuilder summary = new StringBuilder();
+    for (SideFit side : sides) {
+      fitRows.addAll(side.rows());
+      sections.add(side.html());
+      side.summary().forEach(l -> summary.append(l).append('\n'));
+    }
+    Path fits = FitsTable.write(fitRows, folder.resolve("fits"));
+    Path report = ReportWriter.writeSections(notes, sections, folder);
+    return new FitOutcome(null, null, fits, report, notes, summary.toString(), "{}");
   }
 
   /** A new temporary folder inside {@code outDir} (same file system, so moves are renames). */

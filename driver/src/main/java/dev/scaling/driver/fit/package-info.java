@@ -6,6 +6,9 @@
  * dev.scaling.driver.fit.CurvesTableReader}), fits or evaluates a whole-curve law on some runs and
  * predicts others ({@link dev.scaling.driver.fit.CurveFitService}), and writes {@code
  * OUT/curve_fits}, {@code OUT/curve_predictions} ({@link dev.scaling.driver.fit.CurveTables}) and
- * {@code OUT/report/curves.html}.
+ * {@code OUT/report/curves.html}. With {@code --form batch} it reads a steps-to-target table
+ * ({@link dev.scaling.driver.fit.StepsTable}) and fits the critical batch per (group, target), the
+ * B_crit(L) law and L(N, S_min) ({@link dev.scaling.driver.fit.BatchFitService}), writing {@code
+ * OUT/fits}.
  */
 package dev.scaling.driver.fit;

@@ -112,17 +112,7 @@ public final class ReportWriter {
       List<String> sections,
       Path outDir) {
     Double entropyFloor = facts.entropyFloor();
-    System.setProperty("java.awt.headless", "true");
-    StringBuilder html = new StringBuilder();
-    html.append(
-            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Scaling-law fit</title><style>")
-        .append("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}")
-        .append(
-            "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;")
-        .append(
-            "text-align:right}th{background:#f3f3f3}.warn{background:#fff3cd;padding:8px;margin:4px 0}")
-        .append("img{max-width:100%}</style></head><body>");
-    html.append("<h1>Scaling-law fit</h1>");
+    StringBuilder html = head();
     html.append(
         String.format(
             Locale.ROOT,
@@ -179,6 +169,43 @@ public final class ReportWriter {
     for (String section : sections) {
       html.append(section);
     }
+    return writeIndex(html, outDir);
+  }
+
+  /**
+   * Writes a report of side-fit sections alone to {@code outDir/report/index.html}: for a sweep
+   * whose rows are too few for the joint laws but whose side studies stand on their own (a
+   * batch-size axis at one D). {@code notes} say why the laws are missing.
+   */
+  public static Path writeSections(List<String> notes, List<String> sections, Path outDir) {
+    StringBuilder html = head();
+    for (String note : notes) {
+      html.append("<p class=\"warn\">").append(esc(note)).append("</p>");
+    }
+    for (String section : sections) {
+      html.append(section);
+    }
+    return writeIndex(html, outDir);
+  }
+
+  /** The page's head, style and title; headless AWT for the plots. */
+  private static StringBuilder head() {
+    System.setProperty("java.awt.headless", "true");
+    StringBuilder html = new StringBuilder();
+    html.append(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Scaling-law fit</title><style>")
+        .append("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}")
+        .append(
+            "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;")
+        .append(
+            "text-align:right}th{background:#f3f3f3}.warn{background:#fff3cd;padding:8px;margin:4px 0}")
+        .append("img{max-width:100%}</style></head><body>");
+    html.append("<h1>Scaling-law fit</h1>");
+    return html;
+  }
+
+  /** Closes the page and writes it to {@code outDir/report/index.html}. */
+  private static Path writeIndex(StringBuilder html, Path outDir) {
     html.append("</body></html>\n");
     Path dir = outDir.resolve("report");
     try {
@@ -463,10 +490,6 @@ public final class ReportWriter {
   }
 
   /**
-   * A colour from dark blue through green to orange for {@code t} in [0, 1]: budgets in order of
-   * compute, readable on white (no pale yellow or grey).
-   */
-  /**
    * The section "Best learning rate vs N": per (N, D) the learning rate of the lowest final loss,
    * per D the fitted trend log lr* = a + b log N with the slope's standard error, and what the
    * slope should be.
@@ -522,7 +545,11 @@ public final class ReportWriter {
     return h.toString();
   }
 
-  private static Color ramp(double t) {
+  /**
+   * A colour from dark blue through green to orange for {@code t} in [0, 1]: budgets (or targets)
+   * in order, readable on white (no pale yellow or grey).
+   */
+  public static Color ramp(double t) {
     float[][] stops = {
       {0.13f, 0.19f, 0.55f}, {0.0f, 0.55f, 0.55f}, {0.2f, 0.65f, 0.2f}, {0.9f, 0.45f, 0.0f}
     };
@@ -672,7 +699,11 @@ public final class ReportWriter {
     return c;
   }
 
-  static XYChart chart(String title, String x, String y) {
+  /**
+   * A plot with the report's size and style, both axes logarithmic and a legend: every chart of the
+   * report starts here, side-fit sections included.
+   */
+  public static XYChart chart(String title, String x, String y) {
     XYChart c =
         new XYChartBuilder().width(W).height(H).title(title).xAxisTitle(x).yAxisTitle(y).build();
     c.getStyler().setXAxisLogarithmic(true);
@@ -802,7 +833,8 @@ public final class ReportWriter {
     return c;
   }
 
-  static String img(XYChart chart, String alt) {
+  /** The chart as an inline PNG under an {@code <h3>} of {@code alt}. */
+  public static String img(XYChart chart, String alt) {
     try {
       byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
       return "<h3>"
@@ -832,7 +864,8 @@ public final class ReportWriter {
     return Double.parseDouble(String.format(Locale.ROOT, "%.3g", v));
   }
 
-  private static double[] logSpace(double lo, double hi, int n) {
+  /** {@code n} values from {@code lo} to {@code hi}, evenly spaced in log. */
+  public static double[] logSpace(double lo, double hi, int n) {
     double[] v = new double[n];
     for (int i = 0; i < n; i++) {
       v[i] = lo * Math.pow(hi / lo, i / (double) (n - 1));
@@ -840,7 +873,8 @@ public final class ReportWriter {
     return v;
   }
 
-  static String fmt(double v) {
+  /** A number as the report prints it: 5 significant digits, scientific outside [1e-3, 1e5). */
+  public static String fmt(double v) {
     if (Double.isNaN(v)) {
       return "";
     }
@@ -850,7 +884,8 @@ public final class ReportWriter {
         : String.format(Locale.ROOT, "%.5g", v);
   }
 
-  static String esc(String s) {
+  /** {@code s} escaped for HTML text and attributes. */
+  public static String esc(String s) {
     return s.replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")

@@ -1,5 +1,6 @@
 package dev.scaling.driver.sweep;
 
+import dev.scaling.common.batch.BatchFitOptions;
 import dev.scaling.common.curve.CurveLawForm;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.Quantiles;
@@ -12,8 +13,10 @@ import dev.scaling.common.trial.CurvePoint;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.driver.batch.BatchStudy;
 import dev.scaling.driver.fit.FitOutcome;
 import dev.scaling.driver.fit.FitRequest;
+import dev.scaling.driver.fit.SideFit;
 import dev.scaling.driver.fit.SweepFit;
 import dev.scaling.driver.live.SweepView;
 import dev.scaling.driver.predict.BranchPredictions;
@@ -25,6 +28,7 @@ import dev.scaling.driver.report.SeedSpread;
 import dev.scaling.driver.report.SweepFacts;
 import dev.scaling.driver.report.TrialPoint;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,13 +140,21 @@ final class SweepLaws {
       FitGate gate)
       throws IOException {
     return fitAndReport(
-        outcomes, BranchPredictions.none(CurveLawForm.MPL), false, outDir, hadoop, options, gate);
+        outcomes,
+        BranchPredictions.none(CurveLawForm.MPL),
+        false,
+        outDir,
+        hadoop,
+        options,
+        gate,
+        System.out);
   }
 
   /**
    * The final fit and report with a wsd sweep's predicted branches: each predicted branch without a
    * trained twin enters the fit weighted by {@link PredictionWeight} (unless {@code
-   * excludePredicted}), and the report gains the "Curves" section.
+   * excludePredicted}), and the report gains the "Curves" section. Why the laws were skipped, and a
+   * batch study's summary when it is written alone, go to {@code console}.
    */
   static FitOutcome fitAndReport(
       List<TrialOutcome> outcomes,
@@ -151,10 +163,12 @@ final class SweepLaws {
       String outDir,
       Configuration hadoop,
       FitOptions options,
-      FitGate gate)
+      FitGate gate,
+      PrintStream console)
       throws IOException {
     gate.beginFinal();
-    return fitAndPublish(outcomes, predictions, excludePredicted, outDir, hadoop, options, null);
+    return fitAndPublish(
+        outcomes, predictions, excludePredicted, outDir, hadoop, options, null, console);
   }
 
   /**
@@ -180,7 +194,8 @@ final class SweepLaws {
             outDir,
             hadoop,
             options,
-            gate);
+            gate,
+            System.out);
     return fit == null ? null : pageFit(fit);
   }
 
@@ -201,7 +216,8 @@ final class SweepLaws {
       String outDir,
       Configuration hadoop,
       FitOptions options,
-      FitGate interimGate)
+      FitGate interimGate,
+      PrintStream console)
       throws IOException {
     boolean quiet = interimGate != null;
     List<TrialPoint> rows = new ArrayList<>();
@@ -236,7 +252,7 @@ final class SweepLaws {
     }
     LearningRateTransfer learningRates = learningRates(outcomes);
     if (learningRates != null && !quiet) {
-      System.out.print(learningRates.summary());
+      console.print(learningRates.summary());
     }
     int before = rows.size();
     rows = bestLearningRate(rows, outcomes, predictions.predicted());
@@ -258,18 +274,81 @@ final class SweepLaws {
     if (bpb != null) {
       notes.add(bpb);
     }
+    // The batch study is built for the final fit only: interim refits stay cheap.
+    List<SideFit> sides = quiet ? List.of() : batchStudy(outcomes, options, console);
     long distinctN = rows.stream().mapToDouble(r -> r.point().n()).distinct().count();
     long distinctD = rows.stream().mapToDouble(r -> r.point().d()).distinct().count();
     if (rows.size() < MIN_TRIALS || distinctN < 3 || distinctD < 3) {
       if (quiet) {
         return null;
       }
-      System.out.printf(
-          "Fits skipped: %d finished trial(s) with %d distinct N and %d distinct D; a joint law needs at least %d"
-              + " trials and 3 distinct values of each.%n",
-          rows.size(), distinctN, distinctD, MIN_TRIALS);
+      String skipped =
+          String.format(
+              java.util.Locale.ROOT,
+              "Fits skipped: %d finished trial(s) with %d distinct N and %d distinct D; a joint law"
+                  + " needs at least %d trials and 3 distinct values of each.",
+              rows.size(),
+              distinctN,
+              distinctD,
+              MIN_TRIALS);
+      console.println(skipped);
+      if (!sides.isEmpty()) {
+        // A batch axis at one D stands on its own: its fits and report are written alone.
+        List<String> sideNotes = new ArrayList<>(notes);
+        sideNotes.add(0, skipped);
+        FitOutcome alone =
+            stageAndPublish(
+                staging -> SweepFit.writeSides(sides, sideNotes, staging), outDir, hadoop, null);
+        console.print(alone.summary());
+        console.printf("Batch-size report: %s/report/index.html%n", outDir);
+      }
       return null;
     }
+    FitRequest request =
+        FitRequest.builder(rows, options)
+            .compute(budgets(rows, outcomes))
+            .curves(curves)
+            .facts(facts(outcomes, floor))
+            .notes(notes)
+            .learningRates(learningRates)
+            .predictions(predictions.models().isEmpty() ? null : predictions)
+            .sideFits(sides)
+            .build();
+    return stageAndPublish(
+        staging -> SweepFit.write(request, staging), outDir, hadoop, interimGate);
+  }
+
+  /**
+   * The batch study of the sweep's finished trials as a side fit, with the fitter's bootstrap, seed
+   * and coverage; none without a batch axis (no model at 3 or more batch sizes). A study that fails
+   * is reported and left out: the laws are still fitted.
+   */
+  static List<SideFit> batchStudy(
+      List<TrialOutcome> outcomes, FitOptions options, PrintStream console) {
+    try {
+      return BatchStudy.of(
+              outcomes, new BatchFitOptions(options.bootstrap(), options.seed(), options.ciLevel()))
+          .<List<SideFit>>map(List::of)
+          .orElse(List.of());
+    } catch (RuntimeException e) {
+      console.println("Batch study failed (the laws are still fitted): " + e);
+      return List.of();
+    }
+  }
+
+  /** Writes a fit into a staging folder. */
+  @FunctionalInterface
+  interface Stage {
+    FitOutcome write(Path staging) throws IOException;
+  }
+
+  /**
+   * Stages a fit and publishes both files together: directly for the final fit ({@code interimGate}
+   * null), through the gate for an interim one (null when the gate is closed). The staging folder
+   * is removed in every case.
+   */
+  private static FitOutcome stageAndPublish(
+      Stage stage, String outDir, Configuration hadoop, FitGate interimGate) throws IOException {
     boolean local = outDir.startsWith("file:");
     // A local OUT stages inside itself (moves are renames); another store stages in a local
     // temporary folder whose files are then copied through Hadoop FS.
@@ -279,17 +358,7 @@ final class SweepLaws {
             : Files.createTempDirectory("sweep-report");
     boolean done = false;
     try {
-      FitOutcome staged =
-          SweepFit.write(
-              FitRequest.builder(rows, options)
-                  .compute(budgets(rows, outcomes))
-                  .curves(curves)
-                  .facts(facts(outcomes, floor))
-                  .notes(notes)
-                  .learningRates(learningRates)
-                  .predictions(predictions.models().isEmpty() ? null : predictions)
-                  .build(),
-              staging);
+      FitOutcome staged = stage.write(staging);
       FitOutcome[] published = {staged};
       Publish publish =
           () -> {

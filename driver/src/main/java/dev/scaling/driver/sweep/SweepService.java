@@ -388,7 +388,8 @@ public final class SweepService {
     FitOutcome fit;
     try {
       fit =
-          SweepLaws.fitAndReport(all, predictions, excludePredicted, outDir, hadoop, options, gate);
+          SweepLaws.fitAndReport(
+              all, predictions, excludePredicted, outDir, hadoop, options, gate, console);
     } catch (RuntimeException e) {
       // The trials are safe in OUT; a fit that cannot be made must not fail the sweep.
       console.printf(

@@ -1,0 +1,548 @@
+package dev.scaling.driver.batch;
+
+import static dev.scaling.driver.report.ReportWriter.esc;
+import static dev.scaling.driver.report.ReportWriter.fmt;
+
+import dev.scaling.common.batch.BcritLaw;
+import dev.scaling.common.batch.ComputeFrontier;
+import dev.scaling.common.batch.CriticalBatch;
+import dev.scaling.common.batch.KaplanSFit;
+import dev.scaling.common.batch.KaplanSLaw;
+import dev.scaling.common.batch.LoggedPoint;
+import dev.scaling.common.batch.StepsToTarget;
+import dev.scaling.common.batch.TrialCurve;
+import dev.scaling.common.fit.Allocation;
+import dev.scaling.common.fit.Interval;
+import dev.scaling.driver.fit.BatchAnalysis;
+import dev.scaling.driver.report.ReportWriter;
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The report's "Batch size" section of a {@link BatchStudy}: the targets, per model the S vs E
+ * hyperbolas with their fitted curves, B_crit against the target loss with the fitted laws and the
+ * measured noise scale, the noise scale over training, L(N, S_min) with its fit, the compute
+ * frontier in C_min beside the L(N, D)-based one, tables of every number with its interval, and
+ * notes on what could not be fitted. Plots are the report's own ({@link ReportWriter#chart}).
+ */
+public final class BatchSection {
+  /** Points along a drawn curve. */
+  private static final int DENSE = 60;
+
+  private BatchSection() {}
+
+  /** The section's HTML: an {@code <h2>} and what follows it. */
+  public static String html(BatchStudy s) {
+    StringBuilder h = new StringBuilder("<h2>Batch size</h2>");
+    h.append(
+        "<p>Trials of one model differ only in their batch size B (tokens per step). For each"
+            + " target loss, S(B) is the steps to first reach it (interpolated between logged"
+            + " evaluations) and E = S B the tokens; S = S_min + E_min / B is fitted per model and"
+            + " target (McCandlish et al. 2018: (S/S_min - 1)(E/E_min - 1) = 1), B_crit = E_min /"
+            + " S_min. B_crit(L) = B_* / L<sup>1/alpha_B</sup> is fitted across targets (Kaplan et"
+            + " al. 2020, eq. 5.2). B_noise is the measured gradient noise scale B_simple ="
+            + " tr(&Sigma;) / |G|<sup>2</sup> in tokens (from the microbatch and full-batch gradient"
+            + " norms, each smoothed), read at the logged step nearest each trial's crossing, median"
+            + " over the model's trials; McCandlish et al. find B_crit near B_simple, within a small"
+            + " factor. Intervals: bootstrap percentiles.</p>");
+    h.append("<p>").append(esc(s.targets().describe())).append(".</p>");
+    for (String note : s.notes()) {
+      h.append("<p class=\"warn\">").append(esc(note)).append("</p>");
+    }
+    h.append(modelTable(s));
+    h.append(fitTable(s));
+    h.append(lawTable(s));
+    h.append(kaplanTable(s));
+    h.append(frontierTable(s));
+    for (BatchModels.Model m : s.models()) {
+      if (s.fits().stream().anyMatch(f -> f.group().equals(m.group()))) {
+        h.append(plot(() -> hyperbolas(s, m), m.group() + ": steps vs examples to each target"));
+      }
+    }
+    if (!s.fits().isEmpty()) {
+      h.append(plot(() -> bCritVsLoss(s), "B_crit and the noise scale vs target loss"));
+    }
+    if (s.curves().stream()
+        .anyMatch(c -> c.points().stream().anyMatch(LoggedPoint::measuredNoise))) {
+      h.append(plot(() -> noiseOverTraining(s), "Gradient noise scale over training"));
+    } else {
+      h.append("<p>No trial measured the gradient noise scale (training.noise_scale off, or one")
+          .append(" microbatch per step).</p>");
+    }
+    if (s.kaplan() != null) {
+      h.append(plot(() -> lossVsMinSteps(s), "L(N, S_min) with its fit"));
+    }
+    if (s.frontierLaw() != null) {
+      h.append(plot(() -> lossVsMinCompute(s), "Loss vs C_min per trial"));
+    }
+    if (s.frontier() != null && !s.frontier().levels().isEmpty()) {
+      h.append(plot(() -> frontiers(s), "Compute frontiers: N_opt vs C_min and vs C"));
+    }
+    return h.toString();
+  }
+
+  private static String plot(Supplier<XYChart> chart, String alt) {
+    try {
+      return ReportWriter.img(chart.get(), alt);
+    } catch (RuntimeException e) {
+      // A plot that cannot be drawn must not cost the report.
+      return "<p class=\"warn\">"
+          + esc(alt)
+          + " could not be drawn: "
+          + esc(String.valueOf(e.getMessage()))
+          + "</p>";
+    }
+  }
+
+  private static String modelTable(BatchStudy s) {
+    StringBuilder t =
+        new StringBuilder(
+            "<table><tr><th>model</th><th>N</th><th>trials</th><th>batch sizes (tokens)</th>"
+                + "<th>targets</th></tr>");
+    for (BatchModels.Model m : s.models()) {
+      t.append("<tr><td>")
+          .append(esc(m.group()))
+          .append("</td><td>")
+          .append(fmt(m.n()))
+          .append("</td><td>")
+          .append(m.curves().size())
+          .append("</td><td>")
+          .append(
+              String.join(
+                  ", ",
+                  m.batchSizes().stream().map(b -> String.format(Locale.ROOT, "%.0f", b)).toList()))
+          .append("</td><td>")
+          .append(
+              String.join(
+                  ", ",
+                  s.targets().of(m.group()).stream()
+                      .map(x -> String.format(Locale.ROOT, "%.4g", x))
+                      .toList()))
+          .append("</td></tr>");
+    }
+    return t.append("</table>").toString();
+  }
+
+  private static String fitTable(BatchStudy s) {
+    if (s.fits().isEmpty()) {
+      return "<p class=\"warn\">No (model, target) could be fitted.</p>";
+    }
+    StringBuilder t =
+        new StringBuilder(
+            "<h3>S = S_min + E_min / B per model and target</h3><table><tr><th>model</th>"
+                + "<th>target L</th><th>S_min (steps)</th><th>interval</th><th>E_min"
+                + " (tokens)</th><th>interval</th><th>B_crit (tokens)</th><th>interval</th>"
+                + "<th>trials</th><th>rms log residual</th><th>B_noise (tokens)</th>"
+                + "<th>B_noise / B_crit</th></tr>");
+    for (CriticalBatch f : s.fits()) {
+      BatchStudy.NoiseAtTarget b = s.noiseAt(f.group(), f.target());
+      t.append("<tr><td>")
+          .append(esc(f.group()))
+          .append("</td><td>")
+          .append(String.format(Locale.ROOT, "%.4f", f.target()))
+          .append(cells(f.sMin(), f.sMinCi()))
+          .append(cells(f.eMin(), f.eMinCi()))
+          .append(cells(f.bCrit(), f.bCritCi()))
+          .append("</td><td>")
+          .append(f.nPoints())
+          .append("</td><td>")
+          .append(String.format(Locale.ROOT, "%.4f", f.rmsLogResidual()))
+          .append("</td><td>")
+          .append(b == null ? "not measured" : fmt(b.noiseScale()) + " (" + b.trials() + " trials)")
+          .append("</td><td>")
+          .append(b == null ? "" : String.format(Locale.ROOT, "%.3g", b.ratio()))
+          .append("</td></tr>");
+    }
+    return t.append("</table>").toString();
+  }
+
+  private static String lawTable(BatchStudy s) {
+    if (s.laws().isEmpty()) {
+      return "";
+    }
+    StringBuilder t =
+        new StringBuilder(
+            "<h3>B_crit(L) = B_* / L<sup>1/alpha_B</sup></h3><table><tr><th>model</th>"
+                + "<th>B_* (tokens)</th><th>interval</th><th>alpha_B</th><th>interval</th>"
+                + "<th>fits</th></tr>");
+    for (BatchAnalysis.GroupLaw g : s.laws()) {
+      t.append("<tr><td>")
+          .append(esc(BatchStudy.label(g.group())))
+          .append(cells(g.law().bStar(), g.law().bStarCi()))
+          .append(cells(g.law().alphaB(), g.law().alphaBCi()))
+          .append("</td><td>")
+          .append(g.law().nPoints())
+          .append("</td></tr>");
+    }
+    t.append("</table><p>Kaplan et al. 2020 report B_* &asymp; 2e8 tokens and alpha_B &asymp; 0.21")
+        .append(" for language models far larger than these; the form, not the constants, carries")
+        .append(" over. A negative alpha_B means B_crit fell as the loss fell.</p>");
+    return t.toString();
+  }
+
+  private static String kaplanTable(BatchStudy s) {
+    KaplanSFit k = s.kaplan();
+    if (k == null) {
+      return "";
+    }
+    return "<h3>L(N, S_min) = (N_c / N)<sup>alpha_N</sup> + (S_c / S_min)<sup>alpha_S</sup></h3>"
+        + "<table><tr><th>N_c</th><th>interval</th><th>alpha_N</th><th>interval</th><th>S_c"
+        + " (steps)</th><th>interval</th><th>alpha_S</th><th>interval</th><th>points</th>"
+        + "<th>rms log residual</th></tr><tr><td>"
+        + fmt(k.nC())
+        + cells2(k.nCCi())
+        + cells(k.alphaN(), k.alphaNCi())
+        + cells(k.sC(), k.sCCi())
+        + cells(k.alphaS(), k.alphaSCi())
+        + "</td><td>"
+        + k.nPoints()
+        + "</td><td>"
+        + String.format(Locale.ROOT, "%.4f", k.rmsLogResidual())
+        + "</td></tr></table><p>Fitted over every (model, target) S_min above; Kaplan et al. 2020"
+        + " report alpha_N &asymp; 0.076 and alpha_S &asymp; 0.76.</p>";
+  }
+
+  private static String frontierTable(BatchStudy s) {
+    ComputeFrontier.Fit f = s.frontier();
+    if (f == null) {
+      return "";
+    }
+    StringBuilder t =
+        new StringBuilder(
+            "<h3>Compute-efficient frontier</h3><p>C = 6 N B S (B in tokens) and C_min = C / (1 +"
+                + " B / B_crit(L)) at each logged point, with the pooled B_crit(L); at each of "
+                + ComputeFrontier.LEVELS
+                + " log-spaced C_min levels the model of lowest loss (best over its batch sizes)"
+                + " is N_opt, and N_opt = k C_min<sup>a</sup> is fitted by least squares in"
+                + " log-log over the levels where the winner changes, bootstrap over levels. Beside"
+                + " it, the same run's allocation exponent a of N_opt = G C<sup>a</sup> from"
+                + " L(N, D) (C = 6ND).</p><table><tr><th>frontier</th><th>a</th><th>interval</th>"
+                + "<th>points</th></tr>");
+    if (f.fitted()) {
+      t.append("<tr><td>batch: N_opt vs C_min</td><td>")
+          .append(String.format(Locale.ROOT, "%.4f", f.a()))
+          .append("</td><td>")
+          .append(interval(f.aCi()))
+          .append("</td><td>")
+          .append(f.levels().stream().filter(ComputeFrontier.Level::fitted).count())
+          .append(" levels</td></tr>");
+    } else {
+      t.append("<tr><td>batch: N_opt vs C_min</td><td colspan=\"3\">not fitted: ")
+          .append(esc(f.reason()))
+          .append("</td></tr>");
+    }
+    if (s.allocations() != null) {
+      for (Allocation e : s.allocations().estimates()) {
+        t.append("<tr><td>L(N, D), ")
+            .append(esc(e.approach().label()))
+            .append(": N_opt vs C</td><td>")
+            .append(String.format(Locale.ROOT, "%.4f", e.a()))
+            .append("</td><td>")
+            .append(interval(e.ciA()))
+            .append("</td><td>")
+            .append(e.frontier().isEmpty() ? "law" : e.frontier().size() + " points")
+            .append("</td></tr>");
+      }
+    } else {
+      t.append("<tr><td>L(N, D)</td><td colspan=\"3\">not fitted in this run (too few distinct N")
+          .append(" and D for the joint law)</td></tr>");
+    }
+    return t.append("</table>").toString();
+  }
+
+  private static String cells(double v, Interval ci) {
+    return "</td><td>" + fmt(v) + cells2(ci);
+  }
+
+  private static String cells2(Interval ci) {
+    return "</td><td>" + interval(ci);
+  }
+
+  private static String interval(Interval i) {
+    return i == null ? "" : "[" + fmt(i.lo()) + ", " + fmt(i.hi()) + "]";
+  }
+
+  /** Per target: each trial's (E, S) and the fitted S = S_min + E_min / B traced over B. */
+  static XYChart hyperbolas(BatchStudy s, BatchModels.Model m) {
+    XYChart c = ReportWriter.chart(m.group() + ": S vs E per target", "E (tokens)", "S (steps)");
+    List<CriticalBatch> own = s.fits().stream().filter(f -> f.group().equals(m.group())).toList();
+    List<Double> sizes = m.batchSizes();
+    double[] bs = ReportWriter.logSpace(sizes.get(0) / 4, sizes.get(sizes.size() - 1) * 4, DENSE);
+    for (int k = 0; k < own.size(); k++) {
+      CriticalBatch f = own.get(k);
+      Color color = ReportWriter.ramp(own.size() == 1 ? 0 : k / (double) (own.size() - 1));
+      String name = String.format(Locale.ROOT, "L=%.4g", f.target());
+      List<Double> xs = new ArrayList<>();
+      List<Double> ys = new ArrayList<>();
+      for (TrialCurve t : m.curves()) {
+        Optional<StepsToTarget.Crossing> x = StepsToTarget.of(t, f.target());
+        if (x.isPresent() && x.get().steps() > 0) {
+          xs.add(x.get().examples());
+          ys.add(x.get().steps());
+        }
+      }
+      if (!xs.isEmpty()) {
+        XYSeries pts = c.addSeries(name, xs, ys);
+        pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        pts.setMarkerColor(color);
+      }
+      XYSeries fit =
+          c.addSeries(
+              name + " fit",
+              Arrays.stream(bs).map(b -> f.steps(b) * b).toArray(),
+              Arrays.stream(bs).map(f::steps).toArray());
+      fit.setMarker(SeriesMarkers.NONE);
+      fit.setLineColor(color);
+      fit.setShowInLegend(false);
+    }
+    return c;
+  }
+
+  /** B_crit per (model, target), each law's line, and the measured noise scale. */
+  static XYChart bCritVsLoss(BatchStudy s) {
+    XYChart c =
+        ReportWriter.chart(
+            "B_crit (circles, lines: B_* / L^(1/alpha_B)) and B_noise (diamonds)",
+            "target loss L",
+            "batch (tokens)");
+    Color[] palette = c.getStyler().getSeriesColors();
+    double lo = s.fits().stream().mapToDouble(CriticalBatch::target).min().orElse(1);
+    double hi = s.fits().stream().mapToDouble(CriticalBatch::target).max().orElse(2);
+    double[] ls = ReportWriter.logSpace(lo, hi, DENSE);
+    int k = 0;
+    for (BatchModels.Model m : s.models()) {
+      List<CriticalBatch> own = s.fits().stream().filter(f -> f.group().equals(m.group())).toList();
+      if (own.isEmpty()) {
+        continue;
+      }
+      Color color = palette[k++ % palette.length];
+      XYSeries pts =
+          c.addSeries(
+              m.group() + " B_crit",
+              own.stream().mapToDouble(CriticalBatch::target).toArray(),
+              own.stream().mapToDouble(CriticalBatch::bCrit).toArray());
+      pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      pts.setMarker(SeriesMarkers.CIRCLE);
+      pts.setMarkerColor(color);
+      List<BatchStudy.NoiseAtTarget> noise =
+          s.noise().stream().filter(b -> b.group().equals(m.group())).toList();
+      if (!noise.isEmpty()) {
+        XYSeries n =
+            c.addSeries(
+                m.group() + " B_noise",
+                noise.stream().mapToDouble(BatchStudy.NoiseAtTarget::target).toArray(),
+                noise.stream().mapToDouble(BatchStudy.NoiseAtTarget::noiseScale).toArray());
+        n.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        n.setMarker(SeriesMarkers.DIAMOND);
+        n.setMarkerColor(color);
+      }
+      s.laws().stream()
+          .filter(g -> m.group().equals(g.group()))
+          .findFirst()
+          .ifPresent(
+              g -> {
+                XYSeries line =
+                    c.addSeries(
+                        m.group() + " law",
+                        ls,
+                        Arrays.stream(ls).map(l -> BcritLaw.predict(g.law(), l)).toArray());
+                line.setMarker(SeriesMarkers.NONE);
+                line.setLineColor(color);
+                line.setShowInLegend(false);
+              });
+    }
+    s.laws().stream()
+        .filter(g -> g.group() == null)
+        .findFirst()
+        .ifPresent(
+            g -> {
+              XYSeries line =
+                  c.addSeries(
+                      "pooled law",
+                      ls,
+                      Arrays.stream(ls).map(l -> BcritLaw.predict(g.law(), l)).toArray());
+              line.setMarker(SeriesMarkers.NONE);
+              line.setLineColor(Color.BLACK);
+              line.setLineStyle(SeriesLines.DASH_DASH);
+            });
+    return c;
+  }
+
+  /** Each trial's measured noise scale against its steps. */
+  static XYChart noiseOverTraining(BatchStudy s) {
+    XYChart c =
+        ReportWriter.chart(
+            "Gradient noise scale B_simple over training", "step", "B_noise (tokens)");
+    int series = 0;
+    for (TrialCurve t : s.curves()) {
+      List<LoggedPoint> pts =
+          t.points().stream().filter(p -> p.measuredNoise() && p.step() > 0).toList();
+      if (pts.isEmpty()) {
+        continue;
+      }
+      String name = String.format(Locale.ROOT, "%s B=%.0f", t.group(), t.batchTokens());
+      if (c.getSeriesMap().containsKey(name)) {
+        name += " " + t.trialId(); // another D or replica of the same model and batch
+      }
+      XYSeries line =
+          c.addSeries(
+              name,
+              pts.stream().mapToDouble(LoggedPoint::step).toArray(),
+              pts.stream().mapToDouble(LoggedPoint::noiseScale).toArray());
+      line.setMarker(SeriesMarkers.NONE);
+      series++;
+    }
+    c.getStyler().setLegendVisible(series <= 16);
+    return c;
+  }
+
+  /** L against S_min per model, with L(N, S_min) drawn at each model's N. */
+  static XYChart lossVsMinSteps(BatchStudy s) {
+    XYChart c =
+        ReportWriter.chart(
+            "L(N, S_min) per model, with the joint fit", "S_min (steps)", "target loss L");
+    c.getStyler().setYAxisLogarithmic(false);
+    c.getStyler().setYAxisDecimalPattern("0.000");
+    Color[] palette = c.getStyler().getSeriesColors();
+    double lo = s.fits().stream().mapToDouble(CriticalBatch::sMin).min().orElse(1);
+    double hi = s.fits().stream().mapToDouble(CriticalBatch::sMin).max().orElse(10);
+    double[] ss = ReportWriter.logSpace(lo / 2, hi * 2, DENSE);
+    int k = 0;
+    for (BatchModels.Model m : s.models()) {
+      List<CriticalBatch> own = s.fits().stream().filter(f -> f.group().equals(m.group())).toList();
+      if (own.isEmpty()) {
+        continue;
+      }
+      Color color = palette[k++ % palette.length];
+      XYSeries pts =
+          c.addSeries(
+              m.group(),
+              own.stream().mapToDouble(CriticalBatch::sMin).toArray(),
+              own.stream().mapToDouble(CriticalBatch::target).toArray());
+      pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      pts.setMarkerColor(color);
+      XYSeries fit =
+          c.addSeries(
+              m.group() + " fit",
+              ss,
+              Arrays.stream(ss).map(x -> KaplanSLaw.predict(s.kaplan(), m.n(), x)).toArray());
+      fit.setMarker(SeriesMarkers.NONE);
+      fit.setLineColor(color);
+      fit.setShowInLegend(false);
+    }
+    return c;
+  }
+
+  /**
+   * Each trial's loss against C_min = C / (1 + B / B_crit(L)), coloured by model: batch sizes of
+   * one model collapse onto one curve where the trade-off holds, and the lower envelope over models
+   * is the compute-efficient frontier.
+   */
+  static XYChart lossVsMinCompute(BatchStudy s) {
+    XYChart c =
+        ReportWriter.chart(
+            "Loss vs C_min (one line per trial, colour per model)", "C_min (FLOPs)", "loss");
+    Color[] palette = c.getStyler().getSeriesColors();
+    java.util.function.DoubleUnaryOperator law = BatchStudy.frontierLaw(s.frontierLaw());
+    int k = 0;
+    for (BatchModels.Model m : s.models()) {
+      Color color = palette[k++ % palette.length];
+      boolean first = true;
+      for (TrialCurve t : m.curves()) {
+        List<ComputeFrontier.Point> pts = ComputeFrontier.points(t, law);
+        if (pts.isEmpty()) {
+          continue;
+        }
+        XYSeries line =
+            c.addSeries(
+                first ? m.group() : m.group() + " " + t.trialId(),
+                pts.stream().mapToDouble(ComputeFrontier.Point::cMin).toArray(),
+                pts.stream().mapToDouble(ComputeFrontier.Point::loss).toArray());
+        line.setMarker(SeriesMarkers.NONE);
+        line.setLineColor(color);
+        line.setShowInLegend(first);
+        first = false;
+      }
+    }
+    ComputeFrontier.Fit f = s.frontier();
+    if (f != null && !f.levels().isEmpty()) {
+      XYSeries levels =
+          c.addSeries(
+              "lowest loss at each C_min level",
+              f.levels().stream().mapToDouble(ComputeFrontier.Level::cMin).toArray(),
+              f.levels().stream().mapToDouble(ComputeFrontier.Level::loss).toArray());
+      levels.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      levels.setMarkerColor(Color.BLACK);
+    }
+    return c;
+  }
+
+  /**
+   * The batch frontier's levels and fitted N_opt = k C_min^a, and each L(N, D)-based allocation's
+   * N_opt = G C^a over the same range of compute.
+   */
+  static XYChart frontiers(BatchStudy s) {
+    ComputeFrontier.Fit f = s.frontier();
+    XYChart c =
+        ReportWriter.chart(
+            "N_opt: batch frontier (vs C_min) and L(N,D) allocation (vs C)",
+            "compute (FLOPs)",
+            "N_opt");
+    List<ComputeFrontier.Level> in =
+        f.levels().stream().filter(ComputeFrontier.Level::fitted).toList();
+    List<ComputeFrontier.Level> out = f.levels().stream().filter(l -> !l.fitted()).toList();
+    XYSeries pts =
+        c.addSeries(
+            "lowest-loss model at C_min",
+            in.stream().mapToDouble(ComputeFrontier.Level::cMin).toArray(),
+            in.stream().mapToDouble(ComputeFrontier.Level::n).toArray());
+    pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    pts.setMarkerColor(Color.BLACK);
+    if (!out.isEmpty()) {
+      XYSeries tails =
+          c.addSeries(
+              "flat tails (left out)",
+              out.stream().mapToDouble(ComputeFrontier.Level::cMin).toArray(),
+              out.stream().mapToDouble(ComputeFrontier.Level::n).toArray());
+      tails.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      tails.setMarker(SeriesMarkers.CROSS);
+      tails.setMarkerColor(Color.GRAY);
+    }
+    double lo = f.levels().get(0).cMin();
+    double hi = f.levels().get(f.levels().size() - 1).cMin();
+    double[] xs = ReportWriter.logSpace(lo, hi, DENSE);
+    if (f.fitted()) {
+      XYSeries line =
+          c.addSeries(
+              String.format(Locale.ROOT, "batch: k C_min^a, a=%.3f", f.a()),
+              xs,
+              Arrays.stream(xs).map(f::nOpt).toArray());
+      line.setMarker(SeriesMarkers.NONE);
+      line.setLineColor(Color.BLACK);
+    }
+    if (s.allocations() != null) {
+      Color[] palette = {new Color(0, 114, 178), new Color(213, 94, 0), new Color(0, 158, 115)};
+      int k = 0;
+      for (Allocation e : s.allocations().estimates()) {
+        XYSeries line =
+            c.addSeries(
+                String.format(Locale.ROOT, "L(N,D) %s: G C^a, a=%.3f", e.approach().label(), e.a()),
+                xs,
+                Arrays.stream(xs).map(e::nOpt).toArray());
+        line.setMarker(SeriesMarkers.NONE);
+        line.setLineColor(palette[k++ % palette.length]);
+        line.setLineStyle(SeriesLines.DASH_DASH);
+      }
+    }
+    return c;
+  }
+}
