@@ -14,6 +14,8 @@ import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.fit.FitOutcome;
 import dev.scaling.driver.fit.FitRequest;
+import dev.scaling.driver.fit.HparamsSideFit;
+import dev.scaling.driver.fit.SideFit;
 import dev.scaling.driver.fit.SweepFit;
 import dev.scaling.driver.live.SweepView;
 import dev.scaling.driver.predict.BranchPredictions;
@@ -270,6 +272,11 @@ final class SweepLaws {
           rows.size(), distinctN, distinctD, MIN_TRIALS);
       return null;
     }
+    List<SideFit> sideFits = new ArrayList<>();
+    HparamsSideFit hparams = SweepHparams.of(outcomes, options, notes);
+    if (hparams != null) {
+      sideFits.add(hparams);
+    }
     boolean local = outDir.startsWith("file:");
     // A local OUT stages inside itself (moves are renames); another store stages in a local
     // temporary folder whose files are then copied through Hadoop FS.
@@ -288,6 +295,7 @@ final class SweepLaws {
                   .notes(notes)
                   .learningRates(learningRates)
                   .predictions(predictions.models().isEmpty() ? null : predictions)
+                  .sideFits(sideFits)
                   .build(),
               staging);
       FitOutcome[] published = {staged};
