@@ -40,8 +40,10 @@ import picocli.CommandLine.Option;
  * --json, one JSON object as the last line of standard output. With {@code --curves}, fits a whole
  * learning-curve law ({@code --law}) to some runs of a curves table and predicts others, writing
  * {@code OUT/curve_fits}, {@code OUT/curve_predictions} and {@code OUT/report/curves.html} (the
- * work is {@link CurveFitService}'s). Inputs may be local paths or any Hadoop file-system URI
- * (hdfs:, s3a:), read with the {@code spark.hadoop.*} settings of the Spark configuration.
+ * work is {@link CurveFitService}'s). With {@code --form hparams}, fits the hyperparameter laws
+ * lr*(N, D) and B*(D) to a learning-rate x batch-size table ({@link #runHparams}). Inputs may be
+ * local paths or any Hadoop file-system URI (hdfs:, s3a:), read with the {@code spark.hadoop.*}
+ * settings of the Spark configuration.
  */
 @Command(
     name = "fit",
@@ -55,7 +57,11 @@ import picocli.CommandLine.Option;
           + " training runs); --params NAME=VALUE,... evaluates given parameters instead of"
           + " fitting; --bootstrap defaults to "
           + FitCommand.CURVES_BOOTSTRAP
-          + " (a curve fit is slower than a table fit)."
+          + " (a curve fit is slower than a table fit).",
+      "",
+      "With --input and --form hparams: the hyperparameter laws lr* = lr_c N^lr_a_N D^lr_b_D and"
+          + " B* = bs_c D^bs_e_D (tokens; --bs-on N,D adds N^bs_a_N) over the runs within"
+          + " --tolerance of their (N, D) cell's best loss, with bootstrap intervals over cells."
     })
 public final class FitCommand implements Callable<Integer> {
   /**

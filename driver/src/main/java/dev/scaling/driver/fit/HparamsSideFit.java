@@ -68,7 +68,7 @@ public final class HparamsSideFit implements SideFit {
             fit.cells().size(),
             fit.runs(),
             fit.runsKept(),
-            percent(fit.options().tolerance()),
+            HparamsSection.percent(fit.options().tolerance()),
             fit.options().bootstrap() == 0
                 ? "no bootstrap"
                 : String.format(
@@ -78,7 +78,10 @@ public final class HparamsSideFit implements SideFit {
                     fit.options().bootstrap())));
     lines.add("  " + HparamsSection.formula("lr*(N, D)", fit.lr()));
     addParameters(lines, fit.lr());
-    lines.add("  " + HparamsSection.formula("B*", fit.batch()) + " (tokens per step)");
+    lines.add(
+        "  "
+            + HparamsSection.formula(HparamsSection.batchName(fit.batch()), fit.batch())
+            + " (tokens per step)");
     addParameters(lines, fit.batch());
     if (fit.degenerateResamples() > 0) {
       lines.add(
@@ -103,10 +106,6 @@ public final class HparamsSideFit implements SideFit {
               e.estimate(),
               ci == null ? "" : String.format(Locale.ROOT, "  [%.5g, %.5g]", ci.lo(), ci.hi())));
     }
-  }
-
-  private static String percent(double share) {
-    return String.format(Locale.ROOT, "%.4g%%", 100 * share);
   }
 
   /**

@@ -42,6 +42,19 @@ public final class HparamsSection {
     return s.toString();
   }
 
+  /** A share as a percentage without trailing zeros: 0.0025 as {@code 0.25%}. */
+  public static String percent(double share) {
+    return new java.math.BigDecimal(String.format(Locale.ROOT, "%.6g", 100 * share))
+            .stripTrailingZeros()
+            .toPlainString()
+        + "%";
+  }
+
+  /** The batch law's name: B*(D), or B*(N, D) when it depends on N. */
+  public static String batchName(HparamsLaw batch) {
+    return batch.nExponent() == null ? "B*(D)" : "B*(N, D)";
+  }
+
   /** A whole HTML page holding only this section, for {@code ./sweep fit --form hparams}. */
   public static String page(HparamsFit fit, List<String> notes) {
     return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Hyperparameter laws</title>"
@@ -61,11 +74,11 @@ public final class HparamsSection {
         String.format(
             Locale.ROOT,
             "<p>Per (N, D) cell, the runs whose final loss (smoothed loss where given) is within"
-                + " %s%% of the cell's best count as optimal (StepLaw's rule); least squares over"
+                + " %s of the cell's best count as optimal (StepLaw's rule); least squares over"
                 + " the %d kept runs of %d cells (%d runs in all) fit log lr* = c + a log N + b log"
                 + " D and log B* = c' + %se log D (natural logarithms, B in tokens per optimizer"
                 + " step). %s</p>",
-            fmt(100 * fit.options().tolerance()),
+            percent(fit.options().tolerance()),
             fit.runsKept(),
             fit.cells().size(),
             fit.runs(),
@@ -93,7 +106,7 @@ public final class HparamsSection {
     h.append("<p><b>")
         .append(esc(formula("lr*(N, D)", fit.lr())))
         .append("</b>, <b>")
-        .append(esc(formula(fit.batch().nExponent() == null ? "B*(D)" : "B*(N, D)", fit.batch())))
+        .append(esc(formula(batchName(fit.batch()), fit.batch())))
         .append("</b> tokens</p>");
     h.append("<table><tr><th>parameter</th><th>estimate</th><th>interval</th>")
         .append("<th>StepLaw (Li et al. 2025)</th></tr>");
