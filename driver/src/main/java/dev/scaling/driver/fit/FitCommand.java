@@ -454,7 +454,14 @@ public final class FitCommand implements Callable<Integer> {
           "--input", "given (a table of (N, D, loss) rows), or --curves (learning curves)", null);
     }
     boolean curvesMode = curves != null;
-    refuse(HPARAMS_ONLY, "absent without --form hparams (it applies to the hyperparameter laws)");
+    if (!hparamsMode()) {
+      refuse(HPARAMS_ONLY, "absent without --form hparams (it applies to the hyperparameter laws)");
+      if (!batchMode()) {
+        refuse(
+            List.of("--batch-col"),
+            "absent without --form hparams or --form batch (it names their batch-size column)");
+      }
+    }
     for (String name : curvesMode ? TABLE_ONLY : CURVES_ONLY) {
       if (parsed.hasMatchedOption(name)) {
         throw new SpecException(

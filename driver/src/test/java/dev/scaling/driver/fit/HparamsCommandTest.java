@@ -385,5 +385,9 @@ class HparamsCommandTest {
             "0.01"),
         "--tolerance",
         "without --form hparams");
+    assertRefused(
+        fit("--input", good.toString(), "--out", tmp.resolve("out").toString(), "--batch-col", "b"),
+        "--batch-col",
+        "without --form hparams or --form batch");
   }
 }
