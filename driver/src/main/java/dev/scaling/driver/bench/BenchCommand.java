@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  *       model, and each shape's achieved FLOP/s against a 1024^3 matmul through DJL's libtorch on
  *       one thread.
  *   <li>Fit ({@link FitBench}): a deterministic 240-row Chinchilla table fitted by our fitter and
- *       by scipy.
+ *       by scipy; then the hyperparameter-law fit of 100 runs in 10 cells ({@link HparamsBench}).
  *   <li>Curve-law fit ({@link CurveBench}): the Multi-Power Law fitted to 44 sweep-like learning
  *       curves of about 1000 logged rows each, by our curve fitter and by scipy the paper's way.
  *   <li>Schedule ({@link ScheduleBench}): a quickstart OUT's makespan against its lower bound.
@@ -153,6 +153,9 @@ public final class BenchCommand implements Callable<Integer> {
             .run(!skip.contains(Section.TRAINER), rows);
     FitComparison fit =
         skip.contains(Section.FIT) ? null : new FitBench(quick, py, dir, log).run(rows);
+    if (!skip.contains(Section.FIT)) {
+      rows.add(HparamsBench.row());
+    }
     if (!skip.contains(Section.CURVES)) {
       new CurveBench(quick, py, dir, log).run(rows);
     }

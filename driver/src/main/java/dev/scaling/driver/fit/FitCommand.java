@@ -9,13 +9,21 @@ import dev.scaling.common.fit.LawForm;
 import dev.scaling.common.fit.ScalingFitter;
 import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.common.fit.StartGrid;
+import dev.scaling.common.hparams.BatchLawInputs;
+import dev.scaling.common.hparams.HparamsFit;
+import dev.scaling.common.hparams.HparamsFitter;
+import dev.scaling.common.hparams.HparamsOptions;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.driver.FitOptionsMixin;
 import dev.scaling.driver.OptionRules;
 import dev.scaling.driver.PredictedRowsMixin;
+import dev.scaling.driver.report.HparamsSection;
 import dev.scaling.driver.report.TrialPoint;
 import dev.scaling.driver.spark.HadoopConfs;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,8 +41,10 @@ import picocli.CommandLine.Option;
  * --json, one JSON object as the last line of standard output. With {@code --curves}, fits a whole
  * learning-curve law ({@code --law}) to some runs of a curves table and predicts others, writing
  * {@code OUT/curve_fits}, {@code OUT/curve_predictions} and {@code OUT/report/curves.html} (the
- * work is {@link CurveFitService}'s). Inputs may be local paths or any Hadoop file-system URI
- * (hdfs:, s3a:), read with the {@code spark.hadoop.*} settings of the Spark configuration.
+ * work is {@link CurveFitService}'s). With {@code --form hparams}, fits the hyperparameter laws
+ * lr*(N, D) and B*(D) to a learning-rate x batch-size table ({@link #runHparams}). Inputs may be
+ * local paths or any Hadoop file-system URI (hdfs:, s3a:), read with the {@code spark.hadoop.*}
+ * settings of the Spark configuration.
  */
 @Command(
     name = "fit",
@@ -58,7 +68,11 @@ import picocli.CommandLine.Option;
           + " (bcrit_law) across 2 or more targets, per group and pooled, and with --n-col"
           + " (parameters per group) L(N, S_min) = (N_c/N)^alpha_N + (S_c/S_min)^alpha_S"
           + " (kaplan_s) over 2 or more groups. --targets LOSS,... keeps those targets. Writes"
-          + " OUT/fits (forms batch, bcrit_law, kaplan_s); --json prints a 'batch' list."
+          + " OUT/fits (forms batch, bcrit_law, kaplan_s); --json prints a 'batch' list.",
+      "",
+      "With --input and --form hparams: the hyperparameter laws lr* = lr_c N^lr_a_N D^lr_b_D and"
+          + " B* = bs_c D^bs_e_D (tokens; --bs-on N,D adds N^bs_a_N) over the runs within"
+          + " --tolerance of their (N, D) cell's best loss, with bootstrap intervals over cells."
     })
 public final class FitCommand implements Callable<Integer> {
   /**
@@ -118,6 +132,28 @@ public final class FitCommand implements Callable<Integer> {
           "--bs-on",
           "--smooth-col");
 
+
+  /** Options the hyperparameter laws (--form hparams) do not read: refused there. */
+  private static final List<String> NOT_HPARAMS =
+      List.of(
+          "--approach",
+          "--compute-col",
+          "--backtest-share",
+          "--grid",
+          "--drop-invalid",
+          "--exclude-predicted",
+          "--huber-delta",
+          "--law",
+          "--train",
+          "--predict",
+          "--params",
+          "--run-col",
+          "--step-col",
+          "--group-col",
+          "--steps-col",
+          "--target-col",
+          "--targets");
+
   /** Options that only the curve fit (--curves) reads. */
   private static final List<String> CURVES_ONLY =
       List.of("--law", "--train", "--predict", "--params", "--run-col", "--step-col", "--lr-col");
@@ -175,7 +211,11 @@ public final class FitCommand implements Callable<Integer> {
   @Option(names = "--step-col", description = "with --curves: step column (default step)")
   String stepCol;
 
-  @Option(names = "--lr-col", description = "with --curves: learning-rate column (default lr)")
+  @Option(
+      names = "--lr-col",
+      description =
+          "with --curves: learning-rate column (default lr); with --form hparams: the peak"
+              + " learning rate (default learning_rate, else lr)")
   String lrCol;
 
   @Option(
@@ -261,7 +301,8 @@ public final class FitCommand implements Callable<Integer> {
   @Option(
       names = "--batch-col",
       description =
-          "with --form batch or hparams: the batch-size column (tokens per optimizer step)")
+          "with --form batch or hparams: the batch-size column (tokens per optimizer step;"
+              + " with --form hparams default batch_tokens, else batch)")
   String batchCol;
 
   @Option(
@@ -284,6 +325,7 @@ public final class FitCommand implements Callable<Integer> {
 
   @Option(
       names = "--tolerance",
+      converter = OptionRules.Share.class,
       description =
           "with --form hparams: runs within this share of their (N, D) cell's best loss count as"
               + " optimal (default 0.0025, StepLaw's 0.25%%)")
@@ -330,6 +372,20 @@ public final class FitCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--input given: use FitCommand.run");
     }
     return cmd.fitCurves(new PrintWriter(System.out, true));
+  }
+
+  /**
+   * Parses {@code args} (with --input and --form hparams), fits the hyperparameter laws, writes
+   * {@code OUT/fits} and {@code OUT/report/index.html}, prints the summary (and with --json the
+   * JSON line) and returns the outcome; throws on bad input before writing anything.
+   */
+  public static HparamsOutcome runHparams(String... args) {
+    FitCommand cmd = parse(args);
+    if (!cmd.hparamsMode()) {
+      throw new IllegalArgumentException(
+          "--form hparams with --input expected: use FitCommand.run");
+    }
+    return cmd.fitHparams(new PrintWriter(System.out, true));
   }
 
   private static FitCommand parse(String... args) {
@@ -423,9 +479,66 @@ public final class FitCommand implements Callable<Integer> {
     return done;
   }
 
-  /** The hyperparameter laws of an LR x batch table (--form hparams). */
-  Object fitHparams(PrintWriter outWriter) {
-    throw new UnsupportedOperationException("#23: --form hparams is being built");
+  /**
+   * The hyperparameter laws of an LR x batch table (--form hparams): options, table and cells
+   * checked first, then {@code OUT/fits} and {@code OUT/report/index.html} written.
+   */
+  HparamsOutcome fitHparams(PrintWriter outWriter) {
+    if (curves != null) {
+      throw new SpecException(
+          "--curves", "absent with --form hparams (it fits the table given by --input)", curves);
+    }
+    refuse(NOT_HPARAMS, "absent with --form hparams (it applies to other fits)");
+    HparamsOptions options =
+        new HparamsOptions(
+            tolerance == null ? HparamsOptions.DEFAULT_TOLERANCE : tolerance,
+            bsOn == null ? BatchLawInputs.D : BatchLawInputs.parse("--bs-on", bsOn),
+            fit.bootstrap(),
+            seed,
+            0.95);
+    checkOut();
+    HparamsTableReader.HparamsTable table =
+        HparamsTableReader.read(
+            input,
+            HadoopConfs.forDriver(),
+            new HparamsTableReader.Asked(nCol, dCol, lrCol, batchCol, lossCol, smoothCol));
+    String why = HparamsFitter.tooFewCells(table.runs());
+    if (why != null) {
+      throw SpecException.of("--input", input + ": " + why);
+    }
+    HparamsFit fitted = HparamsFitter.fit(table.runs(), options);
+    HparamsSideFit side = new HparamsSideFit(fitted, table.notes());
+    Path fitsFile = FitsTable.write(side.rows(), out.resolve("fits"));
+    Path report = out.resolve("report").resolve("index.html");
+    try {
+      Files.createDirectories(report.getParent());
+      Files.writeString(report, HparamsSection.page(fitted, table.notes()), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + report, e);
+    }
+    StringBuilder summary = new StringBuilder();
+    table.notes().forEach(n -> summary.append("note: ").append(n).append('\n'));
+    side.summary().forEach(l -> summary.append(l).append('\n'));
+    HparamsOutcome done =
+        new HparamsOutcome(
+            fitted, table.notes(), fitsFile, report, summary.toString(), side.json());
+    outWriter.print(done.summary());
+    outWriter.printf("fits: %s%nreport: %s%n", fitsFile, report);
+    if (json) {
+      outWriter.println(done.json());
+    }
+    outWriter.flush();
+    return done;
+  }
+
+  /** Throws naming the first of {@code names} given, with {@code rule}. */
+  private void refuse(List<String> names, String rule) {
+    for (String name : names) {
+      if (parsed.hasMatchedOption(name)) {
+        throw new SpecException(
+            name, rule, Objects.toString(parsed.matchedOption(name).getValue()));
+      }
+    }
   }
 
   /**
@@ -445,6 +558,14 @@ public final class FitCommand implements Callable<Integer> {
           "--input", "given (a table of (N, D, loss) rows), or --curves (learning curves)", null);
     }
     boolean curvesMode = curves != null;
+    if (!hparamsMode()) {
+      refuse(HPARAMS_ONLY, "absent without --form hparams (it applies to the hyperparameter laws)");
+      if (!batchMode()) {
+        refuse(
+            List.of("--batch-col"),
+            "absent without --form hparams or --form batch (it names their batch-size column)");
+      }
+    }
     for (String name : curvesMode ? TABLE_ONLY : CURVES_ONLY) {
       if (parsed.hasMatchedOption(name)) {
         throw new SpecException(

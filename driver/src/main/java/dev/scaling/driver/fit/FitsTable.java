@@ -38,7 +38,8 @@ import org.apache.parquet.schema.MessageTypeParser;
  * n_points, delta and at_bound (the parameter ended at a bound of the law's domain, e.g. B = 0 or
  * beta <= 0); then the compute-optimal rows, form {@code compute_optimal} and one approach each: a,
  * b (with intervals), N_opt, D_opt, tokens_per_param and at_compute (the target compute), with
- * objective, n_points and delta null.
+ * objective, n_points and delta null. Rows of form {@code hparams} (the hyperparameter laws) have
+ * objective the residual sum of squares of the log values, n_points the runs fitted, delta null.
  */
 public final class FitsTable {
   /** The Parquet schema of the fits table. */

@@ -16,6 +16,7 @@ import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.batch.BatchStudy;
 import dev.scaling.driver.fit.FitOutcome;
 import dev.scaling.driver.fit.FitRequest;
+import dev.scaling.driver.fit.HparamsSideFit;
 import dev.scaling.driver.fit.SideFit;
 import dev.scaling.driver.fit.SweepFit;
 import dev.scaling.driver.live.SweepView;
@@ -274,8 +275,16 @@ final class SweepLaws {
     if (bpb != null) {
       notes.add(bpb);
     }
-    // The batch study is built for the final fit only: interim refits stay cheap.
-    List<SideFit> sides = quiet ? List.of() : batchStudy(outcomes, options, console);
+    // The batch study and the hyperparameter laws are built for the final fit only: interim
+    // refits stay cheap.
+    List<SideFit> sides = new ArrayList<>();
+    if (!quiet) {
+      sides.addAll(batchStudy(outcomes, options, console));
+      HparamsSideFit hparams = SweepHparams.of(outcomes, options, notes);
+      if (hparams != null) {
+        sides.add(hparams);
+      }
+    }
     long distinctN = rows.stream().mapToDouble(r -> r.point().n()).distinct().count();
     long distinctD = rows.stream().mapToDouble(r -> r.point().d()).distinct().count();
     if (rows.size() < MIN_TRIALS || distinctN < 3 || distinctD < 3) {
