@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.scaling.common.spec.SpecParser;
 import dev.scaling.common.spec.SweepSpec;
 import dev.scaling.common.trial.Trial;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -275,6 +276,24 @@ class PlannerBatchTest {
               .toList());
     }
     assertEquals(shapes.get(0), shapes.get(1), "every batch size trains the budget's models");
+  }
+
+  @Test
+  void example_plansThreeWidthsAtFiveBatchSizesMeasuringTheNoiseScale() throws Exception {
+    SweepSpec spec = SpecParser.parse(Path.of("..", "examples", "batch.yaml"));
+    Plan plan = Planner.plan(spec);
+    assertEquals(15, plan.trials().size());
+    Set<String> pairs = new HashSet<>();
+    for (Trial t : plan.trials()) {
+      int b = t.training().batchSize();
+      pairs.add(t.width() + "/" + b);
+      assertTrue(t.training().measuresNoiseScale(), "2 microbatches, noise scale on");
+      assertEquals(1.0, t.training().minLrFraction(), "constant after warmup");
+      assertEquals(6.0e-3 * Math.sqrt(b / 16.0), t.training().learningRate(), 1e-15);
+      assertEquals(t.tokens() / (64L * b), t.steps());
+      assertEquals(t.tokens(), t.tokensTrained());
+    }
+    assertEquals(15, pairs.size(), "every (width, B) once");
   }
 
   @Test
