@@ -132,7 +132,6 @@ public final class FitCommand implements Callable<Integer> {
           "--bs-on",
           "--smooth-col");
 
-
   /** Options the hyperparameter laws (--form hparams) do not read: refused there. */
   private static final List<String> NOT_HPARAMS =
       List.of(

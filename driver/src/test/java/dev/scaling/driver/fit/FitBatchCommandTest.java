@@ -332,8 +332,8 @@ class FitBatchCommandTest {
         "--out",
         out());
     assertRefused(
-        "--batch-col must be absent without --form batch or hparams (it applies to those"
-            + " forms), found \"batch_size_tokens\"",
+        "--batch-col must be absent without --form hparams or --form batch (it names their"
+            + " batch-size column), found \"batch_size_tokens\"",
         "--input",
         in.toString(),
         "--batch-col",
