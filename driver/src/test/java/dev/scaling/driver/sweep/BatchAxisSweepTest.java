@@ -120,6 +120,9 @@ class BatchAxisSweepTest {
             .filter(t -> t.training().batchSize() == 8)
             .toList();
     assertEquals(1, trained.size());
+    String printed = text.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("(w=8 d=1 D=4096 B=8) done"), printed);
+    assertTrue(printed.contains("  batch"), "the plan's batch column: " + printed);
 
     Map<Integer, TrialOutcome> byBatch = new HashMap<>();
     second.outcomes().forEach(o -> byBatch.put(o.trial().training().batchSize(), o));
