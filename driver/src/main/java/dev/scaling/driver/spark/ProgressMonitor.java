@@ -335,8 +335,8 @@ public final class ProgressMonitor extends SparkListener {
     double eta = flopsDone > 0 ? elapsed * (total - flopsDone) / flopsDone : Double.NaN;
     return String.format(
         Locale.ROOT,
-        "[%d/%d done, %d running, %d retried] trial %s (w=%d d=%d D=%d) %s in %.1fs on executor %s"
-            + " | FLOPs %.0f%% | elapsed %s, ETA %s",
+        "[%d/%d done, %d running, %d retried] trial %s (w=%d d=%d D=%d%s) %s in %.1fs on executor"
+            + " %s | FLOPs %.0f%% | elapsed %s, ETA %s",
         done.size(),
         plan.trials().size(),
         running.size(),
@@ -345,6 +345,7 @@ public final class ProgressMonitor extends SparkListener {
         t.width(),
         t.depth(),
         t.tokens(),
+        plan.spec().grid().hasBatchAxis() ? " B=" + t.training().batchSize() : "",
         what,
         seconds,
         executor,

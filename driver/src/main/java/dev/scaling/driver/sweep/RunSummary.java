@@ -71,18 +71,24 @@ public final class RunSummary {
     return sb.toString();
   }
 
-  /** The table of final held-out losses, the entropy floor and, for text, bits per byte. */
+  /**
+   * The table of final held-out losses, the entropy floor and, for text, bits per byte; with a
+   * {@code batch} column when the trials train at several batch sizes.
+   */
   public static String trials(List<TrialOutcome> outcomes) {
     StringBuilder sb = new StringBuilder();
+    boolean batches =
+        outcomes.stream().map(o -> o.trial().training().batchSize()).distinct().count() > 1;
     sb.append(String.format(Locale.ROOT, "%nTrials (final held-out loss, nats/token):%n"));
     sb.append(
         String.format(
             Locale.ROOT,
-            "  %-16s %6s %5s %10s %10s %10s %10s %9s%n",
+            "  %-16s %6s %5s %10s%s %10s %10s %10s %9s%n",
             "trial_id",
             "width",
             "depth",
             "tokens",
+            batches ? String.format(Locale.ROOT, " %6s", "batch") : "",
             "eval_loss",
             "train_loss",
             "tokens/s",
@@ -91,11 +97,12 @@ public final class RunSummary {
       sb.append(
           String.format(
               Locale.ROOT,
-              "  %-16s %6d %5d %10d %10.4f %10.4f %10.0f %9s%n",
+              "  %-16s %6d %5d %10d%s %10.4f %10.4f %10.0f %9s%n",
               o.trial().trialId(),
               o.trial().width(),
               o.trial().depth(),
               o.trial().tokens(),
+              batches ? String.format(Locale.ROOT, " %6d", o.trial().training().batchSize()) : "",
               o.result().finalEvalLoss(),
               o.result().finalTrainLoss(),
               o.result().tokensPerSecond(),

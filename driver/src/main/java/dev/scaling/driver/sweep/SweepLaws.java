@@ -523,9 +523,14 @@ final class SweepLaws {
 
   /**
    * The report's "Best learning rate vs N" over the finished trials, or null without a
-   * learning-rate axis.
+   * learning-rate axis, and null when the trials train at several batch sizes: their rates differ
+   * with B (a grid's learning rates crossed with its batch sizes, or one rate moved by {@code
+   * training.lr_batch_scaling}), so the best rate of an (N, D) would mix batch sizes.
    */
   static LearningRateTransfer learningRates(List<TrialOutcome> outcomes) {
+    if (outcomes.stream().map(o -> o.trial().training().batchSize()).distinct().count() > 1) {
+      return null;
+    }
     List<LearningRateTransfer.Row> rows = new ArrayList<>();
     Set<String> labels = new TreeSet<>();
     for (TrialOutcome o : outcomes) {

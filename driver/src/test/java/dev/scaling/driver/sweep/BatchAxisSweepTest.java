@@ -1,10 +1,15 @@
 package dev.scaling.driver.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scaling.common.spec.SpecParser;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.driver.plan.Plan;
+import dev.scaling.driver.plan.Planner;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +75,22 @@ class BatchAxisSweepTest {
   }
 
   @Test
+  void summary_listsEachTrialsBatchSizeAndSkipsTheBestLearningRateAcrossBatchSizes() {
+    Plan plan = Planner.plan(SpecParser.parse(spec("[4, 16]")));
+    List<TrialOutcome> outcomes =
+        plan.trials().stream().map(t -> ResumePolicyTest.outcome(t, TrialStatus.FINISHED)).toList();
+    // Two rates (sqrt scaling) of one (N, D), but at two batch sizes: no best rate vs N.
+    assertNull(SweepLaws.learningRates(outcomes));
+    List<String> lines = RunSummary.trials(outcomes).lines().toList();
+    String header = lines.stream().filter(l -> l.contains("trial_id")).findFirst().orElseThrow();
+    assertTrue(header.contains("tokens  batch  eval_loss"), header);
+    for (Trial t : plan.trials()) {
+      String row = lines.stream().filter(l -> l.contains(t.trialId())).findFirst().orElseThrow();
+      assertEquals(String.valueOf(t.training().batchSize()), row.trim().split("\\s+")[4], row);
+    }
+  }
+
+  @Test
   void run_writesBatchColumnsAndResumesAnExtendedAxis(@TempDir Path dir) throws Exception {
     Path spec = dir.resolve("spec.yaml");
     Files.writeString(spec, spec("[4, 16]"));
@@ -99,6 +120,9 @@ class BatchAxisSweepTest {
             .filter(t -> t.training().batchSize() == 8)
             .toList();
     assertEquals(1, trained.size());
+    String printed = text.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("(w=8 d=1 D=4096 B=8) done"), printed);
+    assertTrue(printed.contains("  batch"), "the plan's batch column: " + printed);
 
     Map<Integer, TrialOutcome> byBatch = new HashMap<>();
     second.outcomes().forEach(o -> byBatch.put(o.trial().training().batchSize(), o));
