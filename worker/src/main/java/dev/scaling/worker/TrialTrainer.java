@@ -2,8 +2,6 @@ package dev.scaling.worker;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -27,6 +25,7 @@ import dev.scaling.worker.model.ModelFamilies;
 import dev.scaling.worker.optim.Adam;
 import dev.scaling.worker.optim.AdamState;
 import dev.scaling.worker.optim.GlobalNormClip;
+import dev.scaling.worker.optim.GradientNorms;
 import dev.scaling.worker.optim.NoiseScale;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -589,7 +588,8 @@ public final class TrialTrainer {
                 firstGrads[i] = weights.get(i).getGradient();
                 firstGrads[i].attach(read);
               }
-              smallNormSquared = (double) microbatches * microbatches * squaredNorm(firstGrads);
+              smallNormSquared =
+                  (double) microbatches * microbatches * GradientNorms.squaredNorm(firstGrads);
             }
             JniUtils.setGradMode(true);
           }
@@ -601,7 +601,7 @@ public final class TrialTrainer {
           grads[i].attach(step);
         }
         if (noise != null) {
-          noise.update(smallNormSquared, squaredNorm(grads));
+          noise.update(smallNormSquared, GradientNorms.squaredNorm(grads));
         }
         GlobalNormClip.apply(grads, trial.training().gradClip());
         Adam.update(weights, grads, lr, lrMultipliers, adam);
@@ -609,22 +609,6 @@ public final class TrialTrainer {
       } finally {
         JniUtils.setGradMode(false);
       }
-    }
-
-    /**
-     * The squared L2 norm of all of {@code grads} together, read without changing them: one norm
-     * per array on the engine, their squares summed here in double (autograd must be off).
-     */
-    private static double squaredNorm(NDArray[] grads) {
-      NDArray[] norms = new NDArray[grads.length];
-      for (int i = 0; i < grads.length; i++) {
-        norms[i] = grads[i].norm();
-      }
-      double sum = 0;
-      for (float norm : NDArrays.stack(new NDList(norms)).toFloatArray()) {
-        sum += (double) norm * norm;
-      }
-      return sum;
     }
   }
 

@@ -129,6 +129,23 @@ public record TrialConfig(
         familySettings);
   }
 
+  /** This configuration on the data {@code other} (a new trial id). */
+  public TrialConfig withData(DataSpec other) {
+    return new TrialConfig(
+        sweepSeed,
+        family,
+        width,
+        depth,
+        heads,
+        context,
+        tokens,
+        replica,
+        other,
+        training,
+        parametrization,
+        familySettings);
+  }
+
   /** This configuration trained on {@code count} tokens (a new trial id). */
   public TrialConfig withTokens(long count) {
     return new TrialConfig(

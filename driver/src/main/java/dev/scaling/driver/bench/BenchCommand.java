@@ -34,6 +34,9 @@ import picocli.CommandLine.Option;
  *   <li>Curve-law fit ({@link CurveBench}): the Multi-Power Law fitted to 44 sweep-like learning
  *       curves of about 1000 logged rows each, by our curve fitter and by scipy the paper's way.
  *   <li>Schedule ({@link ScheduleBench}): a quickstart OUT's makespan against its lower bound.
+ *   <li>Noise scale ({@link NoiseScaleBench}, run after the trainer section): the per-step cost of
+ *       measuring the gradient noise scale, and of 2 microbatches against 1, on the quickstart's
+ *       largest shape.
  * </ol>
  *
  * <p>Nothing is ever installed: a missing python3-torch, OpenBLAS or python3-scipy turns the rows
@@ -51,7 +54,8 @@ public final class BenchCommand implements Callable<Integer> {
     FIT,
     CURVES,
     SCHEDULE,
-    WSD
+    WSD,
+    NOISE
   }
 
   @Option(
@@ -87,7 +91,8 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--skip",
       split = ",",
       description =
-          "sections to skip: trainer, fit, curves, schedule, wsd (wsd trains two quickstarts)")
+          "sections to skip: trainer, fit, curves, schedule, wsd (wsd trains two quickstarts),"
+              + " noise")
   List<Section> skip = new ArrayList<>();
 
   @Option(names = "--results-dir", description = "where the CSV goes (default bench/results)")
@@ -151,6 +156,9 @@ public final class BenchCommand implements Callable<Integer> {
                 dir,
                 log)
             .run(!skip.contains(Section.TRAINER), rows);
+    if (!skip.contains(Section.NOISE)) {
+      new NoiseScaleBench(quick, Path.of("examples"), log).run(rows);
+    }
     FitComparison fit =
         skip.contains(Section.FIT) ? null : new FitBench(quick, py, dir, log).run(rows);
     if (!skip.contains(Section.FIT)) {

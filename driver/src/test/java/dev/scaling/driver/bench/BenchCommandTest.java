@@ -53,4 +53,11 @@ class BenchCommandTest {
     assertEquals(
         List.of(BenchCommand.Section.TRAINER, BenchCommand.Section.WSD), List.copyOf(cmd.skip));
   }
+
+  @Test
+  void options_skipTheNoiseSection() {
+    BenchCommand cmd = new BenchCommand();
+    new CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--skip", "noise");
+    assertEquals(List.of(BenchCommand.Section.NOISE), List.copyOf(cmd.skip));
+  }
 }
