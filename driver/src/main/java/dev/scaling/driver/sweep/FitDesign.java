@@ -21,14 +21,16 @@ public final class FitDesign {
   private FitDesign() {}
 
   /**
-   * The rows the fit of this plan will see: one per configuration without its learning rate (the
-   * fit keeps the lowest final loss over learning rates), N the family's non-embedding count (the
-   * {@code n_params} the fit reads) and D the trial's tokens.
+   * The rows the fit of this plan will see: one per configuration without its learning rate and
+   * batch size (the fit keeps the lowest final loss over both), N the family's non-embedding count
+   * (the {@code n_params} the fit reads) and D the trial's tokens.
    */
   public static List<DesignRow> rows(Plan plan) {
     Map<List<ConfigWalk.Leaf>, List<Trial>> groups = new LinkedHashMap<>();
     for (Trial t : plan.trials()) {
-      groups.computeIfAbsent(SweepLaws.withoutLearningRate(t), k -> new ArrayList<>()).add(t);
+      groups
+          .computeIfAbsent(SweepLaws.withoutLearningRateOrBatch(t), k -> new ArrayList<>())
+          .add(t);
     }
     return groups.values().stream()
         .map(g -> new DesignRow(g.get(0).nParams(), g.get(0).tokens(), g.size()))

@@ -259,7 +259,8 @@ final class SweepLaws {
     rows = bestLearningRate(rows, outcomes, predictions.predicted());
     if (rows.size() < before) {
       notes.add(
-          "several learning rates per model: the fits use the lowest final loss of each configuration, "
+          "several learning rates or batch sizes per model: the fits use the lowest final loss of"
+              + " each configuration, "
               + rows.size()
               + " of "
               + before
@@ -561,10 +562,14 @@ final class SweepLaws {
   /** The learning rate's path in the configuration walk. */
   private static final String LEARNING_RATE = "training.learning_rate";
 
+  /** The batch size's path in the configuration walk. */
+  private static final String BATCH_SIZE = "training.batch_size";
+
   /**
-   * Keeps, per configuration without its learning rate, the finished trial with the lowest final
-   * loss over learning rates: learning-rate siblings are merged, different models (one N can come
-   * from several shapes) never are.
+   * Keeps, per configuration without its learning rate and batch size, the finished trial with the
+   * lowest final loss over learning rates and batch sizes: siblings that differ only in those are
+   * merged (the L(N, D) fit sees each (N, D) at its best hyperparameters, as Kaplan et al. and
+   * Hoffmann et al. fit), different models (one N can come from several shapes) never are.
    */
   static List<TrialPoint> bestLearningRate(List<TrialPoint> rows, List<TrialOutcome> outcomes) {
     return bestLearningRate(rows, outcomes, List.of());
@@ -581,19 +586,20 @@ final class SweepLaws {
       Trial t = trials.get(p.trialId());
       InvariantViolation.check(
           t != null, "fitted row " + p.trialId() + " has no trial among the outcomes");
-      best.merge(withoutLearningRate(t), p, (a, b) -> a.point().loss() <= b.point().loss() ? a : b);
+      best.merge(
+          withoutLearningRateOrBatch(t), p, (a, b) -> a.point().loss() <= b.point().loss() ? a : b);
     }
     return new ArrayList<>(best.values());
   }
 
   /**
-   * The trial's configuration as the trial id's {@link ConfigWalk} sees it, less the learning rate:
-   * a field added to the configuration is part of the key without anyone remembering to add it
-   * here.
+   * The trial's configuration as the trial id's {@link ConfigWalk} sees it, less the learning rate
+   * and the batch size: a field added to the configuration is part of the key without anyone
+   * remembering to add it here.
    */
-  static List<ConfigWalk.Leaf> withoutLearningRate(Trial t) {
+  static List<ConfigWalk.Leaf> withoutLearningRateOrBatch(Trial t) {
     return ConfigWalk.leaves(t.config()).stream()
-        .filter(l -> !l.path().equals(LEARNING_RATE))
+        .filter(l -> !l.path().equals(LEARNING_RATE) && !l.path().equals(BATCH_SIZE))
         .toList();
   }
 }

@@ -106,6 +106,30 @@ class SweepLawsTest {
   }
 
   /**
+   * Trials of one model and D that differ in batch size (and so, under a batch scaling rule, in
+   * learning rate) are one (N, D) point of the L(N, D) fit: the lowest final loss over both is
+   * kept; another model is kept apart.
+   */
+  @Test
+  void bestLearningRate_mergesBatchSizeSiblings() {
+    Trial base = trial(64, 1, 1e-3);
+    Trial bigBatch =
+        ModelFamilies.trial(
+            "s",
+            base.config().withTraining(base.training().withBatchSize(64).withLearningRate(2e-3)));
+    TrialOutcome small = finished(base, 3.0);
+    TrialOutcome big = finished(bigBatch, 2.95);
+    TrialOutcome other = finished(trial(32, 1, 1e-3), 3.3);
+    List<TrialOutcome> outcomes = List.of(small, big, other);
+    List<TrialPoint> kept =
+        SweepLaws.bestLearningRate(outcomes.stream().map(SweepLawsTest::point).toList(), outcomes);
+    assertEquals(
+        Set.of(big.trial().trialId(), other.trial().trialId()),
+        kept.stream().map(TrialPoint::trialId).collect(Collectors.toSet()),
+        "width 64 at its better batch size, and width 32");
+  }
+
+  /**
    * Two grid points, each trained under seeds 0 and 1 that end 0.02 and 0.04 apart: the seed spread
    * is the pooled sd sqrt((0.02^2 / 2 + 0.04^2 / 2) / 2); the evaluation noise is the median of the
    * four trials' standard errors (0.002, 0.003, 0.005, 0.009: 0.004).
