@@ -15,9 +15,11 @@ import java.util.Map;
  * step after warmup, so no target is met while the learning rate still rises. The targets are
  * {@code count} losses evenly spaced in log loss over that range less a margin of {@link #MARGIN}
  * of its log width at each end. The same targets serve every model (<b>shared</b>) when the models'
- * ranges overlap over at least {@link #MIN_SHARED_OVERLAP} of the narrowest model's log range, so
- * that S_min of different models is read at the same losses; otherwise each model gets targets in
- * its own range (<b>per model</b>). A model whose trials share no range gets none, and a reason.
+ * ranges overlap over at least {@link #MIN_SHARED_OVERLAP} of the widest model's log range, so that
+ * S_min of different models is read at the same losses without giving up most of a model's range (a
+ * small model that stops far above a large one would confine the large one's targets to its first
+ * steps, where its warmup still counts); otherwise each model gets targets in its own range (<b>per
+ * model</b>). A model whose trials share no range gets none, and a reason.
  *
  * <p>Given ({@code --targets}): the same targets for every model; each must lie inside the loss
  * range (lowest to highest logged loss) of at least one trial, else a {@link SpecException} naming
@@ -30,8 +32,8 @@ public final class TargetChoice {
   /** The default number of automatic targets per model. */
   public static final int DEFAULT_COUNT = 5;
 
-  /** Shared targets need the overlap to cover this share of the narrowest model's log range. */
-  public static final double MIN_SHARED_OVERLAP = 0.5;
+  /** Shared targets need the overlap to cover this share of the widest model's log range. */
+  public static final double MIN_SHARED_OVERLAP = 0.8;
 
   private TargetChoice() {}
 
@@ -139,9 +141,9 @@ public final class TargetChoice {
     if (open.size() > 1) {
       double lo = open.stream().mapToDouble(Range::low).max().orElseThrow();
       double hi = open.stream().mapToDouble(Range::high).min().orElseThrow();
-      double narrowest =
-          open.stream().mapToDouble(r -> Math.log(r.high() / r.low())).min().orElseThrow();
-      if (hi > lo && Math.log(hi / lo) >= MIN_SHARED_OVERLAP * narrowest) {
+      double widest =
+          open.stream().mapToDouble(r -> Math.log(r.high() / r.low())).max().orElseThrow();
+      if (hi > lo && Math.log(hi / lo) >= MIN_SHARED_OVERLAP * widest) {
         List<Double> shared = spaced(lo, hi, count);
         List<Targets> t = new ArrayList<>();
         for (Range r : ranges) {

@@ -189,12 +189,20 @@ public final class BatchSection {
     return t.toString();
   }
 
+  /** The floor L(N, S_min) was fitted above, 0 for none. */
+  private static double floorOf(BatchStudy s) {
+    return s.floor() == null ? 0 : s.floor();
+  }
+
   private static String kaplanTable(BatchStudy s) {
     KaplanSFit k = s.kaplan();
     if (k == null) {
       return "";
     }
-    return "<h3>L(N, S_min) = (N_c / N)<sup>alpha_N</sup> + (S_c / S_min)<sup>alpha_S</sup></h3>"
+    String lhs = s.floor() == null ? "L" : "L - " + String.format(Locale.ROOT, "%.4f", s.floor());
+    return "<h3>"
+        + lhs
+        + "(N, S_min) = (N_c / N)<sup>alpha_N</sup> + (S_c / S_min)<sup>alpha_S</sup></h3>"
         + "<table><tr><th>N_c</th><th>interval</th><th>alpha_N</th><th>interval</th><th>S_c"
         + " (steps)</th><th>interval</th><th>alpha_S</th><th>interval</th><th>points</th>"
         + "<th>rms log residual</th></tr><tr><td>"
@@ -434,7 +442,9 @@ public final class BatchSection {
           c.addSeries(
               m.group() + " fit",
               ss,
-              Arrays.stream(ss).map(x -> KaplanSLaw.predict(s.kaplan(), m.n(), x)).toArray());
+              Arrays.stream(ss)
+                  .map(x -> KaplanSLaw.predict(s.kaplan(), m.n(), x) + floorOf(s))
+                  .toArray());
       fit.setMarker(SeriesMarkers.NONE);
       fit.setLineColor(color);
       fit.setShowInLegend(false);

@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The batch-size study of a sweep whose models were trained at several batch sizes: per model and
@@ -52,6 +54,10 @@ import java.util.Optional;
  *     B_crit(L) law
  * @param allocations the same run's L(N, D)-based allocation, null until {@link #beside}
  * @param notes what could not be fitted, and why
+ * @param floor the data's exact entropy floor (nats/token) when the source has one (the power-law
+ *     and synthetic sources), else null: L(N, S_min) is then fitted to the reducible loss L -
+ *     floor, because Kaplan's form has no irreducible term and the power-law source's loss falls
+ *     toward its floor, not toward 0
  */
 public record BatchStudy(
     List<BatchModels.Model> models,
@@ -62,7 +68,8 @@ public record BatchStudy(
     KaplanSFit kaplan,
     ComputeFrontier.Fit frontier,
     AllocationStudy allocations,
-    List<String> notes)
+    List<String> notes,
+    Double floor)
     implements SideFit {
 
   /** Form of the per (model, target) rows: S_min, E_min, B_crit. */
@@ -118,18 +125,36 @@ public record BatchStudy(
    * no model has {@value CriticalBatchFitter#MIN_BATCH_SIZES} or more batch sizes.
    */
   public static Optional<BatchStudy> of(List<TrialOutcome> outcomes, BatchFitOptions options) {
-    return of(BatchModels.of(outcomes), null, options);
+    Set<Double> floors = new TreeSet<>();
+    for (TrialOutcome o : outcomes) {
+      if (o.result().entropyFloor() != null) {
+        floors.add(o.result().entropyFloor());
+      }
+    }
+    Double floor = floors.size() == 1 ? floors.iterator().next() : null;
+    return of(BatchModels.of(outcomes), null, options, floor);
   }
 
   /**
    * The study over {@code models}, at the {@code given} targets ({@code --targets}) or automatic
-   * ones (null); empty when no model has {@value CriticalBatchFitter#MIN_BATCH_SIZES} or more batch
-   * sizes.
+   * ones (null), with no entropy floor: L(N, S_min) fitted to the loss itself.
    *
    * @throws SpecException naming {@code --targets} for a given target outside every trial's range
    */
   public static Optional<BatchStudy> of(
       List<BatchModels.Model> models, List<Double> given, BatchFitOptions options) {
+    return of(models, given, options, null);
+  }
+
+  /**
+   * The study over {@code models}, at the {@code given} targets ({@code --targets}) or automatic
+   * ones (null), L(N, S_min) fitted to the loss less {@code floor} (null: the loss itself); empty
+   * when no model has {@value CriticalBatchFitter#MIN_BATCH_SIZES} or more batch sizes.
+   *
+   * @throws SpecException naming {@code --targets} for a given target outside every trial's range
+   */
+  public static Optional<BatchStudy> of(
+      List<BatchModels.Model> models, List<Double> given, BatchFitOptions options, Double floor) {
     List<String> notes = new ArrayList<>();
     List<BatchModels.Model> kept = new ArrayList<>();
     for (BatchModels.Model m : models) {
@@ -232,7 +257,17 @@ public record BatchStudy(
     for (CriticalBatch f : fits) {
       double n =
           kept.stream().filter(m -> m.group().equals(f.group())).findFirst().orElseThrow().n();
-      sPoints.add(new KaplanSPoint(n, f.sMin(), f.target()));
+      if (floor == null || f.target() > floor) {
+        sPoints.add(new KaplanSPoint(n, f.sMin(), floor == null ? f.target() : f.target() - floor));
+      }
+    }
+    if (floor != null) {
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "L(N, S_min) is fitted to the reducible loss L - %.4f (the source's exact entropy"
+                  + " floor): Kaplan's form has no irreducible term",
+              floor));
     }
     try {
       kaplan = KaplanSLaw.fit(sPoints, options);
@@ -255,7 +290,7 @@ public record BatchStudy(
               + (lawGroup == null ? "every model pooled" : lawGroup));
     }
     return Optional.of(
-        new BatchStudy(kept, choice, fits, noise, laws, kaplan, frontier, null, notes));
+        new BatchStudy(kept, choice, fits, noise, laws, kaplan, frontier, null, notes, floor));
   }
 
   private static void law(
@@ -280,7 +315,8 @@ public record BatchStudy(
   /** This study with the run's L(N, D)-based allocation beside its compute frontier. */
   @Override
   public BatchStudy beside(ScalingAnalysis analysis, AllocationStudy study) {
-    return new BatchStudy(models, targets, fits, noise, laws, kaplan, frontier, study, notes);
+    return new BatchStudy(
+        models, targets, fits, noise, laws, kaplan, frontier, study, notes, floor);
   }
 
   /**
