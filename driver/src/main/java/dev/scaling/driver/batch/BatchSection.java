@@ -40,6 +40,21 @@ public final class BatchSection {
 
   private BatchSection() {}
 
+  /**
+   * A whole HTML page holding only this section, for {@code ./sweep fit --form batch} on a sweep's
+   * output folder.
+   */
+  public static String page(BatchStudy s) {
+    System.setProperty("java.awt.headless", "true");
+    return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Batch size</title>"
+        + "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+        + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
+        + "text-align:right}th{background:#f3f3f3}.warn{background:#fff3cd;padding:8px;margin:4px 0}"
+        + "img{max-width:100%}</style></head><body>"
+        + html(s)
+        + "</body></html>\n";
+  }
+
   /** The section's HTML: an {@code <h2>} and what follows it. */
   public static String html(BatchStudy s) {
     StringBuilder h = new StringBuilder("<h2>Batch size</h2>");

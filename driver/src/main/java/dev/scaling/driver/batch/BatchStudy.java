@@ -125,14 +125,21 @@ public record BatchStudy(
    * no model has {@value CriticalBatchFitter#MIN_BATCH_SIZES} or more batch sizes.
    */
   public static Optional<BatchStudy> of(List<TrialOutcome> outcomes, BatchFitOptions options) {
+    return of(BatchModels.of(outcomes), null, options, entropyFloor(outcomes));
+  }
+
+  /**
+   * The exact entropy floor (nats/token) the {@code outcomes} share, null when none reports one or
+   * they report different ones: the floor L(N, S_min) is fitted above.
+   */
+  public static Double entropyFloor(List<TrialOutcome> outcomes) {
     Set<Double> floors = new TreeSet<>();
     for (TrialOutcome o : outcomes) {
       if (o.result().entropyFloor() != null) {
         floors.add(o.result().entropyFloor());
       }
     }
-    Double floor = floors.size() == 1 ? floors.iterator().next() : null;
-    return of(BatchModels.of(outcomes), null, options, floor);
+    return floors.size() == 1 ? floors.iterator().next() : null;
   }
 
   /**
@@ -360,10 +367,7 @@ public record BatchStudy(
    */
   @Override
   public List<FitsTable.Row> rows() {
-    List<FitsTable.Row> out =
-        new ArrayList<>(
-            BatchFitService.rows(
-                new BatchAnalysis("model", "batch_tokens", fits, laws, kaplan, List.of(), notes)));
+    List<FitsTable.Row> out = new ArrayList<>(BatchFitService.rows(analysis()));
     for (NoiseAtTarget b : noise) {
       out.add(row(FORM_NOISE, "B_noise", b.noiseScale(), null, b.trials(), b.group(), b.target()));
     }
@@ -373,6 +377,14 @@ public record BatchStudy(
       out.add(row(FORM_FRONTIER, "k", frontier.k(), null, n, null, null));
     }
     return out;
+  }
+
+  /**
+   * The fits and laws as {@code ./sweep fit --form batch} holds them (group column {@code model},
+   * batch column {@code batch_tokens}; the notes as its notes), for its rows and JSON line.
+   */
+  public BatchAnalysis analysis() {
+    return new BatchAnalysis("model", "batch_tokens", fits, laws, kaplan, List.of(), notes);
   }
 
   private static FitsTable.Row row(

@@ -374,13 +374,21 @@ public final class BatchFitService {
    * fitted; {@code not_fitted}, the reasons; {@code notes}, caveats of the fits made.
    */
   static String json(BatchAnalysis a, BatchFitRequest request) {
+    return json(a, request.table().source(), request.options());
+  }
+
+  /**
+   * The JSON object of {@link #json(BatchAnalysis, BatchFitRequest)} for an analysis of {@code
+   * input} (a table, or a sweep's output folder) fitted with {@code options}.
+   */
+  public static String json(BatchAnalysis a, String input, BatchFitOptions options) {
     ObjectNode root = JSON.createObjectNode();
     root.put("form", BATCH);
-    root.put("input", request.table().source());
+    root.put("input", input);
     root.put("group_column", a.groupColumn());
     root.put("batch_column", a.batchColumn());
-    root.put("bootstrap", request.options().bootstrap());
-    root.put("confidence", request.options().confidence());
+    root.put("bootstrap", options.bootstrap());
+    root.put("confidence", options.confidence());
     ArrayNode batch = root.putArray("batch");
     for (CriticalBatch f : a.fits()) {
       ObjectNode o = batch.addObject();

@@ -17,9 +17,11 @@ import dev.scaling.common.spec.SpecException;
 import dev.scaling.driver.FitOptionsMixin;
 import dev.scaling.driver.OptionRules;
 import dev.scaling.driver.PredictedRowsMixin;
+import dev.scaling.driver.batch.SweepBatchFit;
 import dev.scaling.driver.report.HparamsSection;
 import dev.scaling.driver.report.TrialPoint;
 import dev.scaling.driver.spark.HadoopConfs;
+import dev.scaling.driver.sweep.FinishedSweep;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -68,7 +70,10 @@ import picocli.CommandLine.Option;
           + " (bcrit_law) across 2 or more targets, per group and pooled, and with --n-col"
           + " (parameters per group) L(N, S_min) = (N_c/N)^alpha_N + (S_c/S_min)^alpha_S"
           + " (kaplan_s) over 2 or more groups. --targets LOSS,... keeps those targets. Writes"
-          + " OUT/fits (forms batch, bcrit_law, kaplan_s); --json prints a 'batch' list.",
+          + " OUT/fits (forms batch, bcrit_law, kaplan_s); --json prints a 'batch' list. With a"
+          + " sweep's output folder as --input: its batch study again, from the trials' curves, at"
+          + " --targets (or targets chosen inside the range every batch size reaches), writing"
+          + " OUT/fits and OUT/report/index.html; the column options do not apply.",
       "",
       "With --input and --form hparams: the hyperparameter laws lr* = lr_c N^lr_a_N D^lr_b_D and"
           + " B* = bs_c D^bs_e_D (tokens; --bs-on N,D adds N^bs_a_N) over the runs within"
@@ -107,6 +112,10 @@ public final class FitCommand implements Callable<Integer> {
   /** Options that only the batch-size analysis (--form batch) reads. */
   private static final List<String> BATCH_ONLY =
       List.of("--group-col", "--steps-col", "--target-col", "--targets");
+
+  /** The column options of a steps-to-target table: refused with a sweep's output folder. */
+  private static final List<String> TABLE_COLUMNS =
+      List.of("--group-col", "--steps-col", "--target-col", "--batch-col", "--n-col");
 
   /** Options that only the hyperparameter laws (--form hparams) read. */
   private static final List<String> HPARAMS_ONLY =
@@ -411,7 +420,9 @@ public final class FitCommand implements Callable<Integer> {
 
   /**
    * Parses {@code args} (with --input and --form batch), runs the batch-size analysis, prints its
-   * summary (and with --json its JSON line) and returns its outcome; throws on bad input.
+   * summary (and with --json its JSON line) and returns its outcome; throws on bad input. With a
+   * sweep's output folder as --input, the sweep's batch study at --targets (or automatic ones),
+   * written as {@code OUT/fits} and {@code OUT/report/index.html} ({@link SweepBatchFit}).
    */
   public static BatchFitOutcome runBatch(String... args) {
     FitCommand cmd = parse(args);
@@ -461,15 +472,28 @@ public final class FitCommand implements Callable<Integer> {
       }
     }
     checkOut();
+    BatchFitOptions options = new BatchFitOptions(fit.bootstrap(), seed, 0.95);
+    if (FinishedSweep.isSweepOut(input, HadoopConfs.forDriver())) {
+      refuse(
+          TABLE_COLUMNS,
+          "absent when --input is a sweep's output folder (the steps to each target are read from"
+              + " its trials' curves, the models, batch sizes and N from their configurations)");
+      BatchFitOutcome done =
+          SweepBatchFit.fitAndWrite(input, HadoopConfs.forDriver(), targets, options, out);
+      outWriter.print(done.summary());
+      if (json) {
+        outWriter.println(done.json());
+      }
+      outWriter.flush();
+      return done;
+    }
     StepsTable table =
         StepsTable.read(
             input,
             HadoopConfs.forDriver(),
             new StepsTable.Columns(groupCol, batchCol, stepsCol, targetCol, nCol));
     BatchFitOutcome done =
-        BatchFitService.fitAndWrite(
-            new BatchFitRequest(table, new BatchFitOptions(fit.bootstrap(), seed, 0.95), targets),
-            out);
+        BatchFitService.fitAndWrite(new BatchFitRequest(table, options, targets), out);
     outWriter.print(done.summary());
     if (json) {
       outWriter.println(done.json());

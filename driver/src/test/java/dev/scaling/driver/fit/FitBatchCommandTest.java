@@ -313,6 +313,34 @@ class FitBatchCommandTest {
   }
 
   @Test
+  void fitBatch_sweepFolderWithoutABatchAxisIsRefusedNamingInput() throws Exception {
+    Path sweep = tmp.resolve("sweep");
+    Files.createDirectories(sweep.resolve("trials"));
+    Files.createDirectories(sweep.resolve("commits"));
+    Object[] r =
+        fit("--form", "batch", "--input", sweep.toString(), "--out", out(), "--bootstrap", "10");
+    assertEquals(2, r[0], "exit code; stderr:\n" + r[1]);
+    String err = (String) r[1];
+    assertTrue(
+        err.startsWith("error: --input must be a sweep with some model trained at 3 or more batch"),
+        err);
+    assertTrue(err.endsWith("(0 finished trial(s)) and their batch sizes, found \"none\""), err);
+    assertFalse(Files.exists(tmp.resolve("out/fits")), "nothing written");
+    assertRefused(
+        "--batch-col must be absent when --input is a sweep's output folder (the steps to each"
+            + " target are read from its trials' curves, the models, batch sizes and N from their"
+            + " configurations), found \"B\"",
+        "--form",
+        "batch",
+        "--input",
+        sweep.toString(),
+        "--batch-col",
+        "B",
+        "--out",
+        out());
+  }
+
+  @Test
   void fitBatch_optionsOfOtherModesAreRefused() throws Exception {
     Path in = csv();
     assertRefused(
