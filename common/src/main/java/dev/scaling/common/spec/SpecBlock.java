@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * One YAML mapping of a spec with its dotted path ({@code training}, {@code data.synthetic}),
@@ -18,6 +20,25 @@ import java.util.TreeSet;
  */
 /** A YAML mapping with its dotted path, giving typed, named access to its keys. */
 public record SpecBlock(String prefix, Map<String, Object> map) {
+
+  /** Where {@link #rejectUnknown} reports the keys it accepts, on this thread; null when none. */
+  private static final ThreadLocal<BiConsumer<String, Set<String>>> KNOWN_KEYS =
+      new ThreadLocal<>();
+
+  /**
+   * Runs {@code parse} (a spec parse, say) and tells {@code sink} the dotted path and the accepted
+   * keys of every mapping it checks for unknown keys: how the spec reference's test learns the keys
+   * the parser accepts from the parser itself, with no second list to keep in step.
+   */
+  public static <T> T reportingKnownKeys(BiConsumer<String, Set<String>> sink, Supplier<T> parse) {
+    BiConsumer<String, Set<String>> outer = KNOWN_KEYS.get();
+    KNOWN_KEYS.set(sink);
+    try {
+      return parse.get();
+    } finally {
+      KNOWN_KEYS.set(outer);
+    }
+  }
 
   /** The whole spec, or a SpecException when the YAML is empty or no mapping. */
   public static SpecBlock root(Object yaml) {
@@ -57,6 +78,10 @@ public record SpecBlock(String prefix, Map<String, Object> map) {
   }
 
   public void rejectUnknown(Set<String> known) {
+    BiConsumer<String, Set<String>> sink = KNOWN_KEYS.get();
+    if (sink != null) {
+      sink.accept(prefix, Set.copyOf(known));
+    }
     Set<String> unknown = new TreeSet<>(map.keySet());
     unknown.removeAll(known);
     if (!unknown.isEmpty()) {
