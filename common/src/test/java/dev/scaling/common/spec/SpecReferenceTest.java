@@ -347,6 +347,63 @@ class SpecReferenceTest {
         List.of(), unnamed, "registered kinds the rule of their selector key does not name");
   }
 
+  /** The {@code yaml} code blocks of the README and docs/*.md: file:line and text. */
+  static Map<String, String> yamlBlocks() throws IOException {
+    Map<String, String> blocks = new LinkedHashMap<>();
+    List<Path> pages = new ArrayList<>(List.of(ROOT.resolve("README.md")));
+    try (Stream<Path> s = Files.list(ROOT.resolve("docs"))) {
+      s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+    }
+    for (Path page : pages) {
+      List<String> lines = Files.readAllLines(page);
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).strip().equals("```yaml")) {
+          int start = i + 1;
+          StringBuilder text = new StringBuilder();
+          while (++i < lines.size() && !lines.get(i).strip().startsWith("```")) {
+            text.append(lines.get(i)).append('\n');
+          }
+          blocks.put(ROOT.relativize(page) + ":" + start, text.toString());
+        }
+      }
+    }
+    return blocks;
+  }
+
+  private static void flatten(String prefix, Object value, Set<String> out) {
+    if (value instanceof Map<?, ?> m) {
+      m.forEach(
+          (k, v) -> {
+            String path = prefix.isEmpty() ? String.valueOf(k) : prefix + "." + k;
+            out.add(path);
+            flatten(path, v, out);
+          });
+    }
+  }
+
+  @Test
+  void docsYaml_usesOnlyAcceptedKeysAndWholeSpecsParse() throws IOException {
+    Map<String, String> blocks = yamlBlocks();
+    assertTrue(blocks.size() >= 5, "yaml blocks found: " + blocks.keySet());
+    List<String> wrong = new ArrayList<>();
+    for (Map.Entry<String, String> b : blocks.entrySet()) {
+      Set<String> paths = new TreeSet<>();
+      flatten("", new Yaml().load(b.getValue()), paths);
+      paths.removeAll(accepted.keySet());
+      if (!paths.isEmpty()) {
+        wrong.add(b.getKey() + ": keys the parser refuses " + paths);
+      }
+      if (b.getValue().startsWith("name:")) {
+        try {
+          SpecParser.parse(b.getValue());
+        } catch (SpecException e) {
+          wrong.add(b.getKey() + ": a whole spec that does not parse: " + e.getMessage());
+        }
+      }
+    }
+    assertEquals(List.of(), wrong, "spec snippets in the docs");
+  }
+
   @Test
   void parsedSpecs_reachEveryKindAndBlock() {
     // The check above is only as good as the specs parsed: they reach the built-in blocks, and
