@@ -495,7 +495,8 @@ public record PaperFigures(List<Figure> figures) {
     if (in.curves.isEmpty()) {
       return Figure.missing(
           KaplanFigure.FIGURE_2,
-          "learning curves: a sweep's OUT (a plain table given to ./sweep fit has none)");
+          "learning curves, which the report of ./sweep run has (./sweep fit on a table reads"
+              + " none)");
     }
     Map<String, Double> nById = new HashMap<>();
     in.rows.forEach(
@@ -647,8 +648,8 @@ public record PaperFigures(List<Figure> figures) {
     if (known.isEmpty()) {
       return Figure.missing(
           KaplanFigure.FIGURE_5,
-          "the trials' widths and depths: a sweep's OUT (a plain table given to ./sweep fit has"
-              + " neither)");
+          "the trials' widths and depths, which the report of ./sweep run has (./sweep fit on a"
+              + " table reads only N, D and loss)");
     }
     long depths = known.stream().map(r -> in.trial(r.trialId()).depth()).distinct().count();
     if (depths < 2) {
