@@ -20,6 +20,12 @@ public record PowerFit(double intercept, double slope, int points) {
   /** Fewest points with distinct X worth a fit: two determine the line exactly. */
   public static final int MIN_POINTS = 3;
 
+  /**
+   * Fewest points worth a bootstrap band: with 3 or 4, most resamples repeat a point and cannot be
+   * refitted, and the few that can are the full fit again, so the band would be falsely narrow.
+   */
+  public static final int MIN_BAND_POINTS = 5;
+
   public PowerFit {
     if (!Double.isFinite(intercept) || !Double.isFinite(slope)) {
       throw new IllegalArgumentException(
@@ -73,7 +79,7 @@ public record PowerFit(double intercept, double slope, int points) {
       int resamples,
       long seed,
       double level) {
-    if (resamples <= 0) {
+    if (resamples <= 0 || x.length < MIN_BAND_POINTS) {
       return null;
     }
     SplittableRandom rng = new SplittableRandom(seed);

@@ -148,6 +148,10 @@ class PaperFiguresTest {
       assertTrue((band.hi()[g] - band.lo()[g]) / at < 0.05, "a 1% scatter gives a narrow band");
     }
     assertNull(PowerFit.band("fit", x, y, grid, 0, 11L, 0.9), "no resamples, no band");
+    double[] x3 = Arrays.copyOf(x, 3);
+    double[] y3 = Arrays.copyOf(y, 3);
+    assertNotNull(PowerFit.fit(x3, y3));
+    assertNull(PowerFit.band("fit", x3, y3, grid, 300, 11L, 0.9), "3 points give no honest band");
   }
 
   @Test
