@@ -89,7 +89,24 @@ public record PaperFigures(List<Figure> figures) {
       ScalingAnalysis analysis, List<TrialPoint> rows, List<CurveSample> curves, SweepFacts facts) {
     Inputs in = new Inputs(analysis, rows, curves, facts);
     return new PaperFigures(
-        List.of(figure1(in), figure2(in), figure5(in), figure9(in), figure16(in)));
+        List.of(
+            drawn(KaplanFigure.FIGURE_1, () -> figure1(in)),
+            drawn(KaplanFigure.FIGURE_2, () -> figure2(in)),
+            drawn(KaplanFigure.FIGURE_5, () -> figure5(in)),
+            drawn(KaplanFigure.FIGURE_9, () -> figure9(in)),
+            drawn(KaplanFigure.FIGURE_16, () -> figure16(in))));
+  }
+
+  /**
+   * The figure {@code build} draws, or the figure missing with the error that stopped it: a figure
+   * the data cannot draw must not cost the report written at the end of a sweep.
+   */
+  static Figure drawn(KaplanFigure f, java.util.function.Supplier<Figure> build) {
+    try {
+      return build.get();
+    } catch (RuntimeException e) {
+      return Figure.missing(f, "data it could not draw (" + e.getMessage() + ")");
+    }
   }
 
   /** Each figure's status, in the paper's order. */

@@ -600,6 +600,19 @@ class PaperFiguresTest {
   }
 
   @Test
+  void drawn_aFigureThatFailsIsMissingWithItsError() {
+    PaperFigures.Figure f =
+        PaperFigures.drawn(
+            KaplanFigure.FIGURE_5,
+            () -> {
+              throw new IllegalArgumentException("chart point must have finite coordinates");
+            });
+    assertFalse(f.status().present());
+    assertTrue(f.status().reason().contains("finite coordinates"), f.status().reason());
+    assertTrue(f.charts().isEmpty());
+  }
+
+  @Test
   void figureStatus_missingNeedsAReason() {
     assertThrows(
         IllegalArgumentException.class, () -> FigureStatus.missing(KaplanFigure.FIGURE_5, " "));
