@@ -141,9 +141,9 @@ public final class ReportWriter {
           .append(esc(k.reason()))
           .append("</p>");
     }
+    html.append(backtestTable(analysis));
     html.append(
         dev.scaling.driver.report.paper.PaperFigures.of(analysis, rows, curves, facts).html());
-    html.append(backtestTable(analysis));
     html.append(allocationSection(study));
     if (learningRates != null) {
       html.append(learningRateSection(learningRates));
