@@ -142,6 +142,8 @@ public final class ReportWriter {
           .append("</p>");
     }
     html.append(backtestTable(analysis));
+    html.append(
+        dev.scaling.driver.report.paper.PaperFigures.of(analysis, rows, curves, facts).html());
     html.append(allocationSection(study));
     if (learningRates != null) {
       html.append(learningRateSection(learningRates));

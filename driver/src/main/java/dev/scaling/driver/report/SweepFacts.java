@@ -1,5 +1,8 @@
 package dev.scaling.driver.report;
 
+import dev.scaling.common.batch.KaplanSFit;
+import java.util.List;
+
 /**
  * What a run knows beside its (N, D, loss) rows, for the report: the source's exact entropy floor
  * and designed exponents where the source has them, and the measured evaluation noise. Any part is
@@ -13,6 +16,10 @@ package dev.scaling.driver.report;
  * @param evalTokens held-out tokens scored per evaluation
  * @param seedSpread how far apart the seeds of one grid point land, where the grid has two or more
  *     seeds of some point
+ * @param trials each trial's shape, optimiser settings and noise (empty for a plain table): the
+ *     paper figures' tooltips and shape study
+ * @param stepLaw the batch study's L(N, S_min), whose S_c and alpha_S predict the early-stopping
+ *     step (Kaplan et al. eq. 5.7); null without a batch study
  */
 public record SweepFacts(
     Double entropyFloor,
@@ -20,12 +27,28 @@ public record SweepFacts(
     Double designedDExponent,
     Double evalNoise,
     Integer evalTokens,
-    SeedSpread seedSpread) {
+    SeedSpread seedSpread,
+    List<TrialFacts> trials,
+    KaplanSFit stepLaw) {
 
   public SweepFacts {
     if (evalNoise != null && !(evalNoise >= 0)) {
       throw new IllegalArgumentException("evalNoise must be >= 0, found " + evalNoise);
     }
+    trials = trials == null ? List.of() : List.copyOf(trials);
+  }
+
+  /** These facts with the batch study's L(N, S_min) (null for none). */
+  public SweepFacts withStepLaw(KaplanSFit law) {
+    return new SweepFacts(
+        entropyFloor,
+        designedNExponent,
+        designedDExponent,
+        evalNoise,
+        evalTokens,
+        seedSpread,
+        trials,
+        law);
   }
 
   /** A builder with nothing known; set what the run knows. */
@@ -41,6 +64,8 @@ public record SweepFacts(
     private Double evalNoise;
     private Integer evalTokens;
     private SeedSpread seedSpread;
+    private List<TrialFacts> trials = List.of();
+    private KaplanSFit stepLaw;
 
     private Builder() {}
 
@@ -68,9 +93,28 @@ public record SweepFacts(
       return this;
     }
 
+    /** Each trial's shape, optimiser settings and noise. */
+    public Builder trials(List<TrialFacts> v) {
+      trials = v;
+      return this;
+    }
+
+    /** The batch study's L(N, S_min). */
+    public Builder stepLaw(KaplanSFit v) {
+      stepLaw = v;
+      return this;
+    }
+
     public SweepFacts build() {
       return new SweepFacts(
-          entropyFloor, designedNExponent, designedDExponent, evalNoise, evalTokens, seedSpread);
+          entropyFloor,
+          designedNExponent,
+          designedDExponent,
+          evalNoise,
+          evalTokens,
+          seedSpread,
+          trials,
+          stepLaw);
     }
   }
 }

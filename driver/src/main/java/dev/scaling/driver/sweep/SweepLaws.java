@@ -1,6 +1,7 @@
 package dev.scaling.driver.sweep;
 
 import dev.scaling.common.batch.BatchFitOptions;
+import dev.scaling.common.batch.KaplanSFit;
 import dev.scaling.common.curve.CurveLawForm;
 import dev.scaling.common.fit.FitOptions;
 import dev.scaling.common.fit.Quantiles;
@@ -27,6 +28,7 @@ import dev.scaling.driver.report.CurveSample;
 import dev.scaling.driver.report.LearningRateTransfer;
 import dev.scaling.driver.report.SeedSpread;
 import dev.scaling.driver.report.SweepFacts;
+import dev.scaling.driver.report.TrialFacts;
 import dev.scaling.driver.report.TrialPoint;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -318,7 +320,7 @@ final class SweepLaws {
         FitRequest.builder(rows, options)
             .compute(budgets(rows, outcomes))
             .curves(curves)
-            .facts(facts(outcomes, floor))
+            .facts(facts(outcomes, floor).withStepLaw(stepLaw(sides)))
             .notes(notes)
             .learningRates(learningRates)
             .predictions(predictions.models().isEmpty() ? null : predictions)
@@ -344,6 +346,15 @@ final class SweepLaws {
       console.println("Batch study failed (the laws are still fitted): " + e);
       return List.of();
     }
+  }
+
+  /** The batch study's L(N, S_min) among {@code sides}, null when none fitted it. */
+  static KaplanSFit stepLaw(List<SideFit> sides) {
+    return sides.stream()
+        .filter(s -> s instanceof BatchStudy b && b.kaplan() != null)
+        .map(s -> ((BatchStudy) s).kaplan())
+        .findFirst()
+        .orElse(null);
   }
 
   /** Writes a fit into a staging folder. */
@@ -500,7 +511,8 @@ final class SweepLaws {
         SweepFacts.builder()
             .entropyFloor(floor)
             .evalNoise(noise, noise == null ? null : evalTokens)
-            .seedSpread(SeedSpread.of(outcomes).orElse(null));
+            .seedSpread(SeedSpread.of(outcomes).orElse(null))
+            .trials(TrialFacts.of(outcomes));
     if (powerlaw != null) {
       facts.designedExponents(powerlaw.designedNExponent(), powerlaw.designedDExponent());
     }

@@ -158,6 +158,29 @@ class SweepLawsTest {
     assertNull(SweepLaws.facts(outcomes, null).seedSpread());
   }
 
+  /**
+   * The facts name each trial's shape and settings for the paper figures: width 64 depth 4 at batch
+   * 16 x context 64 = 1024 tokens per step, N = 12 depth width^2, its own stderr; the batch study's
+   * L(N, S_min) is absent without a batch study.
+   */
+  @Test
+  void facts_carryEachTrialsShapeForThePaperFigures() {
+    TrialOutcome o = withStderr(finished(trial(64, 4, 2e-3), 3.0), 0.006);
+    var trials = SweepLaws.facts(List.of(o), null).trials();
+    assertEquals(1, trials.size());
+    var t = trials.get(0);
+    assertEquals(o.trial().trialId(), t.trialId());
+    assertEquals(64, t.width());
+    assertEquals(4, t.depth());
+    assertEquals(12.0 * 4 * 64 * 64, t.nParams(), 0);
+    assertEquals(65536, t.tokens(), 0);
+    assertEquals(2e-3, t.learningRate(), 0);
+    assertEquals(16, t.batchSize());
+    assertEquals(1024, t.tokensPerStep());
+    assertEquals(0.006, t.evalNoise(), 0);
+    assertNull(SweepLaws.stepLaw(List.of()));
+  }
+
   private static TrialOutcome withStderr(TrialOutcome o, double stderr) {
     return new TrialOutcome(
         o.trial(),
