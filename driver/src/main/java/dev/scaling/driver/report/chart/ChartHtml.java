@@ -17,14 +17,14 @@ public final class ChartHtml {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The WebJar's Maven coordinates, for its version. */
-  private static final String WEBJAR_POM =
-      "META-INF/maven/org.webjars.npm/echarts/pom.properties";
+  private static final String WEBJAR_POM = "META-INF/maven/org.webjars.npm/echarts/pom.properties";
 
   /**
    * ECharts' "common" bundle: line, scatter, legend, tooltip, mark lines, the SVG renderer and
    * server-side rendering to an SVG string, at about 650 kB (the full bundle is 1 MB).
    */
-  private static final String ECHARTS = "META-INF/resources/webjars/echarts/%s/dist/echarts.common.min.js";
+  private static final String ECHARTS =
+      "META-INF/resources/webjars/echarts/%s/dist/echarts.common.min.js";
 
   /** The glue: draws every {@code div.chart} from its {@code data-chart} JSON. */
   private static final String GLUE = "dev/scaling/driver/report/chart/charts.js";

@@ -18,7 +18,11 @@ public record Tip(String title, List<Field> fields) {
   public static Tip of(String title, String... labelsAndValues) {
     if (labelsAndValues.length % 2 != 0) {
       throw new IllegalArgumentException(
-          "tooltip " + title + " must have a value for every label, found " + labelsAndValues.length + " strings");
+          "tooltip "
+              + title
+              + " must have a value for every label, found "
+              + labelsAndValues.length
+              + " strings");
     }
     java.util.List<Field> f = new java.util.ArrayList<>();
     for (int i = 0; i < labelsAndValues.length; i += 2) {
