@@ -511,6 +511,16 @@ class RunCommandTest {
         perD.series().stream().filter(x -> x.style() == Style.POINTS).count(),
         perD.series().stream().filter(x -> x.style() == Style.LINE).count(),
         "the law drawn at every D");
+    // Bootstrap 60: each D's law is shaded by the band of the resamples' laws.
+    assertEquals(
+        perD.series().stream().filter(x -> x.style() == Style.LINE).count(),
+        perD.bands().size(),
+        "a band per fitted line");
+    for (var b : perD.bands()) {
+      for (int i = 0; i < b.x().length; i++) {
+        assertTrue(b.lo()[i] > 0 && b.lo()[i] <= b.hi()[i], b + " at " + b.x()[i]);
+      }
+    }
     PageCharts.titled(html, "Loss vs D for each N");
     Chart vsC = PageCharts.titled(html, "Loss vs compute");
     List<Point> trials = PageCharts.points(vsC, "trials", Style.POINTS);

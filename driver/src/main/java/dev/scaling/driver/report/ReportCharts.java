@@ -10,6 +10,7 @@ import dev.scaling.common.fit.ComputeOptimal;
 import dev.scaling.common.fit.Law;
 import dev.scaling.common.fit.LawFit;
 import dev.scaling.common.fit.LawParams;
+import dev.scaling.common.fit.Quantiles;
 import dev.scaling.common.fit.ScalingAnalysis;
 import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.driver.report.chart.Axis;
@@ -55,7 +56,7 @@ public final class ReportCharts {
       List<CurveSample> curves,
       SweepFacts facts) {
     ReportDesign design = ReportDesign.of(rows.stream().map(TrialPoint::point).toList(), study);
-    LawParams main = mainLaw(analysis);
+    LawFit main = mainFit(analysis);
     List<Chart> out = new ArrayList<>();
     if (design == ReportDesign.GRID) {
       out.add(lossVs(rows, main, true));
@@ -80,12 +81,44 @@ public final class ReportCharts {
   }
 
   /** The law drawn through the data: the first joint law fitted (Chinchilla by default). */
-  static LawParams mainLaw(ScalingAnalysis a) {
+  static LawFit mainFit(ScalingAnalysis a) {
     return a.fits().stream()
         .filter(f -> f.form().law().scope() == Law.Scope.JOINT)
-        .map(f -> f.fit().params())
         .findFirst()
         .orElse(null);
+  }
+
+  /**
+   * The band of {@code f} over {@code xs}: at each x the central {@code level} share of {@code
+   * at(sample, x)} over the bootstrap's fitted laws; null without at least 10 finite samples.
+   */
+  static Band band(
+      String name,
+      LawFit fit,
+      double[] xs,
+      java.util.function.BiFunction<LawParams, Double, Double> at) {
+    if (fit == null || fit.bootstrap() == null || fit.bootstrap().samples().size() < 10) {
+      return null;
+    }
+    double tail = (1 - fit.bootstrap().level()) / 2;
+    double[] lo = new double[xs.length];
+    double[] hi = new double[xs.length];
+    for (int i = 0; i < xs.length; i++) {
+      final double x = xs[i];
+      double[] v =
+          fit.bootstrap().samples().stream()
+              .map(p -> at.apply(p, x))
+              .filter(y -> y != null && Double.isFinite(y) && y > 0)
+              .mapToDouble(Double::doubleValue)
+              .sorted()
+              .toArray();
+      if (v.length < 10) {
+        return null;
+      }
+      lo[i] = Quantiles.quantile(v, tail);
+      hi[i] = Quantiles.quantile(v, 1 - tail);
+    }
+    return new Band(name, xs, lo, hi);
   }
 
   /** A measured row as a point: its loss with its evaluation noise and what hovering shows. */
@@ -125,8 +158,12 @@ public final class ReportCharts {
     return Tip.of(r.trialId() == null ? "row" : r.trialId(), f.toArray(String[]::new));
   }
 
-  /** Loss against N for each D (or against D for each N) with the law at that D (or N). */
-  static Chart lossVs(List<TrialPoint> rows, LawParams law, boolean overN) {
+  /**
+   * Loss against N for each D (or against D for each N) with the law at that D (or N), shaded by
+   * its bootstrap band where the fit kept its resamples.
+   */
+  static Chart lossVs(List<TrialPoint> rows, LawFit fit, boolean overN) {
+    LawParams law = fit == null ? null : fit.fit().params();
     Chart c =
         Chart.of(
             overN
@@ -163,6 +200,10 @@ public final class ReportCharts {
         double[] ys =
             Arrays.stream(xs).map(x -> overN ? law.predict(x, k) : law.predict(k, x)).toArray();
         c = c.with(Series.of(name, Style.LINE, xs, ys));
+        Band b = band(name, fit, xs, (p, x) -> overN ? p.predict(x, k) : p.predict(k, x));
+        if (b != null) {
+          c = c.with(b);
+        }
       }
     }
     return c;
@@ -172,7 +213,10 @@ public final class ReportCharts {
     return overN ? r.point().n() : r.point().d();
   }
 
-  /** Every row's loss against its compute 6ND, and the law's compute-optimal frontier beyond. */
+  /**
+   * Every row's loss against its compute 6ND, and the law's compute-optimal frontier beyond, shaded
+   * by its bootstrap band where the fit kept its resamples.
+   */
   static Chart lossVsCompute(List<TrialPoint> rows, LawFit allocationLaw) {
     Chart c =
         Chart.of(
@@ -195,13 +239,17 @@ public final class ReportCharts {
       double hi = rows.stream().mapToDouble(r -> r.point().compute()).max().orElse(10);
       double[] xs = logSpace(lo, hi * 10, 60);
       double[] ys = Arrays.stream(xs).map(x -> law.predict(o.nOpt(x), o.dOpt(x))).toArray();
-      c =
-          c.with(
-              Series.of(
-                  "compute-optimal frontier (" + allocationLaw.form().label() + ")",
-                  Style.LINE,
-                  xs,
-                  ys));
+      String name = "compute-optimal frontier (" + allocationLaw.form().label() + ")";
+      c = c.with(Series.of(name, Style.LINE, xs, ys));
+      Band b =
+          band(
+              name,
+              allocationLaw,
+              xs,
+              (p, x) -> p.computeOptimal().map(q -> p.predict(q.nOpt(x), q.dOpt(x))).orElse(null));
+      if (b != null) {
+        c = c.with(b);
+      }
     }
     return c;
   }
