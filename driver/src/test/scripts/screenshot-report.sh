@@ -3,14 +3,14 @@
 # Chromium with its network cut, waits for the charts, and saves the whole page as PNG.
 #   driver/src/test/scripts/screenshot-report.sh out/quickstart docs/img/quickstart-report.png
 #   driver/src/test/scripts/screenshot-report.sh out/isoflop docs/img/isoflop-report.png
-# Paths are relative to the repository root. Needs the modules installed (./sweep build, or
+# Paths are relative to the current folder. Needs the modules installed (./sweep build, or
 # mvn -o install -DskipTests) and Chromium (CHROMIUM or /usr/bin/chromium).
 set -euo pipefail
 if [ $# -ne 2 ]; then
   echo "usage: $0 OUT_FOLDER PNG_FILE" >&2
   exit 2
 fi
-repo="$(cd "$(dirname "$0")/../../.." && pwd)"
+repo="$(cd "$(dirname "$0")/../../../.." && pwd)"
 out="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 mkdir -p "$(dirname "$2")"
 png="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"

@@ -185,7 +185,7 @@ public final class ReportCharts {
       // The group's own (mean) value, not the 3-digit key: curves are drawn at the D or N trained.
       double k =
           g.stream().mapToDouble(r -> overN ? r.point().d() : r.point().n()).average().orElse(key);
-      String name = (overN ? "D=" : "N=") + fmt(k);
+      String name = (overN ? "D=" : "N=") + compact(k);
       c =
           c.with(
               new Series(
@@ -545,6 +545,34 @@ public final class ReportCharts {
       out.add(keys.get((int) Math.round(i * (keys.size() - 1) / (double) (MAX_SERIES - 1))));
     }
     return out;
+  }
+
+  /**
+   * A value as a legend names it: integers below 1e5 in full (768, 8192, 16384), others with up to
+   * 4 significant digits, large or small ones as mantissa and exponent (2e7, 1.6e8, 2.097e6).
+   */
+  static String compact(double v) {
+    double a = Math.abs(v);
+    if (a != 0 && (a >= 1e5 || a < 1e-3)) {
+      int e = (int) Math.floor(Math.log10(a));
+      double m = v / Math.pow(10, e);
+      if (Math.abs(Math.round(m * 1000) / 1000.0) >= 10) {
+        m /= 10;
+        e++;
+      }
+      return trim(String.format(Locale.ROOT, "%.3f", m)) + "e" + e;
+    }
+    if (v == Math.rint(v)) {
+      return String.valueOf((long) v);
+    }
+    return new java.math.BigDecimal(v)
+        .round(new java.math.MathContext(4))
+        .stripTrailingZeros()
+        .toPlainString();
+  }
+
+  private static String trim(String s) {
+    return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
   }
 
   private static double round3(double v) {

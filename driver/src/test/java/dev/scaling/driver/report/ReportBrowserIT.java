@@ -190,6 +190,20 @@ class ReportBrowserIT {
       }
       assertEquals(Set.of(id), named, "the tooltip names exactly the trial hovered");
       assertTrue(tip.contains("width") && tip.contains("loss"), tip);
+      // Clicking a legend entry shows that series alone; clicking it again shows all.
+      JsonNode legend = page.eval(ReportPage.isolate(target.path("chart").asInt()));
+      String first = legend.path("name").asText();
+      assertTrue(legend.path("names").size() >= 2, "entries: " + legend.path("names"));
+      for (JsonNode n : legend.path("names")) {
+        assertEquals(
+            n.asText().equals(first),
+            legend.path("first").path(n.asText()).asBoolean(true),
+            "after one click on " + first + ": " + legend.path("first"));
+        assertTrue(
+            legend.path("second").path(n.asText()).asBoolean(true),
+            "after two clicks: " + legend.path("second"));
+      }
+      assertTrue(legend.path("csv").asText().contains(id), "the CSV export holds trial " + id);
       // The SVG export renders the same chart without a canvas.
       JsonNode svg = page.eval("scalingCharts[0].svg().slice(0, 200)");
       assertTrue(svg.asText().startsWith("<svg"), "SVG export: " + svg.asText());

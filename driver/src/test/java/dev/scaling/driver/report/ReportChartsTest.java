@@ -75,6 +75,18 @@ class ReportChartsTest {
   }
 
   @Test
+  void compact_namesGroupsShortlyButExactlyEnough() {
+    assertEquals("768", ReportCharts.compact(768));
+    assertEquals("16384", ReportCharts.compact(16384));
+    assertEquals("2e7", ReportCharts.compact(2e7));
+    assertEquals("1.6e8", ReportCharts.compact(1.6e8));
+    assertEquals("2.097e6", ReportCharts.compact(2097152));
+    assertEquals("1e6", ReportCharts.compact(999_999.9));
+    assertEquals("0.25", ReportCharts.compact(0.25));
+    assertEquals("3.333", ReportCharts.compact(10 / 3.0));
+  }
+
+  @Test
   void design_aFilledGridIsAGridAndAFixedRatioIsNeither() {
     List<ScalingPoint> grid = new ArrayList<>();
     List<ScalingPoint> ratio = new ArrayList<>();

@@ -86,6 +86,26 @@ public final class ReportPage {
         .formatted(k);
   }
 
+  /**
+   * Toggles chart {@code k}'s first legend entry twice, as two clicks do: the legend's selection
+   * after each, the entries, and the chart's CSV export.
+   */
+  static String isolate(int k) {
+    return """
+        (() => {
+          const c = scalingCharts[%d];
+          const names = c.chart.getOption().legend[0].data.map(d => typeof d === 'string' ? d : d.name);
+          const n = names[0];
+          c.chart.dispatchAction({type: 'legendToggleSelect', name: n});
+          const first = Object.assign({}, c.chart.getOption().legend[0].selected);
+          c.chart.dispatchAction({type: 'legendToggleSelect', name: n});
+          const second = Object.assign({}, c.chart.getOption().legend[0].selected);
+          return {name: n, names: names, first: first, second: second, csv: c.csv()};
+        })()
+        """
+        .formatted(k);
+  }
+
   private static String quote(String s) {
     return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
