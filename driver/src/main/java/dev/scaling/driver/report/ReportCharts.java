@@ -462,10 +462,15 @@ public final class ReportCharts {
               .toList();
       c = c.with(curveSeries(name, Style.LINE, trunk));
       for (TrialPoint b : branches) {
-        List<CurveSample> cooldown =
-            byTrial.getOrDefault(b.trialId(), List.of()).stream()
-                .filter(s -> s.step() >= b.info().forkStep())
-                .toList();
+        List<CurveSample> own = byTrial.getOrDefault(b.trialId(), List.of());
+        // From the last evaluation at or before the fork, so the cooldown meets its trunk.
+        long from =
+            own.stream()
+                .filter(s -> s.step() <= b.info().forkStep() && Double.isFinite(s.evalLoss()))
+                .mapToLong(CurveSample::step)
+                .max()
+                .orElse(b.info().forkStep());
+        List<CurveSample> cooldown = own.stream().filter(s -> s.step() >= from).toList();
         c = c.with(curveSeries(name, Style.DASHED, cooldown));
       }
       c =
