@@ -8,6 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.scaling.common.fit.Budget;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.driver.report.chart.Chart;
+import dev.scaling.driver.report.chart.Field;
+import dev.scaling.driver.report.chart.PageCharts;
+import dev.scaling.driver.report.chart.Point;
+import dev.scaling.driver.report.chart.Scale;
+import dev.scaling.driver.report.chart.Style;
 import dev.scaling.driver.sweep.RunOutcome;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +22,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -490,15 +495,48 @@ class RunCommandTest {
       assertEquals(
           expected, shown.get(law), Math.abs(expected) * 1e-4, law + " as shown in the report");
     }
-    Matcher img = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
-    int images = 0;
-    while (img.find()) {
-      byte[] png = Base64.getDecoder().decode(img.group(1));
-      assertEquals((byte) 0x89, png[0]);
-      assertEquals("PNG", new String(png, 1, 3, StandardCharsets.US_ASCII), "an embedded PNG");
-      images++;
+    // The charts: a full 3x3 grid is drawn per D and per N; every finished trial is a point
+    // whose tooltip names it with its width.
+    List<TrialOutcome> fitted =
+        outcome.outcomes().stream()
+            .filter(o -> o.result().status() == TrialStatus.FINISHED)
+            .filter(o -> Double.isFinite(o.result().finalEvalLoss()))
+            .toList();
+    Chart perD = PageCharts.titled(html, "Loss vs N for each D");
+    assertEquals(
+        fitted.stream().map(o -> o.trial().tokens()).distinct().count(),
+        perD.series().stream().filter(x -> x.style() == Style.POINTS).count(),
+        "one series per D trained");
+    assertEquals(
+        perD.series().stream().filter(x -> x.style() == Style.POINTS).count(),
+        perD.series().stream().filter(x -> x.style() == Style.LINE).count(),
+        "the law drawn at every D");
+    // Bootstrap 60: each D's law is shaded by the band of the resamples' laws.
+    assertEquals(
+        perD.series().stream().filter(x -> x.style() == Style.LINE).count(),
+        perD.bands().size(),
+        "a band per fitted line");
+    for (var b : perD.bands()) {
+      for (int i = 0; i < b.x().length; i++) {
+        assertTrue(b.lo()[i] > 0 && b.lo()[i] <= b.hi()[i], b + " at " + b.x()[i]);
+      }
     }
-    assertTrue(images >= 4, "plots embedded in the page: " + images);
+    PageCharts.titled(html, "Loss vs D for each N");
+    Chart vsC = PageCharts.titled(html, "Loss vs compute");
+    List<Point> trials = PageCharts.points(vsC, "trials", Style.POINTS);
+    assertEquals(fitted.size(), trials.size(), "every finished trial on loss vs compute");
+    Map<String, TrialOutcome> byId = new HashMap<>();
+    fitted.forEach(o -> byId.put(o.trial().trialId(), o));
+    for (Point p : trials) {
+      TrialOutcome o = byId.get(p.tip().title());
+      assertNotNull(o, "tooltip names a trial of the sweep: " + p.tip());
+      assertEquals(o.trial().flops(), p.x(), 1e-9 * p.x(), "x is 6ND of " + o.trial().trialId());
+      assertEquals(o.result().finalEvalLoss(), p.y(), 0, "y is the final loss");
+      assertTrue(
+          p.tip().fields().contains(new Field("width", String.valueOf(o.trial().width()))),
+          p.tip().toString());
+    }
+    assertEquals(Scale.LOG, PageCharts.titled(html, "Learning curves").x().scale(), "log steps");
     assertFalse(
         html.contains("src=\"http") || html.contains("src=\"file"), "no image outside the page");
   }

@@ -310,6 +310,7 @@ public final class ScalingFitter {
     Progress progress = new Progress(form.label(), resamples, progressLines);
     ComputeOptimal.Quantity[] quantities =
         allocation ? ComputeOptimal.Quantity.values() : new ComputeOptimal.Quantity[0];
+    LawParams[] fitted = new LawParams[resamples];
     double[][] draws =
         IntStream.range(0, resamples)
             .parallel()
@@ -335,7 +336,8 @@ public final class ScalingFitter {
                     Arrays.fill(missing, Double.NaN);
                     return missing;
                   }
-                  return summarise(p.toParams(best.theta()), quantities, compute);
+                  fitted[k] = p.toParams(best.theta());
+                  return summarise(fitted[k], quantities, compute);
                 })
             .toArray(double[][]::new);
     List<String> names = new ArrayList<>(full.params().named().keySet());
@@ -356,7 +358,13 @@ public final class ScalingFitter {
       }
     }
     return new BootstrapResult(
-        resamples, options.seed(), options.ciLevel(), compute, intervals, alloc);
+        resamples,
+        options.seed(),
+        options.ciLevel(),
+        compute,
+        intervals,
+        alloc,
+        Arrays.stream(fitted).filter(java.util.Objects::nonNull).toList());
   }
 
   /**

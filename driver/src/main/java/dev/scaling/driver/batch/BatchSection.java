@@ -15,17 +15,19 @@ import dev.scaling.common.fit.Allocation;
 import dev.scaling.common.fit.Interval;
 import dev.scaling.driver.fit.BatchAnalysis;
 import dev.scaling.driver.report.ReportWriter;
-import java.awt.Color;
+import dev.scaling.driver.report.chart.Axis;
+import dev.scaling.driver.report.chart.Chart;
+import dev.scaling.driver.report.chart.ChartHtml;
+import dev.scaling.driver.report.chart.Point;
+import dev.scaling.driver.report.chart.Series;
+import dev.scaling.driver.report.chart.Style;
+import dev.scaling.driver.report.chart.Tip;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.lines.SeriesLines;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The report's "Batch size" section of a {@link BatchStudy}: the targets, per model the S vs E
@@ -45,7 +47,6 @@ public final class BatchSection {
    * output folder.
    */
   public static String page(BatchStudy s) {
-    System.setProperty("java.awt.headless", "true");
     return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Batch size</title>"
         + "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
         + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
@@ -105,9 +106,9 @@ public final class BatchSection {
     return h.toString();
   }
 
-  private static String plot(Supplier<XYChart> chart, String alt) {
+  private static String plot(Supplier<Chart> chart, String alt) {
     try {
-      return ReportWriter.img(chart.get(), alt);
+      return "<h3>" + esc(alt) + "</h3>" + ChartHtml.bare(chart.get(), null);
     } catch (RuntimeException e) {
       // A plot that cannot be drawn must not cost the report.
       return "<p class=\"warn\">"
@@ -295,117 +296,109 @@ public final class BatchSection {
   }
 
   /** Per target: each trial's (E, S) and the fitted S = S_min + E_min / B traced over B. */
-  static XYChart hyperbolas(BatchStudy s, BatchModels.Model m) {
-    XYChart c = ReportWriter.chart(m.group() + ": S vs E per target", "E (tokens)", "S (steps)");
+  static Chart hyperbolas(BatchStudy s, BatchModels.Model m) {
+    Chart c =
+        Chart.of(m.group() + ": S vs E per target", Axis.log("E (tokens)"), Axis.log("S (steps)"));
     List<CriticalBatch> own = s.fits().stream().filter(f -> f.group().equals(m.group())).toList();
     List<Double> sizes = m.batchSizes();
     double[] bs = ReportWriter.logSpace(sizes.get(0) / 4, sizes.get(sizes.size() - 1) * 4, DENSE);
-    for (int k = 0; k < own.size(); k++) {
-      CriticalBatch f = own.get(k);
-      Color color = ReportWriter.ramp(own.size() == 1 ? 0 : k / (double) (own.size() - 1));
+    for (CriticalBatch f : own) {
       String name = String.format(Locale.ROOT, "L=%.4g", f.target());
-      List<Double> xs = new ArrayList<>();
-      List<Double> ys = new ArrayList<>();
+      List<Point> pts = new ArrayList<>();
       for (TrialCurve t : m.curves()) {
         Optional<StepsToTarget.Crossing> x = StepsToTarget.of(t, f.target());
         if (x.isPresent() && x.get().steps() > 0) {
-          xs.add(x.get().examples());
-          ys.add(x.get().steps());
+          pts.add(
+              new Point(
+                  x.get().examples(),
+                  x.get().steps(),
+                  Double.NaN,
+                  Tip.of(
+                      t.trialId(),
+                      "batch tokens",
+                      fmt(t.batchTokens()),
+                      "E",
+                      fmt(x.get().examples()),
+                      "S",
+                      fmt(x.get().steps()),
+                      "target",
+                      name)));
         }
       }
-      if (!xs.isEmpty()) {
-        XYSeries pts = c.addSeries(name, xs, ys);
-        pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        pts.setMarkerColor(color);
-      }
-      XYSeries fit =
-          c.addSeries(
-              name + " fit",
-              Arrays.stream(bs).map(b -> f.steps(b) * b).toArray(),
-              Arrays.stream(bs).map(f::steps).toArray());
-      fit.setMarker(SeriesMarkers.NONE);
-      fit.setLineColor(color);
-      fit.setShowInLegend(false);
+      c = c.with(new Series(name, Style.POINTS, pts));
+      c =
+          c.with(
+              Series.of(
+                  name,
+                  Style.LINE,
+                  Arrays.stream(bs).map(b -> f.steps(b) * b).toArray(),
+                  Arrays.stream(bs).map(f::steps).toArray()));
     }
     return c;
   }
 
   /** B_crit per (model, target), each law's line, and the measured noise scale. */
-  static XYChart bCritVsLoss(BatchStudy s) {
-    XYChart c =
-        ReportWriter.chart(
-            "B_crit (circles, lines: B_* / L^(1/alpha_B)) and B_noise (diamonds)",
-            "target loss L",
-            "batch (tokens)");
-    Color[] palette = c.getStyler().getSeriesColors();
+  static Chart bCritVsLoss(BatchStudy s) {
+    Chart c =
+        Chart.of(
+            "B_crit (points, lines: B_* / L^(1/alpha_B)) and B_noise (dashed)",
+            Axis.log("target loss L"),
+            Axis.log("batch (tokens)"));
     double lo = s.fits().stream().mapToDouble(CriticalBatch::target).min().orElse(1);
     double hi = s.fits().stream().mapToDouble(CriticalBatch::target).max().orElse(2);
     double[] ls = ReportWriter.logSpace(lo, hi, DENSE);
-    int k = 0;
     for (BatchModels.Model m : s.models()) {
       List<CriticalBatch> own = s.fits().stream().filter(f -> f.group().equals(m.group())).toList();
       if (own.isEmpty()) {
         continue;
       }
-      Color color = palette[k++ % palette.length];
-      XYSeries pts =
-          c.addSeries(
-              m.group() + " B_crit",
-              own.stream().mapToDouble(CriticalBatch::target).toArray(),
-              own.stream().mapToDouble(CriticalBatch::bCrit).toArray());
-      pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      pts.setMarker(SeriesMarkers.CIRCLE);
-      pts.setMarkerColor(color);
+      String name = m.group() + " B_crit";
+      c =
+          c.with(
+              Series.of(
+                  name,
+                  Style.POINTS,
+                  own.stream().mapToDouble(CriticalBatch::target).toArray(),
+                  own.stream().mapToDouble(CriticalBatch::bCrit).toArray()));
       List<BatchStudy.NoiseAtTarget> noise =
           s.noise().stream().filter(b -> b.group().equals(m.group())).toList();
       if (!noise.isEmpty()) {
-        XYSeries n =
-            c.addSeries(
-                m.group() + " B_noise",
-                noise.stream().mapToDouble(BatchStudy.NoiseAtTarget::target).toArray(),
-                noise.stream().mapToDouble(BatchStudy.NoiseAtTarget::noiseScale).toArray());
-        n.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        n.setMarker(SeriesMarkers.DIAMOND);
-        n.setMarkerColor(color);
+        c =
+            c.with(
+                Series.of(
+                    m.group() + " B_noise",
+                    Style.DASHED,
+                    noise.stream().mapToDouble(BatchStudy.NoiseAtTarget::target).toArray(),
+                    noise.stream().mapToDouble(BatchStudy.NoiseAtTarget::noiseScale).toArray()));
       }
-      s.laws().stream()
-          .filter(g -> m.group().equals(g.group()))
-          .findFirst()
-          .ifPresent(
-              g -> {
-                XYSeries line =
-                    c.addSeries(
-                        m.group() + " law",
-                        ls,
-                        Arrays.stream(ls).map(l -> BcritLaw.predict(g.law(), l)).toArray());
-                line.setMarker(SeriesMarkers.NONE);
-                line.setLineColor(color);
-                line.setShowInLegend(false);
-              });
+      Optional<double[]> law =
+          s.laws().stream()
+              .filter(g -> m.group().equals(g.group()))
+              .findFirst()
+              .map(g -> Arrays.stream(ls).map(l -> BcritLaw.predict(g.law(), l)).toArray());
+      if (law.isPresent()) {
+        c = c.with(Series.of(name, Style.LINE, ls, law.get()));
+      }
     }
-    s.laws().stream()
-        .filter(g -> g.group() == null)
-        .findFirst()
-        .ifPresent(
-            g -> {
-              XYSeries line =
-                  c.addSeries(
-                      "pooled law",
-                      ls,
-                      Arrays.stream(ls).map(l -> BcritLaw.predict(g.law(), l)).toArray());
-              line.setMarker(SeriesMarkers.NONE);
-              line.setLineColor(Color.BLACK);
-              line.setLineStyle(SeriesLines.DASH_DASH);
-            });
+    Optional<double[]> pooled =
+        s.laws().stream()
+            .filter(g -> g.group() == null)
+            .findFirst()
+            .map(g -> Arrays.stream(ls).map(l -> BcritLaw.predict(g.law(), l)).toArray());
+    if (pooled.isPresent()) {
+      c = c.with(Series.of("pooled law", Style.DASHED, ls, pooled.get()));
+    }
     return c;
   }
 
   /** Each trial's measured noise scale against its steps. */
-  static XYChart noiseOverTraining(BatchStudy s) {
-    XYChart c =
-        ReportWriter.chart(
-            "Gradient noise scale B_simple over training", "step", "B_noise (tokens)");
-    int series = 0;
+  static Chart noiseOverTraining(BatchStudy s) {
+    Chart c =
+        Chart.of(
+            "Gradient noise scale B_simple over training",
+            Axis.log("step"),
+            Axis.log("B_noise (tokens)"));
+    java.util.Set<String> names = new java.util.HashSet<>();
     for (TrialCurve t : s.curves()) {
       List<LoggedPoint> pts =
           t.points().stream().filter(p -> p.measuredNoise() && p.step() > 0).toList();
@@ -413,56 +406,51 @@ public final class BatchSection {
         continue;
       }
       String name = String.format(Locale.ROOT, "%s B=%.0f", t.group(), t.batchTokens());
-      if (c.getSeriesMap().containsKey(name)) {
+      if (!names.add(name)) {
         name += " " + t.trialId(); // another D or replica of the same model and batch
       }
-      XYSeries line =
-          c.addSeries(
-              name,
-              pts.stream().mapToDouble(LoggedPoint::step).toArray(),
-              pts.stream().mapToDouble(LoggedPoint::noiseScale).toArray());
-      line.setMarker(SeriesMarkers.NONE);
-      series++;
+      c =
+          c.with(
+              Series.of(
+                  name,
+                  Style.LINE,
+                  pts.stream().mapToDouble(LoggedPoint::step).toArray(),
+                  pts.stream().mapToDouble(LoggedPoint::noiseScale).toArray()));
     }
-    c.getStyler().setLegendVisible(series <= 16);
     return c;
   }
 
   /** L against S_min per model, with L(N, S_min) drawn at each model's N. */
-  static XYChart lossVsMinSteps(BatchStudy s) {
-    XYChart c =
-        ReportWriter.chart(
-            "L(N, S_min) per model, with the joint fit", "S_min (steps)", "target loss L");
-    c.getStyler().setYAxisLogarithmic(false);
-    c.getStyler().setYAxisDecimalPattern("0.000");
-    Color[] palette = c.getStyler().getSeriesColors();
+  static Chart lossVsMinSteps(BatchStudy s) {
+    Chart c =
+        Chart.of(
+            "L(N, S_min) per model, with the joint fit",
+            Axis.log("S_min (steps)"),
+            Axis.linear("target loss L"));
     double lo = s.fits().stream().mapToDouble(CriticalBatch::sMin).min().orElse(1);
     double hi = s.fits().stream().mapToDouble(CriticalBatch::sMin).max().orElse(10);
     double[] ss = ReportWriter.logSpace(lo / 2, hi * 2, DENSE);
-    int k = 0;
     for (BatchModels.Model m : s.models()) {
       List<CriticalBatch> own = s.fits().stream().filter(f -> f.group().equals(m.group())).toList();
       if (own.isEmpty()) {
         continue;
       }
-      Color color = palette[k++ % palette.length];
-      XYSeries pts =
-          c.addSeries(
-              m.group(),
-              own.stream().mapToDouble(CriticalBatch::sMin).toArray(),
-              own.stream().mapToDouble(CriticalBatch::target).toArray());
-      pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      pts.setMarkerColor(color);
-      XYSeries fit =
-          c.addSeries(
-              m.group() + " fit",
-              ss,
-              Arrays.stream(ss)
-                  .map(x -> KaplanSLaw.predict(s.kaplan(), m.n(), x) + floorOf(s))
-                  .toArray());
-      fit.setMarker(SeriesMarkers.NONE);
-      fit.setLineColor(color);
-      fit.setShowInLegend(false);
+      c =
+          c.with(
+              Series.of(
+                  m.group(),
+                  Style.POINTS,
+                  own.stream().mapToDouble(CriticalBatch::sMin).toArray(),
+                  own.stream().mapToDouble(CriticalBatch::target).toArray()));
+      c =
+          c.with(
+              Series.of(
+                  m.group(),
+                  Style.LINE,
+                  ss,
+                  Arrays.stream(ss)
+                      .map(x -> KaplanSLaw.predict(s.kaplan(), m.n(), x) + floorOf(s))
+                      .toArray()));
     }
     return c;
   }
@@ -472,41 +460,37 @@ public final class BatchSection {
    * one model collapse onto one curve where the trade-off holds, and the lower envelope over models
    * is the compute-efficient frontier.
    */
-  static XYChart lossVsMinCompute(BatchStudy s) {
-    XYChart c =
-        ReportWriter.chart(
-            "Loss vs C_min (one line per trial, colour per model)", "C_min (FLOPs)", "loss");
-    Color[] palette = c.getStyler().getSeriesColors();
+  static Chart lossVsMinCompute(BatchStudy s) {
+    Chart c =
+        Chart.of(
+            "Loss vs C_min (one line per trial, colour per model)",
+            Axis.log("C_min (FLOPs)"),
+            Axis.log("loss (nats/token)"));
     java.util.function.DoubleUnaryOperator law = BatchStudy.frontierLaw(s.frontierLaw());
-    int k = 0;
     for (BatchModels.Model m : s.models()) {
-      Color color = palette[k++ % palette.length];
-      boolean first = true;
       for (TrialCurve t : m.curves()) {
         List<ComputeFrontier.Point> pts = ComputeFrontier.points(t, law);
         if (pts.isEmpty()) {
           continue;
         }
-        XYSeries line =
-            c.addSeries(
-                first ? m.group() : m.group() + " " + t.trialId(),
-                pts.stream().mapToDouble(ComputeFrontier.Point::cMin).toArray(),
-                pts.stream().mapToDouble(ComputeFrontier.Point::loss).toArray());
-        line.setMarker(SeriesMarkers.NONE);
-        line.setLineColor(color);
-        line.setShowInLegend(first);
-        first = false;
+        c =
+            c.with(
+                Series.of(
+                    m.group(),
+                    Style.LINE,
+                    pts.stream().mapToDouble(ComputeFrontier.Point::cMin).toArray(),
+                    pts.stream().mapToDouble(ComputeFrontier.Point::loss).toArray()));
       }
     }
     ComputeFrontier.Fit f = s.frontier();
     if (f != null && !f.levels().isEmpty()) {
-      XYSeries levels =
-          c.addSeries(
-              "lowest loss at each C_min level",
-              f.levels().stream().mapToDouble(ComputeFrontier.Level::cMin).toArray(),
-              f.levels().stream().mapToDouble(ComputeFrontier.Level::loss).toArray());
-      levels.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      levels.setMarkerColor(Color.BLACK);
+      c =
+          c.with(
+              Series.of(
+                  "lowest loss at each C_min level",
+                  Style.POINTS,
+                  f.levels().stream().mapToDouble(ComputeFrontier.Level::cMin).toArray(),
+                  f.levels().stream().mapToDouble(ComputeFrontier.Level::loss).toArray()));
     }
     return c;
   }
@@ -515,57 +499,54 @@ public final class BatchSection {
    * The batch frontier's levels and fitted N_opt = k C_min^a, and each L(N, D)-based allocation's
    * N_opt = G C^a over the same range of compute.
    */
-  static XYChart frontiers(BatchStudy s) {
+  static Chart frontiers(BatchStudy s) {
     ComputeFrontier.Fit f = s.frontier();
-    XYChart c =
-        ReportWriter.chart(
+    Chart c =
+        Chart.of(
             "N_opt: batch frontier (vs C_min) and L(N,D) allocation (vs C)",
-            "compute (FLOPs)",
-            "N_opt");
+            Axis.log("compute (FLOPs)"),
+            Axis.log("N_opt"));
     List<ComputeFrontier.Level> in =
         f.levels().stream().filter(ComputeFrontier.Level::fitted).toList();
     List<ComputeFrontier.Level> out = f.levels().stream().filter(l -> !l.fitted()).toList();
-    XYSeries pts =
-        c.addSeries(
-            "lowest-loss model at C_min",
-            in.stream().mapToDouble(ComputeFrontier.Level::cMin).toArray(),
-            in.stream().mapToDouble(ComputeFrontier.Level::n).toArray());
-    pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    pts.setMarkerColor(Color.BLACK);
+    c =
+        c.with(
+            Series.of(
+                "lowest-loss model at C_min",
+                Style.POINTS,
+                in.stream().mapToDouble(ComputeFrontier.Level::cMin).toArray(),
+                in.stream().mapToDouble(ComputeFrontier.Level::n).toArray()));
     if (!out.isEmpty()) {
-      XYSeries tails =
-          c.addSeries(
-              "flat tails (left out)",
-              out.stream().mapToDouble(ComputeFrontier.Level::cMin).toArray(),
-              out.stream().mapToDouble(ComputeFrontier.Level::n).toArray());
-      tails.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      tails.setMarker(SeriesMarkers.CROSS);
-      tails.setMarkerColor(Color.GRAY);
+      c =
+          c.with(
+              Series.of(
+                  "flat tails (left out)",
+                  Style.POINTS,
+                  out.stream().mapToDouble(ComputeFrontier.Level::cMin).toArray(),
+                  out.stream().mapToDouble(ComputeFrontier.Level::n).toArray()));
     }
     double lo = f.levels().get(0).cMin();
     double hi = f.levels().get(f.levels().size() - 1).cMin();
     double[] xs = ReportWriter.logSpace(lo, hi, DENSE);
     if (f.fitted()) {
-      XYSeries line =
-          c.addSeries(
-              String.format(Locale.ROOT, "batch: k C_min^a, a=%.3f", f.a()),
-              xs,
-              Arrays.stream(xs).map(f::nOpt).toArray());
-      line.setMarker(SeriesMarkers.NONE);
-      line.setLineColor(Color.BLACK);
+      c =
+          c.with(
+              Series.of(
+                  "lowest-loss model at C_min",
+                  Style.LINE,
+                  xs,
+                  Arrays.stream(xs).map(f::nOpt).toArray()));
     }
     if (s.allocations() != null) {
-      Color[] palette = {new Color(0, 114, 178), new Color(213, 94, 0), new Color(0, 158, 115)};
-      int k = 0;
       for (Allocation e : s.allocations().estimates()) {
-        XYSeries line =
-            c.addSeries(
-                String.format(Locale.ROOT, "L(N,D) %s: G C^a, a=%.3f", e.approach().label(), e.a()),
-                xs,
-                Arrays.stream(xs).map(e::nOpt).toArray());
-        line.setMarker(SeriesMarkers.NONE);
-        line.setLineColor(palette[k++ % palette.length]);
-        line.setLineStyle(SeriesLines.DASH_DASH);
+        c =
+            c.with(
+                Series.of(
+                    String.format(
+                        Locale.ROOT, "L(N,D) %s: G C^a, a=%.3f", e.approach().label(), e.a()),
+                    Style.DASHED,
+                    xs,
+                    Arrays.stream(xs).map(e::nOpt).toArray()));
       }
     }
     return c;

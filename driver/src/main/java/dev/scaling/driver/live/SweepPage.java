@@ -7,6 +7,13 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.scaling.driver.live.SweepView.CurveView;
 import dev.scaling.driver.live.SweepView.TrialView;
 import dev.scaling.driver.plan.Durations;
+import dev.scaling.driver.report.chart.Axis;
+import dev.scaling.driver.report.chart.Chart;
+import dev.scaling.driver.report.chart.ChartHtml;
+import dev.scaling.driver.report.chart.Point;
+import dev.scaling.driver.report.chart.Series;
+import dev.scaling.driver.report.chart.Style;
+import dev.scaling.driver.report.chart.Tip;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -20,11 +27,12 @@ import java.util.Optional;
 
 /**
  * The Sweep tab of the Spark UI: {@code /sweep/} renders the {@link SweepModel} in Spark's page
- * frame (progress, live learning curves as an inline SVG, the current fit, every trial), reloading
- * itself every {@value #REFRESH_SECONDS} seconds; {@code /sweep/json} returns the same snapshot as
- * JSON and {@code /sweep/json?trial=ID} one trial with its curve (404 with a message for an unknown
- * id). Jetty's request threads call it; it only reads immutable snapshots, so it never throws on an
- * empty or unfinished sweep.
+ * frame (progress, live learning curves drawn by the report's chart script, the current fit, every
+ * trial), reloading itself every {@value #REFRESH_SECONDS} seconds; {@code /sweep/charts.js} serves
+ * that script; {@code /sweep/json} returns the same snapshot as JSON and {@code
+ * /sweep/json?trial=ID} one trial with its curve (404 with a message for an unknown id). Jetty's
+ * request threads call it; it only reads immutable snapshots, so it never throws on an empty or
+ * unfinished sweep.
  */
 public final class SweepPage extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -68,6 +76,16 @@ public final class SweepPage extends HttpServlet {
         body = json(t.get());
       }
       send(resp, 200, "application/json", body);
+      return;
+    }
+    if (path.equals("/" + SCRIPT)) {
+      // The chart script (ECharts and its glue), served once and cached: the page reloads often.
+      byte[] bytes = ChartHtml.scriptSource().getBytes(StandardCharsets.UTF_8);
+      resp.setStatus(200);
+      resp.setContentType("application/javascript;charset=utf-8");
+      resp.setHeader("Cache-Control", "max-age=3600");
+      resp.setContentLength(bytes.length);
+      resp.getOutputStream().write(bytes);
       return;
     }
     if (!path.equals("/")) {
@@ -227,168 +245,63 @@ public final class SweepPage extends HttpServlet {
     return sb.toString();
   }
 
-  private static final int W = 900;
-  private static final int H = 340;
-  private static final int ML = 60;
-  private static final int MR = 20;
-  private static final int MT = 15;
-  private static final int MB = 40;
+  /** The chart script's path beside the page ({@code /sweep/charts.js}). */
+  static final String SCRIPT = "charts.js";
 
   /**
-   * Training-loss curves of every trial against log tokens (running ones drawn thicker), held-out
-   * losses as dots; an empty frame before any point exists.
+   * Training-loss curves of every trial against tokens (log axis), held-out losses as points whose
+   * tooltip names the trial, drawn by the report's chart script ({@link ChartHtml}); a sentence
+   * before any point exists.
    */
   static String chart(List<TrialView> trials) {
-    double minX = Double.POSITIVE_INFINITY;
-    double maxX = Double.NEGATIVE_INFINITY;
-    double minY = Double.POSITIVE_INFINITY;
-    double maxY = Double.NEGATIVE_INFINITY;
+    Chart c =
+        Chart.of("Learning curves", Axis.log("training tokens"), Axis.log("loss (nats/token)"));
     for (TrialView t : trials) {
-      if (t.tokens() != null) {
-        maxX = Math.max(maxX, t.tokens());
-      }
-      for (CurveView c : t.curve() == null ? List.<CurveView>of() : t.curve()) {
-        if (c.tokens() <= 0) {
-          continue;
-        }
-        minX = Math.min(minX, c.tokens());
-        maxX = Math.max(maxX, c.tokens());
-        for (Double y : new Double[] {c.trainLoss(), c.evalLoss()}) {
-          if (y != null) {
-            minY = Math.min(minY, y);
-            maxY = Math.max(maxY, y);
-          }
-        }
-      }
-    }
-    StringBuilder sb = new StringBuilder();
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            "<svg id=\"sweep-curves\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\""
-                + " height=\"%d\" viewBox=\"0 0 %d %d\" style=\"background:#fff;border:1px solid"
-                + " #ddd\">",
-            W,
-            H,
-            W,
-            H));
-    if (!(minY <= maxY) || !(minX < maxX)) {
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "<text x=\"%d\" y=\"%d\" fill=\"#888\">No learning-curve points yet: they appear"
-                  + " with the first heartbeat of a running trial.</text></svg>",
-              ML,
-              H / 2));
-      return sb.toString();
-    }
-    if (maxY - minY < 1e-9) {
-      maxY = minY + 1;
-    }
-    double lx0 = Math.log10(minX);
-    double lx1 = Math.log10(maxX);
-    final double fminY = minY;
-    final double fmaxY = maxY;
-    java.util.function.DoubleUnaryOperator px =
-        x -> ML + (Math.log10(x) - lx0) / (lx1 - lx0) * (W - ML - MR);
-    java.util.function.DoubleUnaryOperator py =
-        y -> MT + (fmaxY - y) / (fmaxY - fminY) * (H - MT - MB);
-    // Axes and ticks.
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>"
-                + "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>",
-            ML,
-            H - MB,
-            W - MR,
-            H - MB,
-            ML,
-            MT,
-            ML,
-            H - MB));
-    for (int i = 0; i <= 4; i++) {
-      double x = Math.pow(10, lx0 + (lx1 - lx0) * i / 4);
-      double y = minY + (maxY - minY) * i / 4;
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%.3g</text>"
-                  + "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%.3f</text>",
-              px.applyAsDouble(x),
-              H - MB + 15,
-              x,
-              ML - 4,
-              py.applyAsDouble(y) + 4,
-              y));
-    }
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            "<text x=\"%d\" y=\"%d\" font-size=\"12\" text-anchor=\"middle\">training tokens (log"
-                + " scale)</text><text x=\"12\" y=\"%d\" font-size=\"12\" transform=\"rotate(-90"
-                + " 12 %d)\" text-anchor=\"middle\">loss (nats/token)</text>",
-            (ML + W - MR) / 2,
-            H - 5,
-            H / 2,
-            H / 2));
-    int i = 0;
-    for (TrialView t : trials) {
-      String colour = String.format(Locale.ROOT, "hsl(%d,65%%,45%%)", (i++ * 47) % 360);
       List<CurveView> curve = t.curve() == null ? List.of() : t.curve();
-      List<String> pts = new ArrayList<>();
-      StringBuilder dots = new StringBuilder();
-      for (CurveView c : curve) {
-        if (c.tokens() <= 0) {
+      List<Point> train = new ArrayList<>();
+      List<Point> eval = new ArrayList<>();
+      for (CurveView v : curve) {
+        if (v.tokens() <= 0) {
           continue;
         }
-        if (c.trainLoss() != null) {
-          pts.add(
-              String.format(
-                  Locale.ROOT,
-                  "%.1f,%.1f",
-                  px.applyAsDouble(c.tokens()),
-                  py.applyAsDouble(c.trainLoss())));
+        if (v.trainLoss() != null && v.trainLoss() > 0 && Double.isFinite(v.trainLoss())) {
+          train.add(Point.of(v.tokens(), v.trainLoss()));
         }
-        if (c.evalLoss() != null) {
-          dots.append(
-              String.format(
-                  Locale.ROOT,
-                  "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"%s\"/>",
-                  px.applyAsDouble(c.tokens()),
-                  py.applyAsDouble(c.evalLoss()),
-                  colour));
+        if (v.evalLoss() != null && v.evalLoss() > 0 && Double.isFinite(v.evalLoss())) {
+          eval.add(
+              new Point(
+                  v.tokens(),
+                  v.evalLoss(),
+                  Double.NaN,
+                  Tip.of(
+                      t.id(),
+                      "width",
+                      String.valueOf(t.width()),
+                      "depth",
+                      String.valueOf(t.depth()),
+                      "D",
+                      String.valueOf(t.tokens()),
+                      "status",
+                      t.status(),
+                      "step",
+                      String.valueOf(v.step()),
+                      "held-out loss",
+                      String.format(Locale.ROOT, "%.4f", v.evalLoss()))));
         }
       }
-      if (pts.isEmpty() && dots.length() == 0) {
-        continue;
+      String name = t.id() + (t.width() == null ? "" : " (w=" + t.width() + ")");
+      if (!train.isEmpty()) {
+        c = c.with(new Series(name, Style.LINE, train));
       }
-      boolean running = t.status().equals(LiveStatus.RUNNING.label());
-      sb.append(
-          String.format(
-              Locale.ROOT,
-              "<g class=\"trial-curve\" data-trial=\"%s\"><title>%s w=%s d=%s D=%s (%s)</title>",
-              esc(t.id()),
-              esc(t.id()),
-              t.width(),
-              t.depth(),
-              t.tokens(),
-              t.status()));
-      if (!pts.isEmpty()) {
-        sb.append(
-            String.format(
-                Locale.ROOT,
-                "<polyline class=\"curve\" fill=\"none\" stroke=\"%s\" stroke-width=\"%s\""
-                    + " stroke-opacity=\"%s\" points=\"%s\"/>",
-                colour,
-                running ? "2.5" : "1",
-                running ? "1" : "0.6",
-                String.join(" ", pts)));
+      if (!eval.isEmpty()) {
+        c = c.with(new Series(name, Style.POINTS, eval));
       }
-      sb.append(dots).append("</g>");
     }
-    sb.append("</svg>");
-    return sb.toString();
+    if (c.isEmpty()) {
+      return "<p id=\"sweep-curves\">No learning-curve points yet: they appear with the first"
+          + " heartbeat of a running trial.</p>";
+    }
+    return "<script src=\"" + SCRIPT + "\"></script>" + ChartHtml.bare(c, "sweep-curves");
   }
 
   private static String loss(Double v) {

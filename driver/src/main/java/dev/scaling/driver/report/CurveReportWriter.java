@@ -6,30 +6,29 @@ import dev.scaling.common.curve.CurveFit;
 import dev.scaling.common.curve.CurveFitOptions;
 import dev.scaling.common.curve.CurveLaw;
 import dev.scaling.common.fit.Interval;
-import java.awt.BasicStroke;
-import java.awt.Color;
+import dev.scaling.driver.report.chart.Axis;
+import dev.scaling.driver.report.chart.Band;
+import dev.scaling.driver.report.chart.Chart;
+import dev.scaling.driver.report.chart.ChartHtml;
+import dev.scaling.driver.report.chart.Series;
+import dev.scaling.driver.report.chart.Style;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.lines.SeriesLines;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Writes {@code report/curves.html} of {@code ./sweep fit --curves}: a self-contained page (PNG
- * charts inline, as {@link ReportWriter} draws them) with the law and what it was fitted on, a
- * table of each run's prediction errors with the mean over predicted runs, the parameters with
- * their intervals and meanings, one chart per run (the logged loss, the prediction with its
- * bootstrap band, the learning rate on a second axis; training and predicted runs marked) and the
- * relative error of every predicted run along its steps.
+ * Writes {@code report/curves.html} of {@code ./sweep fit --curves}: a self-contained page
+ * (interactive charts, their script inlined, as {@link ReportWriter} draws them) with the law and
+ * what it was fitted on, a table of each run's prediction errors with the mean over predicted runs,
+ * the parameters with their intervals and meanings, one chart per run (the logged loss, the
+ * prediction with its bootstrap band shaded; training and predicted runs marked), the runs'
+ * learning-rate schedules, and the relative error of every predicted run along its steps.
  */
 public final class CurveReportWriter {
   /** The page's file name under {@code report/}. */
@@ -38,31 +37,25 @@ public final class CurveReportWriter {
   /** Runs beyond this many get no chart of their own (the error table still lists them). */
   static final int MAX_CHARTS = 60;
 
-  private static final int W = 760;
-  private static final int H = 400;
-  private static final Color OBSERVED = new Color(40, 40, 40);
-  private static final Color TRAIN = new Color(31, 119, 180);
-  private static final Color PREDICT = new Color(214, 39, 40);
-  private static final Color LR = new Color(150, 150, 150);
-
   private CurveReportWriter() {}
 
   /** Writes the page to {@code file} (its folder created) and returns it. */
   public static Path write(CurveEvaluation e, CurveFitOptions options, Path file) {
-    System.setProperty("java.awt.headless", "true");
     CurveFit fit = e.fit();
     CurveLaw law = fit.form().law();
     StringBuilder html = new StringBuilder();
     html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Learning-curve law: ")
         .append(fit.form().label())
-        .append("</title><style>")
+        .append("</title>")
+        .append(ChartHtml.script())
+        .append("<style>")
         .append("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}")
         .append("table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;")
         .append("padding:4px 8px;text-align:right}th{background:#f3f3f3}td.l{text-align:left}")
         .append(".warn{background:#fff3cd;padding:8px;margin:4px 0}")
         .append(".train{color:#1f77b4;font-weight:bold}.predict{color:#d62728;font-weight:bold}")
         .append("tr.mean td{font-weight:bold;border-top:2px solid #888}")
-        .append("img{max-width:100%}</style></head><body>");
+        .append("</style></head><body>");
     html.append("<h1>Learning-curve law: ").append(ReportWriter.esc(fit.form().label()));
     html.append("</h1>");
     html.append("<p>Curves: <code>")
@@ -105,9 +98,8 @@ public final class CurveReportWriter {
     html.append(parameterTable(fit, law, options));
     html.append("<h2>Curves</h2>");
     html.append(
-        "<p>Logged loss (black dots), the law's prediction (blue on training runs, red on"
-            + " predicted runs; dashed: the bootstrap band) and the learning rate (grey, right"
-            + " axis).</p>");
+        "<p>Logged loss (points) and the law's prediction (line; shaded: the bootstrap band) per"
+            + " run, titled training run or predicted; the learning-rate schedules follow.</p>");
     int drawn = 0;
     for (CurvePrediction r : e.runs()) {
       if (drawn++ == MAX_CHARTS) {
@@ -117,10 +109,11 @@ public final class CurveReportWriter {
             .append("</p>");
         break;
       }
-      html.append(ReportWriter.img(runChart(r), r.run() + " (" + roleWords(r) + ")"));
+      html.append(ChartHtml.div(runChart(r)));
     }
+    html.append(ChartHtml.div(rateChart(e)));
     if (e.predicted().stream().anyMatch(r -> r.accuracy().points() > 0)) {
-      html.append(ReportWriter.img(errorChart(e), "Relative error of the predicted runs"));
+      html.append(ChartHtml.div(errorChart(e)));
     }
     html.append("</body></html>\n");
     try {
@@ -242,7 +235,7 @@ public final class CurveReportWriter {
         Math.log10(ci.hi() / ci.lo()));
   }
 
-  private static XYChart runChart(CurvePrediction r) {
+  private static Chart runChart(CurvePrediction r) {
     Curve c = r.curve();
     CurveAccuracy a = r.accuracy();
     String title =
@@ -251,92 +244,76 @@ public final class CurveReportWriter {
             + (r.predicted() && !r.trainedOn() ? "predicted" : "training run")
             + (a.points() > 0 ? ", mean rel. error " + percent(a.meanRelativeError()) : "")
             + ")";
-    XYChart chart = new XYChartBuilder().width(W).height(H).title(title).xAxisTitle("step").build();
-    chart.setYAxisGroupTitle(0, "loss");
-    chart.setYAxisGroupTitle(1, "learning rate");
-    chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-    chart.getStyler().setMarkerSize(3);
-    Color color = r.trainedOn() ? TRAIN : PREDICT;
-    double[] predicted = r.loss();
-    double lo = Double.POSITIVE_INFINITY;
-    double hi = Double.NEGATIVE_INFINITY;
+    Chart chart = Chart.of(title, Axis.linear("step"), Axis.linear("loss (nats/token)"));
     long firstLogged = -1;
     List<double[]> obs = points(c.steps(), c.loss(), Long.MIN_VALUE);
     for (double[] xy : obs) {
-      lo = Math.min(lo, xy[1]);
-      hi = Math.max(hi, xy[1]);
       firstLogged = firstLogged < 0 ? (long) xy[0] : firstLogged;
     }
-    // Before the first logged loss (warmup from lr 0) the law may shoot up; the axis shows the
-    // logged range (or, with none logged, the later half of the prediction).
+    // Before the first logged loss (warmup from lr 0) the law may shoot up: drawn from there (or,
+    // with none logged, over the later half of the prediction).
     long from = firstLogged >= 0 ? firstLogged : c.steps()[c.steps().length / 2];
-    List<double[]> pred = points(c.steps(), predicted, from);
-    if (obs.isEmpty()) {
-      for (double[] xy : pred) {
-        lo = Math.min(lo, xy[1]);
-        hi = Math.max(hi, xy[1]);
-      }
-    }
+    List<double[]> pred = points(c.steps(), r.loss(), from);
     if (!obs.isEmpty()) {
-      XYSeries s = chart.addSeries("logged loss", xs(obs), ys(obs));
-      s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      s.setMarker(SeriesMarkers.CIRCLE);
-      s.setMarkerColor(OBSERVED);
+      chart = chart.with(Series.of("logged loss", Style.POINTS, xs(obs), ys(obs)));
     }
+    String name = r.trainedOn() ? "prediction (training run)" : "prediction";
     if (!pred.isEmpty()) {
-      XYSeries s = chart.addSeries("prediction", xs(pred), ys(pred));
-      s.setMarker(SeriesMarkers.NONE);
-      s.setLineColor(color);
-      s.setLineWidth(2f);
+      chart = chart.with(Series.of(name, Style.LINE, xs(pred), ys(pred)));
     }
     double[] low = r.low();
     double[] high = r.high();
-    if (low != null) {
-      List<double[]> l = points(c.steps(), low, from);
-      List<double[]> h = points(c.steps(), high, from);
-      if (!l.isEmpty() && !h.isEmpty()) {
-        band(chart, "bootstrap band", l, color, true);
-        band(chart, "bootstrap band, high", h, color, false);
+    if (low != null && high != null) {
+      List<Double> x = new ArrayList<>();
+      List<Double> lo = new ArrayList<>();
+      List<Double> hi = new ArrayList<>();
+      for (int i = 0; i < c.steps().length; i++) {
+        if (c.steps()[i] >= from && Double.isFinite(low[i]) && Double.isFinite(high[i])) {
+          x.add((double) c.steps()[i]);
+          lo.add(low[i]);
+          hi.add(high[i]);
+        }
+      }
+      if (!x.isEmpty()) {
+        chart =
+            chart.with(
+                new Band(
+                    name,
+                    x.stream().mapToDouble(Double::doubleValue).toArray(),
+                    lo.stream().mapToDouble(Double::doubleValue).toArray(),
+                    hi.stream().mapToDouble(Double::doubleValue).toArray()));
       }
     }
-    List<double[]> rate = new ArrayList<>();
-    for (int i = 0; i < c.steps().length; i++) {
-      rate.add(new double[] {c.steps()[i], c.lr()[i]});
-    }
-    XYSeries s = chart.addSeries("learning rate", xs(rate), ys(rate));
-    s.setYAxisGroup(1);
-    s.setMarker(SeriesMarkers.NONE);
-    s.setLineColor(LR);
-    s.setLineStyle(new BasicStroke(1f));
-    if (Double.isFinite(lo) && Double.isFinite(hi)) {
-      double pad = Math.max((hi - lo) * 0.05, 1e-6 * Math.abs(hi));
-      chart.getStyler().setYAxisMin(0, lo - pad);
-      chart.getStyler().setYAxisMax(0, hi + pad);
-    }
-    chart.getStyler().setYAxisMin(1, 0.0);
     return chart;
   }
 
-  private static void band(
-      XYChart chart, String name, List<double[]> pts, Color c, boolean legend) {
-    XYSeries s = chart.addSeries(name, xs(pts), ys(pts));
-    s.setMarker(SeriesMarkers.NONE);
-    s.setLineColor(c);
-    s.setLineStyle(SeriesLines.DASH_DASH);
-    s.setShowInLegend(legend);
+  /** Every drawn run's learning rate against step. */
+  private static Chart rateChart(CurveEvaluation e) {
+    Chart chart =
+        Chart.of("Learning-rate schedules of the runs", Axis.linear("step"), Axis.linear("lr"));
+    int drawn = 0;
+    for (CurvePrediction r : e.runs()) {
+      if (drawn++ == MAX_CHARTS) {
+        break;
+      }
+      Curve c = r.curve();
+      chart =
+          chart.with(
+              Series.of(
+                  r.run(),
+                  Style.LINE,
+                  Arrays.stream(c.steps()).asDoubleStream().toArray(),
+                  c.lr()));
+    }
+    return chart;
   }
 
-  private static XYChart errorChart(CurveEvaluation e) {
-    XYChart chart =
-        new XYChartBuilder()
-            .width(W)
-            .height(H)
-            .title("Relative error (predicted - loss) / loss of the predicted runs")
-            .xAxisTitle("step")
-            .yAxisTitle("relative error")
-            .build();
-    chart.getStyler().setMarkerSize(3);
+  private static Chart errorChart(CurveEvaluation e) {
+    Chart chart =
+        Chart.of(
+            "Relative error (predicted - loss) / loss of the predicted runs",
+            Axis.linear("step"),
+            Axis.linear("relative error"));
     int drawn = 0;
     for (CurvePrediction r : e.predicted()) {
       Curve c = r.curve();
@@ -351,10 +328,8 @@ public final class CurveReportWriter {
       if (pts.isEmpty() || drawn++ >= MAX_CHARTS) {
         continue;
       }
-      XYSeries s = chart.addSeries(r.run(), xs(pts), ys(pts));
-      s.setMarker(SeriesMarkers.NONE);
+      chart = chart.with(Series.of(r.run(), Style.LINE, xs(pts), ys(pts)));
     }
-    chart.getStyler().setLegendVisible(drawn <= 12);
     return chart;
   }
 

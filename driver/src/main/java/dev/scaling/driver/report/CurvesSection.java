@@ -7,14 +7,15 @@ import dev.scaling.driver.predict.CurveLawFit;
 import dev.scaling.driver.predict.ModelCurves;
 import dev.scaling.driver.predict.ModelPrediction;
 import dev.scaling.driver.predict.PredictedBranch;
+import dev.scaling.driver.report.chart.Axis;
+import dev.scaling.driver.report.chart.Chart;
+import dev.scaling.driver.report.chart.ChartHtml;
+import dev.scaling.driver.report.chart.Series;
+import dev.scaling.driver.report.chart.Style;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.lines.SeriesLines;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The report's "Curves" section for a wsd sweep with predicted branches: per model every trunk and
@@ -60,14 +61,18 @@ public final class CurvesSection {
       if (chosen != null && chosen.fitted()) {
         try {
           h.append(
-              ReportWriter.img(
-                  curvesChart(m, chosen.fit()),
-                  m.label() + ": trunk and branches with the fitted " + p.law().label()));
+              ChartHtml.div(
+                  curvesChart(
+                      m,
+                      chosen.fit(),
+                      m.label() + ": trunk and branches with the fitted " + p.law().label())));
           if (Double.isFinite(m.noise()) && m.noise() > 0) {
             h.append(
-                ReportWriter.img(
-                    residualChart(m, chosen.fit()),
-                    m.label() + ": residuals of " + p.law().label() + " / evaluation noise"));
+                ChartHtml.div(
+                    residualChart(
+                        m,
+                        chosen.fit(),
+                        m.label() + ": residuals of " + p.law().label() + " / evaluation noise")));
           }
         } catch (RuntimeException e) {
           // A plot that cannot be drawn must not cost the report.
@@ -187,40 +192,34 @@ public final class CurvesSection {
     return t.append("</table>").toString();
   }
 
-  /** Measured losses of the fitted and held-out curves, and the law over every curve. */
-  private static XYChart curvesChart(ModelPrediction m, CurveFit fit) {
-    XYChart c = ReportWriter.chart("Held-out loss and the fitted law", "step", "loss");
-    c.getStyler().setYAxisLogarithmic(false);
-    List<Curve> drawn = new ArrayList<>(m.fitted());
+  /**
+   * Measured losses of the fitted and held-out curves, and the law over every curve (dashed over
+   * the predicted branches' schedules); a curve and its law share a name, colour and legend entry.
+   */
+  private static Chart curvesChart(ModelPrediction m, CurveFit fit, String title) {
+    Chart c = Chart.of(title, Axis.log("step"), Axis.linear("held-out loss (nats/token)"));
+    List<String> names = new ArrayList<>();
     int i = 0;
     for (Curve curve : m.fitted()) {
-      String name = i++ == 0 ? "trunk" : "branch " + curve.lastStep();
-      points(c, name + " (fitted)", curve, SeriesMarkers.CIRCLE);
+      String name = i++ == 0 ? "trunk" : "branch to step " + curve.lastStep() + " (fitted)";
+      names.add(name);
+      c = c.with(points(name, curve));
     }
     for (Curve curve : m.heldOut()) {
-      points(c, "branch " + curve.lastStep() + " (held out)", curve, SeriesMarkers.DIAMOND);
+      c = c.with(points("branch to step " + curve.lastStep() + " (held out)", curve));
     }
+    List<Curve> drawn = new ArrayList<>(m.fitted());
     for (PredictedBranch b : m.predictions()) {
       drawn.add(ModelCurves.schedule(b.trial()));
     }
-    // The law from the first logged loss on (before it, A·S1^-alpha runs off towards step 0), the
-    // loss axis over the measured range.
-    double lo = Double.POSITIVE_INFINITY;
-    double hi = 0;
+    // The law from the first logged loss on (before it, A·S1^-alpha runs off towards step 0).
     long first = Long.MAX_VALUE;
     for (Curve curve : m.fitted()) {
       for (int r = 0; r < curve.steps().length; r++) {
-        double l = curve.loss()[r];
-        if (!Double.isNaN(l)) {
-          lo = Math.min(lo, l);
-          hi = Math.max(hi, l);
+        if (!Double.isNaN(curve.loss()[r])) {
           first = Math.min(first, curve.steps()[r]);
         }
       }
-    }
-    if (hi > lo) {
-      c.getStyler().setYAxisMin(lo - 0.05 * (hi - lo));
-      c.getStyler().setYAxisMax(hi + 0.05 * (hi - lo));
     }
     int k = 0;
     for (Curve curve : drawn) {
@@ -229,30 +228,28 @@ public final class CurvesSection {
       List<Double> x = new ArrayList<>();
       List<Double> y = new ArrayList<>();
       for (int r = 0; r < dense.steps().length; r++) {
-        if (dense.steps()[r] >= first && Double.isFinite(pred[r]) && pred[r] > 0) {
+        if (dense.steps()[r] >= first
+            && dense.steps()[r] > 0
+            && Double.isFinite(pred[r])
+            && pred[r] > 0) {
           x.add((double) dense.steps()[r]);
           y.add(pred[r]);
         }
       }
-      if (x.isEmpty()) {
-        continue;
-      }
-      XYSeries s = c.addSeries("law " + (k++) + " to step " + curve.lastStep(), x, y);
-      s.setMarker(SeriesMarkers.NONE);
-      s.setShowInLegend(false);
-      if (k > m.fitted().size()) {
-        s.setLineStyle(SeriesLines.DASH_DASH); // a predicted branch
+      boolean predicted = k >= m.fitted().size();
+      String name =
+          predicted ? "predicted branch to step " + curve.lastStep() + " (law)" : names.get(k);
+      k++;
+      if (!x.isEmpty()) {
+        c = c.with(Series.of(name, predicted ? Style.DASHED : Style.LINE, x, y));
       }
     }
-    c.getStyler().setLegendVisible(true);
     return c;
   }
 
   /** Residuals (measured - law) / noise of the fitted curves against step. */
-  private static XYChart residualChart(ModelPrediction m, CurveFit fit) {
-    XYChart c =
-        ReportWriter.chart("Residuals in units of the evaluation noise", "step", "(y - law)/noise");
-    c.getStyler().setYAxisLogarithmic(false);
+  private static Chart residualChart(ModelPrediction m, CurveFit fit, String title) {
+    Chart c = Chart.of(title, Axis.log("step"), Axis.linear("(loss - law) / evaluation noise"));
     int i = 0;
     for (Curve curve : m.fitted()) {
       double[] pred = fit.predict(curve);
@@ -266,8 +263,10 @@ public final class CurvesSection {
         }
       }
       if (!x.isEmpty()) {
-        XYSeries s = c.addSeries(i == 0 ? "trunk" : "branch " + curve.lastStep(), x, y);
-        s.setLineStyle(SeriesLines.NONE);
+        c =
+            c.with(
+                Series.of(
+                    i == 0 ? "trunk" : "branch to step " + curve.lastStep(), Style.POINTS, x, y));
       }
       i++;
     }
@@ -292,8 +291,8 @@ public final class CurvesSection {
     return n == 0 ? Double.NaN : Math.sqrt(sum / n);
   }
 
-  private static void points(
-      XYChart c, String name, Curve curve, org.knowm.xchart.style.markers.Marker marker) {
+  /** A curve's logged losses as points against step. */
+  private static Series points(String name, Curve curve) {
     List<Double> x = new ArrayList<>();
     List<Double> y = new ArrayList<>();
     for (int r = 0; r < curve.steps().length; r++) {
@@ -302,11 +301,7 @@ public final class CurvesSection {
         y.add(curve.loss()[r]);
       }
     }
-    if (!x.isEmpty()) {
-      XYSeries s = c.addSeries(name, x, y);
-      s.setMarker(marker);
-      s.setLineStyle(SeriesLines.NONE);
-    }
+    return Series.of(name, Style.POINTS, x, y);
   }
 
   /** {@code curve}'s schedule with rows every 1/{@value #DENSE} of its steps, for drawing. */

@@ -8,19 +8,24 @@ import dev.scaling.common.hparams.HparamsEstimate;
 import dev.scaling.common.hparams.HparamsFit;
 import dev.scaling.common.hparams.HparamsLaw;
 import dev.scaling.common.hparams.HparamsRun;
+import dev.scaling.driver.report.chart.Axis;
+import dev.scaling.driver.report.chart.Chart;
+import dev.scaling.driver.report.chart.ChartHtml;
+import dev.scaling.driver.report.chart.Point;
+import dev.scaling.driver.report.chart.Series;
+import dev.scaling.driver.report.chart.Style;
+import dev.scaling.driver.report.chart.Tip;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The report's "Hyperparameters" section: the fitted laws lr*(N, D) and B*(D) with intervals next
  * to StepLaw's published values, each (N, D) cell's best run, and plots of the kept runs with the
- * laws through them. Also the whole page {@code ./sweep fit --form hparams} writes.
+ * laws through them (interactive charts). Also the whole page {@code ./sweep fit --form hparams}
+ * writes.
  */
 public final class HparamsSection {
   private HparamsSection() {}
@@ -58,17 +63,17 @@ public final class HparamsSection {
   /** A whole HTML page holding only this section, for {@code ./sweep fit --form hparams}. */
   public static String page(HparamsFit fit, List<String> notes) {
     return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Hyperparameter laws</title>"
+        + ChartHtml.script()
         + "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
         + "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
         + "text-align:right}th{background:#f3f3f3}.warn{background:#fff3cd;padding:8px;margin:4px 0}"
-        + "img{max-width:100%}</style></head><body>"
+        + "</style></head><body>"
         + html(fit, notes)
         + "</body></html>\n";
   }
 
   /** The section: an {@code <h2>} and what follows it. */
   public static String html(HparamsFit fit, List<String> notes) {
-    System.setProperty("java.awt.headless", "true");
     StringBuilder h = new StringBuilder("<h2>Hyperparameters</h2>");
     h.append(
         String.format(
@@ -156,29 +161,32 @@ public final class HparamsSection {
               fmt(fit.batch().predict(c.n(), c.d()))));
     }
     h.append("</table>");
-    h.append(ReportWriter.img(lrChart(fit), "Optimal learning rate lr*(N, D)"));
-    h.append(ReportWriter.img(batchChart(fit), "Optimal batch size B*(D)"));
+    h.append(ChartHtml.div(lrChart(fit)));
+    h.append(ChartHtml.div(batchChart(fit)));
     return h.toString();
   }
 
   /** The kept runs' learning rates against N, one series per D, with the law at that D. */
-  private static XYChart lrChart(HparamsFit fit) {
-    XYChart c =
-        ReportWriter.chart(
-            "Kept runs' learning rates vs N, per D, and lr*(N, D)", "N (parameters)", "lr");
+  private static Chart lrChart(HparamsFit fit) {
+    Chart c =
+        Chart.of(
+            "Optimal learning rate: kept runs' learning rates vs N, per D, and lr*(N, D)",
+            Axis.log("N (parameters)"),
+            Axis.log("lr"));
     Map<Double, List<HparamsCell>> byD = new TreeMap<>();
     fit.cells().forEach(cell -> byD.computeIfAbsent(cell.d(), k -> new ArrayList<>()).add(cell));
     double nLo = fit.cells().stream().mapToDouble(HparamsCell::n).min().orElseThrow();
     double nHi = fit.cells().stream().mapToDouble(HparamsCell::n).max().orElseThrow();
-    series(c, byD, fit.lr(), nLo, nHi, true);
-    return c;
+    return series(c, byD, fit.lr(), nLo, nHi, true);
   }
 
   /** The kept runs' batch sizes against D, with the law (per N when it depends on N). */
-  private static XYChart batchChart(HparamsFit fit) {
-    XYChart c =
-        ReportWriter.chart(
-            "Kept runs' batch sizes vs D, and B*", "D (tokens)", "batch (tokens per step)");
+  private static Chart batchChart(HparamsFit fit) {
+    Chart c =
+        Chart.of(
+            "Optimal batch size: kept runs' batch sizes vs D, and B*",
+            Axis.log("D (tokens)"),
+            Axis.log("batch (tokens per step)"));
     Map<Double, List<HparamsCell>> groups = new TreeMap<>();
     boolean perN = fit.batch().nExponent() != null;
     fit.cells()
@@ -187,16 +195,15 @@ public final class HparamsSection {
                 groups.computeIfAbsent(perN ? cell.n() : 0.0, k -> new ArrayList<>()).add(cell));
     double dLo = fit.cells().stream().mapToDouble(HparamsCell::d).min().orElseThrow();
     double dHi = fit.cells().stream().mapToDouble(HparamsCell::d).max().orElseThrow();
-    series(c, groups, fit.batch(), dLo, dHi, false);
-    return c;
+    return series(c, groups, fit.batch(), dLo, dHi, false);
   }
 
   /**
    * One scatter of kept runs and one law line per group (a D for the learning-rate plot, an N for
    * the batch plot, or the single group 0 of a batch law on D alone), at most {@link #MAX_SERIES}.
    */
-  private static void series(
-      XYChart c,
+  private static Chart series(
+      Chart c,
       Map<Double, List<HparamsCell>> groups,
       HparamsLaw law,
       double lo,
@@ -210,19 +217,30 @@ public final class HparamsSection {
       }
       keys = picked;
     }
-    java.awt.Color[] palette = c.getStyler().getSeriesColors();
-    int index = 0;
     for (double key : keys) {
       List<HparamsRun> kept = groups.get(key).stream().flatMap(x -> x.kept().stream()).toList();
-      java.awt.Color color = palette[index++ % palette.length];
       String name = lrOverN ? "D=" + fmt(key) : key == 0 ? "kept runs" : "N=" + fmt(key);
-      XYSeries s =
-          c.addSeries(
-              name,
-              kept.stream().mapToDouble(r -> lrOverN ? r.n() : r.d()).toArray(),
-              kept.stream().mapToDouble(r -> lrOverN ? r.lr() : r.batchTokens()).toArray());
-      s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      s.setMarkerColor(color);
+      List<Point> pts = new ArrayList<>();
+      for (HparamsRun r : kept) {
+        pts.add(
+            new Point(
+                lrOverN ? r.n() : r.d(),
+                lrOverN ? r.lr() : r.batchTokens(),
+                Double.NaN,
+                Tip.of(
+                    r.id(),
+                    "N",
+                    fmt(r.n()),
+                    "D",
+                    fmt(r.d()),
+                    "lr",
+                    fmt(r.lr()),
+                    "batch tokens",
+                    fmt(r.batchTokens()),
+                    "loss",
+                    String.format(Locale.ROOT, "%.4f", r.rankLoss()))));
+      }
+      c = c.with(new Series(name, Style.POINTS, pts));
       int points = 40;
       double[] xs = new double[points];
       double[] ys = new double[points];
@@ -232,10 +250,8 @@ public final class HparamsSection {
         xs[i] = from * Math.pow(to / from, i / (points - 1.0));
         ys[i] = lrOverN ? law.predict(xs[i], key) : law.predict(key == 0 ? 1 : key, xs[i]);
       }
-      XYSeries f = c.addSeries(name + " law", xs, ys);
-      f.setMarker(SeriesMarkers.NONE);
-      f.setShowInLegend(false);
-      f.setLineColor(color);
+      c = c.with(Series.of(name, Style.LINE, xs, ys));
     }
+    return c;
   }
 }

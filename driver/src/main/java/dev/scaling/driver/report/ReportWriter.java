@@ -2,50 +2,35 @@ package dev.scaling.driver.report;
 
 import dev.scaling.common.fit.Allocation;
 import dev.scaling.common.fit.AllocationStudy;
-import dev.scaling.common.fit.ApproachKind;
 import dev.scaling.common.fit.BootstrapResult;
 import dev.scaling.common.fit.ComputeOptimal;
 import dev.scaling.common.fit.DesignCheck;
 import dev.scaling.common.fit.FitResult;
 import dev.scaling.common.fit.IdentifiabilityWarning;
 import dev.scaling.common.fit.Interval;
-import dev.scaling.common.fit.Law;
 import dev.scaling.common.fit.LawFit;
-import dev.scaling.common.fit.LawParams;
 import dev.scaling.common.fit.ScalingAnalysis;
-import dev.scaling.common.fit.ScalingPoint;
 import dev.scaling.driver.predict.BranchPredictions;
-import java.awt.Color;
+import dev.scaling.driver.report.chart.Chart;
+import dev.scaling.driver.report.chart.ChartHtml;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.lines.SeriesLines;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Writes {@code OUT/report/index.html}: one self-contained page (plots embedded as base64 PNG) with
- * the data, the fitted laws side by side, their bootstrap intervals, the backtest, identifiability
- * warnings, excluded-row notes and, on synthetic data, the true entropy floor beside the fitted E.
+ * Writes {@code OUT/report/index.html}: one self-contained page (interactive charts, their script
+ * inlined, so it opens from disk with no network) with the data, the fitted laws side by side,
+ * their bootstrap intervals, the backtest, identifiability warnings, excluded-row notes and, on
+ * synthetic data, the true entropy floor beside the fitted E. The charts follow the sweep's design
+ * ({@link ReportCharts}).
  */
 public final class ReportWriter {
-  private static final int MAX_SERIES = 8;
-  private static final int W = 760;
-  private static final int H = 480;
-
   private ReportWriter() {}
 
   /**
@@ -149,21 +134,11 @@ public final class ReportWriter {
       html.append(learningRateSection(learningRates));
     }
     html.append("<h2>Plots</h2>");
-    List<ScalingPoint> pts = rows.stream().map(TrialPoint::point).toList();
-    LawParams main = mainLaw(analysis);
-    html.append(img(lossVs(pts, main, true), "Loss vs N for each D"));
-    html.append(img(lossVs(pts, main, false), "Loss vs D for each N"));
-    html.append(img(lossVsCompute(pts, analysis.allocationLaw().orElse(null)), "Loss vs compute"));
-    html.append(img(residuals(pts, analysis), "Residuals"));
-    Allocation iso = study.estimate(ApproachKind.ISOFLOP);
-    if (iso != null) {
-      html.append(img(isoflopProfiles(iso), "IsoFLOP profiles"));
-    }
-    if (!study.estimates().isEmpty()) {
-      html.append(img(nOptVsCompute(study), "N_opt against compute"));
-    }
-    if (!curves.isEmpty()) {
-      html.append(img(learningCurves(curves), "Learning curves"));
+    html.append(
+        "<p>Hover a point for its trial; click a legend entry to show that series alone (again to"
+            + " show all); under each chart, save it as PNG or SVG and its data as CSV.</p>");
+    for (Chart chart : ReportCharts.of(analysis, study, rows, curves, facts)) {
+      html.append(ChartHtml.div(chart));
     }
     if (predictions != null && !predictions.models().isEmpty()) {
       html.append(CurvesSection.html(predictions));
@@ -190,18 +165,18 @@ public final class ReportWriter {
     return writeIndex(html, outDir);
   }
 
-  /** The page's head, style and title; headless AWT for the plots. */
+  /** The page's head (style, title and the chart script) and its heading. */
   private static StringBuilder head() {
-    System.setProperty("java.awt.headless", "true");
     StringBuilder html = new StringBuilder();
-    html.append(
-            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Scaling-law fit</title><style>")
+    html.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Scaling-law fit</title>")
+        .append(ChartHtml.script())
+        .append("<style>")
         .append("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}")
         .append(
             "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;")
         .append(
             "text-align:right}th{background:#f3f3f3}.warn{background:#fff3cd;padding:8px;margin:4px 0}")
-        .append("img{max-width:100%}</style></head><body>");
+        .append("</style></head><body>");
     html.append("<h1>Scaling-law fit</h1>");
     return html;
   }
@@ -218,17 +193,6 @@ public final class ReportWriter {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write report under " + dir, e);
     }
-  }
-
-  /**
-   * The law drawn through the data: the first joint law fitted (Chinchilla by default), else none.
-   */
-  private static LawParams mainLaw(ScalingAnalysis a) {
-    return a.fits().stream()
-        .filter(f -> f.form().law().scope() == Law.Scope.JOINT)
-        .map(f -> f.fit().params())
-        .findFirst()
-        .orElse(null);
   }
 
   private static String lawTable(ScalingAnalysis a, Double floor) {
@@ -547,323 +511,8 @@ public final class ReportWriter {
     return h.toString();
   }
 
-  /**
-   * A colour from dark blue through green to orange for {@code t} in [0, 1]: budgets (or targets)
-   * in order, readable on white (no pale yellow or grey).
-   */
-  public static Color ramp(double t) {
-    float[][] stops = {
-      {0.13f, 0.19f, 0.55f}, {0.0f, 0.55f, 0.55f}, {0.2f, 0.65f, 0.2f}, {0.9f, 0.45f, 0.0f}
-    };
-    double x = Math.max(0, Math.min(1, t)) * (stops.length - 1);
-    int i = Math.min((int) x, stops.length - 2);
-    double f = x - i;
-    float[] rgb = new float[3];
-    for (int j = 0; j < 3; j++) {
-      rgb[j] = (float) (stops[i][j] + f * (stops[i + 1][j] - stops[i][j]));
-    }
-    return new Color(rgb[0], rgb[1], rgb[2]);
-  }
-
   private static String interval(Interval i) {
     return i == null ? "" : String.format(Locale.ROOT, "[%.4f, %.4f]", i.lo(), i.hi());
-  }
-
-  /** Loss against N per budget, the fitted quadratics in log N and their vertices. */
-  private static XYChart isoflopProfiles(Allocation iso) {
-    XYChart c = chart("IsoFLOP profiles: loss vs N, quadratics in log N", "N (parameters)", "loss");
-    c.getStyler().setYAxisLogarithmic(false);
-    c.getStyler().setYAxisDecimalPattern("0.00");
-    List<Allocation.Profile> profiles = iso.profiles();
-    List<Double> vx = new ArrayList<>();
-    List<Double> vy = new ArrayList<>();
-    List<Double> ex = new ArrayList<>();
-    List<Double> ey = new ArrayList<>();
-    for (int k = 0; k < profiles.size(); k++) {
-      Allocation.Profile p = profiles.get(k);
-      Color color = ramp(profiles.size() == 1 ? 0 : k / (double) (profiles.size() - 1));
-      String name = String.format(Locale.ROOT, "C=%.3g", p.compute());
-      XYSeries pts =
-          c.addSeries(
-              name,
-              p.n().stream().mapToDouble(Double::doubleValue).toArray(),
-              p.loss().stream().mapToDouble(Double::doubleValue).toArray());
-      pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      pts.setMarkerColor(color);
-      pts.setMarker(SeriesMarkers.CIRCLE);
-      if (Double.isFinite(p.c2())) {
-        double[] xs = logSpace(p.n().get(0), p.n().get(p.n().size() - 1), 50);
-        double[] ys = new double[xs.length];
-        for (int i = 0; i < xs.length; i++) {
-          ys[i] = p.predict(xs[i]);
-        }
-        XYSeries q = c.addSeries(name + " quadratic", xs, ys);
-        q.setMarker(SeriesMarkers.NONE);
-        q.setLineColor(color);
-        q.setShowInLegend(false);
-      }
-      if (Double.isFinite(p.vertexN())) {
-        (p.atEdge() ? ex : vx).add(p.vertexN());
-        (p.atEdge() ? ey : vy).add(p.predict(p.vertexN()));
-      }
-    }
-    if (!vx.isEmpty()) {
-      XYSeries v = c.addSeries("vertex N*(C)", vx, vy);
-      v.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      v.setMarker(SeriesMarkers.DIAMOND);
-      v.setMarkerColor(Color.BLACK);
-    }
-    if (!ex.isEmpty()) {
-      XYSeries v = c.addSeries("vertex at the grid's edge (left out)", ex, ey);
-      v.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      v.setMarker(SeriesMarkers.CROSS);
-      v.setMarkerColor(Color.RED);
-    }
-    return c;
-  }
-
-  /**
-   * N_opt against C: each approach's line N = G C^a out to the target compute, dashed lines at the
-   * ends of a's interval (pivoting where the approach's points are), and the points it fitted.
-   */
-  private static XYChart nOptVsCompute(AllocationStudy study) {
-    XYChart c = chart("N_opt vs compute by approach (dashed: interval of a)", "C (FLOPs)", "N_opt");
-    Color[] palette = {new Color(0, 114, 178), new Color(213, 94, 0), new Color(0, 158, 115)};
-    double lo = study.study().compute().stream().mapToDouble(Double::doubleValue).min().orElse(1);
-    double hi = study.study().targetCompute();
-    for (int k = 0; k < study.estimates().size(); k++) {
-      Allocation e = study.estimates().get(k);
-      Color color = palette[k % palette.length];
-      double[] xs = logSpace(lo, hi, 40);
-      XYSeries line =
-          c.addSeries(
-              e.approach().label() + String.format(Locale.ROOT, " (a=%.3f)", e.a()),
-              xs,
-              Arrays.stream(xs).map(e::nOpt).toArray());
-      line.setMarker(SeriesMarkers.NONE);
-      line.setLineColor(color);
-      if (e.ciA() != null) {
-        double pivot =
-            e.frontier().isEmpty()
-                ? Math.sqrt(
-                    lo
-                        * study.study().compute().stream()
-                            .mapToDouble(Double::doubleValue)
-                            .max()
-                            .orElse(lo))
-                : Math.exp(
-                    e.frontier().stream()
-                        .mapToDouble(f -> Math.log(f.compute()))
-                        .average()
-                        .orElseThrow());
-        double[] ends = {e.ciA().lo(), e.ciA().hi()};
-        for (int end = 0; end < 2; end++) {
-          double a = ends[end];
-          XYSeries band =
-              c.addSeries(
-                  e.approach().label() + (end == 0 ? " interval low" : " interval high"),
-                  xs,
-                  Arrays.stream(xs).map(x -> e.nOpt(pivot) * Math.pow(x / pivot, a)).toArray());
-          band.setMarker(SeriesMarkers.NONE);
-          band.setLineColor(color);
-          band.setLineStyle(SeriesLines.DASH_DASH);
-          band.setShowInLegend(false);
-        }
-      }
-      if (!e.frontier().isEmpty()) {
-        XYSeries pts =
-            c.addSeries(
-                e.approach().label() + " points",
-                e.frontier().stream().mapToDouble(Allocation.FrontierPoint::compute).toArray(),
-                e.frontier().stream().mapToDouble(Allocation.FrontierPoint::n).toArray());
-        pts.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        pts.setMarkerColor(color);
-        pts.setMarker(
-            e.approach() == ApproachKind.ISOFLOP ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
-        pts.setShowInLegend(true);
-        pts.setLabel(
-            e.approach() == ApproachKind.ISOFLOP
-                ? "isoflop: budget vertices"
-                : e.approach().label() + ": runs on the hull");
-      }
-    }
-    double target = study.study().targetCompute();
-    double yLo = study.estimates().stream().mapToDouble(e -> e.nOpt(lo)).min().orElse(1);
-    double yHi = study.estimates().stream().mapToDouble(e -> e.nOpt(target)).max().orElse(10);
-    XYSeries t =
-        c.addSeries(
-            String.format(Locale.ROOT, "target C=%.3g", target),
-            new double[] {target, target},
-            new double[] {yLo, yHi});
-    t.setMarker(SeriesMarkers.NONE);
-    t.setLineColor(Color.GRAY);
-    t.setLineStyle(SeriesLines.DOT_DOT);
-    return c;
-  }
-
-  /**
-   * A plot with the report's size and style, both axes logarithmic and a legend: every chart of the
-   * report starts here, side-fit sections included.
-   */
-  public static XYChart chart(String title, String x, String y) {
-    XYChart c =
-        new XYChartBuilder().width(W).height(H).title(title).xAxisTitle(x).yAxisTitle(y).build();
-    c.getStyler().setXAxisLogarithmic(true);
-    c.getStyler().setYAxisLogarithmic(true);
-    c.getStyler().setLegendVisible(true);
-    c.getStyler().setMarkerSize(6);
-    return c;
-  }
-
-  private static XYChart lossVs(List<ScalingPoint> pts, LawParams law, boolean overN) {
-    XYChart c =
-        chart(
-            overN ? "Loss vs N for each D" : "Loss vs D for each N",
-            overN ? "N (parameters)" : "D (tokens)",
-            "loss");
-    Map<Double, List<ScalingPoint>> groups =
-        pts.stream()
-            .collect(
-                Collectors.groupingBy(
-                    p -> round3(overN ? p.d() : p.n()), TreeMap::new, Collectors.toList()));
-    List<Double> keys = pick(new ArrayList<>(groups.keySet()));
-    double lo = pts.stream().mapToDouble(p -> overN ? p.n() : p.d()).min().orElse(1);
-    double hi = pts.stream().mapToDouble(p -> overN ? p.n() : p.d()).max().orElse(10);
-    java.awt.Color[] palette = c.getStyler().getSeriesColors();
-    int index = 0;
-    for (Double key : keys) {
-      List<ScalingPoint> g = groups.get(key);
-      // The group's own (mean) value, not the 3-digit key: curves are drawn at the D or N trained.
-      double k = g.stream().mapToDouble(p -> overN ? p.d() : p.n()).average().orElse(key);
-      java.awt.Color color = palette[index++ % palette.length];
-      String name = (overN ? "D=" : "N=") + fmt(k);
-      XYSeries s =
-          c.addSeries(
-              name,
-              g.stream().mapToDouble(p -> overN ? p.n() : p.d()).toArray(),
-              g.stream().mapToDouble(ScalingPoint::loss).toArray());
-      s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      s.setMarkerColor(color);
-      if (law != null) {
-        double[] xs = logSpace(lo, hi, 60);
-        double[] ys = new double[xs.length];
-        for (int i = 0; i < xs.length; i++) {
-          ys[i] = overN ? law.predict(xs[i], k) : law.predict(k, xs[i]);
-        }
-        XYSeries f = c.addSeries(name + " fit", xs, ys);
-        f.setMarker(SeriesMarkers.NONE);
-        f.setShowInLegend(false);
-        f.setLineColor(color);
-      }
-    }
-    return c;
-  }
-
-  private static XYChart lossVsCompute(List<ScalingPoint> pts, LawFit allocationLaw) {
-    XYChart c =
-        chart("Loss vs compute (6ND) with the compute-optimal frontier", "C (FLOPs)", "loss");
-    c.addSeries(
-            "trials",
-            pts.stream().mapToDouble(ScalingPoint::compute).toArray(),
-            pts.stream().mapToDouble(ScalingPoint::loss).toArray())
-        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    if (allocationLaw != null) {
-      ComputeOptimal o = allocationLaw.computeOptimal().orElseThrow();
-      LawParams law = allocationLaw.fit().params();
-      double lo = pts.stream().mapToDouble(ScalingPoint::compute).min().orElse(1);
-      double hi = pts.stream().mapToDouble(ScalingPoint::compute).max().orElse(10);
-      double[] xs = logSpace(lo, hi * 10, 60);
-      double[] ys = new double[xs.length];
-      for (int i = 0; i < xs.length; i++) {
-        ys[i] = law.predict(o.nOpt(xs[i]), o.dOpt(xs[i]));
-      }
-      c.addSeries("compute-optimal frontier (" + allocationLaw.form().label() + ")", xs, ys)
-          .setMarker(SeriesMarkers.NONE);
-    }
-    return c;
-  }
-
-  private static XYChart residuals(List<ScalingPoint> pts, ScalingAnalysis a) {
-    XYChart c = chart("Residuals log L_hat - log L", "C (FLOPs)", "residual");
-    c.getStyler().setYAxisLogarithmic(false);
-    for (LawFit f : a.fits()) {
-      if (f.form().law().scope() != Law.Scope.JOINT) {
-        continue;
-      }
-      LawParams p = f.fit().params();
-      c.addSeries(
-              f.form().label(),
-              pts.stream().mapToDouble(ScalingPoint::compute).toArray(),
-              pts.stream().mapToDouble(q -> Math.log(p.predict(q.n(), q.d()) / q.loss())).toArray())
-          .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    }
-    if (a.fits().stream().noneMatch(f -> f.form().law().scope() == Law.Scope.JOINT)) {
-      c.addSeries("none", new double[] {1}, new double[] {0});
-    }
-    return c;
-  }
-
-  private static XYChart learningCurves(List<CurveSample> curves) {
-    XYChart c =
-        chart("Learning curves (eval loss, train loss where not evaluated)", "tokens", "loss");
-    Map<String, List<CurveSample>> byTrial =
-        curves.stream()
-            .filter(s -> s.tokens() > 0)
-            .collect(
-                Collectors.groupingBy(CurveSample::trialId, TreeMap::new, Collectors.toList()));
-    for (Map.Entry<String, List<CurveSample>> e : byTrial.entrySet()) {
-      List<CurveSample> s =
-          e.getValue().stream()
-              .filter(x -> Double.isFinite(x.evalLoss()) ? x.evalLoss() > 0 : x.trainLoss() > 0)
-              .sorted(java.util.Comparator.comparingLong(CurveSample::step))
-              .toList();
-      if (s.isEmpty()) {
-        continue;
-      }
-      XYSeries series =
-          c.addSeries(
-              e.getKey(),
-              s.stream().mapToDouble(CurveSample::tokens).toArray(),
-              s.stream()
-                  .mapToDouble(x -> Double.isFinite(x.evalLoss()) ? x.evalLoss() : x.trainLoss())
-                  .toArray());
-      series.setMarker(SeriesMarkers.NONE);
-      series.setShowInLegend(byTrial.size() <= 12);
-    }
-    // Past a dozen trials a legend of trial ids says nothing; the trials table names them.
-    c.getStyler().setLegendVisible(byTrial.size() <= 12);
-    return c;
-  }
-
-  /** The chart as an inline PNG under an {@code <h3>} of {@code alt}. */
-  public static String img(XYChart chart, String alt) {
-    try {
-      byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-      return "<h3>"
-          + esc(alt)
-          + "</h3><img alt=\""
-          + esc(alt)
-          + "\" src=\"data:image/png;base64,"
-          + Base64.getEncoder().encodeToString(png)
-          + "\">";
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot render plot " + alt, e);
-    }
-  }
-
-  private static List<Double> pick(List<Double> keys) {
-    if (keys.size() <= MAX_SERIES) {
-      return keys;
-    }
-    List<Double> out = new ArrayList<>();
-    for (int i = 0; i < MAX_SERIES; i++) {
-      out.add(keys.get((int) Math.round(i * (keys.size() - 1) / (double) (MAX_SERIES - 1))));
-    }
-    return out;
-  }
-
-  private static double round3(double v) {
-    return Double.parseDouble(String.format(Locale.ROOT, "%.3g", v));
   }
 
   /** {@code n} values from {@code lo} to {@code hi}, evenly spaced in log. */

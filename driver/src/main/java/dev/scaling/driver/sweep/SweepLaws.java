@@ -29,6 +29,7 @@ import dev.scaling.driver.report.LearningRateTransfer;
 import dev.scaling.driver.report.SeedSpread;
 import dev.scaling.driver.report.SweepFacts;
 import dev.scaling.driver.report.TrialFacts;
+import dev.scaling.driver.report.TrialInfo;
 import dev.scaling.driver.report.TrialPoint;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -242,7 +243,9 @@ final class SweepLaws {
             new TrialPoint(
                 o.trial().trialId(),
                 new ScalingPoint(
-                    o.trial().nParams(), o.trial().tokens(), o.result().finalEvalLoss())));
+                    o.trial().nParams(), o.trial().tokens(), o.result().finalEvalLoss()),
+                1.0,
+                info(o.trial(), o.result().evalLossStderr())));
       } else {
         excluded.merge(o.result().status().label(), 1, Integer::sum);
       }
@@ -467,7 +470,8 @@ final class SweepLaws {
           new TrialPoint(
               p.trial().trialId(),
               new ScalingPoint(p.trial().nParams(), p.trial().tokens(), p.loss()),
-              w));
+              w,
+              info(p.trial(), null)));
       lo = Math.min(lo, w);
       hi = Math.max(hi, w);
       n++;
@@ -583,6 +587,19 @@ final class SweepLaws {
    * merged (the L(N, D) fit sees each (N, D) at its best hyperparameters, as Kaplan et al. and
    * Hoffmann et al. fit), different models (one N can come from several shapes) never are.
    */
+  /** What the report's tooltips show of a trial; {@code stderr} null where unknown. */
+  static TrialInfo info(Trial t, Double stderr) {
+    return new TrialInfo(
+        t.width(),
+        t.depth(),
+        t.training().learningRate(),
+        t.training().batchSize(),
+        t.tokensPerStep(),
+        stderr == null ? Double.NaN : stderr,
+        t.branched() ? t.trunkId() : null,
+        t.branched() ? t.forkStep() : 0);
+  }
+
   static List<TrialPoint> bestLearningRate(List<TrialPoint> rows, List<TrialOutcome> outcomes) {
     return bestLearningRate(rows, outcomes, List.of());
   }

@@ -9,6 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scaling.common.spec.SpecException;
 import dev.scaling.driver.SweepMain;
+import dev.scaling.driver.report.chart.Chart;
+import dev.scaling.driver.report.chart.PageCharts;
+import dev.scaling.driver.report.chart.Scale;
+import dev.scaling.driver.report.chart.Series;
+import dev.scaling.driver.report.chart.Style;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -142,7 +147,14 @@ class FitCommandTest {
             && par.get("a").asDouble() <= par.get("ci").get("a").get(1).asDouble());
     assertTrue(json.get("fits").get(1).get("params").has("alphaN"));
     String html = Files.readString(out.resolve("report/index.html"));
-    assertTrue(html.contains("data:image/png;base64,"), "plots are embedded");
+    assertTrue(html.contains("echarts") && html.contains("div.chart"), "chart script inlined");
+    Chart vsC = PageCharts.titled(html, "Loss vs compute");
+    assertEquals(Scale.LOG, vsC.x().scale());
+    assertEquals(Scale.LOG, vsC.y().scale());
+    assertEquals(
+        outcome[0].analysis().points().size(),
+        PageCharts.points(vsC, "trials", Style.POINTS).size(),
+        "every fitted row on the loss-vs-compute chart");
     assertEquals(out.resolve("fits/part-00000.parquet"), outcome[0].fitsFile());
     // Published parameter counts: Chinchilla 5, Kaplan 4, each power law 3; then per approach
     // applied (envelope, parametric) a, b, N_opt, D_opt, tokens_per_param and at_compute.
@@ -439,8 +451,28 @@ class FitCommandTest {
     String summary = String.join("\n", lines);
     assertTrue(summary.contains("isoflop    a="), summary);
     String html = Files.readString(out.resolve("report/index.html"));
-    assertTrue(html.contains("IsoFLOP profiles"), "the IsoFLOP plot is in the report");
-    assertTrue(html.contains("N_opt against compute"));
+    // The IsoFLOP design is drawn by its budgets, not per D (one point per D).
+    Chart profiles = PageCharts.titled(html, "IsoFLOP profiles");
+    List<Series> budgets =
+        profiles.series().stream()
+            .filter(x -> x.style() == Style.POINTS && x.name().startsWith("C="))
+            .toList();
+    assertEquals(5, budgets.size(), "one series per budget");
+    budgets.forEach(b -> assertEquals(9, b.points().size(), b.name()));
+    assertEquals(
+        5,
+        profiles.series().stream()
+            .filter(x -> x.style() == Style.LINE && x.name().startsWith("C="))
+            .count(),
+        "one fitted parabola per budget");
+    assertTrue(
+        PageCharts.of(html).stream().noneMatch(x -> x.title().startsWith("Loss vs N for each D")),
+        "no per-D view of an IsoFLOP design");
+    Chart nOpt = PageCharts.titled(html, "N_opt vs compute");
+    assertEquals(
+        2,
+        nOpt.series().stream().filter(x -> x.style() == Style.LINE).count(),
+        "one N_opt line per approach applied");
     try (Connection conn = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = conn.createStatement();
         ResultSet rs =

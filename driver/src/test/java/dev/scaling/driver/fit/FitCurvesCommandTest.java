@@ -10,6 +10,9 @@ import dev.scaling.common.curve.CurveLawForm;
 import dev.scaling.driver.SweepMain;
 import dev.scaling.driver.report.CurveEvaluation;
 import dev.scaling.driver.report.CurvePrediction;
+import dev.scaling.driver.report.chart.Chart;
+import dev.scaling.driver.report.chart.PageCharts;
+import dev.scaling.driver.report.chart.Style;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -264,7 +267,23 @@ class FitCurvesCommandTest {
     for (Run r : runs) {
       assertTrue(html.contains(r.name() + " ("), r.name());
     }
-    assertEquals(runs.size() + 1, html.split("<img ", -1).length - 1, "a chart per run + errors");
+    List<Chart> charts = PageCharts.of(html);
+    assertEquals(runs.size() + 2, charts.size(), "a chart per run, learning rates, errors");
+    for (Run r : runs) {
+      Chart chart =
+          charts.stream()
+              .filter(c -> c.title().startsWith(r.name() + " ("))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no chart of run " + r.name()));
+      int logged = 0;
+      for (boolean b : r.logged()) {
+        logged += b ? 1 : 0;
+      }
+      assertEquals(
+          logged,
+          PageCharts.points(chart, "logged loss", Style.POINTS).size(),
+          "logged losses of " + r.name());
+    }
     assertTrue(html.contains("Prediction errors") && html.contains("Parameters"));
   }
 

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scaling.driver.SweepMain;
+import dev.scaling.driver.report.chart.Chart;
+import dev.scaling.driver.report.chart.PageCharts;
+import dev.scaling.driver.report.chart.Scale;
+import dev.scaling.driver.report.chart.Style;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -237,7 +241,15 @@ class HparamsCommandTest {
     }
     String report = Files.readString(done[0].report());
     assertTrue(report.contains("<h2>Hyperparameters</h2>"));
-    assertTrue(report.contains("data:image/png;base64,"), "the plots are embedded");
+    Chart lrChart = PageCharts.titled(report, "Optimal learning rate");
+    assertEquals(Scale.LOG, lrChart.x().scale());
+    assertEquals(
+        kept.size(),
+        lrChart.series().stream()
+            .filter(x -> x.style() == Style.POINTS)
+            .mapToInt(x -> x.points().size())
+            .sum(),
+        "every kept run on the learning-rate chart");
   }
 
   @Test

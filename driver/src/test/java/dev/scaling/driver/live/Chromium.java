@@ -11,8 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Headless Chromium, run as a process: the DOM of a page after its scripts ran, a screenshot. */
-final class Chromium {
+/**
+ * Headless Chromium, run as a process: the DOM of a page after its scripts ran, a screenshot; and
+ * its binary for {@link DevTools}, which drives it over the DevTools protocol.
+ */
+public final class Chromium {
   private final Path binary;
 
   private Chromium(Path binary) {
@@ -23,7 +26,7 @@ final class Chromium {
    * The browser named by {@code CHROMIUM} when set, else the installed one; fails the test (never
    * skips it) with how to install it.
    */
-  static Chromium require() {
+  public static Chromium require() {
     String given = System.getenv("CHROMIUM");
     List<String> names =
         given != null && !given.isBlank()
@@ -41,6 +44,11 @@ final class Chromium {
             + ": `./sweep test` installs it (Debian: apt-get install chromium), or set CHROMIUM to"
             + " a Chromium or Chrome binary");
     return null;
+  }
+
+  /** The browser's executable. */
+  public Path binary() {
+    return binary;
   }
 
   /** The serialized DOM of {@code url} after load. */

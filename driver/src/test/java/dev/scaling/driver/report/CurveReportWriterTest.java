@@ -10,6 +10,10 @@ import dev.scaling.common.curve.CurveFit;
 import dev.scaling.common.curve.CurveFitOptions;
 import dev.scaling.common.curve.CurveLawForm;
 import dev.scaling.common.fit.Interval;
+import dev.scaling.driver.report.chart.Chart;
+import dev.scaling.driver.report.chart.PageCharts;
+import dev.scaling.driver.report.chart.Point;
+import dev.scaling.driver.report.chart.Style;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -77,6 +81,20 @@ class CurveReportWriterTest {
     assertEquals(1, html.split("not pinned down", -1).length - 1, "only the wide interval");
     assertTrue(html.contains("a note"));
     assertTrue(html.contains("mean over 1 predicted runs"));
-    assertEquals(3, html.split("<img ", -1).length - 1, "two runs and the error chart");
+    List<Chart> charts = PageCharts.of(html);
+    assertEquals(4, charts.size(), "two runs, the learning rates and the error chart");
+    // train-run logged 3 losses (step 0 is NaN) and is predicted at the same 3 steps.
+    Chart t = charts.get(0);
+    assertTrue(t.title().startsWith("train-run (training run"), t.title());
+    assertEquals(
+        List.of(4.0, 3.5, 3.25),
+        PageCharts.points(t, "logged loss", Style.POINTS).stream().map(Point::y).toList());
+    assertEquals(3, PageCharts.points(t, "prediction (training run)", Style.LINE).size());
+    // other<run>: relative errors (4.0-4.0)/4.0 = 0 and (3.3-3.0)/3.0 = 0.1 at steps 10 and 20.
+    Chart err = PageCharts.titled(html, "Relative error");
+    List<Point> re = PageCharts.points(err, "other<run>", Style.LINE);
+    assertEquals(List.of(10.0, 20.0), re.stream().map(Point::x).toList());
+    assertEquals(0.0, re.get(0).y(), 1e-12);
+    assertEquals(0.1, re.get(1).y(), 1e-12);
   }
 }

@@ -1,5 +1,6 @@
 package dev.scaling.driver.report.chart;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,7 +41,8 @@ public record Chart(String title, Axis x, Axis y, List<Series> series, List<Band
     return new Chart(title, x, y, series, all);
   }
 
-  /** Whether the chart has anything to draw. */
+  /** Whether the chart has anything to draw (not part of its JSON). */
+  @JsonIgnore
   public boolean isEmpty() {
     return series.stream().allMatch(s -> s.points().isEmpty());
   }

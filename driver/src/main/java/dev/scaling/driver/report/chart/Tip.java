@@ -13,4 +13,21 @@ public record Tip(String title, List<Field> fields) {
     }
     fields = List.copyOf(fields);
   }
+
+  /** A tip of a title and fields given as label, value, label, value, ... */
+  public static Tip of(String title, String... labelsAndValues) {
+    if (labelsAndValues.length % 2 != 0) {
+      throw new IllegalArgumentException(
+          "tooltip "
+              + title
+              + " must have a value for every label, found "
+              + labelsAndValues.length
+              + " strings");
+    }
+    java.util.List<Field> f = new java.util.ArrayList<>();
+    for (int i = 0; i < labelsAndValues.length; i += 2) {
+      f.add(new Field(labelsAndValues[i], labelsAndValues[i + 1]));
+    }
+    return new Tip(title, f);
+  }
 }
