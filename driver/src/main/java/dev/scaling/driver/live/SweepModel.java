@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * <p>The work is counted as the task graph does it: a trunk's steps up to its last fork, each
  * branch's cooldown from its fork, each other trial's 6ND; the ETA is the remaining work at this
  * run's measured rate, and no less than the longest remaining chain (a trunk's steps to a fork plus
- * that branch's cooldown) at one slot's share of the rate.
+ * that branch's cooldown) at its trunk's own measured speed (one slot's share of the rate before
+ * the trunk runs).
  */
 public final class SweepModel {
   /** Curve points kept per trial; beyond that every other older point is dropped. */
@@ -239,13 +240,13 @@ public final class SweepModel {
     int trunksFinished = 0;
     double flopsDone = 0;
     double baselines = 0;
-    double critical = 0;
+    List<Row> chains = new ArrayList<>();
     List<TrialView> views = new ArrayList<>();
     for (Row r : rows.values()) {
       views.add(r.view(now, withCurves));
       flopsDone += r.workDone();
       baselines += r.baseline;
-      critical = Math.max(critical, r.chainLeft());
+      chains.add(r);
       LiveStatus status = r.shownStatus();
       if (r.trial == null) {
         // A trunk: counted apart from the trials, never among them.
@@ -270,7 +271,16 @@ public final class SweepModel {
     double rate = elapsed > 0 ? (flopsDone - flopsCommittedBefore - baselines) / elapsed : 0;
     Double eta = null;
     if (rate > 0) {
-      eta = Math.max(Math.max(0, flopsTotal - flopsDone) / rate, critical / (rate / slots));
+      // A chain runs at its head's own measured speed, else at one slot's share of the rate.
+      double critical = 0;
+      for (Row r : chains) {
+        double left = r.chainLeft();
+        if (left > 0) {
+          double speed = r.flopRate();
+          critical = Math.max(critical, left / (speed > 0 ? speed : rate / slots));
+        }
+      }
+      eta = Math.max(Math.max(0, flopsTotal - flopsDone) / rate, critical);
     }
     SweepView.Progress progress =
         new SweepView.Progress(
@@ -402,6 +412,20 @@ public final class SweepModel {
         return 0;
       }
       return workTotal() - workDone();
+    }
+
+    /** The row's own FLOP rate while it trains (its tokens/s as 6N x tokens), else 0. */
+    double flopRate() {
+      if (status != LiveStatus.RUNNING || live == null || !(live.tokensPerSecond() > 0)) {
+        return 0;
+      }
+      if (trunk != null) {
+        return trunk.flopsPerStep() * live.tokensPerSecond() / trunk.longest().tokensPerStep();
+      }
+      if (trial == null || !trains) {
+        return 0;
+      }
+      return trial.flops() / trial.steps() * live.tokensPerSecond() / trial.tokensPerStep();
     }
 
     boolean allBranchesCommitted() {

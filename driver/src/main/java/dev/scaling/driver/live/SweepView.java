@@ -46,8 +46,8 @@ public record SweepView(
    * @param flopsDone the part of it done: committed trials, the trained share of running ones and
    *     the steps every trunk has reached
    * @param etaSeconds the remaining work at this run's measured FLOP rate, and no less than the
-   *     longest remaining chain (a trunk to a fork plus that branch's cooldown) at one slot's share
-   *     of it; null before any progress
+   *     longest remaining chain (a trunk to a fork plus that branch's cooldown) at its trunk's own
+   *     measured speed, or one slot's share of the rate before it runs; null before any progress
    */
   public record Progress(
       int planned,

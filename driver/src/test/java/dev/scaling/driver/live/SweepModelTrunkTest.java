@@ -191,11 +191,12 @@ class SweepModelTrunkTest {
     double done = f32 * (60 + (32 - 26) + (58 - 51));
     assertEquals(done, p.flopsDone(), 1e-6 * done);
     // The rate is all this run's: nothing was trained before. The longest chain left: trunk 16
-    // untouched, 102 steps then 26 of cooldown, against trunk 32's 42 steps then 26.
+    // untouched, 102 steps then 26 of cooldown at one slot's share of the rate, against trunk 32's
+    // 42 steps then 26 at its own 2560 tokens/s (10 steps/s).
     double elapsed = (v.generatedAtMillis() - (now - 100_000)) / 1000.0;
     double rate = done / elapsed;
-    double critical = Math.max(128 * f16, (102 - 60 + 26) * f32);
-    double expected = Math.max((p.flopsTotal() - done) / rate, critical / (rate / 2));
+    double critical = Math.max(128 * f16 / (rate / 2), (102 - 60 + 26) / 10.0);
+    double expected = Math.max((p.flopsTotal() - done) / rate, critical);
     assertEquals(expected, p.etaSeconds(), 1e-6 * expected);
 
     assertEquals(
@@ -245,10 +246,11 @@ class SweepModelTrunkTest {
     assertEquals(done, p.flopsDone(), 1e-6 * done);
     double elapsed = (v.generatedAtMillis() - (now - 20_000)) / 1000.0;
     double rate = f32 * 20 / elapsed;
-    // Left: 31 trunk steps, 13 and 26 cooldown steps; the chain: 31 + 26 steps on one slot.
+    // Left: 31 trunk steps, 13 and 26 cooldown steps; the chain: 31 + 26 steps at the trunk's 10
+    // steps/s.
     double left = f32 * (31 + 13 + 26);
     assertEquals(147 * (f16 + f32) - done, left, 1e-6 * left);
-    double expected = Math.max(left / rate, f32 * (31 + 26) / rate);
+    double expected = Math.max(left / rate, (31 + 26) / 10.0);
     assertEquals(expected, p.etaSeconds(), 1e-6 * expected);
   }
 }
