@@ -28,8 +28,8 @@ import java.util.TreeMap;
  * <p>The work is counted as the task graph does it: a trunk's steps up to its last fork, each
  * branch's cooldown from its fork, each other trial's 6ND; the ETA is the remaining work at this
  * run's measured rate, and no less than the longest remaining chain (a trunk's steps to a fork plus
- * that branch's cooldown) at its trunk's own measured speed (one slot's share of the rate before
- * the trunk runs).
+ * that branch's cooldown) at its trunk's own measured speed (at least one slot's share of the
+ * rate).
  */
 public final class SweepModel {
   /** Curve points kept per trial; beyond that every other older point is dropped. */
@@ -271,13 +271,13 @@ public final class SweepModel {
     double rate = elapsed > 0 ? (flopsDone - flopsCommittedBefore - baselines) / elapsed : 0;
     Double eta = null;
     if (rate > 0) {
-      // A chain runs at its head's own measured speed, else at one slot's share of the rate.
+      // A chain runs at its head's own measured speed, and at least at one slot's share of the
+      // rate (a segment's speed reads low for its first steps, its set-up included).
       double critical = 0;
       for (Row r : chains) {
         double left = r.chainLeft();
         if (left > 0) {
-          double speed = r.flopRate();
-          critical = Math.max(critical, left / (speed > 0 ? speed : rate / slots));
+          critical = Math.max(critical, left / Math.max(r.flopRate(), rate / slots));
         }
       }
       eta = Math.max(Math.max(0, flopsTotal - flopsDone) / rate, critical);

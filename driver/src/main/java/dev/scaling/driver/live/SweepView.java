@@ -47,7 +47,7 @@ public record SweepView(
    *     the steps every trunk has reached
    * @param etaSeconds the remaining work at this run's measured FLOP rate, and no less than the
    *     longest remaining chain (a trunk to a fork plus that branch's cooldown) at its trunk's own
-   *     measured speed, or one slot's share of the rate before it runs; null before any progress
+   *     measured speed, at least one slot's share of the rate; null before any progress
    */
   public record Progress(
       int planned,

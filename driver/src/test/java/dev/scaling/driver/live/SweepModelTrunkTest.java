@@ -253,4 +253,43 @@ class SweepModelTrunkTest {
     double expected = Math.max(left / rate, (31 + 26) / 10.0);
     assertEquals(expected, p.etaSeconds(), 1e-6 * expected);
   }
+
+  @Test
+  void eta_aSegmentsSlowFirstStepsCountAtLeastOneSlotsShareOfTheRate() {
+    String trunk = branches(32).get(0).trunkId();
+    long now = System.currentTimeMillis();
+    SweepModel m = new SweepModel(PLAN, List.of(), "1s", now - 10_000, 2);
+    // Step 20 of the first segment, at 1 token/s so far (the segment's set-up counts in it).
+    m.report(
+        new LiveProgress(
+            "wsd",
+            trunk,
+            0,
+            "e",
+            "h",
+            "cpu()",
+            20,
+            102,
+            20 * 256,
+            2.5,
+            Double.NaN,
+            1.0,
+            now - 10_000,
+            now,
+            List.of(),
+            0,
+            26),
+        now);
+    SweepView v = m.snapshot(false);
+    double f16 = perStep(16);
+    double f32 = perStep(32);
+    double elapsed = (v.generatedAtMillis() - (now - 10_000)) / 1000.0;
+    double rate = 20 * f32 / elapsed;
+    // Trunk 32's chain, 82 steps then 26, at one slot's share (not at 1 token/s: 27648 s).
+    double chain = (102 - 20 + 26) * f32 / (rate / 2);
+    double expected =
+        Math.max((147 * (f16 + f32) - 20 * f32) / rate, Math.max(chain, 128 * f16 / (rate / 2)));
+    assertEquals(expected, v.progress().etaSeconds(), 1e-6 * expected);
+    assertTrue(v.progress().etaSeconds() < 1000, "ETA " + v.progress().etaSeconds());
+  }
 }
