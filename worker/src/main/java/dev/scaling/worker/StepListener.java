@@ -28,7 +28,8 @@ public interface StepListener {
 
   /**
    * Reports the training loss of the latest optimizer step, right after the {@link #onSteps} call
-   * of the same step (every {@link TrialTrainer#LISTENER_INTERVAL} steps and after the last one).
+   * of the same step (every {@link TrialTrainer#LISTENER_INTERVAL} steps and after the last one, a
+   * trunk segment's fork included).
    *
    * @param stepsDone optimizer steps completed so far
    * @param trainLoss the loss of step {@code stepsDone}

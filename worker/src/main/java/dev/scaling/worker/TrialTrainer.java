@@ -379,7 +379,8 @@ public final class TrialTrainer {
         }
         state.stepDone(value);
         long stepsDone = state.stepsDone();
-        if (stepsDone % LISTENER_INTERVAL == 0 || stepsDone == steps) {
+        // Also at a trunk segment's end (its fork), so its last report is the step it stopped at.
+        if (stepsDone % LISTENER_INTERVAL == 0 || stepsDone == steps || stepsDone == stopStep) {
           listener.onSteps(stepsDone, state.tokensDone());
           listener.onTrainLoss(stepsDone, value);
         }

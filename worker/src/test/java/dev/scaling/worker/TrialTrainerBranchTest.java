@@ -72,6 +72,18 @@ class TrialTrainerBranchTest {
   }
 
   @Test
+  void trunkSegment_reportsItsLastStepAtAForkOffTheListenerInterval(@TempDir Path dir) {
+    Checkpoints store = Checkpoints.every(new Configuration(), dir.toUri().toString(), 1e9);
+    List<Long> reported = new java.util.ArrayList<>();
+    StepListener listener = (stepsDone, tokensDone) -> reported.add(stepsDone);
+    // A segment ending at step 25, between two listener intervals (10 and 20 are reported).
+    TrunkResult r =
+        TRAINER.trainTrunk(LONG, 25, Map.of(25L, List.of("x")), Device.cpu(), listener, store);
+    assertEquals(25, r.stepsDone());
+    assertEquals(List.of(10L, 20L, 25L), reported);
+  }
+
+  @Test
   void trunk_divergenceStopsTheSegmentAtTheStep(@TempDir Path dir) {
     Trial absurd = TestTrials.wsd(200L * 256, 0, 0.2, 1e4);
     Checkpoints store = Checkpoints.every(new Configuration(), dir.toUri().toString(), 1e9);

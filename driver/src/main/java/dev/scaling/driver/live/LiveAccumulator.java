@@ -10,7 +10,10 @@ import org.apache.spark.util.AccumulatorV2;
  * merges the final value when the task ends.
  *
  * <p>The task thread adds while the heartbeat thread serializes: the value is an immutable {@link
- * LiveBoard} swapped in a volatile field, so a heartbeat always ships a consistent board.
+ * LiveBoard} swapped in a volatile field, so a heartbeat always ships a consistent board. While a
+ * task deserializes, {@code AccumulatorV2.readObject} registers the accumulator with the task
+ * before this class's field is read: a heartbeat in that window sees no board yet, which reads as
+ * empty (a throw there would end the executor's heartbeats, and every live update, for good).
  */
 public final class LiveAccumulator extends AccumulatorV2<LiveProgress, LiveBoard> {
   private static final long serialVersionUID = 1L;
@@ -19,13 +22,13 @@ public final class LiveAccumulator extends AccumulatorV2<LiveProgress, LiveBoard
 
   @Override
   public boolean isZero() {
-    return board.byId().isEmpty();
+    return value().byId().isEmpty();
   }
 
   @Override
   public LiveAccumulator copy() {
     LiveAccumulator c = new LiveAccumulator();
-    c.board = board;
+    c.board = value();
     return c;
   }
 
@@ -36,16 +39,17 @@ public final class LiveAccumulator extends AccumulatorV2<LiveProgress, LiveBoard
 
   @Override
   public synchronized void add(LiveProgress v) {
-    board = board.with(v);
+    board = value().with(v);
   }
 
   @Override
   public synchronized void merge(AccumulatorV2<LiveProgress, LiveBoard> other) {
-    board = board.merge(other.value());
+    board = value().merge(other.value());
   }
 
   @Override
   public LiveBoard value() {
-    return board;
+    LiveBoard b = board;
+    return b == null ? LiveBoard.EMPTY : b; // null only while the task deserializes it
   }
 }

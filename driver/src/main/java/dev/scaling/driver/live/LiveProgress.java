@@ -25,6 +25,10 @@ import java.util.List;
  * @param startedAtMillis executor wall clock when the attempt started
  * @param updatedAtMillis executor wall clock when {@code stepsDone} was reached
  * @param recent the last few curve points, oldest first, at most {@link #RECENT_POINTS}
+ * @param fromStep the step this task started from: a resumed checkpoint's (a trunk segment's start,
+ *     a branch's fork), 0 for a fresh start
+ * @param stopStep the step this task stops at: a trunk segment's fork, else {@code stepsPlanned}; a
+ *     trunk's later segment reports a larger one, so its reports supersede the earlier segment's
  */
 public record LiveProgress(
     String sweepName,
@@ -41,7 +45,9 @@ public record LiveProgress(
     double tokensPerSecond,
     long startedAtMillis,
     long updatedAtMillis,
-    List<LivePoint> recent)
+    List<LivePoint> recent,
+    long fromStep,
+    long stopStep)
     implements Serializable {
   private static final long serialVersionUID = 1L;
 
@@ -54,16 +60,66 @@ public record LiveProgress(
     InvariantViolation.check(
         stepsDone >= 0 && tokensDone >= 0 && attempt >= 0,
         "live progress of " + id + " has negative counts: step " + stepsDone);
+    InvariantViolation.check(
+        fromStep >= 0 && fromStep <= Math.max(stepsDone, stopStep),
+        "live progress of " + id + " starts at step " + fromStep + " past its stop " + stopStep);
     recent = List.copyOf(recent);
   }
 
+  /** A report of a task that runs a whole trial from step 0 (no trunk segment, no resume). */
+  public LiveProgress(
+      String sweepName,
+      String id,
+      int attempt,
+      String executorId,
+      String host,
+      String device,
+      long stepsDone,
+      long stepsPlanned,
+      long tokensDone,
+      double trainLoss,
+      double evalLoss,
+      double tokensPerSecond,
+      long startedAtMillis,
+      long updatedAtMillis,
+      List<LivePoint> recent) {
+    this(
+        sweepName,
+        id,
+        attempt,
+        executorId,
+        host,
+        device,
+        stepsDone,
+        stepsPlanned,
+        tokensDone,
+        trainLoss,
+        evalLoss,
+        tokensPerSecond,
+        startedAtMillis,
+        updatedAtMillis,
+        recent,
+        0,
+        stepsPlanned);
+  }
+
+  /** Whether {@code other} comes from the same task attempt (same segment, same attempt). */
+  public boolean sameTaskAs(LiveProgress other) {
+    return other != null && stopStep == other.stopStep && attempt == other.attempt;
+  }
+
   /**
-   * Whether this report supersedes {@code other} of the same id: a later attempt, or the same
-   * attempt further on (more steps, or the same step reported later, e.g. with a held-out loss).
+   * Whether this report supersedes {@code other} of the same id: a later trunk segment (a larger
+   * stop step; each segment is a task of its own, whose attempts count from 0 again), a later
+   * attempt, or the same attempt further on (more steps, or the same step reported later, e.g. with
+   * a held-out loss).
    */
   public boolean supersedes(LiveProgress other) {
     if (other == null) {
       return true;
+    }
+    if (stopStep != other.stopStep) {
+      return stopStep > other.stopStep;
     }
     if (attempt != other.attempt) {
       return attempt > other.attempt;

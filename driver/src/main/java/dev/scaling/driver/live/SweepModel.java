@@ -6,19 +6,30 @@ import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.driver.live.SweepView.CurveView;
 import dev.scaling.driver.live.SweepView.TrialView;
 import dev.scaling.driver.plan.Plan;
+import dev.scaling.driver.plan.Trunk;
+import dev.scaling.driver.plan.Trunks;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The driver's model of a sweep: every planned trial with its status, place, progress, losses,
- * speed and learning curve, the sweep's totals and ETA, the current fit and the time estimate. Fed
- * by {@link SweepWatch} from live reports (executor heartbeats and task ends) and from commits;
- * read by the Sweep page. Thread-safe: every method locks the model; snapshots are immutable.
+ * The driver's model of a sweep: every planned trial (and, under a branching schedule, every trunk)
+ * with its status, place, progress, losses, speed and learning curve, the sweep's totals and ETA,
+ * the current fit and the time estimate. Fed by {@link SweepWatch} from live reports (executor
+ * heartbeats and task ends) and from commits; read by the Sweep page. Thread-safe: every method
+ * locks the model; snapshots are immutable.
+ *
+ * <p>The work is counted as the task graph does it: a trunk's steps up to its last fork, each
+ * branch's cooldown from its fork, each other trial's 6ND; the ETA is the remaining work at this
+ * run's measured rate, and no less than the longest remaining chain (a trunk's steps to a fork plus
+ * that branch's cooldown) at its trunk's own measured speed (at least one slot's share of the
+ * rate).
  */
 public final class SweepModel {
   /** Curve points kept per trial; beyond that every other older point is dropped. */
@@ -27,6 +38,7 @@ public final class SweepModel {
   private final String sweepName;
   private final String heartbeatInterval;
   private final long startMillis;
+  private final int slots;
   private final double flopsTotal;
   private final Map<String, Row> rows = new LinkedHashMap<>();
   private double flopsCommittedBefore;
@@ -39,25 +51,67 @@ public final class SweepModel {
   private SweepView.Estimate estimate;
 
   /**
+   * A model for one slot (the ETA's critical path then counts the whole measured rate).
+   *
+   * @see #SweepModel(Plan, Collection, String, long, int)
+   */
+  public SweepModel(
+      Plan plan, Collection<TrialOutcome> committed, String heartbeatInterval, long startMillis) {
+    this(plan, committed, heartbeatInterval, startMillis, 1);
+  }
+
+  /**
    * @param plan every trial of the sweep
    * @param committed outcomes already committed in OUT (an earlier run's), by trial id
    * @param heartbeatInterval Spark's heartbeat interval as configured, shown with the freshness
    * @param startMillis driver wall clock when watching started
+   * @param slots concurrent tasks the sweep runs (a chain of tasks gets one slot's share of the
+   *     measured rate)
    */
   public SweepModel(
-      Plan plan, Collection<TrialOutcome> committed, String heartbeatInterval, long startMillis) {
+      Plan plan,
+      Collection<TrialOutcome> committed,
+      String heartbeatInterval,
+      long startMillis,
+      int slots) {
     this.sweepName = plan.spec().name();
     this.heartbeatInterval = heartbeatInterval;
     this.startMillis = startMillis;
-    this.flopsTotal = plan.totalFlops();
-    for (Trial t : plan.trials()) {
-      rows.put(t.trialId(), new Row(t.trialId(), t));
+    this.slots = Math.max(1, slots);
+    // Trunks first: under wsd they carry the sweep until their first forks.
+    List<Trunk> trunks = Trunks.of(plan.trained());
+    Map<String, Row> trunkRows = new LinkedHashMap<>();
+    for (Trunk k : trunks) {
+      Row row = new Row(k.trunkId(), null, k);
+      rows.put(k.trunkId(), row);
+      trunkRows.put(k.trunkId(), row);
     }
+    Set<String> trained = new HashSet<>();
+    plan.trained().forEach(t -> trained.add(t.trialId()));
+    for (Trial t : plan.trials()) {
+      Row row = new Row(t.trialId(), t, null);
+      row.trains = trained.contains(t.trialId());
+      rows.put(t.trialId(), row);
+      Row trunk = t.branched() ? trunkRows.get(t.trunkId()) : null;
+      if (trunk != null) {
+        trunk.branches.add(row);
+      }
+    }
+    double total = 0;
+    for (Row r : rows.values()) {
+      total += r.workTotal();
+    }
+    this.flopsTotal = total;
     for (TrialOutcome o : committed) {
       Row r = rows.get(o.trial().trialId());
-      if (r != null) {
+      if (r != null && r.trial != null) {
         r.commit(o);
-        flopsCommittedBefore += o.trial().flops();
+        flopsCommittedBefore += r.workTotal();
+      }
+    }
+    for (Row k : trunkRows.values()) {
+      if (k.allBranchesCommitted()) {
+        flopsCommittedBefore += k.workTotal(); // trained in an earlier run
       }
     }
   }
@@ -75,11 +129,12 @@ public final class SweepModel {
     if (!p.sweepName().equals(sweepName)) {
       return;
     }
-    Row r = rows.computeIfAbsent(p.id(), id -> new Row(id, null));
+    Row r = rows.computeIfAbsent(p.id(), id -> new Row(id, null, null));
     if (r.status.isFinal() || !p.supersedes(r.live)) {
       return;
     }
-    boolean sameAttempt = r.live != null && r.live.attempt() == p.attempt();
+    // One task's reports (a trunk's next segment is a task of its own, from its previous fork).
+    boolean sameAttempt = p.sameTaskAs(r.live);
     // From the first step on (the time before it is the trial's set-up, not a delay).
     if (sameAttempt && r.live.stepsDone() > 0 && p.stepsDone() > r.live.stepsDone()) {
       // The steps this report reveals were taken between the previous report's clock and this
@@ -91,8 +146,14 @@ public final class SweepModel {
       lagMax = Math.max(lagMax, Math.max(0, receivedAtMillis - previous) / 1000.0);
       lastUpdateMillis = receivedAtMillis;
     }
-    if (r.live != null && p.attempt() > r.live.attempt()) {
+    if (r.trunk == null && r.live != null && p.attempt() > r.live.attempt()) {
+      // A trial's new attempt; a trunk's retried segment goes on from its last fork.
       r.curve.clear();
+    }
+    if (!r.baselineSet && p.stepsDone() > 0) {
+      // The work before this run's first step: a checkpoint it resumed from (an earlier run's).
+      r.baseline = r.workAt(p.fromStep());
+      r.baselineSet = true;
     }
     r.live = p;
     r.receivedAtMillis = receivedAtMillis;
@@ -112,12 +173,17 @@ public final class SweepModel {
   }
 
   /**
-   * A task reporting {@code id} ended successfully: a trunk segment (an id outside the plan, never
-   * committed) is then finished; a planned trial waits for its commit.
+   * A task reporting {@code id} ended successfully: a trunk is finished once its newest report
+   * reached its last fork (an earlier segment's end only leads to the next segment); a planned
+   * trial waits for its commit.
    */
   public synchronized void taskSucceeded(String id) {
     Row r = rows.get(id);
-    if (r != null && r.trial == null && !r.status.isFinal()) {
+    if (r != null
+        && r.trial == null
+        && !r.status.isFinal()
+        && r.live != null
+        && r.live.stepsDone() >= r.totalSteps()) {
       r.status = LiveStatus.FINISHED;
     }
   }
@@ -169,34 +235,53 @@ public final class SweepModel {
     int running = 0;
     int retried = 0;
     int planned = 0;
+    int trunks = 0;
+    int trunksRunning = 0;
+    int trunksFinished = 0;
     double flopsDone = 0;
+    double baselines = 0;
+    List<Row> chains = new ArrayList<>();
     List<TrialView> views = new ArrayList<>();
     for (Row r : rows.values()) {
       views.add(r.view(now, withCurves));
-      switch (r.status) {
+      flopsDone += r.workDone();
+      baselines += r.baseline;
+      chains.add(r);
+      LiveStatus status = r.shownStatus();
+      if (r.trial == null) {
+        // A trunk: counted apart from the trials, never among them.
+        trunks++;
+        switch (status) {
+          case RUNNING, RETRIED -> trunksRunning++;
+          case FINISHED -> trunksFinished++;
+          default -> {}
+        }
+        continue;
+      }
+      planned++;
+      switch (status) {
+        case FINISHED -> finished++;
+        case DIVERGED -> diverged++;
+        case FAILED -> failed++;
         case RUNNING -> running++;
         case RETRIED -> retried++;
         default -> {}
       }
-      if (r.trial == null) {
-        // A trunk segment: a row of its own, in flight or not, but never among the done trials.
-        continue;
-      }
-      planned++;
-      switch (r.status) {
-        case FINISHED -> finished++;
-        case DIVERGED -> diverged++;
-        case FAILED -> failed++;
-        default -> {}
-      }
-      if (r.outcome != null) {
-        flopsDone += r.trial.flops();
-      } else if (r.live != null && r.live.stepsPlanned() > 0) {
-        flopsDone += r.trial.flops() * r.live.stepsDone() / r.live.stepsPlanned();
-      }
     }
-    double rate = (flopsDone - flopsCommittedBefore) / elapsed;
-    Double eta = rate > 0 && elapsed > 0 ? (flopsTotal - flopsDone) / rate : null;
+    double rate = elapsed > 0 ? (flopsDone - flopsCommittedBefore - baselines) / elapsed : 0;
+    Double eta = null;
+    if (rate > 0) {
+      // A chain runs at its head's own measured speed, and at least at one slot's share of the
+      // rate (a segment's speed reads low for its first steps, its set-up included).
+      double critical = 0;
+      for (Row r : chains) {
+        double left = r.chainLeft();
+        if (left > 0) {
+          critical = Math.max(critical, left / Math.max(r.flopRate(), rate / slots));
+        }
+      }
+      eta = Math.max(Math.max(0, flopsTotal - flopsDone) / rate, critical);
+    }
     SweepView.Progress progress =
         new SweepView.Progress(
             planned,
@@ -205,6 +290,9 @@ public final class SweepModel {
             failed,
             running,
             retried,
+            trunks,
+            trunksRunning,
+            trunksFinished,
             attemptsLost,
             flopsTotal,
             flopsDone,
@@ -230,19 +318,137 @@ public final class SweepModel {
     return Double.isFinite(v) ? v : null;
   }
 
-  /** A trial's mutable state, guarded by the model's lock. */
+  /** A trial's (or a trunk's) mutable state, guarded by the model's lock. */
   private static final class Row {
     final String id;
     final Trial trial;
+    final Trunk trunk;
+    final List<Row> branches = new ArrayList<>();
     final TreeMap<Long, LivePoint> curve = new TreeMap<>();
+    boolean trains = true;
     LiveStatus status = LiveStatus.PLANNED;
     LiveProgress live;
     long receivedAtMillis;
     TrialOutcome outcome;
 
-    Row(String id, Trial trial) {
+    /** FLOPs done before this run (at the step the row's first task resumed from). */
+    double baseline;
+
+    boolean baselineSet;
+
+    /**
+     * @param trial the planned trial, null for a trunk or an id outside the plan
+     * @param trunk the planned trunk, null for a trial or an id outside the plan
+     */
+    Row(String id, Trial trial, Trunk trunk) {
       this.id = id;
       this.trial = trial;
+      this.trunk = trunk;
+    }
+
+    /** Optimizer steps of the whole run: a trunk's last fork, a trial's steps. */
+    long totalSteps() {
+      if (trunk != null) {
+        return trunk.lastFork();
+      }
+      if (trial != null) {
+        return trial.steps();
+      }
+      return live == null ? 0 : live.stepsPlanned();
+    }
+
+    /**
+     * FLOPs of this row's work once it reached {@code step}: a trunk's 6N x tokens of its steps, a
+     * branch's of its cooldown steps past its fork, another trial's share of its 6ND.
+     */
+    double workAt(long step) {
+      if (trunk != null) {
+        return trunk.flopsPerStep() * Math.max(0, Math.min(step, trunk.lastFork()));
+      }
+      if (trial == null || !trains) {
+        return 0;
+      }
+      long s = Math.max(0, Math.min(step, trial.steps()));
+      if (trial.branched()) {
+        return Trunk.flopsPerStep(trial) * Math.max(0, s - trial.forkStep());
+      }
+      return trial.flops() * s / trial.steps();
+    }
+
+    double workTotal() {
+      return trunk != null || trial != null ? workAt(totalSteps()) : 0;
+    }
+
+    /** The work done: all of it once committed (or, for a trunk, once it is over), else so far. */
+    double workDone() {
+      LiveStatus shown = shownStatus();
+      if (outcome != null || (trial == null && shown.isFinal())) {
+        return workTotal();
+      }
+      return live == null ? 0 : workAt(live.stepsDone());
+    }
+
+    /**
+     * FLOPs of the longest chain of tasks still ahead that starts here: a trunk's steps to a fork
+     * not yet trained plus that branch's remaining cooldown; a trial's own remaining work (a
+     * branch's counts through its trunk).
+     */
+    double chainLeft() {
+      if (trunk != null) {
+        if (shownStatus().isFinal()) {
+          return 0;
+        }
+        long at = live == null ? 0 : live.stepsDone();
+        double longest = 0;
+        for (Row b : branches) {
+          if (b.outcome == null && b.trains) {
+            double toFork = trunk.flopsPerStep() * Math.max(0, b.trial.forkStep() - at);
+            longest = Math.max(longest, toFork + b.workTotal() - b.workDone());
+          }
+        }
+        return longest;
+      }
+      if (trial == null || outcome != null || trial.branched()) {
+        return 0;
+      }
+      return workTotal() - workDone();
+    }
+
+    /** The row's own FLOP rate while it trains (its tokens/s as 6N x tokens), else 0. */
+    double flopRate() {
+      if (status != LiveStatus.RUNNING || live == null || !(live.tokensPerSecond() > 0)) {
+        return 0;
+      }
+      if (trunk != null) {
+        return trunk.flopsPerStep() * live.tokensPerSecond() / trunk.longest().tokensPerStep();
+      }
+      if (trial == null || !trains) {
+        return 0;
+      }
+      return trial.flops() / trial.steps() * live.tokensPerSecond() / trial.tokensPerStep();
+    }
+
+    boolean allBranchesCommitted() {
+      return !branches.isEmpty() && branches.stream().allMatch(b -> b.outcome != null);
+    }
+
+    /**
+     * The status shown: a trunk whose branches are all committed is over (finished when they all
+     * finished, else as its worst branch: the trunk diverged or failed before their forks).
+     */
+    LiveStatus shownStatus() {
+      if (trunk == null || status.isFinal() || !allBranchesCommitted()) {
+        return status;
+      }
+      LiveStatus worst = LiveStatus.FINISHED;
+      for (Row b : branches) {
+        if (b.status == LiveStatus.FAILED) {
+          worst = LiveStatus.FAILED;
+        } else if (b.status == LiveStatus.DIVERGED && worst != LiveStatus.FAILED) {
+          worst = LiveStatus.DIVERGED;
+        }
+      }
+      return worst;
     }
 
     void commit(TrialOutcome o) {
@@ -297,14 +503,18 @@ public final class SweepModel {
                 .toList();
       }
       Double ago = live == null ? null : (now - receivedAtMillis) / 1000.0;
+      LiveStatus shown = shownStatus();
       TrialView.Builder row =
           TrialView.builder(id, trial == null ? "trunk" : "trial")
-              .status(status.label())
-              .steps(trial == null ? null : trial.steps())
+              .status(shown.label())
+              .steps(trial == null && trunk == null ? null : totalSteps())
               .updatedSecondsAgo(ago)
               .curve(points);
       if (trial != null) {
         row.shape(trial.width(), trial.depth(), trial.tokens(), trial.flops());
+      } else if (trunk != null) {
+        Trial l = trunk.longest();
+        row.shape(l.width(), l.depth(), trunk.lastFork() * l.tokensPerStep(), workTotal());
       }
       if (outcome != null) {
         var res = outcome.result();
@@ -321,24 +531,23 @@ public final class SweepModel {
             .build();
       }
       if (live == null) {
-        return row.build();
+        return trunk != null && shown == LiveStatus.FINISHED
+            ? row.step(totalSteps()).build() // trained in an earlier run
+            : row.build();
       }
-      long tokensPlanned = trial == null ? 0 : trial.tokensTrained();
+      long steps = Math.max(totalSteps(), live.stepsDone());
       Double eta =
-          status == LiveStatus.RUNNING && live.tokensPerSecond() > 0 && live.stepsPlanned() > 0
-              ? Math.max(0, live.stepsPlanned() - live.stepsDone())
-                  * ((double) live.tokensDone() / Math.max(1, live.stepsDone()))
+          shown == LiveStatus.RUNNING && live.tokensPerSecond() > 0 && live.stepsDone() > 0
+              ? Math.max(0, steps - live.stepsDone())
+                  * ((double) live.tokensDone() / live.stepsDone())
                   / live.tokensPerSecond()
               : null;
-      if (live.stepsDone() == 0 && tokensPlanned > 0) {
-        eta = null;
-      }
       return row.attempt(live.attempt())
           .executor(live.executorId())
           .host(live.host())
           .device(live.device())
           .step(live.stepsDone())
-          .steps(live.stepsPlanned())
+          .steps(steps)
           .tokensDone(live.tokensDone())
           .trainLoss(finite(live.trainLoss()))
           .evalLoss(finite(live.evalLoss()))

@@ -167,6 +167,17 @@ public final class SweepPage extends HttpServlet {
             p.flopsTotal(),
             Durations.format(v.elapsedSeconds()),
             p.etaSeconds() == null ? "?" : Durations.format(p.etaSeconds())));
+    if (p.trunks() > 0) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<p><b>Trunks</b> (trained to their last fork in segments; no trial):"
+                  + " <span id=\"sweep-trunks-running\">%d</span> running,"
+                  + " <span id=\"sweep-trunks-finished\">%d</span> finished of %d</p>",
+              p.trunksRunning(),
+              p.trunksFinished(),
+              p.trunks()));
+    }
     if (v.estimate() != null) {
       sb.append(
           String.format(
@@ -205,20 +216,22 @@ public final class SweepPage extends HttpServlet {
             + "<th>trial</th><th>width</th><th>depth</th><th>tokens (D)</th><th>status</th>"
             + "<th>executor</th><th>device</th><th>step</th><th>tokens done</th>"
             + "<th>train loss</th><th>held-out loss</th><th>tokens/s</th><th>ETA / wall</th>"
+            + "<th>updated</th>"
             + "</tr></thead><tbody>");
     for (TrialView t : v.trials()) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "<tr id=\"trial-%s\" data-status=\"%s\" data-step=\"%d\"><td><a"
+              "<tr id=\"trial-%s\" data-status=\"%s\" data-step=\"%d\" data-kind=\"%s\"><td><a"
                   + " href=\"json?trial=%s\">%s</a></td><td>%s</td><td>%s</td><td>%s</td>"
                   + "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%s</td>"
-                  + "<td>%s</td><td>%s</td><td>%s</td></tr>",
+                  + "<td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
               esc(t.id()),
               t.status(),
               t.step(),
+              t.kind(),
               esc(t.id()),
-              esc(t.id()),
+              esc(t.id()) + (t.kind().equals("trunk") ? " (trunk)" : ""),
               t.width() == null ? "" : t.width(),
               t.depth() == null ? "" : t.depth(),
               t.tokens() == null ? "" : t.tokens(),
@@ -234,7 +247,10 @@ public final class SweepPage extends HttpServlet {
                   : String.format(Locale.ROOT, "%.0f", t.tokensPerSecond()),
               t.etaSeconds() != null
                   ? "ETA " + Durations.format(t.etaSeconds())
-                  : t.wallSeconds() != null ? Durations.format(t.wallSeconds()) : ""));
+                  : t.wallSeconds() != null ? Durations.format(t.wallSeconds()) : "",
+              t.updatedSecondsAgo() == null
+                  ? ""
+                  : String.format(Locale.ROOT, "%.0f s ago", t.updatedSecondsAgo())));
     }
     sb.append("</tbody></table>");
     sb.append(

@@ -33,12 +33,21 @@ public record SweepView(
    * @param finished committed as finished
    * @param diverged committed as diverged
    * @param failed committed as failed
-   * @param running trials reporting progress now
+   * @param running trials reporting progress now (trunks are counted apart)
    * @param retried trials whose last attempt was lost and that are not running again yet
+   * @param trunks trunks of a branching schedule (wsd): each trains up to its last fork in
+   *     segments, one per fork, and is no trial; 0 for other schedules
+   * @param trunksRunning trunks in flight: a segment is training (or retried), or the next one is
+   *     about to start
+   * @param trunksFinished trunks that reached their last fork (or whose branches are all committed)
    * @param attemptsLost task attempts that ended without success
-   * @param flopsTotal 6ND over the plan
-   * @param flopsDone 6ND of committed trials plus the trained share of running ones
-   * @param etaSeconds remaining FLOPs at this run's FLOP rate so far, null before any progress
+   * @param flopsTotal the work of the task graph: 6N x tokens of every trunk up to its last fork,
+   *     of every branch's cooldown and of every other trial (6ND over the plan without trunks)
+   * @param flopsDone the part of it done: committed trials, the trained share of running ones and
+   *     the steps every trunk has reached
+   * @param etaSeconds the remaining work at this run's measured FLOP rate, and no less than the
+   *     longest remaining chain (a trunk to a fork plus that branch's cooldown) at its trunk's own
+   *     measured speed, at least one slot's share of the rate; null before any progress
    */
   public record Progress(
       int planned,
@@ -47,6 +56,9 @@ public record SweepView(
       int failed,
       int running,
       int retried,
+      int trunks,
+      int trunksRunning,
+      int trunksFinished,
       int attemptsLost,
       double flopsTotal,
       double flopsDone,
@@ -92,18 +104,18 @@ public record SweepView(
    * One trial (or trunk) row.
    *
    * @param id trial id or trunk id
-   * @param kind {@code trial}, or {@code trunk} for an id the plan does not hold
-   * @param width model width, null for a trunk
-   * @param depth layers, null for a trunk
-   * @param tokens planned training tokens D, null for a trunk
-   * @param flops planned 6ND, null for a trunk
+   * @param kind {@code trial}, or {@code trunk} for a trunk (or an id the plan does not hold)
+   * @param width model width, null for an id outside the plan
+   * @param depth layers, null for an id outside the plan
+   * @param tokens planned training tokens D (a trunk's up to its last fork), null outside the plan
+   * @param flops planned 6ND (a trunk's up to its last fork), null outside the plan
    * @param status planned, running, retried, finished, diverged or failed
    * @param attempt Spark's attempt number of the newest report or commit
    * @param executor executor id, null while planned
    * @param host executor host
    * @param device the device it trains (trained) on
-   * @param step optimizer steps done
-   * @param steps optimizer steps planned
+   * @param step optimizer steps done (a trunk's over its whole length, across its segments)
+   * @param steps optimizer steps planned (a trunk's: its last fork)
    * @param tokensDone training tokens consumed
    * @param trainLoss latest training loss
    * @param evalLoss latest held-out loss (the final one once committed)

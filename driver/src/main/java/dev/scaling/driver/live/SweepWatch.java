@@ -97,7 +97,8 @@ public final class SweepWatch extends SparkListener implements AutoCloseable {
             plan,
             committed,
             sc.conf().get("spark.executor.heartbeatInterval", "10s"),
-            System.currentTimeMillis());
+            System.currentTimeMillis(),
+            Math.max(1, sc.defaultParallelism() / sc.conf().getInt("spark.task.cpus", 1)));
     SweepWatch w = new SweepWatch(sc, model, new CommitLog(outDir, hadoop), refresh, true);
     sc.addSparkListener(w);
     return w;

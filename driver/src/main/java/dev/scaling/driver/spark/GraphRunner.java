@@ -309,7 +309,12 @@ public final class GraphRunner implements TrialExecutor {
                 s.forks.size()));
         jsc.setLocalProperty(ProgressMonitor.PART_PROPERTY, key);
         TrunkSegment segment =
-            new TrunkSegment(l, s.stopStep, s.forks.stream().map(Trial::trialId).toList());
+            new TrunkSegment(
+                l,
+                s.fromStep,
+                s.stopStep,
+                Math.max(s.stopStep, s.trunk.lastFork()),
+                s.forks.stream().map(Trial::trialId).toList());
         result = jsc.parallelize(List.of(segment), 1).mapPartitions(trunkTask).collect().get(0);
       } else {
         TaskGraph.BranchNode b = (TaskGraph.BranchNode) node;

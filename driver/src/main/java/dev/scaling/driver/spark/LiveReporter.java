@@ -25,6 +25,7 @@ public final class LiveReporter implements StepListener {
   private final String sweepName;
   private final String id;
   private final long stepsPlanned;
+  private final long stopStep;
   private final long tokensPerStep;
   private final int attempt;
   private final String executorId;
@@ -36,20 +37,40 @@ public final class LiveReporter implements StepListener {
   private long steps;
   private long tokens;
   private long startTokens;
+  private long fromStep;
   private double trainLoss = Double.NaN;
   private double evalLoss = Double.NaN;
 
   /**
-   * A reporter for a run of {@code stepsPlanned} steps of {@code tokensPerStep} tokens, in the
-   * current Spark task (attempt, executor and host are read from it; outside a task they read "0",
-   * "driver" and "localhost"). Publishes a step-0 report at once, so the trial shows as running
-   * with the next heartbeat.
+   * A reporter for a run of {@code stepsPlanned} steps of {@code tokensPerStep} tokens from step 0,
+   * in the current Spark task (attempt, executor and host are read from it; outside a task they
+   * read "0", "driver" and "localhost"). Publishes a step-0 report at once, so the trial shows as
+   * running with the next heartbeat.
    */
   public static LiveReporter of(
       LiveAccumulator accumulator,
       String sweepName,
       String id,
       long stepsPlanned,
+      long tokensPerStep,
+      String device) {
+    return segment(
+        accumulator, sweepName, id, stepsPlanned, 0, stepsPlanned, tokensPerStep, device);
+  }
+
+  /**
+   * A reporter for one segment of a longer run (a trunk's): steps {@code startStep} to {@code
+   * stopStep} of its {@code stepsPlanned}, so the run's row shows its step over the whole length
+   * and the next segment's reports supersede this one's. The first report is at {@code startStep},
+   * where the segment resumes (a resume from another step reports it).
+   */
+  public static LiveReporter segment(
+      LiveAccumulator accumulator,
+      String sweepName,
+      String id,
+      long stepsPlanned,
+      long startStep,
+      long stopStep,
       long tokensPerStep,
       String device) {
     TaskContext task = TaskContext.get();
@@ -59,6 +80,8 @@ public final class LiveReporter implements StepListener {
         sweepName,
         id,
         stepsPlanned,
+        startStep,
+        stopStep,
         tokensPerStep,
         task == null ? 0 : task.attemptNumber(),
         env == null ? "driver" : env.executorId(),
@@ -82,6 +105,8 @@ public final class LiveReporter implements StepListener {
       String sweepName,
       String id,
       long stepsPlanned,
+      long startStep,
+      long stopStep,
       long tokensPerStep,
       int attempt,
       String executorId,
@@ -91,7 +116,12 @@ public final class LiveReporter implements StepListener {
     this.sweepName = sweepName;
     this.id = id;
     this.stepsPlanned = stepsPlanned;
+    this.stopStep = stopStep;
     this.tokensPerStep = tokensPerStep;
+    this.steps = startStep;
+    this.tokens = startStep * tokensPerStep;
+    this.startTokens = tokens;
+    this.fromStep = startStep;
     this.attempt = attempt;
     this.executorId = executorId;
     this.host = host;
@@ -118,6 +148,7 @@ public final class LiveReporter implements StepListener {
     steps = fromStep;
     tokens = fromStep * tokensPerStep;
     startTokens = tokens;
+    this.fromStep = fromStep;
     publish();
     inner.onResume(fromStep);
   }
@@ -174,7 +205,9 @@ public final class LiveReporter implements StepListener {
         speed,
         startedAtMillis,
         now,
-        List.copyOf(recent));
+        List.copyOf(recent),
+        fromStep,
+        stopStep);
   }
 
   private void publish() {

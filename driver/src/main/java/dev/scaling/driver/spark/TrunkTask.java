@@ -72,12 +72,15 @@ public final class TrunkTask implements FlatMapFunction<Iterator<TrunkSegment>, 
       LongAccumulator tokens = accumulators.tokensTrained();
       long tokensPerStep = segment.trunk().tokensPerStep();
       StepListener listener = new TokensTrained(tokens, tokensPerStep);
-      // The trunk's own row on the Sweep page: its steps up to this segment's fork.
+      // The trunk's own row on the Sweep page: its step over the trunk's whole length, every
+      // segment's reports superseding the one before (a larger stop step).
       StepListener reporting =
-          LiveReporter.of(
+          LiveReporter.segment(
                   accumulators.live(),
                   segment.trunk().sweepName(),
                   segment.trunk().trunkId(),
+                  segment.trunkSteps(),
+                  segment.fromStep(),
                   segment.stopStep(),
                   tokensPerStep,
                   assigned.toString())

@@ -132,18 +132,25 @@ class SweepModelTest {
     assertEquals(total, p.flopsTotal(), 1e-6);
     assertEquals(a.flops() + b.flops() * (b.steps() / 4) / b.steps(), p.flopsDone(), 1e-6);
     assertEquals(4, m.snapshot(false).trials().size(), "another sweep's report adds no row");
-    // A trunk segment of this sweep reports under its trunk id: a row of its own, finished when
-    // its task succeeds.
+    // A trunk segment of an id outside the plan reports under its trunk id: a row of its own,
+    // finished only when a task succeeds at the trunk's whole length, not at a segment's end.
     m.report(
         new LiveProgress(
-            "model", "trunk-1", 0, "e", "h", "cpu()", 5, 10, 320, 2, 2, 1, 0, 5, List.of()),
+            "model", "trunk-1", 0, "e", "h", "cpu()", 5, 10, 320, 2, 2, 1, 0, 5, List.of(), 0, 5),
         6);
     TrialView trunk = m.trial("trunk-1").orElseThrow();
     assertEquals("trunk", trunk.kind());
     assertEquals("running", trunk.status());
     m.taskSucceeded("trunk-1");
     m.taskSucceeded(b.trialId());
+    assertEquals("running", m.trial("trunk-1").orElseThrow().status(), "5 of 10 steps");
+    m.report(
+        new LiveProgress(
+            "model", "trunk-1", 0, "e", "h", "cpu()", 10, 10, 640, 2, 2, 1, 6, 9, List.of(), 5, 10),
+        10);
+    m.taskSucceeded("trunk-1");
     assertEquals("finished", m.trial("trunk-1").orElseThrow().status());
+    assertEquals(1, m.snapshot(false).progress().running(), "the trunk is no running trial");
     assertEquals(
         "running", m.trial(b.trialId()).orElseThrow().status(), "a trial waits for its commit");
   }
