@@ -143,6 +143,7 @@ public final class ReportWriter {
     }
     html.append(backtestTable(analysis));
     html.append(allocationSection(study));
+    html.append(IsoflopQualitySection.html(study, facts));
     if (learningRates != null) {
       html.append(learningRateSection(learningRates));
     }
