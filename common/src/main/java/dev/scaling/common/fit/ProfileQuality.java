@@ -180,12 +180,99 @@ public record ProfileQuality(double noise, List<BudgetFit> budgets, Agreement ag
         && agreement.agrees();
   }
 
-  /** The sentences for people: one per budget, then the agreement. */
+  /** The sentences for people: one per budget, the agreement, then the verdict. */
   public List<String> sentences() {
     List<String> out = new ArrayList<>();
     budgets.forEach(b -> out.add(b.sentence()));
     out.add(agreement.sentence());
+    out.add(verdict());
     return out;
+  }
+
+  /**
+   * The verdict in one sentence: what meets the bar and what does not, and when one model size is
+   * the worst point of several budgets on the same side of their parabolas, that it is one model's
+   * offset repeated (a trunk shared by every budget under wsd repeats its seed's offset in each)
+   * rather than scatter within a profile.
+   */
+  public String verdict() {
+    if (meetsBar()) {
+      return String.format(
+          Locale.ROOT,
+          "verdict: every profile within %sx the noise of its parabola, every vertex interior, and"
+              + " the approaches agree within %s",
+          fmt(SMOOTH_NOISES),
+          fmt(AGREE_FACTOR));
+    }
+    List<String> parts = new ArrayList<>();
+    long rough = budgets.stream().filter(b -> !b.smooth()).count();
+    long edge = budgets.stream().filter(b -> !b.interior()).count();
+    if (rough > 0) {
+      parts.add(
+          String.format(
+              Locale.ROOT,
+              "%d of %d budgets rough (%s)",
+              rough,
+              budgets.size(),
+              String.join(
+                  ", ",
+                  budgets.stream()
+                      .filter(b -> !b.smooth())
+                      .map(
+                          b ->
+                              String.format(
+                                  Locale.ROOT, "C=%.3g at %.1fx", b.compute(), b.worstInNoise()))
+                      .toList())));
+    }
+    if (edge > 0) {
+      parts.add(String.format(Locale.ROOT, "%d of %d vertices not interior", edge, budgets.size()));
+    }
+    if (!agreement.agrees()) {
+      parts.add("the approaches do not agree within " + fmt(AGREE_FACTOR));
+    }
+    StringBuilder s = new StringBuilder("verdict: ").append(String.join("; ", parts));
+    String repeated = repeatedWorst();
+    if (repeated != null) {
+      s.append(". ").append(repeated);
+    }
+    return s.toString();
+  }
+
+  /**
+   * When one N is the worst point of two or more budgets, always on the same side of the parabola,
+   * a sentence saying so; else null.
+   */
+  private String repeatedWorst() {
+    for (BudgetFit b : budgets) {
+      if (Double.isNaN(b.worstDistance())) {
+        continue;
+      }
+      List<BudgetFit> same =
+          budgets.stream()
+              .filter(
+                  o ->
+                      !Double.isNaN(o.worstDistance())
+                          && Math.abs(Math.log(o.worstN() / b.worstN())) < 1e-9
+                          && Math.signum(o.worstDistance()) == Math.signum(b.worstDistance()))
+              .toList();
+      if (same.size() >= 2) {
+        double lo = same.stream().mapToDouble(BudgetFit::worstDistance).min().orElseThrow();
+        double hi = same.stream().mapToDouble(BudgetFit::worstDistance).max().orElseThrow();
+        return String.format(
+            Locale.ROOT,
+            "N=%.4g is the worst point in %d of %d budgets, always %s its parabola (%+.4f to"
+                + " %+.4f nats): one model size off by about the same amount in every budget, not"
+                + " scatter within a profile; where one trunk serves all budgets of a width (wsd),"
+                + " its seed's offset repeats in each, and more seeds per size would average it",
+            b.worstN(),
+            same.size(),
+            budgets.size(),
+            b.worstDistance() > 0 ? "above" : "below",
+            lo,
+            hi);
+      }
+    }
+    return null;
   }
 
   /**

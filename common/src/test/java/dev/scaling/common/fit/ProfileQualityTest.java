@@ -76,6 +76,14 @@ class ProfileQualityTest {
     }
     assertFalse(q.meetsBar(), "one budget is rough");
     assertTrue(large.sentence().contains("4.0x the noise: rough"), large.sentence());
+    // The same N is the worst point of both budgets, both above: one model's repeated offset.
+    assertTrue(q.verdict().startsWith("verdict: 1 of 2 budgets rough (C=8.00e+12 at 4.0x)"));
+    assertTrue(
+        q.verdict()
+            .contains(
+                "N=1.000e+04 is the worst point in 2 of 2 budgets, always above its parabola"
+                    + " (+0.0060 to +0.0120 nats)"),
+        q.verdict());
   }
 
   @Test
@@ -135,6 +143,7 @@ class ProfileQualityTest {
     assertTrue(q.agreement().agrees());
     assertEquals(List.of(), q.agreement().reasons());
     assertTrue(q.meetsBar());
+    assertTrue(q.verdict().startsWith("verdict: every profile within 3x"), q.verdict());
     assertEquals(8e13, q.agreement().compute(), 8e13 * 1e-6);
     assertEquals(1.2e5, q.agreement().estimates().get(1).nOpt(), 1e-4);
   }

@@ -69,12 +69,9 @@ public final class IsoflopQualitySection {
     h.append(q.agreement().agrees() ? "<p>" : "<p class=\"warn\">")
         .append(ReportWriter.esc(q.agreement().sentence()))
         .append("</p>");
-    h.append(
-        q.meetsBar()
-            ? "<p><b>Verdict:</b> every profile smooth, every vertex interior, and the approaches"
-                + " agree.</p>"
-            : "<p class=\"warn\"><b>Verdict:</b> not every profile is smooth with an interior"
-                + " vertex, or the approaches disagree: read the lines above.</p>");
+    h.append(q.meetsBar() ? "<p><b>" : "<p class=\"warn\"><b>")
+        .append(ReportWriter.esc(q.verdict()))
+        .append("</b></p>");
     return h.toString();
   }
 }

@@ -57,7 +57,7 @@ class IsoflopQualitySectionTest {
             "<tr><td>8.00e+12</td><td>7</td><td>10000</td><td>+0.0120</td><td>4.0</td>"
                 + "<td><b>no</b></td>"),
         html);
-    assertTrue(html.contains("<b>Verdict:</b> not every profile is smooth"), html);
+    assertTrue(html.contains("<b>verdict: 1 of 2 budgets rough (C=8.00e+12 at 4.0x)"), html);
     String summary = SweepFit.summary(s.study().analysis(), s, List.of(), facts);
     assertTrue(summary.contains("4.0x the noise: rough"), summary);
   }
