@@ -9,9 +9,11 @@ import dev.scaling.common.fit.BootstrapResult;
 import dev.scaling.common.fit.DesignCheck;
 import dev.scaling.common.fit.Interval;
 import dev.scaling.common.fit.LawFit;
+import dev.scaling.common.fit.ProfileQuality;
 import dev.scaling.common.fit.ScalingAnalysis;
 import dev.scaling.common.fit.ScalingFitter;
 import dev.scaling.driver.report.IntervalText;
+import dev.scaling.driver.report.IsoflopQualitySection;
 import dev.scaling.driver.report.LearningRateTransfer;
 import dev.scaling.driver.report.LossTrends;
 import dev.scaling.driver.report.ReportWriter;
@@ -335,6 +337,10 @@ public final class SweepFit {
               facts.evalTokens() == null ? "" : " (" + facts.evalTokens() + " held-out tokens)"));
       for (LossTrends trend : LossTrends.of(a.points(), facts.evalNoise())) {
         s.append("  check: ").append(trend.sentence(facts.evalNoise())).append('\n');
+      }
+      ProfileQuality q = IsoflopQualitySection.quality(study, facts);
+      if (q != null) {
+        q.sentences().forEach(l -> s.append("  profiles: ").append(l).append('\n'));
       }
     }
     if (facts.seedSpread() != null) {

@@ -130,6 +130,7 @@ public final class ReportWriter {
     html.append(
         dev.scaling.driver.report.paper.PaperFigures.of(analysis, rows, curves, facts).html());
     html.append(allocationSection(study));
+    html.append(IsoflopQualitySection.html(study, facts));
     if (learningRates != null) {
       html.append(learningRateSection(learningRates));
     }
