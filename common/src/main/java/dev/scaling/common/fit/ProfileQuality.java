@@ -36,7 +36,7 @@ public record ProfileQuality(double noise, List<BudgetFit> budgets, Agreement ag
    * One budget's profile against its parabola (loss quadratic in log10 N).
    *
    * @param compute the budget in FLOPs
-   * @param models points in the profile
+   * @param models model sizes in the profile (replicas of one size are one point, their mean)
    * @param worstN N of the point farthest from the parabola
    * @param worstDistance that point's loss minus the parabola's there (nats; NaN without a
    *     parabola)
@@ -295,23 +295,33 @@ public record ProfileQuality(double noise, List<BudgetFit> budgets, Agreement ag
     return new ProfileQuality(noise, fits, agreement(study, fits));
   }
 
-  /** A profile's worst distance from its own parabola. */
+  /**
+   * A profile's worst distance from its own parabola. Replicas (seeds) of one model size are one
+   * point of the profile, their mean loss: the parabola is fitted through every row, and a size's
+   * seeds scatter around it by the training noise that more seeds average away.
+   */
   static BudgetFit fit(Allocation.Profile p, double noise) {
-    int worst = -1;
+    java.util.TreeMap<Double, double[]> bySize = new java.util.TreeMap<>();
+    for (int i = 0; i < p.n().size(); i++) {
+      double[] sum = bySize.computeIfAbsent(p.n().get(i), k -> new double[2]);
+      sum[0] += p.loss().get(i);
+      sum[1] += 1;
+    }
+    double worstN = Double.NaN;
     double worstDistance = Double.NaN;
     if (!Double.isNaN(p.c2())) {
-      for (int i = 0; i < p.n().size(); i++) {
-        double r = p.loss().get(i) - p.predict(p.n().get(i));
-        if (worst < 0 || Math.abs(r) > Math.abs(worstDistance)) {
-          worst = i;
+      for (java.util.Map.Entry<Double, double[]> e : bySize.entrySet()) {
+        double r = e.getValue()[0] / e.getValue()[1] - p.predict(e.getKey());
+        if (Double.isNaN(worstDistance) || Math.abs(r) > Math.abs(worstDistance)) {
+          worstN = e.getKey();
           worstDistance = r;
         }
       }
     }
     return new BudgetFit(
         p.compute(),
-        p.n().size(),
-        worst < 0 ? Double.NaN : p.n().get(worst),
+        bySize.size(),
+        worstN,
         worstDistance,
         p.vertexN(),
         p.position(),

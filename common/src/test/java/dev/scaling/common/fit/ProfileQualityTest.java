@@ -87,6 +87,25 @@ class ProfileQualityTest {
   }
 
   @Test
+  void of_measuresReplicasOfOneSizeByTheirMean() {
+    // Two seeds of every size: the middle size's seeds sit e above and e below the parabola, so
+    // their mean is on it and every size's mean is on it: the worst distance is 0, not e (each seed
+    // alone would be 2e/3 off a parabola through one of them, e off through both).
+    double e = 0.02;
+    List<ScalingPoint> pts = new ArrayList<>(budget(1e12, parabola(0, e)));
+    pts.addAll(budget(1e12, parabola(0, -e)));
+    pts.addAll(budget(8e12, parabola(0, e)));
+    pts.addAll(budget(8e12, parabola(0, -e)));
+    ProfileQuality q = ProfileQuality.of(study(pts), NOISE);
+    assertNotNull(q);
+    for (ProfileQuality.BudgetFit b : q.budgets()) {
+      assertEquals(7, b.models(), "replicas of a size count once");
+      assertEquals(0, b.worstDistance(), 1e-9);
+      assertTrue(b.smooth());
+    }
+  }
+
+  @Test
   void of_flagsAVertexOutsideTheRangeAsNotInterior() {
     // A parabola whose vertex lies 0.6 past the largest x (X0 + 0.45): the lowest loss is the last
     // point, and an exact quadratic puts the vertex at x = X0 + 0.6, position (0.6 + 0.45) / 0.9.
