@@ -355,8 +355,9 @@ class SpecParserTest {
   @Test
   void parse_isoflopExampleIsValid() throws Exception {
     SweepSpec s = SpecParser.parse(Path.of("..", "examples", "isoflop.yaml"));
-    assertEquals(4, s.grid().isoflop().budgets().size());
+    assertEquals(3, s.grid().isoflop().budgets().size());
     assertEquals(7, s.grid().isoflop().models());
+    assertEquals(2, s.grid().seeds().size());
   }
 
   static Stream<Arguments> malformedIsoflop() {

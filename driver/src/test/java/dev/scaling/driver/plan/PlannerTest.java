@@ -446,11 +446,13 @@ class PlannerTest {
   }
 
   @Test
-  void isoflop_examplePlansFourBudgetsOfSevenModels() throws Exception {
+  void isoflop_examplePlansThreeBudgetsOfSevenModelsAndTwoSeeds() throws Exception {
     SweepSpec example = SpecParser.parse(Path.of("..", "examples", "isoflop.yaml"));
     Plan plan = Planner.plan(example);
     List<Double> budgets = example.grid().isoflop().budgets();
-    assertTrue(budgets.size() >= 4);
+    assertEquals(3, budgets.size());
+    int seeds = example.grid().seeds().size();
+    assertEquals(2, seeds);
     for (double c : budgets) {
       List<Trial> of = plan.ofBudget(c);
       assertEquals(7, of.stream().map(Trial::nParams).distinct().count(), "7 distinct N at " + c);
@@ -458,6 +460,6 @@ class PlannerTest {
         assertEquals(1.0, 6.0 * t.nParams() * t.tokens() / c, 0.05);
       }
     }
-    assertEquals(budgets.size() * 7, plan.trials().size());
+    assertEquals(budgets.size() * 7 * seeds, plan.trials().size());
   }
 }
