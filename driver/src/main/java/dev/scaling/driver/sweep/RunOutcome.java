@@ -21,6 +21,7 @@ import java.util.List;
  * @param wallSeconds wall time of the run
  * @param predictions the predicted branches (none unless the spec sets {@code
  *     training.predict_branches}), with their checks under {@code --verify-predictions}
+ * @param phases how long each phase of the run took (what {@code ./sweep bench --scale} reports)
  */
 public record RunOutcome(
     String runId,
@@ -30,10 +31,41 @@ public record RunOutcome(
     int trainedThisRun,
     FitOutcome fit,
     double wallSeconds,
-    BranchPredictions predictions) {
+    BranchPredictions predictions,
+    Phases phases) {
   public RunOutcome {
     outcomes = List.copyOf(outcomes);
     predictions = predictions == null ? BranchPredictions.none(CurveLawForm.MPL) : predictions;
+    phases = phases == null ? Phases.UNMEASURED : phases;
+  }
+
+  /**
+   * Wall time of the phases of one run, in seconds (NaN where a phase did not run).
+   *
+   * @param resumeSeconds reading OUT's commits and deciding what still trains
+   * @param trainSeconds training through the trial executor
+   * @param tablesSeconds reading the commits back and writing {@code OUT/trials} and {@code
+   *     OUT/curves}
+   * @param fitSeconds the final fits and the report
+   */
+  public record Phases(
+      double resumeSeconds, double trainSeconds, double tablesSeconds, double fitSeconds) {
+    /** A run whose phases were not timed. */
+    public static final Phases UNMEASURED =
+        new Phases(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+  }
+
+  /** A run with predicted branches whose phases were not timed. */
+  public RunOutcome(
+      String runId,
+      String outDir,
+      Plan plan,
+      List<TrialOutcome> outcomes,
+      int trainedThisRun,
+      FitOutcome fit,
+      double wallSeconds,
+      BranchPredictions predictions) {
+    this(runId, outDir, plan, outcomes, trainedThisRun, fit, wallSeconds, predictions, null);
   }
 
   /** A run without predicted branches. */
@@ -45,7 +77,7 @@ public record RunOutcome(
       int trainedThisRun,
       FitOutcome fit,
       double wallSeconds) {
-    this(runId, outDir, plan, outcomes, trainedThisRun, fit, wallSeconds, null);
+    this(runId, outDir, plan, outcomes, trainedThisRun, fit, wallSeconds, null, null);
   }
 
   /** Trials with the given status. */

@@ -86,7 +86,9 @@ public final class SweepService {
     SweepFiles.checkWritable(outDir, hadoop);
     request.resume().checkSameSweep(outDir, OutComparison.of(outDir, sweep, hadoop));
     CommitLog commits = new CommitLog(outDir, hadoop);
+    long resumeStart = System.nanoTime();
     List<Trial> todo = decide(request.resume(), training, commits, console);
+    double resumeSeconds = (System.nanoTime() - resumeStart) / 1e9;
 
     SparkSession spark = SparkSession.builder().appName("sweep " + sweep.name()).getOrCreate();
     int slots = SweepRunner.slots(spark);
@@ -133,6 +135,7 @@ public final class SweepService {
     // The tables are consolidated from the commit files: every committed trial of this plan exactly
     // once, including those committed by earlier runs into the same OUT; commits of trials outside
     // the plan (an earlier grid's) are left out, so the tables and fits describe this sweep only.
+    long tablesStart = System.nanoTime();
     CommitLog.Read read = commits.load();
     Map<String, Integer> order = plan.positions();
     List<TrialOutcome> all = inPlan(read.outcomes().values(), order);
@@ -140,6 +143,7 @@ public final class SweepService {
     // Predicted branches are derived from the committed curves now (never committed themselves).
     BranchPredictions predictions = predict(plan, all, console);
     ResultTables.write(spark, all, predictions.predicted(), trained.runId(), outDir);
+    double tablesSeconds = (System.nanoTime() - tablesStart) / 1e9;
     console.print(RunSummary.trials(all));
     console.print(predictions.summary());
     if (foreign > 0) {
@@ -151,6 +155,7 @@ public final class SweepService {
     }
     console.print(
         RunSummary.quarantined(commits.quarantined(), "set aside (by this run or an earlier one)"));
+    long fitStart = System.nanoTime();
     FitOutcome fit =
         fit(
             all,
@@ -161,6 +166,7 @@ public final class SweepService {
             finalFit(request, sweep.seed()),
             fits,
             console);
+    double fitSeconds = (System.nanoTime() - fitStart) / 1e9;
     if (fit != null) {
       watch.model().fit(SweepLaws.pageFit(fit));
     }
@@ -173,7 +179,8 @@ public final class SweepService {
             trained.outcomes().size(),
             fit,
             (System.nanoTime() - start) / 1e9,
-            predictions);
+            predictions,
+            new RunOutcome.Phases(resumeSeconds, trainSeconds, tablesSeconds, fitSeconds));
     if (!todo.isEmpty()) {
       writeEstimate(estimate, trainSeconds, todo.size(), slots, outDir, hadoop, console);
     }
