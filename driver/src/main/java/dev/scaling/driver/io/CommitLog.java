@@ -20,10 +20,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
@@ -33,6 +36,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.util.functional.FutureIO;
 
 /**
  * The durable record of finished trials: one JSON file per trial under {@code OUT/commits/}, named
@@ -72,6 +76,25 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
  * parsed or fails its checksum is moved to {@code OUT/quarantine/} with a {@code .reason} file
  * beside it; its trial counts as not committed, so it trains again. {@link #startOver} (for {@code
  * --force}) moves the whole folder aside to {@code OUT/.replaced-<UTC time>/commits}.
+ *
+ * <p><b>Reading at scale.</b> The layout of OUT that this class reads and writes:
+ *
+ * <ul>
+ *   <li>{@code OUT/commits/<trial id>.json}: one outcome per trial, written by its task (the source
+ *       of truth);
+ *   <li>{@code OUT/manifests/manifest-<6-digit sequence>.json}: the outcomes of many commits, each
+ *       with its commit file's name, length and modification time, written by the driver only
+ *       ({@link CommitIndex#compact}) once {@value CommitIndex#MANIFEST_EVERY} commits are not
+ *       covered by any and at the end of a run, merged into one when there are more than {@value
+ *       CommitIndex#MERGE_ABOVE}; an entry counts only while its commit is listed with that length
+ *       and time;
+ *   <li>{@code OUT/quarantine/}: unreadable commits and manifests, each with a {@code .reason}.
+ * </ul>
+ *
+ * {@link #load} makes two listings whatever the number of commits (the commit folder, the manifest
+ * folder) and opens the manifests and only the commits no manifest covers; {@link #read(String)}
+ * opens one trial's commit; {@link #index} keeps what was read for a driver that then reads only
+ * what is new. An OUT without manifests reads as before, one open per commit.
  */
 public final class CommitLog {
   private static final ObjectMapper JSON =
@@ -145,16 +168,7 @@ public final class CommitLog {
     // place.
     for (int attempt = 0; attempt < 2; attempt++) {
       if (!fs.exists(target)) {
-        byte[] bytes = JSON.writeValueAsBytes(outcome);
-        if (fs instanceof LocalFileSystem local) {
-          linkIfAbsent((RawLocalFileSystem) local.getRaw(), target, bytes);
-        } else if (fs instanceof RawLocalFileSystem raw) {
-          linkIfAbsent(raw, target, bytes);
-        } else if ("s3a".equals(fs.getScheme())) {
-          createIfAbsent(fs, target, bytes);
-        } else {
-          renameIfAbsent(fs, target, bytes);
-        }
+        writeIfAbsent(fs, target, JSON.writeValueAsBytes(outcome));
       }
       TrialOutcome onStore = readOrSetAside(fs, target, new ArrayList<>());
       if (onStore != null) {
@@ -164,8 +178,27 @@ public final class CommitLog {
     throw new IOException("the commit of trial " + id + " at " + target + " stays unreadable");
   }
 
+  /**
+   * Writes {@code bytes} to {@code target} unless it exists, never leaving a partial file under
+   * that name (see the class comment for each store).
+   *
+   * @return whether this call wrote it (always true where the store cannot tell: S3A without
+   *     conditional writes)
+   */
+  static boolean writeIfAbsent(FileSystem fs, Path target, byte[] bytes) throws IOException {
+    if (fs instanceof LocalFileSystem local) {
+      return linkIfAbsent((RawLocalFileSystem) local.getRaw(), target, bytes);
+    } else if (fs instanceof RawLocalFileSystem raw) {
+      return linkIfAbsent(raw, target, bytes);
+    } else if ("s3a".equals(fs.getScheme())) {
+      return createIfAbsent(fs, target, bytes);
+    } else {
+      return renameIfAbsent(fs, target, bytes);
+    }
+  }
+
   /** Temporary file, then a hard link to the final name: fails atomically when the name exists. */
-  private static void linkIfAbsent(RawLocalFileSystem raw, Path target, byte[] bytes)
+  private static boolean linkIfAbsent(RawLocalFileSystem raw, Path target, byte[] bytes)
       throws IOException {
     java.nio.file.Path file = raw.pathToFile(target).toPath();
     java.nio.file.Path tmp =
@@ -185,8 +218,10 @@ public final class CommitLog {
       // A checksum left by a commit that was deleted by hand would fail LocalFileSystem's reads of
       // this one.
       Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
+      return true;
     } catch (FileAlreadyExistsException lost) {
       // An earlier attempt committed first; its outcome stands.
+      return false;
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -207,20 +242,25 @@ public final class CommitLog {
   /**
    * A create that fails when the object exists (a conditional PUT on S3A with conditional writes).
    */
-  private static void createIfAbsent(FileSystem fs, Path target, byte[] bytes) throws IOException {
+  private static boolean createIfAbsent(FileSystem fs, Path target, byte[] bytes)
+      throws IOException {
     try (FSDataOutputStream out = fs.createFile(target).overwrite(false).build()) {
       out.write(bytes);
+      return true;
     } catch (org.apache.hadoop.fs.FileAlreadyExistsException lost) {
       // An earlier attempt committed first; its outcome stands.
+      return false;
     } catch (IOException e) {
       if (!fs.exists(target)) {
         throw e;
       }
+      return false;
     }
   }
 
   /** Temporary file, then a rename that refuses an existing destination (HDFS). */
-  private static void renameIfAbsent(FileSystem fs, Path target, byte[] bytes) throws IOException {
+  private static boolean renameIfAbsent(FileSystem fs, Path target, byte[] bytes)
+      throws IOException {
     Path tmp =
         new Path(target.getParent(), "." + target.getName() + "." + UUID.randomUUID() + ".tmp");
     try (FSDataOutputStream out = fs.create(tmp, false)) {
@@ -230,7 +270,9 @@ public final class CommitLog {
     }
     if (!fs.rename(tmp, target)) {
       fs.delete(tmp, false);
+      return false;
     }
+    return true;
   }
 
   /**
@@ -239,13 +281,32 @@ public final class CommitLog {
    */
   private TrialOutcome readOrSetAside(FileSystem fs, Path file, List<Quarantined> quarantined)
       throws IOException {
+    Parsed p = readCommit(fs, file, null, quarantined);
+    return p == null ? null : p.outcome();
+  }
+
+  /**
+   * A commit as read.
+   *
+   * @param outcome what it holds
+   * @param length how many bytes it held
+   */
+  record Parsed(TrialOutcome outcome, long length) {}
+
+  /**
+   * The commit in {@code file} (opened with {@code status} when known, which spares an object
+   * store's status lookup), or null when it was unreadable (then moved to quarantine and added to
+   * {@code quarantined}) or is gone.
+   */
+  Parsed readCommit(FileSystem fs, Path file, FileStatus status, List<Quarantined> quarantined)
+      throws IOException {
     String reason;
-    try (InputStream in = fs.open(file)) {
+    try (InputStream in = openForRead(fs, file, status)) {
       byte[] bytes = in.readAllBytes();
       if (bytes.length == 0) {
         reason = "the file is empty (what a power loss before the commit reached the disk leaves)";
       } else {
-        return JSON.readValue(bytes, TrialOutcome.class);
+        return new Parsed(JSON.readValue(bytes, TrialOutcome.class), bytes.length);
       }
     } catch (FileNotFoundException gone) {
       return null;
@@ -258,6 +319,14 @@ public final class CommitLog {
     return null;
   }
 
+  /** Opens {@code file}, handing the store its {@code status} when known (null: unknown). */
+  static InputStream openForRead(FileSystem fs, Path file, FileStatus status) throws IOException {
+    if (status == null) {
+      return fs.open(file);
+    }
+    return FutureIO.awaitFuture(fs.openFile(file).withFileStatus(status).build());
+  }
+
   /**
    * Every readable commit, keyed by trial id (empty when nothing was committed yet); unreadable
    * ones are quarantined (see {@link #load}) and left out.
@@ -267,29 +336,62 @@ public final class CommitLog {
   }
 
   /**
-   * Reads every commit; one that is empty, cannot be parsed or fails its checksum is moved to
-   * {@code OUT/quarantine/} with the reason beside it, and its trial is not committed any more.
-   * Other I/O errors (the store is unreachable, permission denied) are thrown: they say nothing
-   * about the commit.
+   * Reads every commit, through the manifests where they cover it (see {@link CommitIndex#load}):
+   * two listings (the commit folder, the manifest folder) whatever the number of commits, and opens
+   * of the manifests and of the commits no manifest covers. A commit that is empty, cannot be
+   * parsed or fails its checksum is moved to {@code OUT/quarantine/} with the reason beside it, and
+   * its trial is not committed any more. Other I/O errors (the store is unreachable, permission
+   * denied) are thrown: they say nothing about the commit.
    */
   public Read load() throws IOException {
+    return index().load();
+  }
+
+  /**
+   * A fresh, unread index of this log, for a reader that reads the commits once and then only what
+   * is new (the driver while a sweep runs).
+   */
+  public CommitIndex index() {
+    return new CommitIndex(this);
+  }
+
+  /**
+   * One trial's commit: one open, no listing; null when the trial has none. An unreadable commit is
+   * quarantined as {@link #load} does, and null returned.
+   */
+  public TrialOutcome read(String trialId) throws IOException {
+    FileSystem fs = dir.getFileSystem(conf);
+    return readOrSetAside(fs, new Path(dir, trialId + ".json"), new ArrayList<>());
+  }
+
+  /**
+   * The commits of {@code trialIds} that exist: one listing, then one open per trial among them
+   * that has a commit (none for those without). Unreadable ones are quarantined and left out.
+   */
+  public Map<String, TrialOutcome> read(Collection<String> trialIds) throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
     Map<String, TrialOutcome> out = new LinkedHashMap<>();
-    List<Quarantined> quarantined = new ArrayList<>();
+    Set<String> wanted = new HashSet<>(trialIds);
     FileStatus[] files;
     try {
-      files = fs.listStatus(dir, CommitLog::isCommit);
+      files = fs.listStatus(dir, p -> isCommit(p) && wanted.contains(trialIdOf(p.getName())));
     } catch (FileNotFoundException e) {
-      return new Read(out, quarantined);
+      return out;
     }
     Arrays.sort(files, Comparator.comparing(f -> f.getPath().getName()));
+    List<Quarantined> quarantined = new ArrayList<>();
     for (FileStatus f : files) {
-      TrialOutcome o = readOrSetAside(fs, f.getPath(), quarantined);
-      if (o != null) {
-        out.put(o.trial().trialId(), o);
+      Parsed p = readCommit(fs, f.getPath(), f, quarantined);
+      if (p != null) {
+        out.put(p.outcome().trial().trialId(), p.outcome());
       }
     }
-    return new Read(out, quarantined);
+    return out;
+  }
+
+  /** The trial id a commit file's name stands for. */
+  static String trialIdOf(String commitName) {
+    return commitName.substring(0, commitName.length() - ".json".length());
   }
 
   /** Every commit set aside in {@code OUT/quarantine} so far (by any run), with its reason. */
@@ -301,7 +403,11 @@ public final class CommitLog {
     try {
       files =
           fs.listStatus(
-              folder, p -> !p.getName().endsWith(".reason") && !p.getName().endsWith(".crc"));
+              folder,
+              p ->
+                  !p.getName().endsWith(".reason")
+                      && !p.getName().endsWith(".crc")
+                      && !CommitIndex.isManifestName(p.getName()));
     } catch (FileNotFoundException e) {
       return found;
     }
@@ -319,6 +425,24 @@ public final class CommitLog {
     return found;
   }
 
+  /** {@code OUT/commits}. */
+  Path dir() {
+    return dir;
+  }
+
+  /** {@code OUT/manifests}. */
+  Path manifestDir() {
+    return new Path(dir.getParent(), "manifests");
+  }
+
+  FileSystem fs() throws IOException {
+    return dir.getFileSystem(conf);
+  }
+
+  static ObjectMapper json() {
+    return JSON;
+  }
+
   private Path quarantineFolder() {
     return new Path(dir.getParent(), "quarantine");
   }
@@ -327,7 +451,7 @@ public final class CommitLog {
    * Moves an unreadable commit to {@code OUT/quarantine/} and writes the reason beside it; empty
    * when another reader moved it first.
    */
-  private java.util.Optional<Quarantined> quarantine(FileSystem fs, Path file, String reason)
+  java.util.Optional<Quarantined> quarantine(FileSystem fs, Path file, String reason)
       throws IOException {
     Path folder = quarantineFolder();
     fs.mkdirs(folder);
@@ -353,7 +477,7 @@ public final class CommitLog {
     return java.util.Optional.of(new Quarantined(file.getName(), target.toString(), reason));
   }
 
-  private static String firstLine(String message) {
+  static String firstLine(String message) {
     if (message == null) {
       return "(no message)";
     }
@@ -361,7 +485,7 @@ public final class CommitLog {
     return nl < 0 ? message : message.substring(0, nl);
   }
 
-  private static boolean isCommit(Path p) {
+  static boolean isCommit(Path p) {
     return p.getName().endsWith(".json") && !p.getName().startsWith(".");
   }
 
@@ -369,7 +493,7 @@ public final class CommitLog {
    * Starts OUT over (for {@code --force}): moves the commit folder, unread, to {@code
    * OUT/.replaced-<UTC time>/commits} (a rename; a copy and a delete on object stores), so no
    * finished trial is destroyed, and removes {@code OUT/checkpoints}, so no trial of the new run
-   * resumes the old run's weights.
+   * resumes the old run's weights. {@code OUT/manifests} moves with the commits.
    */
   public Replaced startOver() throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
@@ -392,6 +516,12 @@ public final class CommitLog {
     if (!fs.rename(dir, moved)) {
       throw new IOException(
           "could not move " + dir + " aside to " + moved + " (nothing was deleted)");
+    }
+    // The manifests summarize the moved commits: they go with them (unread, like the commits).
+    Path manifests = manifestDir();
+    if (fs.exists(manifests) && !fs.rename(manifests, new Path(aside, "manifests"))) {
+      throw new IOException(
+          "could not move " + manifests + " aside to " + aside + " (nothing was deleted)");
     }
     return new Replaced(files.length, moved.toString(), checkpointsRemoved);
   }

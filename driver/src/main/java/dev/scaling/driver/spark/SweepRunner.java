@@ -162,14 +162,15 @@ public final class SweepRunner implements TrialExecutor {
                   maxAttempts,
                   committed.result().status().label()));
         }
-        // Trials of the failed jobs that committed before Spark cancelled them count as done.
-        Map<String, TrialOutcome> committed = commits.readAll();
-        for (Trial t : pending) {
-          TrialOutcome c = committed.get(t.trialId());
-          if (c != null) {
-            outcomes.putIfAbsent(t.trialId(), c);
-          }
-        }
+        // Trials of the failed jobs that committed before Spark cancelled them count as done: one
+        // listing, and opens of those pending trials' commits only.
+        commits
+            .read(
+                pending.stream()
+                    .map(Trial::trialId)
+                    .filter(id -> !outcomes.containsKey(id))
+                    .toList())
+            .forEach(outcomes::putIfAbsent);
         pending = pending.stream().filter(t -> !outcomes.containsKey(t.trialId())).toList();
         if (!pending.isEmpty()) {
           monitor.note(

@@ -137,7 +137,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
         // A retry after a lost executor: the lost attempt may have committed before it died. The
         // first
         // commit is the trial's outcome, so return it instead of training again.
-        TrialOutcome earlier = commits.readAll().get(trial.trialId());
+        TrialOutcome earlier = commits.read(trial.trialId());
         if (earlier != null) {
           tokens.add(earlier.result().tokensTrained());
           (earlier.result().status() == TrialStatus.FINISHED

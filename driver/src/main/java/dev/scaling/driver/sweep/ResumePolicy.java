@@ -4,6 +4,7 @@ import dev.scaling.common.spec.SpecException;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
+import dev.scaling.driver.io.CommitIndex;
 import dev.scaling.driver.io.CommitLog;
 import dev.scaling.driver.plan.Plan;
 import java.io.IOException;
@@ -80,11 +81,19 @@ public record ResumePolicy(boolean force, boolean extend, boolean rerunFailed) {
    * force} moves them aside, unread, and removes the old run's checkpoints).
    */
   public Decision decide(Plan plan, CommitLog commits) throws IOException {
+    return decide(plan, commits.index());
+  }
+
+  /**
+   * As {@link #decide(Plan, CommitLog)}, reading the commits into {@code index} (one {@link
+   * CommitIndex#load}), which then holds them for the rest of the run.
+   */
+  public Decision decide(Plan plan, CommitIndex index) throws IOException {
     if (force) {
       // Moved aside unread: --force must also work on commits this version cannot read.
-      return new Decision(plan.trials(), 0, 0, List.of(), commits.startOver(), List.of());
+      return new Decision(plan.trials(), 0, 0, List.of(), index.startOver(), List.of());
     }
-    CommitLog.Read read = commits.load();
+    CommitLog.Read read = index.load();
     Map<String, TrialOutcome> committed = read.outcomes();
     List<Trial> todo = new ArrayList<>();
     int skipped = 0;
@@ -94,7 +103,7 @@ public record ResumePolicy(boolean force, boolean extend, boolean rerunFailed) {
       if (c == null) {
         todo.add(t);
       } else if (rerunFailed && c.result().status() == TrialStatus.FAILED) {
-        commits.remove(t.trialId());
+        index.remove(t.trialId());
         todo.add(t);
         rerun++;
       } else {

@@ -10,6 +10,7 @@ import dev.scaling.common.trial.Seeds;
 import dev.scaling.common.trial.Trial;
 import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.driver.fit.FitOutcome;
+import dev.scaling.driver.io.CommitIndex;
 import dev.scaling.driver.io.CommitLog;
 import dev.scaling.driver.io.SweepFiles;
 import dev.scaling.driver.live.SweepWatch;
@@ -85,7 +86,8 @@ public final class SweepService {
     }
     SweepFiles.checkWritable(outDir, hadoop);
     request.resume().checkSameSweep(outDir, OutComparison.of(outDir, sweep, hadoop));
-    CommitLog commits = new CommitLog(outDir, hadoop);
+    // The commits are read once, here; the watch then reads only new ones into the same index.
+    CommitIndex commits = new CommitLog(outDir, hadoop).index();
     long resumeStart = System.nanoTime();
     List<Trial> todo = decide(request.resume(), training, commits, console);
     double resumeSeconds = (System.nanoTime() - resumeStart) / 1e9;
@@ -135,11 +137,15 @@ public final class SweepService {
     // The tables are consolidated from the commit files: every committed trial of this plan exactly
     // once, including those committed by earlier runs into the same OUT; commits of trials outside
     // the plan (an earlier grid's) are left out, so the tables and fits describe this sweep only.
+    // From the index the watch kept current, after one more listing (reads only what it lacks);
+    // the final manifest then makes the next resume read a few files instead of every commit.
     long tablesStart = System.nanoTime();
-    CommitLog.Read read = commits.load();
+    commits.refresh();
+    commits.compact(true);
+    Map<String, TrialOutcome> committed = commits.outcomes();
     Map<String, Integer> order = plan.positions();
-    List<TrialOutcome> all = inPlan(read.outcomes().values(), order);
-    int foreign = read.outcomes().size() - all.size();
+    List<TrialOutcome> all = inPlan(committed.values(), order);
+    int foreign = committed.size() - all.size();
     // Predicted branches are derived from the committed curves now (never committed themselves).
     BranchPredictions predictions = predict(plan, all, console);
     ResultTables.write(spark, all, predictions.predicted(), trained.runId(), outDir);
@@ -154,7 +160,9 @@ public final class SweepService {
           foreign);
     }
     console.print(
-        RunSummary.quarantined(commits.quarantined(), "set aside (by this run or an earlier one)"));
+        RunSummary.quarantined(
+            new CommitLog(outDir, hadoop).quarantined(),
+            "set aside (by this run or an earlier one)"));
     long fitStart = System.nanoTime();
     FitOutcome fit =
         fit(
@@ -201,8 +209,8 @@ public final class SweepService {
   }
 
   /** The trials to train under {@code policy}; prints what it skips or forgets. */
-  static List<Trial> decide(ResumePolicy policy, Plan plan, CommitLog commits, PrintStream console)
-      throws IOException {
+  static List<Trial> decide(
+      ResumePolicy policy, Plan plan, CommitIndex commits, PrintStream console) throws IOException {
     ResumePolicy.Decision d = policy.decide(plan, commits);
     if (d.replaced() != null) {
       console.print(RunSummary.replaced(d.replaced()));
@@ -305,7 +313,7 @@ public final class SweepService {
       SparkSession spark,
       Plan plan,
       List<Trial> todo,
-      CommitLog commits,
+      CommitIndex commits,
       String outDir,
       Configuration hadoop,
       SweepRequest request,
@@ -326,9 +334,8 @@ public final class SweepService {
         SweepWatch.start(
             spark.sparkContext(),
             plan,
-            commits.readAll().values(),
-            outDir,
-            hadoop,
+            commits.outcomes().values(),
+            commits,
             committed -> {
               if (!refinedPrinted[0]) {
                 refinedPrinted[0] = printRefined(console, plan, committed, toTrain, slots);

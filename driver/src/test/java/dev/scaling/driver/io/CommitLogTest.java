@@ -53,7 +53,7 @@ public class CommitLogTest {
   }
 
   /** An outcome of {@code trial} told apart from the other writers' by executor and loss. */
-  static TrialOutcome outcome(Trial trial, int writer) {
+  public static TrialOutcome outcome(Trial trial, int writer) {
     TrialResult r =
         TrialResult.builder(trial.trialId(), TrialStatus.FINISHED)
             .finalTrainLoss(2.0 + writer)
@@ -271,5 +271,193 @@ public class CommitLogTest {
     assertEquals(
         List.of(TRIAL.trialId() + ".json"),
         log.quarantined().stream().map(CommitLog.Quarantined::commit).toList());
+  }
+
+  /** {@code n} distinct trials: one grid point, {@code n} seeds. */
+  public static List<Trial> trials(int n) {
+    StringBuilder seeds = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      seeds.append(i == 0 ? "" : ", ").append(i);
+    }
+    return Planner.plan(
+            SpecParser.parse(
+                """
+        name: c
+        seed: 1
+        data: {source: synthetic}
+        model: {context: 16, head_size: 16}
+        grid: {width: [16], depth: [1], tokens: [4096], seeds: [SEEDS]}
+        training: {batch_size: 8, learning_rate: 3.0e-3}
+        """
+                    .replace("SEEDS", seeds)))
+        .trials();
+  }
+
+  /**
+   * A log of {@code n} committed trials under {@code dir}, read through the counting file system.
+   */
+  public static CommitLog committed(Path dir, List<Trial> trials) throws Exception {
+    Configuration conf = new Configuration();
+    CountingLocalFileSystem.install(conf);
+    CommitLog log = new CommitLog(dir.toUri().toString(), conf);
+    for (int i = 0; i < trials.size(); i++) {
+      log.commit(outcome(trials.get(i), i));
+    }
+    return log;
+  }
+
+  @Test
+  void load_listsTwiceAndOpensOnlyManifestsAndUncoveredCommits(@TempDir Path dir) throws Exception {
+    List<Trial> trials = trials(300);
+    CommitLog log = committed(dir, trials.subList(0, 290));
+
+    CountingLocalFileSystem.Counts before = CountingLocalFileSystem.counts();
+    CommitLog.Read first = log.load();
+    CountingLocalFileSystem.Counts made = CountingLocalFileSystem.counts().since(before);
+    assertEquals(290, first.outcomes().size());
+    assertEquals(2, made.listings(), "the commit folder and the (absent) manifest folder");
+    assertEquals(290, made.opens(), "without manifests every commit is opened once");
+
+    CommitIndex index = log.index();
+    index.load();
+    assertEquals("manifest-000001.json", index.compact(true));
+    for (int i = 290; i < 300; i++) {
+      log.commit(outcome(trials.get(i), i));
+    }
+
+    before = CountingLocalFileSystem.counts();
+    CommitLog.Read second = log.load();
+    made = CountingLocalFileSystem.counts().since(before);
+    assertEquals(2, made.listings());
+    assertEquals(1 + 10, made.opens(), "the manifest and the 10 commits it does not cover");
+    assertEquals(300, second.outcomes().size());
+    for (int i = 0; i < 300; i++) {
+      assertEquals(outcome(trials.get(i), i), second.outcomes().get(trials.get(i).trialId()));
+    }
+    assertTrue(second.quarantined().isEmpty());
+  }
+
+  @Test
+  void load_doesNotResurrectARemovedCommitFromAManifest(@TempDir Path dir) throws Exception {
+    List<Trial> trials = trials(20);
+    CommitLog log = committed(dir, trials);
+    CommitIndex index = log.index();
+    index.load();
+    index.compact(true);
+
+    log.remove(trials.get(3).trialId());
+
+    CountingLocalFileSystem.Counts before = CountingLocalFileSystem.counts();
+    Map<String, TrialOutcome> read = log.readAll();
+    assertEquals(1, CountingLocalFileSystem.counts().since(before).opens(), "the manifest only");
+    assertEquals(19, read.size());
+    assertFalse(read.containsKey(trials.get(3).trialId()));
+  }
+
+  @Test
+  void load_rereadsACommitReplacedSinceTheManifest(@TempDir Path dir) throws Exception {
+    List<Trial> trials = trials(20);
+    CommitLog log = committed(dir, trials);
+    CommitIndex index = log.index();
+    index.load();
+    index.compact(true);
+    // --rerun-failed removed it and a later attempt committed another outcome.
+    log.remove(trials.get(5).trialId());
+    TrialOutcome later = outcome(trials.get(5), 1005);
+    log.commit(later);
+    Path file = dir.resolve("commits").resolve(trials.get(5).trialId() + ".json");
+    Files.setLastModifiedTime(
+        file,
+        java.nio.file.attribute.FileTime.fromMillis(
+            Files.getLastModifiedTime(file).toMillis() + 5_000));
+
+    CountingLocalFileSystem.Counts before = CountingLocalFileSystem.counts();
+    Map<String, TrialOutcome> read = log.readAll();
+    assertEquals(2, CountingLocalFileSystem.counts().since(before).opens());
+    assertEquals(later, read.get(trials.get(5).trialId()));
+    assertEquals(2.0 + 1005, read.get(trials.get(5).trialId()).result().finalTrainLoss(), 0);
+    assertEquals(20, read.size());
+  }
+
+  @Test
+  void load_setsACorruptManifestAsideAndReadsItsCommitsOneByOne(@TempDir Path dir)
+      throws Exception {
+    List<Trial> trials = trials(12);
+    CommitLog log = committed(dir, trials);
+    CommitIndex index = log.index();
+    index.load();
+    String manifest = index.compact(true);
+    Path file = dir.resolve("manifests").resolve(manifest);
+    String text = Files.readString(file);
+    Files.writeString(file, text.substring(0, text.length() / 2));
+
+    CountingLocalFileSystem.Counts before = CountingLocalFileSystem.counts();
+    CommitLog.Read read = log.load();
+    assertEquals(1 + 12, CountingLocalFileSystem.counts().since(before).opens());
+    assertEquals(12, read.outcomes().size());
+    assertTrue(read.quarantined().isEmpty(), "no commit was set aside");
+    assertFalse(Files.exists(file));
+    Path aside = dir.resolve("quarantine").resolve(manifest);
+    assertEquals(text.substring(0, text.length() / 2), Files.readString(aside), "kept as found");
+    assertTrue(
+        Files.readString(dir.resolve("quarantine").resolve(manifest + ".reason"))
+            .contains("parsed"));
+    assertTrue(log.quarantined().isEmpty(), "a manifest is not a commit: no trial trains again");
+  }
+
+  @Test
+  void read_opensOneCommitWithoutListing(@TempDir Path dir) throws Exception {
+    List<Trial> trials = trials(30);
+    CommitLog log = committed(dir, trials);
+
+    CountingLocalFileSystem.Counts before = CountingLocalFileSystem.counts();
+    TrialOutcome one = log.read(trials.get(17).trialId());
+    TrialOutcome none = log.read("0123456789abcdef");
+    CountingLocalFileSystem.Counts made = CountingLocalFileSystem.counts().since(before);
+
+    assertEquals(outcome(trials.get(17), 17), one);
+    assertEquals(null, none);
+    assertEquals(0, made.listings());
+    assertEquals(2, made.opens());
+  }
+
+  @Test
+  void readSome_listsOnceAndOpensOnlyTheWantedCommits(@TempDir Path dir) throws Exception {
+    List<Trial> trials = trials(30);
+    CommitLog log = committed(dir, trials.subList(0, 20));
+
+    CountingLocalFileSystem.Counts before = CountingLocalFileSystem.counts();
+    Map<String, TrialOutcome> read =
+        log.read(
+            List.of(trials.get(2).trialId(), trials.get(9).trialId(), trials.get(25).trialId()));
+    CountingLocalFileSystem.Counts made = CountingLocalFileSystem.counts().since(before);
+
+    assertEquals(
+        Map.of(
+            trials.get(2).trialId(), outcome(trials.get(2), 2),
+            trials.get(9).trialId(), outcome(trials.get(9), 9)),
+        read);
+    assertEquals(1, made.listings());
+    assertEquals(2, made.opens(), "trial 25 has no commit: not opened");
+  }
+
+  @Test
+  void startOver_movesTheManifestsAsideWithTheCommits(@TempDir Path dir) throws Exception {
+    List<Trial> trials = trials(5);
+    CommitLog log = committed(dir, trials);
+    CommitIndex index = log.index();
+    index.load();
+    String manifest = index.compact(true);
+
+    CommitLog.Replaced r = log.startOver();
+
+    assertEquals(5, r.commits());
+    assertFalse(Files.exists(dir.resolve("manifests")));
+    assertTrue(
+        Files.exists(
+            Path.of(java.net.URI.create(r.movedTo()))
+                .resolveSibling("manifests")
+                .resolve(manifest)));
+    assertTrue(log.readAll().isEmpty());
   }
 }
