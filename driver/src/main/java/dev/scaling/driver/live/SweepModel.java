@@ -372,7 +372,8 @@ public final class SweepModel {
   /**
    * The curves shown: the running rows' (newest report first when there are more than {@value
    * #MAX_CURVES}), then the others' sampled across the grid: their (width, depth, tokens) cells
-   * take turns, each cell's curves picked evenly over its plan order.
+   * take turns (cells picked evenly over the plan's order when there are more cells than curves
+   * left), each cell's curves picked evenly over its plan order.
    */
   private SweepView.Curves curves(List<Row> live) {
     List<Row> chosen = new ArrayList<>();
@@ -402,8 +403,16 @@ public final class SweepModel {
     }
     int budget = MAX_CURVES - chosen.size();
     if (budget > 0 && !cells.isEmpty()) {
-      // Quotas: one curve per cell in turn until the budget or the cells run out.
       List<List<Row>> groups = new ArrayList<>(cells.values());
+      if (budget < groups.size()) {
+        // Fewer curves than cells: cells picked evenly over the grid's order, one curve each.
+        List<List<Row>> spread = new ArrayList<>();
+        for (int j = 0; j < budget; j++) {
+          spread.add(groups.get((int) ((j + 0.5) * groups.size() / budget)));
+        }
+        groups = spread;
+      }
+      // Quotas: one curve per cell in turn until the budget or the cells run out.
       int[] quota = new int[groups.size()];
       boolean more = true;
       while (budget > 0 && more) {

@@ -240,10 +240,11 @@ public final class SweepPage extends HttpServlet {
               Locale.ROOT,
               "<p id=\"sweep-curves-note\">curves: %d sampled of %,d (the running trials first,"
                   + " then spread over the grid's width x depth x tokens cells), each at most %d"
-                  + " points</p>",
+                  + " points%s; every trial's whole curve: its id's link</p>",
               curves.shown(),
               curves.of(),
-              curves.pointsMax()));
+              curves.series().size() > CROWDED ? curves.pointsMax() / 2 : curves.pointsMax(),
+              curves.series().size() > CROWDED ? ", training loss only" : ""));
     }
     sb.append(chart(curves));
     if (v.fit() != null) {
@@ -494,18 +495,29 @@ public final class SweepPage extends HttpServlet {
   /** The chart script's path beside the page ({@code /sweep/charts.js}). */
   static final String SCRIPT = "charts.js";
 
+  /** Curves above which the page's chart is crowded: it then draws half the points, lines only. */
+  static final int CROWDED = 50;
+
   /**
    * Training-loss curves against tokens (log axis), held-out losses as points whose tooltip names
    * the trial, drawn by the report's chart script ({@link ChartHtml}); a sentence before any point
-   * exists.
+   * exists. Above {@value #CROWDED} curves the chart draws every other point of each and no
+   * held-out points, so that the page renders in well under a second at 200 curves.
    */
   static String chart(SweepView.Curves curves) {
     Chart c =
         Chart.of("Learning curves", Axis.log("training tokens"), Axis.log("loss (nats/token)"));
+    boolean crowded = curves.series().size() > CROWDED;
     for (SweepView.CurveSeries t : curves.series()) {
       List<Point> train = new ArrayList<>();
       List<Point> eval = new ArrayList<>();
-      for (int i = 0; i < t.tokensAt().size(); i++) {
+      int n = t.tokensAt().size();
+      // A crowded chart draws every other point (the last kept) and no held-out points.
+      int stride = crowded ? 2 : 1;
+      for (int i = 0; i < n; i++) {
+        if (i % stride != 0 && i != n - 1) {
+          continue;
+        }
         long tokens = t.tokensAt().get(i);
         Double trainLoss = t.trainLoss().get(i);
         Double evalLoss = t.evalLoss().get(i);
@@ -515,7 +527,7 @@ public final class SweepPage extends HttpServlet {
         if (trainLoss != null && trainLoss > 0) {
           train.add(Point.of(tokens, trainLoss));
         }
-        if (evalLoss != null && evalLoss > 0) {
+        if (evalLoss != null && evalLoss > 0 && !crowded) {
           eval.add(
               new Point(
                   tokens,
