@@ -10,9 +10,11 @@ import dev.scaling.driver.plan.Trunk;
 import dev.scaling.driver.plan.Trunks;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -225,8 +227,18 @@ public final class SweepModel {
     this.estimate = e;
   }
 
-  /** The sweep now; {@code withCurves} adds every trial's curve points. */
-  public synchronized SweepView snapshot(boolean withCurves) {
+  /** The sweep now, with the first page of the trial table in plan order. */
+  public SweepView snapshot() {
+    return snapshot(SweepQuery.FIRST_PAGE);
+  }
+
+  /**
+   * The sweep now: totals, aggregates per grid axis, every running row, the page of the trial table
+   * {@code q} asks for and a sample of the learning curves. Its size is bounded whatever the
+   * sweep's (a page of rows, the running ones, {@value #MAX_CURVES} curves of at most {@value
+   * #CURVE_POINTS} points).
+   */
+  public synchronized SweepView snapshot(SweepQuery q) {
     long now = System.currentTimeMillis();
     double elapsed = (now - startMillis) / 1000.0;
     int finished = 0;
@@ -240,14 +252,22 @@ public final class SweepModel {
     int trunksFinished = 0;
     double flopsDone = 0;
     double baselines = 0;
-    List<Row> chains = new ArrayList<>();
-    List<TrialView> views = new ArrayList<>();
+    List<Row> live = new ArrayList<>();
+    List<Row> matched = new ArrayList<>();
+    Map<String, TreeMap<Comparable<?>, int[]>> axes = new LinkedHashMap<>();
+    Filter filter = new Filter(q);
+    int index = 0;
     for (Row r : rows.values()) {
-      views.add(r.view(now, withCurves));
+      r.order = index++;
       flopsDone += r.workDone();
       baselines += r.baseline;
-      chains.add(r);
       LiveStatus status = r.shownStatus();
+      if (status == LiveStatus.RUNNING || status == LiveStatus.RETRIED) {
+        live.add(r);
+      }
+      if (filter.test(r, status)) {
+        matched.add(r);
+      }
       if (r.trial == null) {
         // A trunk: counted apart from the trials, never among them.
         trunks++;
@@ -267,6 +287,7 @@ public final class SweepModel {
         case RETRIED -> retried++;
         default -> {}
       }
+      count(axes, r.trial, status);
     }
     double rate = elapsed > 0 ? (flopsDone - flopsCommittedBefore - baselines) / elapsed : 0;
     Double eta = null;
@@ -274,7 +295,7 @@ public final class SweepModel {
       // A chain runs at its head's own measured speed, and at least at one slot's share of the
       // rate (a segment's speed reads low for its first steps, its set-up included).
       double critical = 0;
-      for (Row r : chains) {
+      for (Row r : rows.values()) {
         double left = r.chainLeft();
         if (left > 0) {
           critical = Math.max(critical, left / Math.max(r.flopRate(), rate / slots));
@@ -304,8 +325,243 @@ public final class SweepModel {
             updates > 0 ? lagMax : null,
             updates > 0 ? (now - lastUpdateMillis) / 1000.0 : null,
             heartbeatInterval);
+    if (!q.sort().equals("plan") || q.descending()) {
+      Comparator<Row> order = comparator(q.sort(), now);
+      matched.sort(q.descending() ? order.reversed() : order);
+    }
+    List<TrialView> page = new ArrayList<>();
+    for (int i = q.offset(); i < Math.min(matched.size(), q.offset() + q.limit()); i++) {
+      page.add(matched.get(i).view(now, false));
+    }
+    List<TrialView> runningViews = new ArrayList<>();
+    for (Row r : live.subList(0, Math.min(live.size(), SweepView.MAX_RUNNING))) {
+      runningViews.add(r.view(now, false));
+    }
+    SweepView.Page pageOf =
+        new SweepView.Page(
+            q.offset(),
+            q.limit(),
+            q.sort(),
+            q.descending(),
+            q.statuses().stream().sorted().toList(),
+            q.text(),
+            matched.size(),
+            rows.size(),
+            live.size());
     return new SweepView(
-        sweepName, now, elapsed, progress, freshness, estimate, fit, List.copyOf(views));
+        sweepName,
+        now,
+        elapsed,
+        progress,
+        freshness,
+        estimate,
+        fit,
+        axisCounts(axes),
+        List.copyOf(runningViews),
+        pageOf,
+        List.copyOf(page),
+        curves(live));
+  }
+
+  /** Curves a snapshot holds at most. */
+  static final int MAX_CURVES = 200;
+
+  /** Points a snapshot's curve holds at most. */
+  static final int CURVE_POINTS = 64;
+
+  /**
+   * The curves shown: the running rows' (newest report first when there are more than {@value
+   * #MAX_CURVES}), then the others' sampled across the grid: their (width, depth, tokens) cells
+   * take turns (cells picked evenly over the plan's order when there are more cells than curves
+   * left), each cell's curves picked evenly over its plan order.
+   */
+  private SweepView.Curves curves(List<Row> live) {
+    List<Row> chosen = new ArrayList<>();
+    List<Row> runningWithPoints = new ArrayList<>();
+    for (Row r : live) {
+      if (r.hasCurve()) {
+        runningWithPoints.add(r);
+      }
+    }
+    if (runningWithPoints.size() > MAX_CURVES) {
+      runningWithPoints.sort(Comparator.comparingLong((Row r) -> -r.receivedAtMillis));
+    }
+    chosen.addAll(runningWithPoints.subList(0, Math.min(MAX_CURVES, runningWithPoints.size())));
+    Map<String, List<Row>> cells = new LinkedHashMap<>();
+    int withPoints = runningWithPoints.size();
+    for (Row r : rows.values()) {
+      LiveStatus s = r.shownStatus();
+      if (s == LiveStatus.RUNNING || s == LiveStatus.RETRIED || !r.hasCurve()) {
+        continue;
+      }
+      withPoints++;
+      String cell =
+          r.trial == null
+              ? "trunk"
+              : r.trial.width() + "x" + r.trial.depth() + "x" + r.trial.tokens();
+      cells.computeIfAbsent(cell, k -> new ArrayList<>()).add(r);
+    }
+    int budget = MAX_CURVES - chosen.size();
+    if (budget > 0 && !cells.isEmpty()) {
+      List<List<Row>> groups = new ArrayList<>(cells.values());
+      if (budget < groups.size()) {
+        // Fewer curves than cells: cells picked evenly over the grid's order, one curve each.
+        List<List<Row>> spread = new ArrayList<>();
+        for (int j = 0; j < budget; j++) {
+          spread.add(groups.get((int) ((j + 0.5) * groups.size() / budget)));
+        }
+        groups = spread;
+      }
+      // Quotas: one curve per cell in turn until the budget or the cells run out.
+      int[] quota = new int[groups.size()];
+      boolean more = true;
+      while (budget > 0 && more) {
+        more = false;
+        for (int g = 0; g < groups.size() && budget > 0; g++) {
+          if (quota[g] < groups.get(g).size()) {
+            quota[g]++;
+            budget--;
+            more = true;
+          }
+        }
+      }
+      for (int g = 0; g < groups.size(); g++) {
+        List<Row> cell = groups.get(g);
+        int n = cell.size();
+        for (int j = 0; j < quota[g]; j++) {
+          chosen.add(cell.get(quota[g] == n ? j : (int) ((j + 0.5) * n / quota[g])));
+        }
+      }
+    }
+    chosen.sort(Comparator.comparingInt((Row r) -> r.order));
+    List<SweepView.CurveSeries> series = new ArrayList<>();
+    for (Row r : chosen) {
+      series.add(r.series());
+    }
+    return new SweepView.Curves(
+        series.size(), withPoints, MAX_CURVES, CURVE_POINTS, List.copyOf(series));
+  }
+
+  /** Adds a trial's status to the counts at its value of every axis. */
+  private static void count(
+      Map<String, TreeMap<Comparable<?>, int[]>> axes, Trial t, LiveStatus status) {
+    put(axes, "width", t.width(), status);
+    put(axes, "depth", t.depth(), status);
+    put(axes, "tokens", t.tokens(), status);
+    put(axes, "batch_size", t.training().batchSize(), status);
+    put(axes, "learning_rate", t.training().learningRate(), status);
+    put(axes, "replica", t.replica(), status);
+  }
+
+  private static void put(
+      Map<String, TreeMap<Comparable<?>, int[]>> axes,
+      String axis,
+      Comparable<?> value,
+      LiveStatus status) {
+    int[] c =
+        axes.computeIfAbsent(axis, k -> new TreeMap<>()).computeIfAbsent(value, k -> new int[5]);
+    switch (status) {
+      case RUNNING, RETRIED -> c[1]++;
+      case FINISHED -> c[2]++;
+      case DIVERGED -> c[3]++;
+      case FAILED -> c[4]++;
+      default -> {}
+    }
+    c[0]++;
+  }
+
+  /** The axes with more than one value. */
+  private static List<SweepView.AxisCounts> axisCounts(
+      Map<String, TreeMap<Comparable<?>, int[]>> axes) {
+    List<SweepView.AxisCounts> out = new ArrayList<>();
+    axes.forEach(
+        (axis, values) -> {
+          if (values.size() > 1) {
+            List<SweepView.ValueCounts> vs = new ArrayList<>();
+            values.forEach(
+                (v, c) ->
+                    vs.add(
+                        new SweepView.ValueCounts(
+                            String.valueOf(v), c[0], c[1], c[2], c[3], c[4])));
+            out.add(new SweepView.AxisCounts(axis, List.copyOf(vs)));
+          }
+        });
+    return List.copyOf(out);
+  }
+
+  /** The order of a sort key; ties and rows without the value keep plan order. */
+  private static Comparator<Row> comparator(String sort, long now) {
+    Comparator<Row> plan = Comparator.comparingInt(r -> r.order);
+    Comparator<Row> key =
+        switch (sort) {
+          case "id" -> Comparator.comparing(r -> r.id);
+          case "width" -> Comparator.comparingLong(r -> r.shape()[0]);
+          case "depth" -> Comparator.comparingLong(r -> r.shape()[1]);
+          case "tokens" -> Comparator.comparingLong(r -> r.shape()[2]);
+          case "flops" -> Comparator.comparingDouble(Row::workTotal);
+          case "status" -> Comparator.comparingInt(r -> r.shownStatus().ordinal());
+          case "step" -> Comparator.comparingLong(Row::stepNow);
+          case "eval_loss" -> Comparator.comparingDouble(r -> r.lossNow(true));
+          case "train_loss" -> Comparator.comparingDouble(r -> r.lossNow(false));
+          case "updated" ->
+              Comparator.comparingLong(
+                  r -> r.live == null ? Long.MAX_VALUE : now - r.receivedAtMillis);
+          default -> plan;
+        };
+    return key.thenComparing(plan);
+  }
+
+  /** A query's filters on a row. */
+  private static final class Filter {
+    private final Set<String> statuses;
+    private final List<String[]> terms = new ArrayList<>();
+
+    Filter(SweepQuery q) {
+      this.statuses = q.statuses();
+      for (String term : q.text().toLowerCase(Locale.ROOT).split("\\s+")) {
+        if (term.isEmpty()) {
+          continue;
+        }
+        int eq = term.indexOf('=');
+        terms.add(
+            eq < 0
+                ? new String[] {null, term}
+                : new String[] {term.substring(0, eq), term.substring(eq + 1)});
+      }
+    }
+
+    boolean test(Row r, LiveStatus status) {
+      if (!statuses.isEmpty() && !statuses.contains(status.label())) {
+        return false;
+      }
+      for (String[] t : terms) {
+        if (!matches(r, status, t[0], t[1])) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static boolean matches(Row r, LiveStatus status, String key, String value) {
+      long[] shape = r.shape();
+      String w = shape[0] < 0 ? "" : String.valueOf(shape[0]);
+      String d = shape[1] < 0 ? "" : String.valueOf(shape[1]);
+      String tokens = shape[2] < 0 ? "" : String.valueOf(shape[2]);
+      if (key == null) {
+        return r.id.toLowerCase(Locale.ROOT).contains(value)
+            || value.equals(w)
+            || value.equals(d)
+            || value.equals(tokens);
+      }
+      return switch (key) {
+        case "w", "width" -> value.equals(w);
+        case "d", "depth" -> value.equals(d);
+        case "tokens" -> value.equals(tokens);
+        case "status" -> status.label().equals(value);
+        case "id" -> r.id.toLowerCase(Locale.ROOT).contains(value);
+        default -> false;
+      };
+    }
   }
 
   /** One trial's row with its curve, or empty for an id the model does not know. */
@@ -326,6 +582,10 @@ public final class SweepModel {
     final List<Row> branches = new ArrayList<>();
     final TreeMap<Long, LivePoint> curve = new TreeMap<>();
     boolean trains = true;
+
+    /** The row's place in plan order, set by each snapshot. */
+    int order;
+
     LiveStatus status = LiveStatus.PLANNED;
     LiveProgress live;
     long receivedAtMillis;
@@ -451,15 +711,102 @@ public final class SweepModel {
       return worst;
     }
 
+    /**
+     * Takes the commit: the outcome holds the final numbers and the curve, so the live curve is
+     * dropped (kept only when the commit has no curve).
+     */
     void commit(TrialOutcome o) {
       outcome = o;
       status = LiveStatus.of(o.result().status());
       if (!o.result().curve().isEmpty()) {
         curve.clear();
-        for (CurvePoint p : o.result().curve()) {
-          curve.put(p.step(), new LivePoint(p.step(), p.tokens(), p.trainLoss(), p.evalLoss()));
-        }
       }
+    }
+
+    /** The curve: the committed one once it exists, else the live points. */
+    List<LivePoint> points() {
+      if (outcome != null && !outcome.result().curve().isEmpty()) {
+        List<LivePoint> out = new ArrayList<>();
+        for (CurvePoint p : outcome.result().curve()) {
+          out.add(new LivePoint(p.step(), p.tokens(), p.trainLoss(), p.evalLoss()));
+        }
+        return out;
+      }
+      return new ArrayList<>(curve.values());
+    }
+
+    boolean hasCurve() {
+      return !curve.isEmpty() || (outcome != null && !outcome.result().curve().isEmpty());
+    }
+
+    /** Width, depth and planned tokens; -1 where unknown. */
+    long[] shape() {
+      if (trial != null) {
+        return new long[] {trial.width(), trial.depth(), trial.tokens()};
+      }
+      if (trunk != null) {
+        Trial l = trunk.longest();
+        return new long[] {l.width(), l.depth(), trunk.lastFork() * l.tokensPerStep()};
+      }
+      return new long[] {-1, -1, -1};
+    }
+
+    long stepNow() {
+      if (outcome != null) {
+        return outcome.result().stepsDone();
+      }
+      return live == null ? 0 : live.stepsDone();
+    }
+
+    /** The newest held-out (or training) loss; +infinity when none, so that it sorts last. */
+    double lossNow(boolean eval) {
+      double v = Double.NaN;
+      if (outcome != null) {
+        v = eval ? outcome.result().finalEvalLoss() : outcome.result().finalTrainLoss();
+      } else if (live != null) {
+        v = eval ? live.evalLoss() : live.trainLoss();
+      }
+      return Double.isFinite(v) ? v : Double.POSITIVE_INFINITY;
+    }
+
+    /** The curve as the page draws it: thinned to {@link #CURVE_POINTS}, losses rounded. */
+    SweepView.CurveSeries series() {
+      List<LivePoint> all = points();
+      int n = all.size();
+      int m = Math.min(n, CURVE_POINTS);
+      List<Long> steps = new ArrayList<>(m);
+      List<Long> tokens = new ArrayList<>(m);
+      List<Double> train = new ArrayList<>(m);
+      List<Double> eval = new ArrayList<>(m);
+      int previous = -1;
+      for (int i = 0; i < m; i++) {
+        // Evenly over the points, the first and the last kept.
+        int at = m == 1 ? n - 1 : (int) Math.round((double) i * (n - 1) / (m - 1));
+        if (at == previous) {
+          continue;
+        }
+        previous = at;
+        LivePoint p = all.get(at);
+        steps.add(p.step());
+        tokens.add(p.tokens());
+        train.add(round(p.trainLoss()));
+        eval.add(round(p.evalLoss()));
+      }
+      long[] shape = shape();
+      return new SweepView.CurveSeries(
+          id,
+          shownStatus().label(),
+          shape[0] < 0 ? null : (int) shape[0],
+          shape[1] < 0 ? null : (int) shape[1],
+          shape[2] < 0 ? null : shape[2],
+          steps,
+          tokens,
+          train,
+          eval);
+    }
+
+    private static Double round(double v) {
+      return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : null;
     }
 
     void addPoint(LivePoint p) {
@@ -495,7 +842,7 @@ public final class SweepModel {
       List<CurveView> points = null;
       if (withCurve) {
         points =
-            curve.values().stream()
+            points().stream()
                 .map(
                     p ->
                         new CurveView(

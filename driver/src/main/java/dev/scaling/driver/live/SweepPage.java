@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import dev.scaling.driver.live.SweepView.CurveView;
 import dev.scaling.driver.live.SweepView.TrialView;
 import dev.scaling.driver.plan.Durations;
 import dev.scaling.driver.report.chart.Axis;
@@ -18,6 +17,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +66,14 @@ public final class SweepPage extends HttpServlet {
       String id = req.getParameter("trial");
       String body;
       if (id == null) {
-        body = json(model.snapshot(false));
+        SweepQuery q;
+        try {
+          q = SweepQuery.parse(req::getParameter);
+        } catch (IllegalArgumentException e) {
+          send(resp, 400, "application/json", json(Map.of("error", e.getMessage())));
+          return;
+        }
+        body = json(model.snapshot(q));
       } else {
         Optional<TrialView> t = model.trial(id);
         if (t.isEmpty()) {
@@ -104,8 +111,15 @@ public final class SweepPage extends HttpServlet {
               + "/json");
       return;
     }
-    SweepView view = model.snapshot(true);
-    String body = body(view);
+    SweepQuery q;
+    try {
+      q = SweepQuery.parse(req::getParameter);
+    } catch (IllegalArgumentException e) {
+      send(resp, 400, "text/plain", e.getMessage());
+      return;
+    }
+    SweepView view = model.snapshot(q);
+    String body = body(view, "0".equals(req.getParameter("refresh")));
     SparkUiHook h = hook;
     String html =
         h == null
@@ -143,9 +157,23 @@ public final class SweepPage extends HttpServlet {
     }
   }
 
-  /** The page's content (inside Spark's frame). */
+  /** The page's content (inside Spark's frame), reloading itself. */
   static String body(SweepView v) {
+    return body(v, false);
+  }
+
+  /**
+   * The page's content (inside Spark's frame): the totals, the aggregates per grid axis and the
+   * running trials when the sweep is larger than a page, the sampled curves, the fit and one page
+   * of the trial table; a script at its end records the render's duration on {@code <body>} ({@link
+   * PageTiming}).
+   *
+   * @param noRefresh the page was asked with {@code refresh=0}: its links keep it
+   */
+  static String body(SweepView v, boolean noRefresh) {
     StringBuilder sb = new StringBuilder();
+    SweepView.Page page = v.page();
+    boolean paged = page.total() > page.limit() || page.partial() || !page.status().isEmpty();
     SweepView.Progress p = v.progress();
     sb.append("<div id=\"sweep-summary\">");
     sb.append(
@@ -200,8 +228,25 @@ public final class SweepPage extends HttpServlet {
             seconds(f.lastUpdateSecondsAgo()),
             REFRESH_SECONDS));
     sb.append("</div>");
+    if (paged && !v.axes().isEmpty()) {
+      sb.append("<h4>Trials by grid axis</h4>");
+      axes(sb, v.axes());
+    }
     sb.append("<h4>Learning curves</h4>");
-    sb.append(chart(v.trials()));
+    SweepView.Curves curves = v.curves();
+    if (curves.sampled()) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "<p id=\"sweep-curves-note\">curves: %d sampled of %,d (the running trials first,"
+                  + " then spread over the grid's width x depth x tokens cells), each at most %d"
+                  + " points%s; every trial's whole curve: its id's link</p>",
+              curves.shown(),
+              curves.of(),
+              curves.series().size() > CROWDED ? curves.pointsMax() / 2 : curves.pointsMax(),
+              curves.series().size() > CROWDED ? ", training loss only" : ""));
+    }
+    sb.append(chart(curves));
     if (v.fit() != null) {
       sb.append(
           String.format(
@@ -210,49 +255,23 @@ public final class SweepPage extends HttpServlet {
     } else {
       sb.append("<p id=\"sweep-fit\">The laws are fitted once enough trials have finished.</p>");
     }
-    sb.append("<h4>Trials</h4>");
-    sb.append(
-        "<table class=\"table table-bordered table-sm\" id=\"sweep-trials\"><thead><tr>"
-            + "<th>trial</th><th>width</th><th>depth</th><th>tokens (D)</th><th>status</th>"
-            + "<th>executor</th><th>device</th><th>step</th><th>tokens done</th>"
-            + "<th>train loss</th><th>held-out loss</th><th>tokens/s</th><th>ETA / wall</th>"
-            + "<th>updated</th>"
-            + "</tr></thead><tbody>");
-    for (TrialView t : v.trials()) {
+    if (paged && !v.running().isEmpty()) {
       sb.append(
           String.format(
               Locale.ROOT,
-              "<tr id=\"trial-%s\" data-status=\"%s\" data-step=\"%d\" data-kind=\"%s\"><td><a"
-                  + " href=\"json?trial=%s\">%s</a></td><td>%s</td><td>%s</td><td>%s</td>"
-                  + "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%s</td>"
-                  + "<td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-              esc(t.id()),
-              t.status(),
-              t.step(),
-              t.kind(),
-              esc(t.id()),
-              esc(t.id()) + (t.kind().equals("trunk") ? " (trunk)" : ""),
-              t.width() == null ? "" : t.width(),
-              t.depth() == null ? "" : t.depth(),
-              t.tokens() == null ? "" : t.tokens(),
-              t.status() + (t.attempt() > 0 ? " (attempt " + t.attempt() + ")" : ""),
-              t.executor() == null ? "" : esc(t.executor() + " @ " + t.host()),
-              t.device() == null ? "" : esc(t.device()),
-              t.steps() == null ? String.valueOf(t.step()) : t.step() + " / " + t.steps(),
-              t.tokensDone(),
-              loss(t.trainLoss()),
-              loss(t.evalLoss()),
-              t.tokensPerSecond() == null
-                  ? ""
-                  : String.format(Locale.ROOT, "%.0f", t.tokensPerSecond()),
-              t.etaSeconds() != null
-                  ? "ETA " + Durations.format(t.etaSeconds())
-                  : t.wallSeconds() != null ? Durations.format(t.wallSeconds()) : "",
-              t.updatedSecondsAgo() == null
-                  ? ""
-                  : String.format(Locale.ROOT, "%.0f s ago", t.updatedSecondsAgo())));
+              "<h4>Running now (%d%s)</h4>",
+              page.runningTotal(),
+              page.runningTotal() > v.running().size()
+                  ? ", " + v.running().size() + " shown"
+                  : ""));
+      table(sb, v.running(), "sweep-running-trials", "running-", null, noRefresh);
     }
-    sb.append("</tbody></table>");
+    sb.append("<h4>Trials</h4>");
+    if (paged) {
+      pager(sb, v, noRefresh);
+    }
+    table(sb, v.trials(), "sweep-trials", "trial-", paged ? page : null, noRefresh);
+    sb.append(TIMING_SCRIPT);
     sb.append(
         "<script>setTimeout(function(){if(!/[?&]refresh=0/.test(location.search))"
             + "location.reload();},"
@@ -261,33 +280,258 @@ public final class SweepPage extends HttpServlet {
     return sb.toString();
   }
 
+  /**
+   * Records on {@code <body>} how long this render took ({@link PageTiming}): run on
+   * DOMContentLoaded after the chart script's own handler (registered earlier), so the curves are
+   * drawn; the DOM a browser dumps after load holds both attributes.
+   */
+  static final String TIMING_SCRIPT =
+      "<script>(function(){function mark(){var b=document.body,n=performance.getEntriesByType"
+          + "&&performance.getEntriesByType('navigation')[0],now=performance.now(),"
+          + "from=n?n.responseStart:0;b.setAttribute('data-render-ms',Math.max(0,now-from)"
+          + ".toFixed(1));if(!b.hasAttribute('data-first-render-ms'))"
+          + "b.setAttribute('data-first-render-ms',now.toFixed(1));}"
+          + "if(document.readyState==='loading')document.addEventListener('DOMContentLoaded',"
+          + "mark);else mark();})();</script>";
+
+  private static final String[][] COLUMNS = {
+    {"trial", "id"},
+    {"width", "width"},
+    {"depth", "depth"},
+    {"tokens (D)", "tokens"},
+    {"status", "status"},
+    {"executor", null},
+    {"device", null},
+    {"step", "step"},
+    {"tokens done", null},
+    {"train loss", "train_loss"},
+    {"held-out loss", "eval_loss"},
+    {"tokens/s", null},
+    {"ETA / wall", null},
+    {"updated", "updated"}
+  };
+
+  /** A table of rows; with {@code sortable} (the page shown) its headers link to sorted pages. */
+  private static void table(
+      StringBuilder sb,
+      List<TrialView> rows,
+      String id,
+      String rowPrefix,
+      SweepView.Page sortable,
+      boolean noRefresh) {
+    sb.append("<table class=\"table table-bordered table-sm\" id=\"")
+        .append(id)
+        .append("\"><thead><tr>");
+    for (String[] c : COLUMNS) {
+      sb.append("<th>");
+      if (sortable != null && c[1] != null) {
+        boolean current = sortable.sort().equals(c[1]);
+        boolean desc = current && !sortable.descending();
+        sb.append("<a href=\"")
+            .append(esc(link(sortable, 0, c[1], desc, noRefresh)))
+            .append("\">")
+            .append(c[0])
+            .append(current ? (sortable.descending() ? " &#9660;" : " &#9650;") : "")
+            .append("</a>");
+      } else {
+        sb.append(c[0]);
+      }
+      sb.append("</th>");
+    }
+    sb.append("</tr></thead><tbody>");
+    for (TrialView t : rows) {
+      row(sb, t, rowPrefix);
+    }
+    sb.append("</tbody></table>");
+  }
+
+  private static void row(StringBuilder sb, TrialView t, String prefix) {
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "<tr id=\"%s%s\" data-status=\"%s\" data-step=\"%d\" data-kind=\"%s\"><td><a"
+                + " href=\"json?trial=%s\">%s</a></td><td>%s</td><td>%s</td><td>%s</td>"
+                + "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%d</td><td>%s</td>"
+                + "<td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+            prefix,
+            esc(t.id()),
+            t.status(),
+            t.step(),
+            t.kind(),
+            esc(t.id()),
+            esc(t.id()) + (t.kind().equals("trunk") ? " (trunk)" : ""),
+            t.width() == null ? "" : t.width(),
+            t.depth() == null ? "" : t.depth(),
+            t.tokens() == null ? "" : t.tokens(),
+            t.status() + (t.attempt() > 0 ? " (attempt " + t.attempt() + ")" : ""),
+            t.executor() == null ? "" : esc(t.executor() + " @ " + t.host()),
+            t.device() == null ? "" : esc(t.device()),
+            t.steps() == null ? String.valueOf(t.step()) : t.step() + " / " + t.steps(),
+            t.tokensDone(),
+            loss(t.trainLoss()),
+            loss(t.evalLoss()),
+            t.tokensPerSecond() == null
+                ? ""
+                : String.format(Locale.ROOT, "%.0f", t.tokensPerSecond()),
+            t.etaSeconds() != null
+                ? "ETA " + Durations.format(t.etaSeconds())
+                : t.wallSeconds() != null ? Durations.format(t.wallSeconds()) : "",
+            t.updatedSecondsAgo() == null
+                ? ""
+                : String.format(Locale.ROOT, "%.0f s ago", t.updatedSecondsAgo())));
+  }
+
+  /** One small table per grid axis: its values' trials by status. */
+  private static void axes(StringBuilder sb, List<SweepView.AxisCounts> axes) {
+    sb.append("<div id=\"sweep-axes\" style=\"display:flex;flex-wrap:wrap;gap:16px\">");
+    for (SweepView.AxisCounts a : axes) {
+      sb.append("<table class=\"table table-bordered table-sm\" style=\"width:auto\"")
+          .append(" data-axis=\"")
+          .append(esc(a.axis()))
+          .append("\"><thead><tr><th>")
+          .append(esc(a.axis()))
+          .append("</th><th>trials</th><th>running</th><th>finished</th><th>diverged</th>")
+          .append("<th>failed</th></tr></thead><tbody>");
+      for (SweepView.ValueCounts c : a.values()) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "<tr><td>%s</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td></tr>",
+                esc(c.value()),
+                c.trials(),
+                c.running(),
+                c.finished(),
+                c.diverged(),
+                c.failed()));
+      }
+      sb.append("</tbody></table>");
+    }
+    sb.append("</div>");
+  }
+
+  /** Where the page stands ("showing 1-100 of 10,000"), links to its neighbours and the filters. */
+  private static void pager(StringBuilder sb, SweepView v, boolean noRefresh) {
+    SweepView.Page p = v.page();
+    int from = Math.min(p.matched(), p.offset() + 1);
+    int to = Math.min(p.matched(), p.offset() + v.trials().size());
+    sb.append("<p id=\"sweep-page\" data-matched=\"")
+        .append(p.matched())
+        .append("\" data-shown=\"")
+        .append(v.trials().size())
+        .append("\">")
+        .append(
+            String.format(
+                Locale.ROOT,
+                "showing %,d&ndash;%,d of %,d%s (sorted by %s%s)",
+                from,
+                to,
+                p.matched(),
+                p.matched() < p.total()
+                    ? String.format(Locale.ROOT, " matching, %,d in all", p.total())
+                    : "",
+                p.sort(),
+                p.descending() ? ", descending" : ""));
+    if (p.offset() > 0) {
+      sb.append(" &middot; <a id=\"sweep-prev\" href=\"")
+          .append(
+              esc(
+                  link(
+                      p, Math.max(0, p.offset() - p.limit()), p.sort(), p.descending(), noRefresh)))
+          .append("\">previous</a>");
+    }
+    if (p.offset() + p.limit() < p.matched()) {
+      sb.append(" &middot; <a id=\"sweep-next\" href=\"")
+          .append(esc(link(p, p.offset() + p.limit(), p.sort(), p.descending(), noRefresh)))
+          .append("\">next</a>");
+    }
+    sb.append("</p>");
+    sb.append("<form id=\"sweep-filter\" method=\"get\">status <select name=\"status\">")
+        .append("<option value=\"\">any</option>");
+    for (LiveStatus s : LiveStatus.values()) {
+      boolean selected = p.status().size() == 1 && p.status().get(0).equals(s.label());
+      sb.append("<option")
+          .append(selected ? " selected" : "")
+          .append(">")
+          .append(s.label())
+          .append("</option>");
+    }
+    sb.append("</select> filter <input name=\"q\" value=\"")
+        .append(esc(p.q()))
+        .append("\" placeholder=\"id, width=64, depth=4, tokens=...\">")
+        .append("<input type=\"hidden\" name=\"sort\" value=\"")
+        .append(p.descending() ? "-" : "")
+        .append(esc(p.sort()))
+        .append("\">");
+    if (p.limit() != SweepQuery.DEFAULT_LIMIT) {
+      sb.append("<input type=\"hidden\" name=\"limit\" value=\"").append(p.limit()).append("\">");
+    }
+    if (noRefresh) {
+      sb.append("<input type=\"hidden\" name=\"refresh\" value=\"0\">");
+    }
+    sb.append(" <button type=\"submit\">show</button></form>");
+  }
+
+  /** The page's address (relative) at {@code offset}, sorted by {@code sort}, filters kept. */
+  static String link(SweepView.Page p, int offset, String sort, boolean desc, boolean noRefresh) {
+    StringBuilder q = new StringBuilder("?offset=").append(offset);
+    if (p.limit() != SweepQuery.DEFAULT_LIMIT) {
+      q.append("&limit=").append(p.limit());
+    }
+    if (!sort.equals("plan") || desc) {
+      q.append("&sort=").append(desc ? "-" : "").append(sort);
+    }
+    if (!p.status().isEmpty()) {
+      q.append("&status=").append(String.join(",", p.status()));
+    }
+    if (!p.q().isEmpty()) {
+      q.append("&q=").append(URLEncoder.encode(p.q(), StandardCharsets.UTF_8));
+    }
+    if (noRefresh) {
+      q.append("&refresh=0");
+    }
+    return q.toString();
+  }
+
   /** The chart script's path beside the page ({@code /sweep/charts.js}). */
   static final String SCRIPT = "charts.js";
 
+  /** Curves above which the page's chart is crowded: it then draws half the points, lines only. */
+  static final int CROWDED = 50;
+
   /**
-   * Training-loss curves of every trial against tokens (log axis), held-out losses as points whose
-   * tooltip names the trial, drawn by the report's chart script ({@link ChartHtml}); a sentence
-   * before any point exists.
+   * Training-loss curves against tokens (log axis), held-out losses as points whose tooltip names
+   * the trial, drawn by the report's chart script ({@link ChartHtml}); a sentence before any point
+   * exists. Above {@value #CROWDED} curves the chart draws every other point of each and no
+   * held-out points, so that the page renders in well under a second at 200 curves.
    */
-  static String chart(List<TrialView> trials) {
+  static String chart(SweepView.Curves curves) {
     Chart c =
         Chart.of("Learning curves", Axis.log("training tokens"), Axis.log("loss (nats/token)"));
-    for (TrialView t : trials) {
-      List<CurveView> curve = t.curve() == null ? List.of() : t.curve();
+    boolean crowded = curves.series().size() > CROWDED;
+    for (SweepView.CurveSeries t : curves.series()) {
       List<Point> train = new ArrayList<>();
       List<Point> eval = new ArrayList<>();
-      for (CurveView v : curve) {
-        if (v.tokens() <= 0) {
+      int n = t.tokensAt().size();
+      // A crowded chart draws every other point (the last kept) and no held-out points.
+      int stride = crowded ? 2 : 1;
+      for (int i = 0; i < n; i++) {
+        if (i % stride != 0 && i != n - 1) {
           continue;
         }
-        if (v.trainLoss() != null && v.trainLoss() > 0 && Double.isFinite(v.trainLoss())) {
-          train.add(Point.of(v.tokens(), v.trainLoss()));
+        long tokens = t.tokensAt().get(i);
+        Double trainLoss = t.trainLoss().get(i);
+        Double evalLoss = t.evalLoss().get(i);
+        if (tokens <= 0) {
+          continue;
         }
-        if (v.evalLoss() != null && v.evalLoss() > 0 && Double.isFinite(v.evalLoss())) {
+        if (trainLoss != null && trainLoss > 0) {
+          train.add(Point.of(tokens, trainLoss));
+        }
+        if (evalLoss != null && evalLoss > 0 && !crowded) {
           eval.add(
               new Point(
-                  v.tokens(),
-                  v.evalLoss(),
+                  tokens,
+                  evalLoss,
                   Double.NaN,
                   Tip.of(
                       t.id(),
@@ -300,9 +544,9 @@ public final class SweepPage extends HttpServlet {
                       "status",
                       t.status(),
                       "step",
-                      String.valueOf(v.step()),
+                      String.valueOf(t.stepsAt().get(i)),
                       "held-out loss",
-                      String.format(Locale.ROOT, "%.4f", v.evalLoss()))));
+                      String.format(Locale.ROOT, "%.4f", evalLoss))));
         }
       }
       String name = t.id() + (t.width() == null ? "" : " (w=" + t.width() + ")");

@@ -14,7 +14,16 @@ import java.util.List;
  * @param freshness how old the live values are
  * @param estimate the time estimate printed before training, null when none was made
  * @param fit the current fit, null until enough trials finished
- * @param trials every trial of the plan in plan order, then trunks reported by tasks
+ * @param axes counts per status of the trials at each value of each grid axis that has more than
+ *     one value (width, depth, tokens, batch size, learning rate, replica), over the whole sweep
+ * @param running every trial and trunk running or retried now, in plan order (at most {@link
+ *     #MAX_RUNNING}); {@code page.running_total} counts them all
+ * @param page which page of the trial table {@code trials} is and how many rows passed its filters
+ * @param trials one page of the trial table: the rows of the plan (trials in plan order, then
+ *     trunks reported by tasks) that pass the query's filters, in its order, {@code page.limit} at
+ *     most
+ * @param curves the learning curves drawn: the running trials' and a sample of the others' across
+ *     the grid, each thinned
  */
 public record SweepView(
     String sweep,
@@ -24,7 +33,111 @@ public record SweepView(
     Freshness freshness,
     Estimate estimate,
     Fit fit,
-    List<TrialView> trials) {
+    List<AxisCounts> axes,
+    List<TrialView> running,
+    Page page,
+    List<TrialView> trials,
+    Curves curves) {
+
+  /** Running rows a snapshot lists at most (a sweep runs at most as many as it has slots). */
+  public static final int MAX_RUNNING = 1000;
+
+  /**
+   * Which page of the trial table a snapshot holds.
+   *
+   * @param offset rows of the filtered table before this page
+   * @param limit rows a page holds at most
+   * @param sort the sort key ({@link SweepQuery#SORTS})
+   * @param descending whether the order is reversed
+   * @param status the statuses shown, empty for all
+   * @param q the text filter, empty for none
+   * @param matched rows that pass the filters (the page is {@code offset} to {@code offset +
+   *     trials.size()} of them)
+   * @param total rows of the table unfiltered: the plan's trials and the trunks
+   * @param runningTotal rows running or retried now ({@code running} lists at most {@link
+   *     #MAX_RUNNING})
+   */
+  public record Page(
+      int offset,
+      int limit,
+      String sort,
+      boolean descending,
+      List<String> status,
+      String q,
+      int matched,
+      int total,
+      int runningTotal) {
+    /** Whether the table shows less than the whole sweep (filtered, or more rows than a page). */
+    public boolean partial() {
+      return matched < total || offset > 0 || matched > limit;
+    }
+  }
+
+  /**
+   * The trials at each value of one grid axis.
+   *
+   * @param axis {@code width}, {@code depth}, {@code tokens}, {@code batch_size}, {@code
+   *     learning_rate} or {@code replica}
+   * @param values one entry per value, in increasing order
+   */
+  public record AxisCounts(String axis, List<ValueCounts> values) {}
+
+  /**
+   * The trials at one value of an axis, by status.
+   *
+   * @param value the value as text
+   * @param trials planned trials with that value
+   * @param running running or retried now
+   * @param finished committed as finished
+   * @param diverged committed as diverged
+   * @param failed committed as failed
+   */
+  public record ValueCounts(
+      String value, int trials, int running, int finished, int diverged, int failed) {}
+
+  /**
+   * The learning curves of a snapshot: at most {@code limit} of them, the running trials' first,
+   * then a sample of the others spread over the grid's (width, depth, tokens) cells; every curve
+   * thinned to at most {@code pointsMax} points (its first and last kept).
+   *
+   * @param shown curves in {@code series}
+   * @param of trials (and trunks) that have curve points
+   * @param limit the most curves a snapshot holds
+   * @param pointsMax the most points a curve holds
+   * @param series the curves
+   */
+  public record Curves(int shown, int of, int limit, int pointsMax, List<CurveSeries> series) {
+    /** Whether some curves were left out or thinned away. */
+    public boolean sampled() {
+      return shown < of;
+    }
+  }
+
+  /**
+   * One trial's (or trunk's) learning curve, as columns: point i is ({@code tokens_at[i]}, {@code
+   * train_loss[i]}) with its held-out loss {@code eval_loss[i]} (null where not evaluated). Losses
+   * are rounded to 4 decimals.
+   *
+   * @param id trial or trunk id
+   * @param status its status now
+   * @param width model width, null outside the plan
+   * @param depth layers, null outside the plan
+   * @param tokens planned training tokens D, null outside the plan
+   * @param stepsAt optimizer steps of the points
+   * @param tokensAt training tokens of the points
+   * @param trainLoss training losses (null where not reported)
+   * @param evalLoss held-out losses (null where not evaluated)
+   */
+  public record CurveSeries(
+      String id,
+      String status,
+      Integer width,
+      Integer depth,
+      Long tokens,
+      List<Long> stepsAt,
+      List<Long> tokensAt,
+      List<Double> trainLoss,
+      List<Double> evalLoss) {}
 
   /**
    * The sweep's totals.

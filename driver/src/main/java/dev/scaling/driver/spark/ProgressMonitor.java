@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.apache.spark.ExecutorLostFailure;
 import org.apache.spark.Success$;
 import org.apache.spark.TaskEndReason;
@@ -31,6 +32,15 @@ import org.apache.spark.scheduler.SparkListenerTaskStart;
  * plain line. Both executors report through it: the independent runner's jobs and the task graph's
  * trunk segments and branches, so a sweep's progress has one path.
  *
+ * <p>The console stays readable at any size: a sweep of at most {@value #SMALL_SWEEP} trials prints
+ * a line per finished trial as it always did; a larger one prints a finished trial's line only when
+ * the previous line is at least {@value #TRIAL_LINE_SECONDS} s old, and once trials end faster than
+ * that, a summary line (finished, failed, running, FLOPs done, the rate and the ETA) at most every
+ * {@value #SUMMARY_SECONDS} s instead, so at most one line per {@value #TRIAL_LINE_SECONDS} s
+ * however fast trials end; {@link #finish} prints the last summary. Lost attempts are always
+ * printed, the first {@value #MAX_LOST_LINES} individually, the later ones counted in the summary.
+ * Heartbeats print nothing.
+ *
  * <p>It also keeps each trial's failed attempts per job, so that after a job failed the runner can
  * tell which trial exhausted its attempts ({@link #exhausted}); {@link #awaitJobEnd} lets it wait
  * until the listener bus has delivered the job's last events.
@@ -48,14 +58,34 @@ public final class ProgressMonitor extends SparkListener {
   private final PrintStream out;
   private final boolean inPlace;
   private final Map<String, Part> parts = new HashMap<>();
-  private final long startNanos = System.nanoTime();
+  private final long startNanos;
   private final Map<Integer, Part> stages = new HashMap<>();
   private final Set<String> running = new HashSet<>();
   private final Set<String> done = new HashSet<>();
   private final Map<Integer, List<Integer>> jobStages = new HashMap<>();
   private final Set<Integer> jobsEnded = new HashSet<>();
   private final Map<Integer, Map<Integer, List<LostAttempt>>> failures = new HashMap<>();
+
+  /** Trials up to which every finished trial gets its line. */
+  public static final int SMALL_SWEEP = 200;
+
+  /** Seconds a larger sweep's finished-trial line waits after the previous line. */
+  public static final int TRIAL_LINE_SECONDS = 2;
+
+  /** Seconds between two summary lines at least. */
+  public static final int SUMMARY_SECONDS = 10;
+
+  /** Lost attempts printed one by one; later ones are counted in the summaries. */
+  public static final int MAX_LOST_LINES = 20;
+
+  private final LongSupplier clock;
   private boolean lineOpen;
+  private long lastLineNanos;
+  private long lastSummaryNanos;
+  private int unprinted;
+  private int lostPrinted;
+  private int lostUnprinted;
+  private long lines;
   private int attemptsFailed;
   private double flopsDone;
   private final double totalFlops;
@@ -122,6 +152,24 @@ public final class ProgressMonitor extends SparkListener {
    */
   public ProgressMonitor(
       Plan plan, String jobGroup, PrintStream out, boolean inPlace, double totalFlops) {
+    this(plan, jobGroup, out, inPlace, totalFlops, System::nanoTime);
+  }
+
+  /**
+   * A monitor reading time from {@code clock} (nanoseconds, as {@link System#nanoTime}), which
+   * paces its lines and measures elapsed time and rates.
+   */
+  ProgressMonitor(
+      Plan plan,
+      String jobGroup,
+      PrintStream out,
+      boolean inPlace,
+      double totalFlops,
+      LongSupplier clock) {
+    this.clock = clock;
+    this.startNanos = clock.getAsLong();
+    this.lastLineNanos = startNanos - 3_600_000_000_000L;
+    this.lastSummaryNanos = lastLineNanos;
     this.plan = plan;
     this.jobGroup = jobGroup;
     this.out = out;
@@ -162,6 +210,8 @@ public final class ProgressMonitor extends SparkListener {
     out.println((lineOpen ? "\r\033[K" : "") + line);
     out.flush();
     lineOpen = false;
+    lines++;
+    lastLineNanos = clock.getAsLong();
   }
 
   @Override
@@ -232,7 +282,39 @@ public final class ProgressMonitor extends SparkListener {
     }
     String line =
         line(trial, what, taskEnd.taskInfo().duration() / 1000.0, taskEnd.taskInfo().executorId());
-    if (inPlace && ok) {
+    long now = clock.getAsLong();
+    if (!ok) {
+      lost(line);
+    } else if (plan.trials().size() <= SMALL_SWEEP
+        || (unprinted == 0 && now - lastLineNanos >= TRIAL_LINE_SECONDS * 1_000_000_000L)) {
+      print(line, inPlace);
+    } else {
+      unprinted++;
+      if (now - lastSummaryNanos >= SUMMARY_SECONDS * 1_000_000_000L
+          && now - lastLineNanos >= TRIAL_LINE_SECONDS * 1_000_000_000L) {
+        summary();
+      }
+    }
+  }
+
+  /** Prints a lost attempt's line, or counts it once {@value #MAX_LOST_LINES} were printed. */
+  private void lost(String line) {
+    if (lostPrinted < MAX_LOST_LINES) {
+      lostPrinted++;
+      print(
+          line
+              + (lostPrinted == MAX_LOST_LINES
+                  ? " (later lost attempts are counted in the summary lines)"
+                  : ""),
+          false);
+    } else {
+      lostUnprinted++;
+    }
+  }
+
+  /** Prints {@code line}, in place on a terminal (overwritten by the next) when {@code inPlace}. */
+  private void print(String line, boolean inPlace) {
+    if (inPlace) {
       out.print("\r\033[K" + line);
       lineOpen = true;
     } else {
@@ -240,6 +322,39 @@ public final class ProgressMonitor extends SparkListener {
       lineOpen = false;
     }
     out.flush();
+    lines++;
+    lastLineNanos = clock.getAsLong();
+  }
+
+  /** The summary of the trials that ended since the last line. */
+  private void summary() {
+    long now = clock.getAsLong();
+    double elapsed = (now - startNanos) / 1e9;
+    double eta = flopsDone > 0 ? elapsed * (totalFlops - flopsDone) / flopsDone : Double.NaN;
+    print(
+        String.format(
+            Locale.ROOT,
+            "[%d/%d done, %d running, %d retried] %d trial(s) ended since the last line%s | %.1f"
+                + " trials/min | FLOPs %.0f%% | elapsed %s, ETA %s",
+            done.size(),
+            plan.trials().size(),
+            running.size(),
+            attemptsFailed,
+            unprinted,
+            lostUnprinted > 0 ? ", " + lostUnprinted + " lost attempt(s) not printed" : "",
+            elapsed > 0 ? done.size() * 60 / elapsed : 0,
+            100 * flopsDone / totalFlops,
+            Durations.format(elapsed),
+            Durations.format(eta)),
+        inPlace);
+    unprinted = 0;
+    lostUnprinted = 0;
+    lastSummaryNanos = now;
+  }
+
+  /** Lines printed so far (trials, summaries, lost attempts, notes). */
+  synchronized long lines() {
+    return lines;
   }
 
   /**
@@ -251,7 +366,7 @@ public final class ProgressMonitor extends SparkListener {
       return;
     }
     attemptsFailed++;
-    note(
+    lost(
         String.format(
             Locale.ROOT,
             "[%d/%d done, %d running, %d retried] %s: attempt %d lost (%s) on executor %s, Spark"
@@ -322,6 +437,9 @@ public final class ProgressMonitor extends SparkListener {
 
   /** Ends an in-place status line so later output starts on a fresh line. */
   public synchronized void finish() {
+    if (unprinted > 0 || lostUnprinted > 0) {
+      summary();
+    }
     if (lineOpen) {
       out.println();
       out.flush();
@@ -330,7 +448,7 @@ public final class ProgressMonitor extends SparkListener {
   }
 
   private String line(Trial t, String what, double seconds, String executor) {
-    double elapsed = (System.nanoTime() - startNanos) / 1e9;
+    double elapsed = (clock.getAsLong() - startNanos) / 1e9;
     double total = totalFlops;
     double eta = flopsDone > 0 ? elapsed * (total - flopsDone) / flopsDone : Double.NaN;
     return String.format(

@@ -91,7 +91,7 @@ class SweepModelTest {
     assertEquals(2.4, running.curve().get(0).evalLoss());
     // Set-up until step 0 is no delay. Steps 11..20 were taken between executor times 1.0 s and
     // 3.0 s, seen at 3.5 s: mean delay 3.5 - 2.0 = 1.5 s, largest 3.5 - 1.0 = 2.5 s.
-    SweepView v = m.snapshot(false);
+    SweepView v = m.snapshot();
     assertEquals(1, v.freshness().updates());
     assertEquals(1.5, v.freshness().meanLagSeconds(), 1e-9);
     assertEquals(2.5, v.freshness().maxLagSeconds(), 1e-9);
@@ -101,7 +101,7 @@ class SweepModelTest {
 
     m.attemptLost(t.trialId());
     assertEquals("retried", m.trial(t.trialId()).orElseThrow().status());
-    assertEquals(1, m.snapshot(false).progress().attemptsLost());
+    assertEquals(1, m.snapshot().progress().attemptsLost());
     m.report(report(t, 1, 10, 5_000, List.of()), 5_100);
     assertEquals("running", m.trial(t.trialId()).orElseThrow().status());
     assertEquals(1, m.trial(t.trialId()).orElseThrow().attempt());
@@ -114,7 +114,7 @@ class SweepModelTest {
     assertEquals(2.0, done.evalLoss());
     assertEquals("exec-2", done.executor());
     assertEquals(12.5, done.wallSeconds());
-    assertEquals(1, m.snapshot(false).progress().finished());
+    assertEquals(1, m.snapshot().progress().finished());
   }
 
   @Test
@@ -124,14 +124,14 @@ class SweepModelTest {
     SweepModel m = new SweepModel(PLAN, List.of(outcome(a, TrialStatus.FINISHED, 2)), "1s", 0);
     m.report(report(b, 0, b.steps() / 4, 10, List.of()), 20);
     m.report(other(b), 20);
-    SweepView.Progress p = m.snapshot(false).progress();
+    SweepView.Progress p = m.snapshot().progress();
     assertEquals(4, p.planned());
     assertEquals(1, p.finished());
     assertEquals(1, p.running());
     double total = PLAN.trials().stream().mapToDouble(Trial::flops).sum();
     assertEquals(total, p.flopsTotal(), 1e-6);
     assertEquals(a.flops() + b.flops() * (b.steps() / 4) / b.steps(), p.flopsDone(), 1e-6);
-    assertEquals(4, m.snapshot(false).trials().size(), "another sweep's report adds no row");
+    assertEquals(4, m.snapshot().trials().size(), "another sweep's report adds no row");
     // A trunk segment of an id outside the plan reports under its trunk id: a row of its own,
     // finished only when a task succeeds at the trunk's whole length, not at a segment's end.
     m.report(
@@ -150,7 +150,7 @@ class SweepModelTest {
         10);
     m.taskSucceeded("trunk-1");
     assertEquals("finished", m.trial("trunk-1").orElseThrow().status());
-    assertEquals(1, m.snapshot(false).progress().running(), "the trunk is no running trial");
+    assertEquals(1, m.snapshot().progress().running(), "the trunk is no running trial");
     assertEquals(
         "running", m.trial(b.trialId()).orElseThrow().status(), "a trial waits for its commit");
   }
@@ -182,7 +182,7 @@ class SweepModelTest {
     }
     m.committed(outcome(earlier, TrialStatus.FINISHED, 2));
 
-    SweepView.Progress p = m.snapshot(false).progress();
+    SweepView.Progress p = m.snapshot().progress();
     double total = PLAN.trials().stream().mapToDouble(Trial::flops).sum();
     assertEquals(4, p.planned());
     assertEquals(4, p.finished() + p.diverged() + p.failed(), "done never exceeds planned");
@@ -258,12 +258,12 @@ class SweepModelTest {
   @Test
   void emptyModel_rendersAPageAndJsonWithoutNumbers() {
     SweepModel m = new SweepModel(PLAN, List.of(), "10s", System.currentTimeMillis());
-    SweepView v = m.snapshot(true);
+    SweepView v = m.snapshot();
     String html = SweepPage.body(v);
     assertTrue(html.contains("No learning-curve points yet"), html);
     assertEquals(4, html.split("data-status=\"planned\"", -1).length - 1);
     assertNull(v.progress().etaSeconds());
-    String json = SweepPage.json(m.snapshot(false));
+    String json = SweepPage.json(m.snapshot());
     assertTrue(json.contains("\"planned\":4"), json);
     assertFalse(json.contains("NaN"), json);
   }

@@ -126,7 +126,7 @@ class SweepModelTrunkTest {
     assertEquals("running", forked.status(), "a segment's end is no trunk's end");
     assertEquals(26, forked.step());
     assertEquals(102L, forked.steps());
-    assertEquals(0, m.snapshot(false).progress().trunksFinished());
+    assertEquals(0, m.snapshot().progress().trunksFinished());
 
     // Segment 2 (steps 26-51) is a new task: attempt 0 again, from the fork.
     m.report(segment(trunk, 0, 26, 51, 26, 2.8, now + 2), now + 2);
@@ -156,7 +156,7 @@ class SweepModelTrunkTest {
     m.report(segment(trunk, 0, 51, 102, 102, 2.4, now + 5), now + 5);
     m.taskSucceeded(trunk);
     assertEquals("finished", m.trial(trunk).orElseThrow().status());
-    SweepView.Progress p = m.snapshot(false).progress();
+    SweepView.Progress p = m.snapshot().progress();
     assertEquals(2, p.trunks());
     assertEquals(1, p.trunksFinished());
     assertEquals(0, p.trunksRunning());
@@ -176,7 +176,7 @@ class SweepModelTrunkTest {
     m.committed(SweepModelTest.outcome(wide.get(0), TrialStatus.FINISHED, 2.0));
     m.report(branch(wide.get(1), 58, now), now);
 
-    SweepView v = m.snapshot(false);
+    SweepView v = m.snapshot();
     SweepView.Progress p = v.progress();
     assertEquals(6, p.planned());
     assertEquals(1, p.finished(), "the committed trials");
@@ -209,7 +209,7 @@ class SweepModelTrunkTest {
     assertEquals(f32 * 102, row.flops(), 1e-6 * row.flops());
     String json = SweepPage.json(v);
     assertTrue(json.contains("\"trunks\":2,\"trunks_running\":1,\"trunks_finished\":0"), json);
-    String html = SweepPage.body(m.snapshot(true));
+    String html = SweepPage.body(m.snapshot());
     assertTrue(html.contains("<span id=\"sweep-trunks-running\">1</span>"), html);
     assertTrue(html.contains("<span id=\"sweep-finished\">1</span>"), html);
   }
@@ -232,7 +232,7 @@ class SweepModelTrunkTest {
     m.report(segment(trunk, 0, 51, 102, 51, 2.6, now - 10_000), now - 10_000);
     m.report(segment(trunk, 0, 51, 102, 71, 2.5, now), now);
 
-    SweepView v = m.snapshot(false);
+    SweepView v = m.snapshot();
     SweepView.Progress p = v.progress();
     double f16 = perStep(16);
     double f32 = perStep(32);
@@ -280,7 +280,7 @@ class SweepModelTrunkTest {
             0,
             26),
         now);
-    SweepView v = m.snapshot(false);
+    SweepView v = m.snapshot();
     double f16 = perStep(16);
     double f32 = perStep(32);
     double elapsed = (v.generatedAtMillis() - (now - 10_000)) / 1000.0;

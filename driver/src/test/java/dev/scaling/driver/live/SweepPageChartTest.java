@@ -28,7 +28,7 @@ class SweepPageChartTest {
                 new LivePoint(20, 1280, 2.6, 2.5),
                 new LivePoint(30, 1920, 2.4, Double.NaN))),
         1_100);
-    String html = SweepPage.chart(m.snapshot(true).trials());
+    String html = SweepPage.chart(m.snapshot().curves());
     assertTrue(html.startsWith("<script src=\"" + SweepPage.SCRIPT + "\"></script>"), html);
     assertTrue(html.contains("id=\"sweep-curves\""), "the id the browser test reads");
     List<Chart> charts = PageCharts.of(html);
