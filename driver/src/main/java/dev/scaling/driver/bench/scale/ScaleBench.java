@@ -343,7 +343,7 @@ public final class ScaleBench {
           new Row(
               "scale",
               r.name() + " " + figure,
-              fmt(value),
+              figure.equals("resume_listings") ? Long.toString(r.resumeListings()) : fmt(value),
               reference(r, figure),
               "",
               (String) t[1],

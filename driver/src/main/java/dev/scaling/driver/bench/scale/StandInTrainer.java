@@ -88,7 +88,9 @@ public final class StandInTrainer implements TrialTraining {
     double lastEval = Double.NaN;
     long done = 0;
     while (done < steps) {
-      long next = Math.min(steps, done + TrialTrainer.LISTENER_INTERVAL);
+      // The next report: a multiple of the listener interval, an evaluation or the end.
+      int every = TrialTrainer.LISTENER_INTERVAL;
+      long next = Math.min(steps, (done / every + 1) * every);
       if (evalInterval > 0 && next / evalInterval > done / evalInterval) {
         next = Math.min(next, (done / evalInterval + 1) * evalInterval);
       }
