@@ -17,6 +17,10 @@ import java.io.Serializable;
  * @param javaVersion the executor JVM's {@code java.version}
  * @param osArch the executor's {@code os.arch}
  * @param intraOpThreads libtorch's intra-op thread count on the thread that trained the trial
+ * @param trainer what produced the result: {@value #TRAINER_DJL} for real training, {@value
+ *     #TRAINER_STAND_IN} for the scale bench's stand-in, which sleeps and writes a synthetic curve
+ *     (never a trained result); a commit written before this field existed reads as {@value
+ *     #TRAINER_DJL}
  */
 public record Provenance(
     String appVersion,
@@ -24,9 +28,17 @@ public record Provenance(
     String libtorchVersion,
     String javaVersion,
     String osArch,
-    int intraOpThreads)
+    int intraOpThreads,
+    String trainer)
     implements Serializable {
+  /** {@link #trainer} of a result trained by the DJL trainer. */
+  public static final String TRAINER_DJL = "djl";
+
+  /** {@link #trainer} of a result made up by the scale bench's stand-in (not trained). */
+  public static final String TRAINER_STAND_IN = "stand-in";
+
   public Provenance {
+    trainer = trainer == null || trainer.isBlank() ? TRAINER_DJL : trainer;
     for (String[] f :
         new String[][] {
           {"app_version", appVersion},
@@ -41,5 +53,27 @@ public record Provenance(
     }
     InvariantViolation.check(
         intraOpThreads >= 1, "provenance intra_op_threads must be >= 1, found " + intraOpThreads);
+  }
+
+  /** A provenance of real (DJL) training. */
+  public Provenance(
+      String appVersion,
+      String djlVersion,
+      String libtorchVersion,
+      String javaVersion,
+      String osArch,
+      int intraOpThreads) {
+    this(appVersion, djlVersion, libtorchVersion, javaVersion, osArch, intraOpThreads, null);
+  }
+
+  /** This provenance with {@code trainer} as its {@link #trainer}. */
+  public Provenance withTrainer(String trainer) {
+    return new Provenance(
+        appVersion, djlVersion, libtorchVersion, javaVersion, osArch, intraOpThreads, trainer);
+  }
+
+  /** Whether the result was made up by the scale bench's stand-in instead of trained. */
+  public boolean standIn() {
+    return TRAINER_STAND_IN.equals(trainer);
   }
 }

@@ -6,6 +6,8 @@ import dev.scaling.driver.bench.BenchReport.FitComparison;
 import dev.scaling.driver.bench.BenchReport.PythonEnv;
 import dev.scaling.driver.bench.BenchReport.Row;
 import dev.scaling.driver.bench.BenchReport.ScheduleResult;
+import dev.scaling.driver.bench.scale.ScaleBench;
+import dev.scaling.driver.bench.scale.ScaleResult;
 import dev.scaling.worker.Engines;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,6 +40,8 @@ import picocli.CommandLine.Option;
  *   <li>Noise scale ({@link NoiseScaleBench}, run after the trainer section): the per-step cost of
  *       measuring the gradient noise scale, and of 2 microbatches against 1, on the quickstart's
  *       largest shape.
+ *   <li>Scale ({@link ScaleBench}): 200 stand-in trials on 16 slots of a local standalone cluster;
+ *       {@code --scale TRIALS [--slots K]} runs only scale cases (docs/scale.md).
  * </ol>
  *
  * <p>Nothing is ever installed: a missing python3-torch, OpenBLAS or python3-scipy turns the rows
@@ -55,7 +60,8 @@ public final class BenchCommand implements Callable<Integer> {
     CURVES,
     SCHEDULE,
     WSD,
-    NOISE
+    NOISE,
+    SCALE
   }
 
   @Option(
@@ -84,15 +90,42 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--slots",
       converter = OptionRules.PositiveInt.class,
-      description = "trial slots the sweep ran with (default: the largest overlap of its trials)")
+      description =
+          "trial slots the sweep ran with (default: the largest overlap of its trials); with"
+              + " --scale, the cluster's task slots (default: 64 and 256, one case each)")
   Integer slots;
+
+  @Option(
+      names = "--scale",
+      converter = OptionRules.PositiveInt.class,
+      description =
+          "run only the scale bench: this many stand-in trials (a multiple of 25) on a local"
+              + " standalone cluster of --slots slots (docs/scale.md)")
+  Integer scale;
+
+  @Option(
+      names = "--stand-in-seconds",
+      description = "with --scale: the stand-in's mean sleep per trial (default 2)")
+  double standInSeconds = 2.0;
+
+  @Option(
+      names = "--scale-dir",
+      description =
+          "with --scale: where OUT, the spec, the cluster's state and the driver log go (kept;"
+              + " default a temporary folder, removed afterwards)")
+  Path scaleDir;
+
+  @Option(
+      names = "--no-render",
+      description = "with --scale: do not load the Sweep page in headless Chromium")
+  boolean noRender;
 
   @Option(
       names = "--skip",
       split = ",",
       description =
           "sections to skip: trainer, fit, curves, schedule, wsd (wsd trains two quickstarts),"
-              + " noise")
+              + " noise, scale (200 stand-in trials on a local cluster)")
   List<Section> skip = new ArrayList<>();
 
   @Option(names = "--results-dir", description = "where the CSV goes (default bench/results)")
@@ -111,6 +144,12 @@ public final class BenchCommand implements Callable<Integer> {
   Path benchDir;
 
   private final PrintStream log = System.out;
+
+  /** The scale case of the default table: small, a minute or so. */
+  static final int DEFAULT_SCALE_TRIALS = 200;
+
+  static final int DEFAULT_SCALE_SLOTS = 16;
+  static final double DEFAULT_SCALE_SECONDS = 0.5;
 
   /**
    * Parses {@code args} as the command line does and runs the benchmark, printing to standard
@@ -139,6 +178,9 @@ public final class BenchCommand implements Callable<Integer> {
     String stamp =
         ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     Path dir = benchDir != null ? benchDir : PythonPeers.findBenchDir();
+    if (scale != null) {
+      return measureScale(stamp, dir);
+    }
     Engines.configure(1);
     Engines.applyThreadsToCurrentThread();
     List<Row> rows = new ArrayList<>();
@@ -175,6 +217,10 @@ public final class BenchCommand implements Callable<Integer> {
     if (!skip.contains(Section.WSD)) {
       new WsdBench(Path.of("examples"), log).run(rows);
     }
+    if (!skip.contains(Section.SCALE)) {
+      rows.addAll(
+          scaleCase(DEFAULT_SCALE_TRIALS, DEFAULT_SCALE_SLOTS, DEFAULT_SCALE_SECONDS, null).rows);
+    }
 
     Path results = resultsDir != null ? resultsDir : dir.resolve("results");
     Path csv = results.resolve("bench-" + stamp + (quick ? "-quick" : "") + ".csv");
@@ -192,5 +238,71 @@ public final class BenchCommand implements Callable<Integer> {
         schedule,
         List.copyOf(rows),
         csv);
+  }
+
+  /** One scale case's rows: its figures, or one row saying why it could not run. */
+  private record ScaleCase(ScaleResult result, List<Row> rows) {}
+
+  private ScaleCase scaleCase(int trials, int caseSlots, double seconds, Path work) {
+    ScaleBench.Options defaults = ScaleBench.Options.of(trials, caseSlots, seconds);
+    ScaleBench.Options options =
+        new ScaleBench.Options(
+            trials,
+            caseSlots,
+            seconds,
+            work,
+            work != null,
+            defaults.pollSeconds(),
+            defaults.heapSampleSeconds(),
+            !noRender,
+            defaults.root());
+    long t0 = System.nanoTime();
+    try {
+      ScaleResult r = new ScaleBench(options, log).run();
+      log.printf(
+          Locale.ROOT, "[scale %s] done in %.0fs%n", r.name(), (System.nanoTime() - t0) / 1e9);
+      return new ScaleCase(r, ScaleBench.rows(r));
+    } catch (Exception e) {
+      e.printStackTrace(log);
+      return new ScaleCase(
+          null,
+          List.of(
+              new Row(
+                  "scale",
+                  trials + "x" + caseSlots,
+                  "FAILED",
+                  "",
+                  "",
+                  "",
+                  "MISS",
+                  String.valueOf(e).replace('\n', ' '))));
+    }
+  }
+
+  /** {@code --scale}: the scale cases only, their table, CSV and JSON. */
+  private BenchReport measureScale(String stamp, Path dir) {
+    List<Integer> slotCases = slots != null ? List.of(slots) : List.of(64, 256);
+    List<Row> rows = new ArrayList<>();
+    List<ScaleResult> results = new ArrayList<>();
+    for (int k : slotCases) {
+      Path work = scaleDir == null ? null : scaleDir.resolve(scale + "x" + k);
+      ScaleCase c = scaleCase(scale, k, standInSeconds, work);
+      rows.addAll(c.rows());
+      if (c.result() != null) {
+        results.add(c.result());
+      }
+    }
+    Path results_ = resultsDir != null ? resultsDir : dir.resolve("results");
+    Path csv = results_.resolve("bench-" + stamp + "-scale.csv");
+    BenchTable.writeCsv(rows, csv);
+    try {
+      ScaleBench.writeJson(results, results_.resolve("bench-" + stamp + "-scale.json"));
+    } catch (java.io.IOException e) {
+      log.println("cannot write the scale JSON: " + e);
+    }
+    log.println();
+    log.print(BenchTable.toTable(rows));
+    log.println("written: " + csv);
+    return new BenchReport(stamp, quick, null, List.of(), Double.NaN, null, null, rows, csv);
   }
 }

@@ -83,6 +83,7 @@ public final class GraphRunner implements TrialExecutor {
   public Trained train(SparkSession spark, Plan plan, List<Trial> todo, Settings settings)
       throws Exception {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    TrialTraining.refuseStandIn(jsc.getConf(), "the task graph of branching (wsd) schedules");
     String runId = SweepRunner.runId(spark);
     int slots = SweepRunner.slots(spark);
     if (todo.isEmpty()) {

@@ -83,7 +83,8 @@ public final class ResultTables {
             field("grad_noise_scale", DataTypes.DoubleType, true),
             field("parametrization", DataTypes.StringType, true),
             field("predicted_loss_low", DataTypes.DoubleType, true),
-            field("predicted_loss_high", DataTypes.DoubleType, true)
+            field("predicted_loss_high", DataTypes.DoubleType, true),
+            field("trainer", DataTypes.StringType, true)
           });
 
   /** Schema of {@code OUT/curves}. */
@@ -159,7 +160,8 @@ public final class ResultTables {
         finiteOrNull(r.gradNoiseScale()),
         ParametrizationSpec.labelOf(t.parametrization()),
         null,
-        null);
+        null,
+        p == null ? Provenance.TRAINER_DJL : p.trainer());
   }
 
   /**
@@ -224,7 +226,8 @@ public final class ResultTables {
         null,
         ParametrizationSpec.labelOf(t.parametrization()),
         p.low(),
-        p.high());
+        p.high(),
+        null);
   }
 
   /**

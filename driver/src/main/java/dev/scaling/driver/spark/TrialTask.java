@@ -11,7 +11,6 @@ import dev.scaling.driver.io.CommitLog;
 import dev.scaling.worker.Checkpoints;
 import dev.scaling.worker.Engines;
 import dev.scaling.worker.StepListener;
-import dev.scaling.worker.TrialTrainer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -28,7 +27,8 @@ import org.apache.spark.util.LongAccumulator;
  * The body of one Spark task: trains the partition's trial on the task's device, commits its
  * outcome to {@code OUT/commits} at once (so no finished trial is ever lost) with its {@link
  * Provenance} (versions, and libtorch's intra-op threads, set from the task's CPUs in its resource
- * profile) and returns it. A trial that throws is re-thrown while Spark has attempts left (so a
+ * profile) and returns it. The training itself is a {@link TrialTraining}: DJL, or in the scale
+ * bench only its stand-in. A trial that throws is re-thrown while Spark has attempts left (so a
  * lost executor or a transient error is retried) and recorded as {@code failed} on the last
  * attempt, so one bad trial never aborts the sweep.
  */
@@ -115,7 +115,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
     Device assigned = deviceOf(task);
     boolean allowCpuFallback = env.conf().getBoolean(ALLOW_CPU_FALLBACK, false);
     Configuration hadoop = HadoopConfs.fromSparkConf(env.conf());
-    TrialTrainer trainer = new TrialTrainer(hadoop);
+    TrialTraining trainer = TrialTraining.forExecutor(env.conf(), hadoop);
     CommitLog commits = new CommitLog(outDir, hadoop);
     Checkpoints checkpoints =
         checkpointSeconds > 0
@@ -188,7 +188,7 @@ public final class TrialTask implements FlatMapFunction<Iterator<Trial>, TrialOu
         accumulators.trialsFailed().add(1);
       }
       // Read on the thread that trained: libtorch's thread count is per thread.
-      Provenance provenance = TrialProvenance.current();
+      Provenance provenance = trainer.provenance();
       TrialOutcome outcome =
           new TrialOutcome(
               trial, result, runId, executorId, host, task.attemptNumber(), provenance);
