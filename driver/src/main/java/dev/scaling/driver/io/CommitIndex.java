@@ -50,6 +50,9 @@ public final class CommitIndex {
   /** Manifests above which {@link #compact} merges them all into one. */
   public static final int MERGE_ABOVE = 16;
 
+  /** Threads that read commits no manifest covers, when there are many. */
+  static final int READERS = 16;
+
   /** The manifest format this version writes and reads. */
   static final int FORMAT = 1;
 
@@ -126,6 +129,7 @@ public final class CommitIndex {
         }
       }
     }
+    List<FileStatus> toRead = new ArrayList<>();
     for (FileStatus f : files) {
       String name = f.getPath().getName();
       ManifestEntry m = matching.get(name);
@@ -133,9 +137,10 @@ public final class CommitIndex {
         entries.put(name, new Entry(m.length(), m.mtime(), m.outcome()));
         covered.add(name);
       } else {
-        readListed(fs, f, setAside);
+        toRead.add(f);
       }
     }
+    readListed(fs, toRead, setAside);
     loaded = true;
     quarantined.addAll(setAside);
     return new CommitLog.Read(outcomesByTrial(), setAside);
@@ -154,7 +159,7 @@ public final class CommitIndex {
     }
     FileSystem fs = log.fs();
     Set<String> seen = new HashSet<>();
-    List<TrialOutcome> read = new ArrayList<>();
+    List<FileStatus> toRead = new ArrayList<>();
     for (FileStatus f : list(fs, log.dir(), CommitLog::isCommit)) {
       String name = f.getPath().getName();
       seen.add(name);
@@ -170,14 +175,11 @@ public final class CommitIndex {
         }
       }
       covered.remove(name);
-      TrialOutcome o = readListed(fs, f, quarantined);
-      if (o != null) {
-        read.add(o);
-      }
+      toRead.add(f);
     }
     entries.keySet().retainAll(seen);
     covered.retainAll(seen);
-    return read;
+    return readListed(fs, toRead, quarantined);
   }
 
   /**
@@ -350,20 +352,68 @@ public final class CommitIndex {
         && e.outcome().trial().trialId().equals(CommitLog.trialIdOf(e.file()));
   }
 
-  /** Reads a listed commit into the index (or drops it when unreadable or gone). */
-  private TrialOutcome readListed(FileSystem fs, FileStatus f, List<CommitLog.Quarantined> setAside)
+  /**
+   * Reads listed commits into the index (dropping those unreadable or gone), on up to {@link
+   * #READERS} threads when there are many (an object store answers each open in tens of
+   * milliseconds); returns the outcomes read, in the order of {@code files}.
+   */
+  private List<TrialOutcome> readListed(
+      FileSystem fs, List<FileStatus> files, List<CommitLog.Quarantined> setAside)
       throws IOException {
-    String name = f.getPath().getName();
-    CommitLog.Parsed p = log.readCommit(fs, f.getPath(), f, setAside);
-    if (p == null) {
-      entries.remove(name);
-      covered.remove(name);
-      return null;
+    List<CommitLog.Quarantined> aside = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<CommitLog.Parsed> parsed = new ArrayList<>(files.size());
+    if (files.size() < 2 * READERS) {
+      for (FileStatus f : files) {
+        parsed.add(log.readCommit(fs, f.getPath(), f, aside));
+      }
+    } else {
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(
+              READERS,
+              r -> {
+                Thread t = new Thread(r, "commit-reader");
+                t.setDaemon(true);
+                return t;
+              });
+      try {
+        List<java.util.concurrent.Future<CommitLog.Parsed>> futures = new ArrayList<>();
+        for (FileStatus f : files) {
+          futures.add(pool.submit(() -> log.readCommit(fs, f.getPath(), f, aside)));
+        }
+        for (java.util.concurrent.Future<CommitLog.Parsed> future : futures) {
+          parsed.add(future.get());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while reading the commits");
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        throw new IOException("reading the commits failed", e.getCause());
+      } finally {
+        pool.shutdownNow();
+      }
     }
-    // Changed between the listing and the read: the next listing gives its time.
-    long mtime = p.length() == f.getLen() ? f.getModificationTime() : UNLISTED;
-    entries.put(name, new Entry(p.length(), mtime, p.outcome()));
-    return p.outcome();
+    List<TrialOutcome> read = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      FileStatus f = files.get(i);
+      String name = f.getPath().getName();
+      CommitLog.Parsed p = parsed.get(i);
+      if (p == null) {
+        entries.remove(name);
+        covered.remove(name);
+        continue;
+      }
+      // Changed between the listing and the read: the next listing gives its time.
+      long mtime = p.length() == f.getLen() ? f.getModificationTime() : UNLISTED;
+      entries.put(name, new Entry(p.length(), mtime, p.outcome()));
+      read.add(p.outcome());
+    }
+    List<CommitLog.Quarantined> sorted = new ArrayList<>(aside);
+    sorted.sort(java.util.Comparator.comparing(CommitLog.Quarantined::commit));
+    setAside.addAll(sorted);
+    return read;
   }
 
   private Map<String, TrialOutcome> outcomesByTrial() {

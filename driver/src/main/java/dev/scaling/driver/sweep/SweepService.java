@@ -137,11 +137,9 @@ public final class SweepService {
     // The tables are consolidated from the commit files: every committed trial of this plan exactly
     // once, including those committed by earlier runs into the same OUT; commits of trials outside
     // the plan (an earlier grid's) are left out, so the tables and fits describe this sweep only.
-    // From the index the watch kept current, after one more listing (reads only what it lacks);
-    // the final manifest then makes the next resume read a few files instead of every commit.
+    // From the index the watch kept current, after one more listing (reads only what it lacks).
     long tablesStart = System.nanoTime();
     commits.refresh();
-    commits.compact(true);
     Map<String, TrialOutcome> committed = commits.outcomes();
     Map<String, Integer> order = plan.positions();
     List<TrialOutcome> all = inPlan(committed.values(), order);
@@ -150,6 +148,14 @@ public final class SweepService {
     BranchPredictions predictions = predict(plan, all, console);
     ResultTables.write(spark, all, predictions.predicted(), trained.runId(), outDir);
     double tablesSeconds = (System.nanoTime() - tablesStart) / 1e9;
+    // The final manifest makes the next resume read a few files instead of every commit; it only
+    // saves reads, so a store that refuses it fails nothing.
+    try {
+      commits.compact(true);
+    } catch (IOException e) {
+      console.printf(
+          Locale.ROOT, "No manifest of the commits written (the next resume reads each): %s%n", e);
+    }
     console.print(RunSummary.trials(all));
     console.print(predictions.summary());
     if (foreign > 0) {

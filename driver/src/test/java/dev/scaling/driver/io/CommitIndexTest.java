@@ -120,4 +120,26 @@ class CommitIndexTest {
     assertEquals(4, CountingLocalFileSystem.counts().since(before).opens());
     assertEquals(20, read.outcomes().size());
   }
+
+  @Test
+  void load_readsManyCommitsOnSeveralThreadsAndStillQuarantinesTheUnreadable(@TempDir Path dir)
+      throws Exception {
+    int n = 3 * CommitIndex.READERS;
+    List<Trial> trials = trials(n);
+    CommitLog log = committed(dir, trials);
+    Path commits = dir.resolve("commits");
+    Files.write(commits.resolve("ffff0000.json"), new byte[0]);
+    Files.writeString(commits.resolve("eeee0000.json"), "{\"trial\": [1, 2");
+
+    CommitLog.Read read = log.index().load();
+
+    assertEquals(n, read.outcomes().size());
+    for (int i = 0; i < n; i++) {
+      assertEquals(outcome(trials.get(i), i), read.outcomes().get(trials.get(i).trialId()));
+    }
+    assertEquals(
+        List.of("eeee0000.json", "ffff0000.json"),
+        read.quarantined().stream().map(CommitLog.Quarantined::commit).toList());
+    assertTrue(Files.exists(dir.resolve("quarantine").resolve("ffff0000.json")));
+  }
 }

@@ -58,6 +58,36 @@ class CommitLogScaleTest {
     for (int run = 0; run < 3; run++) {
       measure("load with one manifest", n, log);
     }
+    // Where a manifest read's time goes: parsing, and the trial-id check of each Trial.
+    byte[] manifestBytes =
+        java.nio.file.Files.readAllBytes(dir.resolve("manifests").resolve(manifest));
+    long p0 = System.nanoTime();
+    CommitIndex.Manifest parsed =
+        CommitLog.json().readValue(manifestBytes, CommitIndex.Manifest.class);
+    double parseS = (System.nanoTime() - p0) / 1e9;
+    long h0 = System.nanoTime();
+    for (CommitIndex.ManifestEntry e : parsed.entries()) {
+      Trial.idOf(e.outcome().trial().config());
+    }
+    print(
+        "parse the manifest: %.2f s, of which the %d trial-id checks take about %.2f s",
+        parseS, parsed.entries().size(), (System.nanoTime() - h0) / 1e9);
+    // With an object store's 25 ms per open: the manifest moved aside, then back.
+    Configuration slow = new Configuration();
+    SlowOpenLocalFileSystem.install(slow, 25);
+    CommitLog slowLog = new CommitLog(dir.toUri().toString(), slow);
+    Path manifests = dir.resolve("manifests");
+    Path aside = dir.resolve("manifests-aside");
+    java.nio.file.Files.move(manifests, aside);
+    long s0 = System.nanoTime();
+    assertEquals(n, slowLog.load().outcomes().size());
+    print(
+        "load without manifests, 25 ms per open, %d reader threads: %.2f s",
+        CommitIndex.READERS, (System.nanoTime() - s0) / 1e9);
+    java.nio.file.Files.move(aside, manifests);
+    s0 = System.nanoTime();
+    assertEquals(n, slowLog.load().outcomes().size());
+    print("load with one manifest, 25 ms per open: %.2f s", (System.nanoTime() - s0) / 1e9);
     // 499 commits more than the manifest covers (just under the next manifest's threshold).
     java.util.Set<String> written = new java.util.HashSet<>();
     trials.forEach(t -> written.add(t.trialId()));

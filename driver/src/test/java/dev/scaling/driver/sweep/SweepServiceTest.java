@@ -78,9 +78,13 @@ class SweepServiceTest {
     assertTrue(Files.isDirectory(dir.resolve("out/commits")), "OUT/commits written");
     assertTrue(text.toString(StandardCharsets.UTF_8).contains("[4/4 done"), text::toString);
 
+    // The end of the run compacted the 4 commits into one manifest; the resume adds none.
+    List<String> manifests = List.of("manifest-000001.json");
+    assertEquals(manifests, manifests(dir.resolve("out")));
     RunOutcome again = SweepService.run(request, new PrintStream(new ByteArrayOutputStream()));
     assertEquals(0, again.trainedThisRun());
     assertEquals(losses(first.outcomes()), losses(again.outcomes()));
+    assertEquals(manifests, manifests(dir.resolve("out")));
 
     Files.writeString(spec, SPEC.replace("seed: 21", "seed: 22"));
     SpecException refused =
@@ -126,6 +130,16 @@ class SweepServiceTest {
             .contains("2 commit(s) in OUT are not in this plan (an earlier grid)"),
         text::toString);
     assertEquals(SPEC, Files.readString(out.resolve("spec.yaml")));
+  }
+
+  static List<String> manifests(Path out) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> files = Files.list(out.resolve("manifests"))) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("manifest-"))
+          .sorted()
+          .toList();
+    }
   }
 
   static List<Double> losses(List<TrialOutcome> outcomes) {
