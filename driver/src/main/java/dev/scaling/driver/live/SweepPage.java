@@ -30,9 +30,13 @@ import java.util.Optional;
  * frame (progress, live learning curves drawn by the report's chart script, the current fit, every
  * trial), reloading itself every {@value #REFRESH_SECONDS} seconds; {@code /sweep/charts.js} serves
  * that script; {@code /sweep/json} returns the same snapshot as JSON and {@code
- * /sweep/json?trial=ID} one trial with its curve (404 with a message for an unknown id). Jetty's
- * request threads call it; it only reads immutable snapshots, so it never throws on an empty or
- * unfinished sweep.
+ * /sweep/json?trial=ID} one trial with its curve (404 with a message for an unknown id). Both the
+ * page and the JSON are bounded whatever the sweep's size: totals, per-axis counts, every running
+ * row, one page of the trial table chosen by the query parameters {@code offset}, {@code limit},
+ * {@code sort}, {@code status} and {@code q} ({@link SweepQuery}; 400 with a message for a bad
+ * value) and at most 200 sampled curves; the page says when it is paged or sampled. Jetty's request
+ * threads call it; it only reads immutable snapshots, so it never throws on an empty or unfinished
+ * sweep.
  */
 public final class SweepPage extends HttpServlet {
   private static final long serialVersionUID = 1L;

@@ -121,6 +121,13 @@ class SweepPageBrowserIT {
 
     String dom1 = chromium.dumpDom(page);
     long commitsAfterFirstRead = commits(out);
+    PageTiming timing = PageTiming.parse(dom1);
+    System.out.printf(
+        "Sweep page, 4 trials: /sweep/json %.1f kB; render %.0f ms, first render %.0f ms%n",
+        get(ui + "/sweep/json").body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+            / 1000.0,
+        timing.renderMs(),
+        timing.firstRenderMs());
     Map<String, long[]> first = rows(dom1, "running");
     assertFalse(first.isEmpty(), "the rendered page shows no running trial:\n" + dom1);
     int finishedShown = finished(dom1);
