@@ -1,6 +1,7 @@
 package dev.scaling.driver;
 
 import dev.scaling.common.fit.ChinchillaParams;
+import dev.scaling.driver.plan.Plan;
 import dev.scaling.driver.power.Noise;
 import dev.scaling.driver.sweep.PlanOutcome;
 import dev.scaling.driver.sweep.PlanRequest;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code sweep plan SPEC}: parses the options into a {@link PlanRequest}, plans it with {@link
- * PlanService} (the planned grid, the design as the fit sees it; with {@code --power} the simulated
+ * PlanService} (the planned grid, every row up to {@link Plan#FULL_TABLE_MAX} trials and a summary
+ * above unless {@code --all}, the design as the fit sees it; with {@code --power} the simulated
  * interval widths and biases of alpha, beta, E, a and N_opt with a verdict per exponent) and prints
  * the result. No Spark, no training.
  */
@@ -109,6 +111,15 @@ public final class PlanCommand implements Callable<Integer> {
       description = "The +- each exponent's verdict asks for (default ${DEFAULT-VALUE}).")
   double pin = PlanRequest.DEFAULT_PIN;
 
+  @Option(
+      names = "--all",
+      description =
+          "Print every trial's row; by default a plan of more than "
+              + Plan.FULL_TABLE_MAX
+              + " trials is summarised (trials per axis value, cost percentiles, the largest"
+              + " trials).")
+  boolean all;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec commandSpec;
 
   /** Parses {@code args} (as after the word {@code plan}) and plans; throws on bad input. */
@@ -132,6 +143,7 @@ public final class PlanCommand implements Callable<Integer> {
         .huberDelta(fit.huberDelta())
         .fullGrid(fullGrid)
         .pin(pin)
+        .all(all)
         .build();
   }
 

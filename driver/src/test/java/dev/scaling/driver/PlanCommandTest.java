@@ -107,6 +107,92 @@ class PlanCommandTest {
         o.printed().contains("the fit will warn: only 3 distinct token counts D"), o.printed());
   }
 
+  /** 4 widths x 3 depths x 4 token counts x 2 learning rates x 2 seeds = 192 trials. */
+  Path largeSpec() throws IOException {
+    Path p = dir.resolve("large.yaml");
+    Files.writeString(
+        p,
+        SPEC.replace("width: [32, 64]", "width: [32, 64, 96, 128]")
+            .replace("tokens: [65536, 131072, 262144]", "tokens: [65536, 131072, 262144, 524288]")
+            .replace("seeds: [0]", "seeds: [0, 1]"));
+    return p;
+  }
+
+  /** The value of the summary line that starts with {@code label} (after the label). */
+  private static String line(String printed, String label) {
+    return printed
+        .lines()
+        .map(String::trim)
+        .filter(l -> l.startsWith(label))
+        .findFirst()
+        .map(l -> l.substring(label.length()).trim())
+        .orElseThrow(() -> new AssertionError("no line " + label + " in " + printed));
+  }
+
+  @Test
+  void plan_summarisesALargeGridByAxisCostAndLargestTrials() throws IOException {
+    PlanOutcome o = PlanCommand.run(largeSpec().toString());
+    List<Trial> trials = o.plan().trials();
+    assertEquals(4 * 3 * 4 * 2 * 2, trials.size());
+    String printed = o.printed();
+    // Each value of an axis is crossed with every value of the others: 192 / (its axis's size).
+    assertEquals("32 (48), 64 (48), 96 (48), 128 (48)", line(printed, "width:"));
+    assertEquals("1 (64), 2 (64), 3 (64)", line(printed, "depth:"));
+    assertEquals("65536 (48), 131072 (48), 262144 (48), 524288 (48)", line(printed, "tokens:"));
+    assertEquals("0.00100 (96), 0.00300 (96)", line(printed, "learning_rate:"));
+    assertEquals("0 (96), 1 (96)", line(printed, "seed:"));
+    assertTrue(printed.contains("12 models (distinct width x depth), 2 seeds"), printed);
+    // 6ND with N = 12 depth width^2, type-7 percentiles over the 192 trials.
+    double[] flops =
+        trials.stream()
+            .mapToDouble(t -> 6.0 * 12 * t.depth() * (double) t.width() * t.width() * t.tokens())
+            .sorted()
+            .toArray();
+    double h = (flops.length - 1) * 0.5;
+    double p50 = flops[(int) h] + (h - (int) h) * (flops[(int) h + 1] - flops[(int) h]);
+    assertTrue(
+        line(printed, "Cost per trained trial, 6ND FLOPs:")
+            .startsWith(
+                String.format(
+                    java.util.Locale.ROOT, "p50 %.3g, p90 %.3g", p50, quantile(flops, 0.9))),
+        printed);
+    assertTrue(printed.contains(String.format(java.util.Locale.ROOT, "max %.3g", flops[191])));
+    // Only the 10 largest trials have rows: their costs are the 10 largest of the 192.
+    List<Trial> listed = trials.stream().filter(t -> printed.contains(t.trialId())).toList();
+    assertEquals(
+        java.util.Arrays.stream(flops, 182, 192).boxed().toList(),
+        listed.stream()
+            .map(t -> 6.0 * 12 * t.depth() * (double) t.width() * t.width() * t.tokens())
+            .sorted()
+            .toList(),
+        printed);
+    assertTrue(printed.contains("(the other 182 rows: ./sweep plan SPEC --all)"), printed);
+    assertTrue(printed.lines().count() < 40, printed);
+  }
+
+  private static double quantile(double[] sorted, double q) {
+    double h = (sorted.length - 1) * q;
+    int lo = (int) Math.floor(h);
+    return sorted[lo] + (h - lo) * (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]);
+  }
+
+  @Test
+  void plan_all_printsEveryRowOfALargeGrid() throws IOException {
+    PlanOutcome o = PlanCommand.run(largeSpec().toString(), "--all");
+    for (Trial t : o.plan().trials()) {
+      assertTrue(o.printed().contains(t.trialId()), t.trialId());
+    }
+    assertTrue(!o.printed().contains("Trials per value of each axis"), o.printed());
+  }
+
+  @Test
+  void plan_printsEveryRowOfASmallGridWithoutAll() throws IOException {
+    PlanOutcome o = PlanCommand.run(spec().toString());
+    for (Trial t : o.plan().trials()) {
+      assertTrue(o.printed().contains(t.trialId()), t.trialId());
+    }
+  }
+
   @Test
   void plan_printsTheTrunksOfAWsdSweep() throws IOException {
     Path p = dir.resolve("wsd.yaml");

@@ -1,15 +1,20 @@
 package dev.scaling.driver.plan;
 
+import dev.scaling.common.fit.Quantiles;
 import dev.scaling.common.spec.InvariantViolation;
 import dev.scaling.common.spec.IsoflopSpec;
 import dev.scaling.common.spec.SweepSpec;
 import dev.scaling.common.spec.WsdSpec;
 import dev.scaling.common.trial.Trial;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Every trial of a sweep in the order they are handed to Spark: descending estimated cost, so the
@@ -151,9 +156,27 @@ public record Plan(SweepSpec spec, List<Trial> trials, Set<String> predicted) {
 
   /**
    * The plan with a time estimate made elsewhere (a timed probe), {@code basis} saying how (null:
-   * nothing added).
+   * nothing added): every trial's row up to {@link #FULL_TABLE_MAX} trials, a {@linkplain #summary
+   * summary} above.
    */
   public String describe(int slots, double estimatedSeconds, String basis) {
+    return describe(slots, estimatedSeconds, basis, trials.size() <= FULL_TABLE_MAX);
+  }
+
+  /**
+   * Most trials whose rows {@link #describe(int, double, String)} prints one by one; a larger plan
+   * is summarised (its rows are printed with {@code ./sweep plan --all}).
+   */
+  public static final int FULL_TABLE_MAX = 60;
+
+  /** Largest trials listed by the summary of a large plan. */
+  public static final int LARGEST_LISTED = 10;
+
+  /**
+   * The plan with a time estimate made elsewhere, with every trial's row ({@code all}) or the
+   * {@linkplain #summary summary} in their place.
+   */
+  public String describe(int slots, double estimatedSeconds, String basis, boolean all) {
     StringBuilder sb = new StringBuilder();
     IsoflopSpec iso = spec.grid().isoflop();
     boolean batchAxis = spec.grid().hasBatchAxis();
@@ -189,10 +212,10 @@ public record Plan(SweepSpec spec, List<Trial> trials, Set<String> predicted) {
             slots + " slot(s)" + (basis == null ? "" : " (" + basis + ")")));
     List<Trunk> trunks = Trunks.of(trained());
     if (!trunks.isEmpty()) {
-      sb.append(Trunks.describe(trunks));
+      sb.append(all ? Trunks.describe(trunks) : firstLine(Trunks.describe(trunks)));
     }
     if (predicts()) {
-      sb.append(describePredicted(trunks));
+      sb.append(all ? describePredicted(trunks) : firstLine(describePredicted(trunks)));
     }
     if (iso != null) {
       for (double c : iso.budgets()) {
@@ -211,6 +234,122 @@ public record Plan(SweepSpec spec, List<Trial> trials, Set<String> predicted) {
                 of.stream().mapToDouble(t -> t.flops() / c).max().orElse(0)));
       }
     }
+    if (all) {
+      sb.append(table(trials));
+    } else {
+      sb.append(summary(estimatedSeconds / Math.max(totalFlops() / slots, maxTrialFlops())));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The summary of a large plan, in place of its rows: the trials per value of each grid axis, the
+   * models and seeds, the percentiles of the trials' cost (6ND FLOPs, and seconds at {@code
+   * secondsPerFlop}, the estimate's rate) and the {@value #LARGEST_LISTED} largest trials.
+   */
+  String summary(double secondsPerFlop) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "  Trials per value of each axis:%n"));
+    axis(sb, "width", Trial::width);
+    axis(sb, "depth", Trial::depth);
+    axis(sb, "tokens", Trial::tokens);
+    axis(sb, "learning_rate", t -> t.training().learningRate());
+    if (spec.grid().hasBatchAxis()) {
+      axis(sb, "batch_size", t -> t.training().batchSize());
+    }
+    if (spec.grid().isoflop() != null) {
+      axis(sb, "budget", Trial::budget);
+    }
+    axis(sb, "seed", Trial::replica);
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  %d models (distinct width x depth), %d seeds%n",
+            trials.stream().map(t -> List.of(t.width(), t.depth())).distinct().count(),
+            trials.stream().map(Trial::replica).distinct().count()));
+    double[] flops = trained().stream().mapToDouble(Trial::flops).sorted().toArray();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  Cost per trained trial, 6ND FLOPs: p50 %.3g, p90 %.3g, p99 %.3g, max %.3g"
+                + " (%s, %s, %s, %s at the estimate's rate)%n",
+            Quantiles.quantile(flops, 0.5),
+            Quantiles.quantile(flops, 0.9),
+            Quantiles.quantile(flops, 0.99),
+            flops[flops.length - 1],
+            seconds(Quantiles.quantile(flops, 0.5) * secondsPerFlop),
+            seconds(Quantiles.quantile(flops, 0.9) * secondsPerFlop),
+            seconds(Quantiles.quantile(flops, 0.99) * secondsPerFlop),
+            seconds(flops[flops.length - 1] * secondsPerFlop)));
+    List<Trial> largest =
+        trials.stream()
+            .sorted(Comparator.comparingDouble(Trial::flops).reversed())
+            .limit(LARGEST_LISTED)
+            .toList();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  The %d largest trials (the other %d rows: ./sweep plan SPEC --all):%n",
+            largest.size(),
+            trials.size() - largest.size()));
+    sb.append(table(largest));
+    return sb.toString();
+  }
+
+  /** The first line of {@code text}, the heading of a section whose lines only --all prints. */
+  private static String firstLine(String text) {
+    int end = text.indexOf('\n');
+    return end < 0 ? text : text.substring(0, end + 1);
+  }
+
+  /** Seconds as {@link Durations} writes them, with 3 significant digits below a minute. */
+  private static String seconds(double v) {
+    return v < 60 ? String.format(Locale.ROOT, "%.3gs", v) : Durations.format(v);
+  }
+
+  /** Longest list of an axis's values the summary prints in full. */
+  private static final int AXIS_VALUES_LISTED = 12;
+
+  /**
+   * One axis of the summary: each distinct value (ascending) with its trials, or past {@value
+   * #AXIS_VALUES_LISTED} values their range and the least and most trials of one value.
+   */
+  private <T extends Comparable<T>> void axis(
+      StringBuilder sb, String name, Function<Trial, T> value) {
+    TreeMap<T, Long> counts =
+        trials.stream().collect(Collectors.groupingBy(value, TreeMap::new, Collectors.counting()));
+    StringBuilder line = new StringBuilder();
+    if (counts.size() <= AXIS_VALUES_LISTED) {
+      counts.forEach(
+          (v, n) ->
+              line.append(line.isEmpty() ? "" : ", ")
+                  .append(axisValue(v))
+                  .append(" (")
+                  .append(n)
+                  .append(')'));
+    } else {
+      line.append(
+          String.format(
+              Locale.ROOT,
+              "%d values from %s to %s, %d to %d trials each",
+              counts.size(),
+              axisValue(counts.firstKey()),
+              axisValue(counts.lastKey()),
+              counts.values().stream().mapToLong(Long::longValue).min().orElse(0),
+              counts.values().stream().mapToLong(Long::longValue).max().orElse(0)));
+    }
+    sb.append(String.format(Locale.ROOT, "    %-14s %s%n", name + ":", line));
+  }
+
+  private static String axisValue(Object v) {
+    return v instanceof Double d ? String.format(Locale.ROOT, "%.3g", d) : String.valueOf(v);
+  }
+
+  /** The rows of {@code rows} (trials of this plan) under the plan table's header. */
+  private String table(List<Trial> rows) {
+    StringBuilder sb = new StringBuilder();
+    IsoflopSpec iso = spec.grid().isoflop();
+    boolean batchAxis = spec.grid().hasBatchAxis();
     sb.append(
         String.format(
             Locale.ROOT,
@@ -229,7 +368,7 @@ public record Plan(SweepSpec spec, List<Trial> trials, Set<String> predicted) {
     sb.append(iso == null ? "" : String.format(Locale.ROOT, " %10s %6s", "budget", "share"));
     sb.append(predicts() ? String.format(Locale.ROOT, " %9s", "point") : "");
     sb.append(System.lineSeparator());
-    for (Trial t : trials) {
+    for (Trial t : rows) {
       sb.append(
           String.format(
               Locale.ROOT,

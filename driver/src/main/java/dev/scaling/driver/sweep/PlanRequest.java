@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param huberDelta Huber delta of the simulated fits
  * @param fullGrid fit every simulated sweep from the whole start grid
  * @param pin the half-width each exponent's verdict asks for
+ * @param all print every trial's row, also for a plan above {@link
+ *     dev.scaling.driver.plan.Plan#FULL_TABLE_MAX} trials (which is otherwise summarised)
  */
 public record PlanRequest(
     String spec,
@@ -35,7 +37,8 @@ public record PlanRequest(
     Long seed,
     double huberDelta,
     boolean fullGrid,
-    double pin) {
+    double pin,
+    boolean all) {
   /** Hoffmann et al. 2022's published approach-3 fit: E, A, B, alpha, beta. */
   public static final ChinchillaParams CHINCHILLA_PUBLISHED =
       new ChinchillaParams(1.69, 406.4, 410.7, 0.34, 0.28);
@@ -76,6 +79,7 @@ public record PlanRequest(
     private double huberDelta = FitOptions.defaults().huberDelta();
     private boolean fullGrid;
     private double pin = DEFAULT_PIN;
+    private boolean all;
 
     private Builder(String spec) {
       this.spec = spec;
@@ -136,6 +140,11 @@ public record PlanRequest(
       return this;
     }
 
+    public Builder all(boolean value) {
+      all = value;
+      return this;
+    }
+
     public PlanRequest build() {
       return new PlanRequest(
           spec,
@@ -149,7 +158,8 @@ public record PlanRequest(
           seed,
           huberDelta,
           fullGrid,
-          pin);
+          pin,
+          all);
     }
   }
 }

@@ -59,7 +59,8 @@ public final class PlanService {
                 String.format(
                     Locale.ROOT,
                     "provisional, at %.3g 6ND FLOP/s per slot; run times a probe first",
-                    Plan.DEFAULT_FLOPS_PER_SLOT)));
+                    Plan.DEFAULT_FLOPS_PER_SLOT),
+                request.all() || plan.trials().size() <= Plan.FULL_TABLE_MAX));
     text.append(FitDesign.describe(design));
     PowerResult result = null;
     if (request.power()) {

@@ -4,8 +4,12 @@ import dev.scaling.common.trial.TrialOutcome;
 import dev.scaling.common.trial.TrialStatus;
 import dev.scaling.driver.io.CommitLog;
 import dev.scaling.driver.plan.Durations;
+import dev.scaling.driver.plan.Plan;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** The console text of a finished run: the trials' losses and the closing totals. */
 public final class RunSummary {
@@ -71,15 +75,76 @@ public final class RunSummary {
     return sb.toString();
   }
 
+  /** Trials not finished (failed, diverged) the summary of a large sweep lists, at most. */
+  public static final int UNFINISHED_LISTED = 20;
+
+  /** Lowest and highest final losses the summary of a large sweep lists, each. */
+  public static final int EXTREMES_LISTED = 5;
+
   /**
    * The table of final held-out losses, the entropy floor and, for text, bits per byte; with a
-   * {@code batch} column when the trials train at several batch sizes.
+   * {@code batch} column when the trials train at several batch sizes. Up to {@link
+   * Plan#FULL_TABLE_MAX} trials every trial has its row; above, the trials by status, the {@value
+   * #EXTREMES_LISTED} lowest and highest final losses and the first {@value #UNFINISHED_LISTED}
+   * trials that did not finish (every row is in {@code OUT/trials}).
    */
   public static String trials(List<TrialOutcome> outcomes) {
     StringBuilder sb = new StringBuilder();
     boolean batches =
         outcomes.stream().map(o -> o.trial().training().batchSize()).distinct().count() > 1;
-    sb.append(String.format(Locale.ROOT, "%nTrials (final held-out loss, nats/token):%n"));
+    if (outcomes.size() <= Plan.FULL_TABLE_MAX) {
+      sb.append(String.format(Locale.ROOT, "%nTrials (final held-out loss, nats/token):%n"));
+      sb.append(table(outcomes, batches));
+      sb.append(floor(outcomes));
+      sb.append(bitsPerByte(outcomes));
+      return sb.toString();
+    }
+    Map<String, Long> byStatus = new TreeMap<>();
+    outcomes.forEach(o -> byStatus.merge(o.result().status().label(), 1L, Long::sum));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%nTrials (final held-out loss, nats/token): %d, by status %s; every row is in"
+                + " OUT/trials%n",
+            outcomes.size(),
+            byStatus));
+    List<TrialOutcome> finished =
+        outcomes.stream()
+            .filter(
+                o ->
+                    o.result().status() == TrialStatus.FINISHED
+                        && Double.isFinite(o.result().finalEvalLoss()))
+            .sorted(Comparator.comparingDouble(o -> o.result().finalEvalLoss()))
+            .toList();
+    if (!finished.isEmpty()) {
+      int k = Math.min(EXTREMES_LISTED, finished.size());
+      sb.append(String.format(Locale.ROOT, "The %d lowest final losses:%n", k));
+      sb.append(table(finished.subList(0, k), batches));
+      sb.append(String.format(Locale.ROOT, "The %d highest:%n", k));
+      sb.append(table(finished.subList(finished.size() - k, finished.size()), batches));
+    }
+    List<TrialOutcome> unfinished =
+        outcomes.stream().filter(o -> o.result().status() != TrialStatus.FINISHED).toList();
+    if (!unfinished.isEmpty()) {
+      int k = Math.min(UNFINISHED_LISTED, unfinished.size());
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "Not finished (%s of %d, in plan order):%n",
+              k == unfinished.size() ? "all" : "the first " + k,
+              unfinished.size()));
+      sb.append(table(unfinished.subList(0, k), batches));
+    }
+    sb.append(floor(outcomes));
+    if (!finished.isEmpty()) {
+      sb.append(bitsPerByte(List.of(finished.get(0), finished.get(finished.size() - 1))));
+    }
+    return sb.toString();
+  }
+
+  /** The rows of {@code outcomes} under the trials table's header. */
+  private static String table(List<TrialOutcome> outcomes, boolean batches) {
+    StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
             Locale.ROOT,
@@ -108,19 +173,20 @@ public final class RunSummary {
               o.result().tokensPerSecond(),
               o.result().status().label()));
     }
-    outcomes.stream()
+    return sb.toString();
+  }
+
+  /** The entropy floor of a synthetic source, or nothing. */
+  private static String floor(List<TrialOutcome> outcomes) {
+    return outcomes.stream()
         .map(o -> o.result().entropyFloor())
         .filter(f -> f != null)
         .findFirst()
-        .ifPresent(
+        .map(
             f ->
-                sb.append(
-                    String.format(
-                        Locale.ROOT,
-                        "Entropy floor of the synthetic source: %.4f nats/token%n",
-                        f)));
-    sb.append(bitsPerByte(outcomes));
-    return sb.toString();
+                String.format(
+                    Locale.ROOT, "Entropy floor of the synthetic source: %.4f nats/token%n", f))
+        .orElse("");
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.scaling.driver.sweep;
 
 import dev.scaling.common.batch.BatchFitOptions;
+import dev.scaling.common.batch.CriticalBatchFitter;
 import dev.scaling.common.batch.KaplanSFit;
 import dev.scaling.common.curve.CurveLawForm;
 import dev.scaling.common.fit.FitOptions;
@@ -340,6 +341,11 @@ final class SweepLaws {
    */
   static List<SideFit> batchStudy(
       List<TrialOutcome> outcomes, FitOptions options, PrintStream console) {
+    // No model has 3 batch sizes when the whole sweep has fewer: skip reading every curve.
+    if (outcomes.stream().mapToInt(o -> o.trial().training().batchSize()).distinct().count()
+        < CriticalBatchFitter.MIN_BATCH_SIZES) {
+      return List.of();
+    }
     try {
       return BatchStudy.of(
               outcomes, new BatchFitOptions(options.bootstrap(), options.seed(), options.ciLevel()))

@@ -84,9 +84,17 @@ public final class ChartHtml {
     }
   }
 
-  /** The chart under an {@code <h3>} of its title, as a div the glue script draws. */
+  /**
+   * The chart under an {@code <h3>} of its title, as a div the glue script draws; a large chart is
+   * first {@linkplain ChartBudget bounded}, with a line under the title saying what it shows.
+   */
   public static String div(Chart chart) {
-    return "<h3>" + esc(chart.title()) + "</h3>" + bare(chart, null);
+    ChartBudget.Bounded b = ChartBudget.of(chart);
+    return "<h3>"
+        + esc(chart.title())
+        + "</h3>"
+        + (b.note() == null ? "" : "<p class=\"chart-note\">" + esc(b.note()) + "</p>")
+        + bare(b.chart(), null);
   }
 
   /**
@@ -96,9 +104,9 @@ public final class ChartHtml {
   public static String bare(Chart chart, String id) {
     return "<div class=\"chart\""
         + (id == null ? "" : " id=\"" + esc(id) + "\"")
-        + " data-chart=\""
-        + esc(json(chart))
-        + "\"></div>";
+        + " data-chart='"
+        + attribute(json(chart))
+        + "'></div>";
   }
 
   /** The chart's model as JSON, as the glue script reads it. */
@@ -108,6 +116,14 @@ public final class ChartHtml {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write chart " + chart.title() + " as JSON", e);
     }
+  }
+
+  /**
+   * JSON escaped for a single-quoted attribute: its many double quotes stay as they are (escaped
+   * they would nearly double a large chart's size).
+   */
+  private static String attribute(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;");
   }
 
   private static String esc(String s) {

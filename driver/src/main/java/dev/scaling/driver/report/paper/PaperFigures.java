@@ -461,10 +461,20 @@ public record PaperFigures(List<Figure> figures) {
    * samples.
    */
   static List<EnvelopePoint> envelope(Map<String, List<ComputeSample>> curves) {
-    TreeSet<Double> at = new TreeSet<>();
-    curves.values().forEach(c -> c.forEach(s -> at.add(s.compute())));
+    return envelope(curves, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@link #envelope(Map)} {@linkplain #thin thinned} to at most {@code max} points, computed at
+   * those points only: every sampled compute has a point on the envelope (the curve sampled there
+   * spans it), so thinning the computes first gives the same points as thinning the envelope, at
+   * {@code max} instead of every sample's interpolations (10 000 curves of 20 samples: 200 000).
+   */
+  static List<EnvelopePoint> envelope(Map<String, List<ComputeSample>> curves, int max) {
+    TreeSet<Double> all = new TreeSet<>();
+    curves.values().forEach(c -> c.forEach(s -> all.add(s.compute())));
     List<EnvelopePoint> out = new ArrayList<>();
-    for (double cx : at) {
+    for (double cx : thin(new ArrayList<>(all), max)) {
       double best = Double.POSITIVE_INFINITY;
       String who = null;
       for (Map.Entry<String, List<ComputeSample>> e : curves.entrySet()) {
@@ -562,7 +572,7 @@ public record PaperFigures(List<Figure> figures) {
       c = c.with(new Series(name, Style.LINE, pts));
     }
     List<Point> env = new ArrayList<>();
-    for (EnvelopePoint p : thin(envelope(curves), 4 * MAX_CURVE_POINTS)) {
+    for (EnvelopePoint p : envelope(curves, 4 * MAX_CURVE_POINTS)) {
       env.add(
           new Point(
               p.compute(),

@@ -53,4 +53,20 @@ class ChartHtmlTest {
         () -> Series.of("law", Style.LINE, new double[] {1, 2}, new double[] {1}));
     assertThrows(IllegalArgumentException.class, () -> Tip.of("t", "label-without-value"));
   }
+
+  @Test
+  void div_writesTheJsonInASingleQuotedAttributeThatReadsBack() {
+    Chart c =
+        Chart.of("Loss of 'the' model", Axis.log("N"), Axis.linear("it's loss"))
+            .with(
+                new Series(
+                    "O'Brien's",
+                    Style.POINTS,
+                    List.of(new Point(1, 2, Double.NaN, Tip.of("t'1", "a & b", "<c>")))));
+    String html = ChartHtml.div(c);
+    assertTrue(html.contains(" data-chart='{\"title\":"), html);
+    assertTrue(
+        !html.substring(html.indexOf("data-chart='") + 12, html.lastIndexOf("'")).contains("'"));
+    assertEquals(List.of(c), PageCharts.of(html));
+  }
 }

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 public final class PageCharts {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern DIV =
-      Pattern.compile("<div class=\"chart\"(?: id=\"[^\"]*\")? data-chart=\"([^\"]*)\"");
+      Pattern.compile(
+          "<div class=\"chart\"(?: id=\"[^\"]*\")? data-chart=(?:\"([^\"]*)\"|'([^']*)')");
 
   private PageCharts() {}
 
@@ -25,8 +26,9 @@ public final class PageCharts {
     Matcher m = DIV.matcher(html);
     while (m.find()) {
       String json =
-          m.group(1)
+          (m.group(1) != null ? m.group(1) : m.group(2))
               .replace("&quot;", "\"")
+              .replace("&#39;", "'")
               .replace("&lt;", "<")
               .replace("&gt;", ">")
               .replace("&amp;", "&");

@@ -271,6 +271,8 @@ class PaperFiguresTest {
     }
     var byTrial = PaperFigures.computeCurves(curves, nById);
     List<PaperFigures.EnvelopePoint> env = PaperFigures.envelope(byTrial);
+    // Computed at the thinned computes only, the envelope is the whole one thinned.
+    assertEquals(PaperFigures.thin(env, 37), PaperFigures.envelope(byTrial, 37));
     long distinct =
         curves.stream()
             .mapToDouble(x -> 6 * nById.get(x.trialId()) * x.tokens())
