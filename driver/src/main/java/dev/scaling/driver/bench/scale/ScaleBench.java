@@ -195,7 +195,12 @@ public final class ScaleBench {
               .config("spark.executorEnv.DJL_OFFLINE", "true")
               .config("spark.executorEnv.OPT_OUT_TRACKING", "true")
               .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
-              .config("spark.executor.extraJavaOptions", "-Dai.djl.offline=true")
+              // Executors log at WARN as the driver does: Spark's default INFO writes two lines per
+              // task through the Worker's pipe, which throttled 64-slot executors on 2 cores.
+              .config(
+                  "spark.executor.extraJavaOptions",
+                  "-Dai.djl.offline=true -Dlog4j2.configurationFile="
+                      + root.resolve("deploy/conf/log4j2.properties").toUri())
               .config("spark.hadoop.fs.file.impl", CountingLocalFileSystem.class.getName())
               .config("spark.hadoop.fs.file.impl.disable.cache", "true")
               .config(TrialTraining.STAND_IN_FLOPS_PER_SECOND, Double.toString(rate))
