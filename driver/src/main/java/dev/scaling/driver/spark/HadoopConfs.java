@@ -1,5 +1,8 @@
 package dev.scaling.driver.spark;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -16,15 +19,45 @@ import scala.Tuple2;
 public final class HadoopConfs {
   private HadoopConfs() {}
 
-  /** A fresh configuration with the Spark conf's {@code spark.hadoop.*} overrides applied. */
+  /**
+   * The last Spark conf's {@code spark.hadoop.*} entries and the configuration built from them,
+   * loaded: every task of an executor asks for the same one, and loading Hadoop's default resources
+   * (parsing core-default.xml) per task cost the scale bench over a second of CPU per trial on a
+   * 2-core machine. Copies of it ({@link Configuration#Configuration(Configuration)}) are cheap.
+   */
+  private static volatile Object[] template; // {List<String> key, Configuration loaded}
+
+  /**
+   * A fresh configuration with the Spark conf's {@code spark.hadoop.*} overrides applied: a copy of
+   * one loaded for the same overrides earlier in this JVM, so the caller may change it freely.
+   */
   public static Configuration fromSparkConf(SparkConf conf) {
-    Configuration hadoop = new Configuration();
+    TreeMap<String, String> overrides = new TreeMap<>();
     for (Tuple2<String, String> e : conf.getAll()) {
       if (e._1().startsWith("spark.hadoop.")) {
-        hadoop.set(e._1().substring("spark.hadoop.".length()), e._2());
+        overrides.put(e._1(), e._2());
       }
     }
-    return hadoop;
+    List<String> key = new ArrayList<>();
+    overrides.forEach(
+        (k, v) -> {
+          key.add(k);
+          key.add(v);
+        });
+    Object[] cached = template;
+    if (cached == null || !cached[0].equals(key)) {
+      Configuration hadoop = new Configuration();
+      for (int i = 0; i < key.size(); i += 2) {
+        hadoop.set(key.get(i).substring("spark.hadoop.".length()), key.get(i + 1));
+      }
+      hadoop.size(); // loads the default resources once, here
+      cached = new Object[] {key, hadoop};
+      template = cached;
+    }
+    Configuration loaded = (Configuration) cached[1];
+    synchronized (loaded) {
+      return new Configuration(loaded);
+    }
   }
 
   /**

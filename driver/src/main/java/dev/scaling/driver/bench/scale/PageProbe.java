@@ -37,7 +37,7 @@ final class PageProbe implements AutoCloseable {
   private volatile boolean running = true;
   private volatile double renderMs = Double.NaN;
   private volatile double chromiumSeconds = Double.NaN;
-  private volatile String renderNote = "not rendered (the run ended first)";
+  private volatile String renderNote = "not rendered";
 
   /**
    * @param ui the Spark UI's base URL, e.g. {@code http://127.0.0.1:4040}

@@ -51,7 +51,7 @@ public final class ScaleBench {
    * @param pollSeconds seconds between polls of {@code /sweep/json}
    * @param heapSampleSeconds seconds between full-collection heap samples (0: only at the end of
    *     training)
-   * @param render load the Sweep page in headless Chromium once, half way through
+   * @param render load the Sweep page in headless Chromium once, after training
    * @param root the repository root (holds {@code deploy/local-cluster} and the app jar)
    */
   public record Options(
@@ -165,6 +165,17 @@ public final class ScaleBench {
         cores,
         work);
     SparkSession spark = null;
+    // Ctrl-C or a kill mid-case: the Master and Workers must not outlive the bench.
+    Thread stopOnExit =
+        new Thread(
+            () -> {
+              try {
+                cluster(script, clusterDir, 60, "stop");
+              } catch (Exception e) {
+                // exiting anyway
+              }
+            },
+            "scale-bench-cluster-stop");
     Path driverLog = work.resolve("driver.log");
     try (PrintStream console =
         new PrintStream(new FileOutputStream(driverLog.toFile()), true, StandardCharsets.UTF_8)) {
@@ -181,6 +192,7 @@ public final class ScaleBench {
           "--memory",
           "2g");
       String master = Files.readString(clusterDir.resolve("master-url")).trim();
+      Runtime.getRuntime().addShutdownHook(stopOnExit);
       spark =
           SparkSession.builder()
               .master(master)
@@ -195,7 +207,12 @@ public final class ScaleBench {
               .config("spark.executorEnv.DJL_OFFLINE", "true")
               .config("spark.executorEnv.OPT_OUT_TRACKING", "true")
               .config("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
-              .config("spark.executor.extraJavaOptions", "-Dai.djl.offline=true")
+              // Executors log at WARN as the driver does: Spark's default INFO writes two lines per
+              // task through the Worker's pipe, which throttled 64-slot executors on 2 cores.
+              .config(
+                  "spark.executor.extraJavaOptions",
+                  "-Dai.djl.offline=true -Dlog4j2.configurationFile="
+                      + root.resolve("deploy/conf/log4j2.properties").toUri())
               .config("spark.hadoop.fs.file.impl", CountingLocalFileSystem.class.getName())
               .config("spark.hadoop.fs.file.impl.disable.cache", "true")
               .config(TrialTraining.STAND_IN_FLOPS_PER_SECOND, Double.toString(rate))
@@ -211,28 +228,14 @@ public final class ScaleBench {
         TaskClock clock =
             new TaskClock(trials, () -> daemon("scale-bench-heap-end", heap::sampleLive));
         spark.sparkContext().addSparkListener(clock);
-        Thread render =
-            page == null || !options.render()
-                ? null
-                : daemon(
-                    "scale-bench-render",
-                    () -> {
-                      while (clock.finished() < trials / 2) {
-                        try {
-                          Thread.sleep(200);
-                        } catch (InterruptedException e) {
-                          return;
-                        }
-                      }
-                      page.render();
-                    });
         CountingLocalFileSystem.reset();
         RunOutcome first = SweepService.run(request, console);
         CountingLocalFileSystem.Counts firstCounts = CountingLocalFileSystem.counts();
         heap.sampleLive();
-        if (render != null) {
-          render.join(120_000);
-          render.interrupt();
+        if (page != null && options.render()) {
+          // After training, the Sweep tab still showing every trial: a browser started half way
+          // took a core of two for a minute and distorted the makespan it was measured beside.
+          page.render();
         }
         spark.sparkContext().removeSparkListener(clock);
         double slept = first.outcomes().stream().mapToDouble(o -> o.result().wallSeconds()).sum();
@@ -299,6 +302,11 @@ public final class ScaleBench {
         } catch (RuntimeException e) {
           log.println("[scale] stopping Spark: " + e);
         }
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopOnExit);
+      } catch (IllegalStateException | IllegalArgumentException e) {
+        // exiting already, or never added
       }
       try {
         cluster(script, clusterDir, 120, "stop");
