@@ -42,9 +42,15 @@ public final class LiveAccumulator extends AccumulatorV2<LiveProgress, LiveBoard
     board = value().with(v);
   }
 
+  /**
+   * Reports the driver's merged copy keeps: Spark merges each ended task's board into it and prints
+   * it on the stage page; the watch reads each task's own update, so the newest few are enough.
+   */
+  static final int DRIVER_REPORTS = 256;
+
   @Override
   public synchronized void merge(AccumulatorV2<LiveProgress, LiveBoard> other) {
-    board = value().merge(other.value());
+    board = value().merge(other.value()).bounded(DRIVER_REPORTS);
   }
 
   @Override

@@ -40,13 +40,34 @@ public record LiveBoard(Map<String, LiveProgress> byId) implements Serializable 
     return b;
   }
 
+  /**
+   * This board with at most {@code max} reports: the most recently updated ones. The driver's
+   * merged copy of the accumulator is bounded so, or it would hold every trial of the sweep and
+   * Spark would copy and print it at each task end (quadratic in the trials).
+   */
+  public LiveBoard bounded(int max) {
+    if (byId.size() <= max) {
+      return this;
+    }
+    Map<String, LiveProgress> kept = new LinkedHashMap<>();
+    byId.values().stream()
+        .sorted(java.util.Comparator.comparingLong(LiveProgress::updatedAtMillis).reversed())
+        .limit(max)
+        .forEach(p -> kept.put(p.id(), p));
+    return new LiveBoard(kept);
+  }
+
   /** The reports on this board. */
   public Collection<LiveProgress> reports() {
     return byId.values();
   }
 
+  /**
+   * Short text for Spark's stage page and event log, which print accumulator values at every task
+   * end: the reports themselves when there are at most two, else only their count.
+   */
   @Override
   public String toString() {
-    return byId.values().toString();
+    return byId.size() <= 2 ? byId.values().toString() : byId.size() + " live reports";
   }
 }

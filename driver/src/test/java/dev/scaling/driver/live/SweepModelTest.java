@@ -215,6 +215,42 @@ class SweepModelTest {
   }
 
   @Test
+  void accumulator_driverCopyKeepsOnlyTheNewestReportsAndPrintsShort() {
+    LiveAccumulator driver = new LiveAccumulator();
+    int tasks = LiveAccumulator.DRIVER_REPORTS + 100;
+    for (int i = 0; i < tasks; i++) {
+      LiveAccumulator task = new LiveAccumulator();
+      Trial t = PLAN.trials().get(i % PLAN.trials().size());
+      // Distinct ids per task, updated at increasing times: the last DRIVER_REPORTS must stay.
+      LiveProgress p = report(t, 0, 10, 1000 + i, List.of());
+      task.add(
+          new LiveProgress(
+              p.sweepName(),
+              "t" + i,
+              0,
+              p.executorId(),
+              p.host(),
+              p.device(),
+              p.stepsDone(),
+              p.stepsPlanned(),
+              p.tokensDone(),
+              p.trainLoss(),
+              p.evalLoss(),
+              p.tokensPerSecond(),
+              p.startedAtMillis(),
+              1000 + i,
+              p.recent(),
+              p.fromStep(),
+              p.stopStep()));
+      driver.merge(task);
+    }
+    assertEquals(LiveAccumulator.DRIVER_REPORTS, driver.value().byId().size());
+    assertTrue(driver.value().byId().containsKey("t" + (tasks - 1)), "the newest stays");
+    assertFalse(driver.value().byId().containsKey("t0"), "the oldest goes");
+    assertEquals(LiveAccumulator.DRIVER_REPORTS + " live reports", driver.value().toString());
+  }
+
+  @Test
   void accumulator_keepsTheNewestReportPerIdAndSurvivesSerialization() throws Exception {
     Trial t = PLAN.trials().get(0);
     Trial u = PLAN.trials().get(1);
