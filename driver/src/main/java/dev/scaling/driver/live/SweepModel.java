@@ -364,10 +364,10 @@ public final class SweepModel {
   }
 
   /** Curves a snapshot holds at most. */
-  static final int MAX_CURVES = 200;
+  static final int MAX_CURVES = 120;
 
   /** Points a snapshot's curve holds at most. */
-  static final int CURVE_POINTS = 64;
+  static final int CURVE_POINTS = 48;
 
   /**
    * The curves shown: the running rows' (newest report first when there are more than {@value

@@ -34,9 +34,9 @@ import java.util.Optional;
  * page and the JSON are bounded whatever the sweep's size: totals, per-axis counts, every running
  * row, one page of the trial table chosen by the query parameters {@code offset}, {@code limit},
  * {@code sort}, {@code status} and {@code q} ({@link SweepQuery}; 400 with a message for a bad
- * value) and at most 200 sampled curves; the page says when it is paged or sampled. Jetty's request
- * threads call it; it only reads immutable snapshots, so it never throws on an empty or unfinished
- * sweep.
+ * value) and at most {@value SweepModel#MAX_CURVES} sampled curves; the page says when it is paged
+ * or sampled. Jetty's request threads call it; it only reads immutable snapshots, so it never
+ * throws on an empty or unfinished sweep.
  */
 public final class SweepPage extends HttpServlet {
   private static final long serialVersionUID = 1L;
@@ -506,7 +506,8 @@ public final class SweepPage extends HttpServlet {
    * Training-loss curves against tokens (log axis), held-out losses as points whose tooltip names
    * the trial, drawn by the report's chart script ({@link ChartHtml}); a sentence before any point
    * exists. Above {@value #CROWDED} curves the chart draws every other point of each and no
-   * held-out points, so that the page renders in well under a second at 200 curves.
+   * held-out points, so that the page renders in well under a second at {@value
+   * SweepModel#MAX_CURVES} curves.
    */
   static String chart(SweepView.Curves curves) {
     Chart c =

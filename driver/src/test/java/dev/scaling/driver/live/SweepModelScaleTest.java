@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Sweep page's snapshot of a 10 000-trial sweep ({@link ScaleFixture}): bounded in size, its
- * totals over every trial, the page of rows a query asks for, every running row and at most 200
- * sampled curves spread over the grid.
+ * totals over every trial, the page of rows a query asks for, every running row and at most
+ * SweepModel.MAX_CURVES sampled curves spread over the grid.
  */
 class SweepModelScaleTest {
   static final List<Trial> TRIALS = ScaleFixture.PLAN.trials();
@@ -83,7 +83,9 @@ class SweepModelScaleTest {
         v.trials().stream().map(TrialView::id).toList());
     assertEquals(10_000, v.page().matched());
     assertTrue(html.contains("showing 1&ndash;100 of 10,000"), "the page says it is paged");
-    assertTrue(html.contains("curves: 200 sampled of 6,256"), "the page says curves are sampled");
+    assertTrue(
+        html.contains("curves: " + SweepModel.MAX_CURVES + " sampled of 6,256"),
+        "the page says curves are sampled");
 
     // Per-axis counts: every width holds 1000 trials, their finished ones add up.
     SweepView.AxisCounts width =
@@ -97,11 +99,11 @@ class SweepModelScaleTest {
         List.of("depth", "replica", "tokens", "width"),
         v.axes().stream().map(SweepView.AxisCounts::axis).sorted().toList());
 
-    // 256 running trials: the 200 curves are running ones, each thinned.
+    // 256 running trials: the MAX_CURVES curves are running ones, each thinned.
     SweepView.Curves c = v.curves();
-    assertEquals(200, c.shown());
+    assertEquals(SweepModel.MAX_CURVES, c.shown());
     assertEquals(6256, c.of());
-    assertTrue(c.series().stream().allMatch(s -> s.tokensAt().size() <= 64));
+    assertTrue(c.series().stream().allMatch(s -> s.tokensAt().size() <= SweepModel.CURVE_POINTS));
     assertTrue(
         new HashSet<>(running).containsAll(c.series().stream().map(CurveSeries::id).toList()));
   }
@@ -148,15 +150,16 @@ class SweepModelScaleTest {
 
   @Test
   void curves_sampleFinishedTrialsAcrossTheGridAfterTheRunningOnes() {
-    SweepModel m = ScaleFixture.model(100);
+    SweepModel m = ScaleFixture.model(40);
     SweepView.Curves c = m.snapshot().curves();
-    assertEquals(200, c.shown());
-    assertEquals(6100, c.of());
+    assertEquals(SweepModel.MAX_CURVES, c.shown());
+    assertEquals(6040, c.of());
     Set<String> running = new HashSet<>();
     m.snapshot().running().forEach(t -> running.add(t.id()));
-    assertEquals(100, running.size());
+    assertEquals(40, running.size());
     List<CurveSeries> others = c.series().stream().filter(s -> !running.contains(s.id())).toList();
-    assertEquals(100, others.size(), "every running curve, then 100 sampled");
+    assertEquals(
+        SweepModel.MAX_CURVES - 40, others.size(), "every running curve, then the rest sampled");
     Set<Integer> widths = new HashSet<>();
     Set<Integer> depths = new HashSet<>();
     Set<Long> tokens = new HashSet<>();
@@ -164,9 +167,10 @@ class SweepModelScaleTest {
       widths.add(s.width());
       depths.add(s.depth());
       tokens.add(s.tokens());
-      assertEquals(64, s.tokensAt().size(), "100 committed points thinned to 64");
+      assertEquals(SweepModel.CURVE_POINTS, s.tokensAt().size(), "100 committed points thinned");
       Trial t = TRIALS.stream().filter(x -> x.trialId().equals(s.id())).findFirst().orElseThrow();
-      assertEquals(t.tokensTrained(), s.tokensAt().get(63), "the last point kept");
+      assertEquals(
+          t.tokensTrained(), s.tokensAt().get(SweepModel.CURVE_POINTS - 1), "the last point kept");
     }
     assertEquals(10, widths.size(), "sampled over every width: " + widths);
     assertEquals(10, depths.size(), "sampled over every depth: " + depths);
