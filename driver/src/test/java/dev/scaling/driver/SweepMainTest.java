@@ -212,7 +212,7 @@ class SweepMainTest {
         bad(
             List.of(BENCH, "--skip", "fit,gpu"),
             "--skip",
-            "one of [trainer, fit, curves, schedule, wsd, noise]",
+            "one of [trainer, fit, curves, schedule, wsd, noise, scale]",
             "\"gpu\""),
         bad(
             List.of(BENCH, "--sweep-out"),
