@@ -55,29 +55,9 @@ public record RunOutcome(
         new Phases(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
   }
 
-  /** A run with predicted branches whose phases were not timed. */
-  public RunOutcome(
-      String runId,
-      String outDir,
-      Plan plan,
-      List<TrialOutcome> outcomes,
-      int trainedThisRun,
-      FitOutcome fit,
-      double wallSeconds,
-      BranchPredictions predictions) {
-    this(runId, outDir, plan, outcomes, trainedThisRun, fit, wallSeconds, predictions, null);
-  }
-
-  /** A run without predicted branches. */
-  public RunOutcome(
-      String runId,
-      String outDir,
-      Plan plan,
-      List<TrialOutcome> outcomes,
-      int trainedThisRun,
-      FitOutcome fit,
-      double wallSeconds) {
-    this(runId, outDir, plan, outcomes, trainedThisRun, fit, wallSeconds, null, null);
+  /** The outcome of a plan-only request: nothing trained, committed or fitted. */
+  public static RunOutcome planOnly(String outDir, Plan plan) {
+    return new RunOutcome("plan-only", outDir, plan, List.of(), 0, null, 0, null, null);
   }
 
   /** Trials with the given status. */

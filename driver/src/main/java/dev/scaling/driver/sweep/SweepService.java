@@ -82,7 +82,7 @@ public final class SweepService {
     String outDir = SweepFiles.qualify(request.out(), hadoop);
     if (request.planOnly()) {
       console.print(plan.describe(1));
-      return new RunOutcome("plan-only", outDir, plan, List.of(), 0, null, 0);
+      return RunOutcome.planOnly(outDir, plan);
     }
     SweepFiles.checkWritable(outDir, hadoop);
     request.resume().checkSameSweep(outDir, OutComparison.of(outDir, sweep, hadoop));
