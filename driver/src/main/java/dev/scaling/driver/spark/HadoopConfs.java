@@ -25,7 +25,12 @@ public final class HadoopConfs {
    * (parsing core-default.xml) per task cost the scale bench over a second of CPU per trial on a
    * 2-core machine. Copies of it ({@link Configuration#Configuration(Configuration)}) are cheap.
    */
-  private static volatile Object[] template; // {List<String> key, Configuration loaded}
+  private static volatile Template template;
+
+  /**
+   * The overrides (key, value, key, value... in key order) and the configuration loaded for them.
+   */
+  private record Template(List<String> key, Configuration loaded) {}
 
   /**
    * A fresh configuration with the Spark conf's {@code spark.hadoop.*} overrides applied: a copy of
@@ -44,17 +49,17 @@ public final class HadoopConfs {
           key.add(k);
           key.add(v);
         });
-    Object[] cached = template;
-    if (cached == null || !cached[0].equals(key)) {
+    Template cached = template;
+    if (cached == null || !cached.key().equals(key)) {
       Configuration hadoop = new Configuration();
       for (int i = 0; i < key.size(); i += 2) {
         hadoop.set(key.get(i).substring("spark.hadoop.".length()), key.get(i + 1));
       }
       hadoop.size(); // loads the default resources once, here
-      cached = new Object[] {key, hadoop};
+      cached = new Template(key, hadoop);
       template = cached;
     }
-    Configuration loaded = (Configuration) cached[1];
+    Configuration loaded = cached.loaded();
     synchronized (loaded) {
       return new Configuration(loaded);
     }
